@@ -1,0 +1,137 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// The same upcoming features Hummingbird itself enables: explicit `any`, imports that are
+// visible only where they are written, and internal imports unless a module re-exports on purpose.
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "academy",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "academy", targets: ["academy"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "COpenSSL",
+            pkgConfig: "openssl",
+            providers: [.apt(["libssl-dev"])]
+        ),
+        .systemLibrary(
+            name: "CCmark",
+            pkgConfig: "libcmark-gfm",
+            providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]
+        ),
+        .target(
+            name: "AcademyCore",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "AcademyCrypto",
+            dependencies: ["COpenSSL", "AcademyCore"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "AcademyStore",
+            dependencies: [
+                "AcademyCore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            resources: [.copy("Migrations")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "AcademyContent",
+            dependencies: ["CCmark", "AcademyCore"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "AcademyAPI",
+            dependencies: [
+                "AcademyCore", "AcademyCrypto", "AcademyStore", "AcademyContent",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            resources: [.copy("openapi.yaml")],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "academy",
+            dependencies: [
+                "AcademyAPI", "AcademyStore", "AcademyCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Shared by the test targets that need a real PostgreSQL: one migrated template database,
+        // one fresh clone of it per test.
+        .target(
+            name: "AcademyTestSupport",
+            dependencies: [
+                "AcademyStore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/AcademyTestSupport",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "AcademyCoreTests", dependencies: ["AcademyCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "AcademyCryptoTests", dependencies: ["AcademyCrypto"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "AcademyStoreTests",
+            dependencies: [
+                "AcademyCore", "AcademyStore", "AcademyTestSupport",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "AcademyContentTests", dependencies: ["AcademyContent"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "AcademyAPITests",
+            dependencies: [
+                "AcademyAPI", "AcademyStore", "AcademyTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "academyTests",
+            dependencies: ["academy", "AcademyStore", "AcademyTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

@@ -1,0 +1,181 @@
+public import AcademyStore
+public import Logging
+
+/// Every setting of `academy serve`, read from `ACADEMY_*` environment variables and validated
+/// together at start, so that one run reports every bad value at once.
+public struct AppConfiguration: Sendable {
+    public var databaseURL: DatabaseURL
+    public var host: String
+    public var port: Int
+    public var dataDirectory: String
+    public var logLevel: Logger.Level
+    public var maxBodyBytes: Int
+    public var autoMigrate: Bool
+    public var databasePoolSize: Int
+    public var databaseTimeoutSeconds: Int
+    public var statementTimeoutMilliseconds: Int
+    public var shutdownGraceSeconds: Int
+
+    /// The variables academy reads, with what each accepts and its default; the README's
+    /// configuration table is written from this list.
+    public static let settings: [Setting] = [
+        Setting("ACADEMY_DATABASE_URL", accepts: "postgres://user:password@host:port/database[?sslmode=disable|prefer|require]", default: nil),
+        Setting("ACADEMY_HOST", accepts: "an address to listen on", default: "127.0.0.1"),
+        Setting("ACADEMY_PORT", accepts: "an integer from 0 to 65535 (0 picks a free port)", default: "8080"),
+        Setting("ACADEMY_DATA_DIR", accepts: "a folder for uploaded files", default: ".data"),
+        Setting("ACADEMY_LOG_LEVEL", accepts: "trace, debug, info, notice, warning, error or critical", default: "info"),
+        Setting("ACADEMY_MAX_BODY_BYTES", accepts: "an integer from 1024 to 1073741824", default: "2097152"),
+        Setting("ACADEMY_AUTO_MIGRATE", accepts: "true or false", default: "true"),
+        Setting("ACADEMY_DATABASE_POOL_SIZE", accepts: "an integer from 1 to 500", default: "20"),
+        Setting("ACADEMY_DATABASE_TIMEOUT_SECONDS", accepts: "an integer from 1 to 300", default: "5"),
+        Setting("ACADEMY_STATEMENT_TIMEOUT_MS", accepts: "an integer from 0 (no limit) to 3600000", default: "15000"),
+        Setting("ACADEMY_SHUTDOWN_GRACE_SECONDS", accepts: "an integer from 1 to 600", default: "30"),
+    ]
+
+    public struct Setting: Sendable {
+        public let variable: String
+        public let accepts: String
+        public let defaultValue: String?
+
+        init(_ variable: String, accepts: String, default defaultValue: String?) {
+            self.variable = variable
+            self.accepts = accepts
+            self.defaultValue = defaultValue
+        }
+    }
+
+    public init(environment: [String: String]) throws(ConfigurationError) {
+        var reader = EnvironmentReader(environment: environment)
+        let databaseURL = reader.databaseURL()
+        let host = reader.string("ACADEMY_HOST")
+        let port = reader.integer("ACADEMY_PORT", in: 0...65535)
+        let dataDirectory = reader.string("ACADEMY_DATA_DIR")
+        let logLevel = reader.logLevel("ACADEMY_LOG_LEVEL")
+        let maxBodyBytes = reader.integer("ACADEMY_MAX_BODY_BYTES", in: 1024...1_073_741_824)
+        let autoMigrate = reader.boolean("ACADEMY_AUTO_MIGRATE")
+        let poolSize = reader.integer("ACADEMY_DATABASE_POOL_SIZE", in: 1...500)
+        let timeout = reader.integer("ACADEMY_DATABASE_TIMEOUT_SECONDS", in: 1...300)
+        let statementTimeout = reader.integer("ACADEMY_STATEMENT_TIMEOUT_MS", in: 0...3_600_000)
+        let shutdownGrace = reader.integer("ACADEMY_SHUTDOWN_GRACE_SECONDS", in: 1...600)
+        reader.rejectUnknownVariables()
+
+        guard reader.problems.isEmpty, let databaseURL, let host, let port, let dataDirectory, let logLevel,
+              let maxBodyBytes, let autoMigrate, let poolSize, let timeout, let statementTimeout, let shutdownGrace
+        else {
+            throw ConfigurationError(problems: reader.problems)
+        }
+        self.databaseURL = databaseURL
+        self.host = host
+        self.port = port
+        self.dataDirectory = dataDirectory
+        self.logLevel = logLevel
+        self.maxBodyBytes = maxBodyBytes
+        self.autoMigrate = autoMigrate
+        self.databasePoolSize = poolSize
+        self.databaseTimeoutSeconds = timeout
+        self.statementTimeoutMilliseconds = statementTimeout
+        self.shutdownGraceSeconds = shutdownGrace
+    }
+}
+
+/// All the bad settings of one start, each naming its variable and what it accepts.
+public struct ConfigurationError: Error, Sendable, Equatable, CustomStringConvertible {
+    public struct Problem: Sendable, Equatable {
+        public let variable: String
+        public let message: String
+
+        public init(variable: String, message: String) {
+            self.variable = variable
+            self.message = message
+        }
+    }
+
+    public let problems: [Problem]
+
+    public init(problems: [Problem]) {
+        self.problems = problems
+    }
+
+    public var description: String {
+        (["Invalid configuration:"] + problems.map { "  \($0.variable): \($0.message)" }).joined(separator: "\n")
+    }
+}
+
+/// Reads variables, falling back to each setting's default and collecting problems instead of
+/// stopping at the first.
+private struct EnvironmentReader {
+    let environment: [String: String]
+    var problems: [ConfigurationError.Problem] = []
+
+    init(environment: [String: String]) {
+        self.environment = environment
+    }
+
+    private func raw(_ variable: String) -> String? {
+        if let value = environment[variable] { return value }
+        return AppConfiguration.settings.first { $0.variable == variable }?.defaultValue
+    }
+
+    private mutating func reject(_ variable: String, value: String?) {
+        let accepts = AppConfiguration.settings.first { $0.variable == variable }?.accepts ?? "a valid value"
+        let message = value.map { "\"\($0)\" is not valid; expected \(accepts)" } ?? "is empty; expected \(accepts)"
+        problems.append(.init(variable: variable, message: message))
+    }
+
+    mutating func string(_ variable: String) -> String? {
+        guard let value = raw(variable), !value.isEmpty else {
+            reject(variable, value: nil)
+            return nil
+        }
+        return value
+    }
+
+    mutating func integer(_ variable: String, in range: ClosedRange<Int>) -> Int? {
+        guard let value = raw(variable), let integer = Int(value), range.contains(integer) else {
+            reject(variable, value: raw(variable))
+            return nil
+        }
+        return integer
+    }
+
+    mutating func boolean(_ variable: String) -> Bool? {
+        switch raw(variable)?.lowercased() {
+        case "true", "1", "yes": return true
+        case "false", "0", "no": return false
+        default:
+            reject(variable, value: raw(variable))
+            return nil
+        }
+    }
+
+    mutating func logLevel(_ variable: String) -> Logger.Level? {
+        guard let value = raw(variable), let level = Logger.Level(rawValue: value.lowercased()) else {
+            reject(variable, value: raw(variable))
+            return nil
+        }
+        return level
+    }
+
+    /// The URL is never echoed back: it usually carries a password.
+    mutating func databaseURL() -> DatabaseURL? {
+        let variable = "ACADEMY_DATABASE_URL"
+        guard let value = raw(variable), !value.isEmpty else {
+            problems.append(.init(variable: variable, message: "is not set; expected postgres://user:password@host:port/database"))
+            return nil
+        }
+        do {
+            return try DatabaseURL(value)
+        } catch {
+            problems.append(.init(variable: variable, message: "\(error.description)"))
+            return nil
+        }
+    }
+
+    /// A misspelt variable would otherwise be ignored without a word.
+    mutating func rejectUnknownVariables() {
+        let known = Set(AppConfiguration.settings.map(\.variable))
+        for variable in environment.keys.sorted() where variable.hasPrefix("ACADEMY_") && !known.contains(variable) {
+            problems.append(.init(variable: variable, message: "is not a setting academy knows; see `academy serve --help` for the list"))
+        }
+    }
+}

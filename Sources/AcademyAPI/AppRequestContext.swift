@@ -1,0 +1,35 @@
+import AcademyCore
+public import Foundation
+public import Hummingbird
+
+/// Per-request state: the request id every log line and response carries, and the body limit of
+/// this deployment.
+public struct AppRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    public var requestID: String
+    public var maxUploadSize: Int
+
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        requestID = ""
+        // Replaced by RequestLimitsMiddleware with the configured limit before any body is read.
+        maxUploadSize = 2 * 1024 * 1024
+    }
+
+    public var requestDecoder: StrictRequestDecoder { StrictRequestDecoder() }
+    public var responseEncoder: JSONEncoder { APIJSON.encoder() }
+}
+
+/// The API's JSON style: snake_case keys, RFC 3339 timestamps in UTC.
+public enum APIJSON {
+    public static func encoder() -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            var container = encoder.singleValueContainer()
+            try container.encode(RFC3339.string(from: date))
+        }
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        return encoder
+    }
+}

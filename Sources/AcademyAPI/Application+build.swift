@@ -1,0 +1,62 @@
+import AcademyStore
+public import Hummingbird
+import Logging
+public import Prometheus
+import ServiceLifecycle
+
+/// Builds the router: the cross-cutting middleware in the order a request meets it, then each
+/// resource's routes. The 405 answers are added by `buildApplication`, after any other routes.
+public func buildRouter(_ dependencies: AppDependencies) throws -> AcademyRouter {
+    let router = AcademyRouter()
+    router.add(middleware: RequestIDMiddleware())
+    router.add(middleware: MetricsMiddleware())
+    router.add(middleware: LogRequestsMiddleware(.info))
+    router.add(middleware: ProblemMiddleware())
+    router.add(middleware: RequestLimitsMiddleware(maxBodyBytes: dependencies.configuration.maxBodyBytes))
+
+    HealthController(migrator: dependencies.migrator).addRoutes(to: router)
+    try ServiceDocumentsController(metricsRegistry: dependencies.metricsRegistry).addRoutes(to: router)
+    return router
+}
+
+/// The runnable application: the router's HTTP server plus the database pool and the start-up
+/// migration, in one service group.
+public func buildApplication(router: AcademyRouter, dependencies: AppDependencies) -> some ApplicationProtocol {
+    router.addMethodNotAllowedResponders()
+    let configuration = dependencies.configuration
+    return Application(
+        router: router.router,
+        configuration: .init(
+            address: .hostname(configuration.host, port: configuration.port),
+            serverName: "academy"
+        ),
+        services: [
+            dependencies.postgres,
+            DatabaseStartupService(
+                migrator: dependencies.migrator,
+                autoMigrate: configuration.autoMigrate,
+                logger: dependencies.logger
+            ),
+        ],
+        logger: dependencies.logger
+    )
+}
+
+public func buildApplication(_ dependencies: AppDependencies) throws -> some ApplicationProtocol {
+    buildApplication(router: try buildRouter(dependencies), dependencies: dependencies)
+}
+
+/// Prometheus names allow `[a-zA-Z0-9_:]`; swift-metrics labels from libraries use dots.
+public func makeMetricsFactory(registry: PrometheusCollectorRegistry) -> PrometheusMetricsFactory {
+    var factory = PrometheusMetricsFactory(registry: registry)
+    factory.nameAndLabelSanitizer = { name, labels in
+        (sanitizedMetricName(name), labels.map { (sanitizedMetricName($0.0), $0.1) })
+    }
+    return factory
+}
+
+func sanitizedMetricName(_ name: String) -> String {
+    String(name.map { character in
+        character.isASCII && (character.isLetter || character.isNumber || character == "_" || character == ":") ? character : "_"
+    })
+}

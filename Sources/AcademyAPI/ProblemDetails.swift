@@ -1,0 +1,70 @@
+import AcademyCore
+import Foundation
+import Hummingbird
+
+/// An RFC 9457 problem, the body of every error response.
+struct ProblemDetails: Encodable, Sendable {
+    let type: String
+    let title: String
+    let status: Int
+    let detail: String
+    let errors: [FieldError]?
+    let requestId: String
+
+    /// Extra headers the problem's status calls for (`Allow`, `Retry-After`).
+    var headers: HTTPFields = [:]
+
+    private enum CodingKeys: String, CodingKey {
+        case type, title, status, detail, errors, requestId
+    }
+
+    /// The one mapping from the Academy's errors to HTTP.
+    init(_ error: AcademyError, requestID: String) {
+        requestId = requestID
+        var fieldErrorList: [FieldError]?
+        switch error {
+        case .malformedRequest(let detail):
+            (type, title, status, self.detail) = ("about:blank", "Bad Request", 400, detail)
+        case .notFound(let detail):
+            (type, title, status, self.detail) = ("about:blank", "Not Found", 404, detail)
+        case .methodNotAllowed(let allowed):
+            (type, title, status, detail) = ("about:blank", "Method Not Allowed", 405, "This resource answers \(allowed.joined(separator: ", ")).")
+            headers[.allow] = allowed.joined(separator: ", ")
+        case .payloadTooLarge(let limit):
+            (type, title, status, detail) = ("about:blank", "Content Too Large", 413, "The body is larger than the limit of \(limit) bytes.")
+        case .unsupportedMediaType(let expected):
+            (type, title, status, detail) = ("about:blank", "Unsupported Media Type", 415, "Send the body as \(expected) and say so in Content-Type.")
+        case .validationFailed(let fieldErrors):
+            (type, title, status) = ("/problems/validation", "Invalid request", 422)
+            detail = fieldErrors.count == 1
+                ? "\(Self.describe(fieldErrors[0]))."
+                : "\(fieldErrors.count) fields are invalid; see errors."
+            fieldErrorList = fieldErrors
+        case .unavailable(let reason, let retryAfterSeconds):
+            (type, title, status, detail) = ("/problems/unavailable", "Service Unavailable", 503, "\(reason) Retry later.")
+            headers[.retryAfter] = String(retryAfterSeconds)
+        }
+        errors = fieldErrorList
+    }
+
+    /// A problem for a status Hummingbird itself raised (no route, body too large).
+    init(status: HTTPResponse.Status, detail: String, requestID: String) {
+        type = "about:blank"
+        title = status.reasonPhrase
+        self.status = status.code
+        self.detail = detail
+        errors = nil
+        requestId = requestID
+    }
+
+    private static func describe(_ fieldError: FieldError) -> String {
+        fieldError.field.isEmpty ? "The body \(fieldError.message)" : "\(fieldError.field) \(fieldError.message)"
+    }
+
+    func response() -> Response {
+        var headers = self.headers
+        headers[.contentType] = "application/problem+json"
+        let body = (try? APIJSON.encoder().encode(self)) ?? Data()
+        return Response(status: .init(code: status), headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+    }
+}

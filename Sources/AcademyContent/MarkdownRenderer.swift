@@ -1,0 +1,49 @@
+import CCmark
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Lesson Markdown to HTML with cmark-gfm, the CommonMark reference implementation, in its safe
+/// mode: raw HTML is omitted and `javascript:`/`vbscript:`/`data:` (non-image) link targets are
+/// emptied. GitHub's extensions add tables, strikethrough, autolinks and the tag filter.
+public enum MarkdownRenderer {
+    static let extensionNames = ["table", "strikethrough", "autolink", "tagfilter"]
+
+    public static func html(from markdown: String) -> String {
+        registerExtensionsOnce
+        // CMARK_OPT_DEFAULT keeps safe mode; CMARK_OPT_UNSAFE must never be added.
+        let options = CMARK_OPT_DEFAULT
+        guard let parser = cmark_parser_new(options) else {
+            preconditionFailure("cmark-gfm could not allocate a parser")
+        }
+        defer { cmark_parser_free(parser) }
+        for name in extensionNames {
+            if let syntaxExtension = cmark_find_syntax_extension(name) {
+                cmark_parser_attach_syntax_extension(parser, syntaxExtension)
+            }
+        }
+        var utf8 = Array(markdown.utf8)
+        utf8.withUnsafeMutableBufferPointer { buffer in
+            buffer.withMemoryRebound(to: CChar.self) { chars in
+                cmark_parser_feed(parser, chars.baseAddress, chars.count)
+            }
+        }
+        guard let document = cmark_parser_finish(parser) else {
+            preconditionFailure("cmark-gfm could not finish parsing")
+        }
+        defer { cmark_node_free(document) }
+        guard let rendered = cmark_render_html(document, options, cmark_parser_get_syntax_extensions(parser)) else {
+            preconditionFailure("cmark-gfm could not render HTML")
+        }
+        defer { free(rendered) }
+        return String(cString: rendered)
+    }
+
+    /// cmark-gfm keeps its extension registry in a process-wide list; registering is not
+    /// thread-safe, so it happens once, lazily, under Swift's global initialization guarantee.
+    private static let registerExtensionsOnce: Void = {
+        cmark_gfm_core_extensions_ensure_registered()
+    }()
+}

@@ -1,0 +1,140 @@
+import AcademyCore
+public import Logging
+public import PostgresNIO
+import Metrics
+import Synchronization
+
+/// The application's one way into PostgreSQL. It bounds the wait for a pooled connection (the pool
+/// itself waits forever while the database is down) so that requests answer 503 instead of
+/// hanging, unwraps transaction errors so that typed errors keep their meaning, and reports the
+/// pool's figures as metrics.
+public struct Database: Sendable {
+    public let client: PostgresClient
+    let leaseTimeout: Duration
+    let logger: Logger
+    private let metrics: PoolMetrics
+
+    public init(client: PostgresClient, maximumConnections: Int, leaseTimeout: Duration, logger: Logger) {
+        self.client = client
+        self.leaseTimeout = leaseTimeout
+        self.logger = logger
+        self.metrics = PoolMetrics(maximumConnections: maximumConnections)
+    }
+
+    /// How long a client should wait before retrying after the database could not serve it.
+    public var retryAfterSeconds: Int {
+        max(1, Int(leaseTimeout.components.seconds))
+    }
+
+    /// Runs `body` on a pooled connection, or throws `AcademyError.unavailable` when no connection
+    /// can be had within the lease timeout or the connection to the server is lost.
+    public func withConnection<Result: Sendable>(
+        _ body: @escaping @Sendable (PostgresConnection) async throws -> Result
+    ) async throws -> Result {
+        let waitStarted = ContinuousClock.now
+        let lease = LeaseState()
+        let client = self.client
+        let metrics = self.metrics
+        do {
+            return try await withThrowingTaskGroup(of: LeaseOutcome<Result>.self) { group in
+                group.addTask {
+                    try await client.withConnection { connection in
+                        lease.markAcquired()
+                        metrics.leaseWait.recordInterval(since: waitStarted)
+                        metrics.leased.increment()
+                        defer { metrics.leased.decrement() }
+                        return .finished(try await body(connection))
+                    }
+                }
+                group.addTask {
+                    try await Task.sleep(for: self.leaseTimeout)
+                    return .leaseTimerFired
+                }
+                while let outcome = try await group.next() {
+                    switch outcome {
+                    case .finished(let result):
+                        group.cancelAll()
+                        return result
+                    case .leaseTimerFired where !lease.isAcquired:
+                        group.cancelAll()
+                        metrics.leaseTimeouts.increment()
+                        throw AcademyError.unavailable(
+                            reason: "The database did not hand out a connection within \(self.leaseTimeout).",
+                            retryAfterSeconds: self.retryAfterSeconds
+                        )
+                    case .leaseTimerFired:
+                        continue
+                    }
+                }
+                throw CancellationError()
+            }
+        } catch let error as PSQLError where Self.isConnectionFailure(error) {
+            logger.warning("Database connection failed", metadata: ["error": "\(String(reflecting: error.code))"])
+            throw AcademyError.unavailable(reason: "The database connection failed.", retryAfterSeconds: retryAfterSeconds)
+        }
+    }
+
+    /// Runs `body` in one transaction: committed when it returns, rolled back when it throws. The
+    /// error `body` threw comes out as itself, not wrapped.
+    public func withTransaction<Result: Sendable>(
+        _ body: @escaping @Sendable (PostgresConnection) async throws -> Result
+    ) async throws -> Result {
+        let logger = self.logger
+        return try await withConnection { connection in
+            do {
+                return try await connection.withTransaction(logger: logger) { connection in
+                    try await body(connection)
+                }
+            } catch let error as PostgresTransactionError {
+                throw error.closureError ?? error.beginError ?? error.commitError ?? error
+            }
+        }
+    }
+
+    /// Errors that mean the server is unreachable rather than that a statement was wrong.
+    static func isConnectionFailure(_ error: PSQLError) -> Bool {
+        switch error.code {
+        case .connectionError, .serverClosedConnection, .clientClosedConnection, .poolClosed:
+            true
+        default:
+            false
+        }
+    }
+}
+
+private enum LeaseOutcome<Result: Sendable>: Sendable {
+    case finished(Result)
+    case leaseTimerFired
+}
+
+private final class LeaseState: Sendable {
+    private let acquired = Atomic<Bool>(false)
+
+    func markAcquired() {
+        acquired.store(true, ordering: .releasing)
+    }
+
+    var isAcquired: Bool {
+        acquired.load(ordering: .acquiring)
+    }
+}
+
+/// Pool figures for `/metrics`: PostgresNIO keeps its own pool statistics internal, so they are
+/// counted here, where every lease passes.
+private struct PoolMetrics: Sendable {
+    let leased = Meter(label: "academy_db_connections_leased")
+    let leaseWait = Timer(label: "academy_db_connection_wait_seconds", preferredDisplayUnit: .seconds)
+    let leaseTimeouts = Counter(label: "academy_db_connection_wait_timeouts_total")
+
+    init(maximumConnections: Int) {
+        Gauge(label: "academy_db_connections_max").record(maximumConnections)
+    }
+}
+
+extension Timer {
+    func recordInterval(since start: ContinuousClock.Instant) {
+        let elapsed = ContinuousClock.now - start
+        let (seconds, attoseconds) = elapsed.components
+        recordNanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+    }
+}

@@ -1,0 +1,14 @@
+import ArgumentParser
+
+@main
+struct Academy: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "academy",
+        abstract: "The Holy Knowledge Academy: REST server and admin commands.",
+        discussion: """
+        Every command reads its settings from ACADEMY_* environment variables; `academy serve --help`
+        lists them. After Scripts/run, `set -a; . .data/academy.env; set +a` sets them for this shell.
+        """,
+        subcommands: [Serve.self, Migrate.self]
+    )
+}

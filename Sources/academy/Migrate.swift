@@ -1,0 +1,56 @@
+import AcademyAPI
+import AcademyCore
+import AcademyStore
+import ArgumentParser
+import Foundation
+import PostgresNIO
+import Prometheus
+
+struct Migrate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Apply pending database migrations, or list them with --status.",
+        discussion: """
+        Migrations are applied in order, each in its own transaction, under an advisory lock, so
+        running this while servers start is safe. An applied migration whose file has changed
+        stops everything with an error: add a new migration instead of editing an old one.
+        """
+    )
+
+    @Flag(help: "List applied and pending migrations; change nothing.")
+    var status = false
+
+    func run() async throws {
+        let configuration = try CommandEnvironment.loadConfiguration()
+        let logger = CommandEnvironment.makeLogger(configuration)
+        let dependencies = try AppDependencies(
+            configuration: configuration, logger: logger, metricsRegistry: PrometheusCollectorRegistry()
+        )
+        let report = try await withThrowingTaskGroup(of: String?.self) { group in
+            group.addTask {
+                await dependencies.postgres.run()
+                return nil
+            }
+            defer { group.cancelAll() }
+            if status {
+                return Self.describe(try await dependencies.migrator.status())
+            }
+            let applied = try await dependencies.migrator.migrate()
+            return applied.isEmpty
+                ? "Nothing to apply: the schema is current."
+                : "Applied migrations \(applied.map(String.init).joined(separator: ", "))."
+        }
+        print(report)
+    }
+
+    static func describe(_ status: MigrationStatus) -> String {
+        var lines = ["Applied:"]
+        lines += status.applied.isEmpty ? ["  (none)"] : status.applied.map {
+            "  \(String(format: "%04d", $0.version))  \($0.name)  \(RFC3339.string(from: $0.appliedAt))"
+        }
+        lines.append("Pending:")
+        lines += status.pending.isEmpty ? ["  (none)"] : status.pending.map {
+            "  \(String(format: "%04d", $0.version))  \($0.name)"
+        }
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,70 @@
+import AcademyAPI
+import AcademyStore
+import Logging
+import Testing
+
+@Suite struct ConfigurationTests {
+    static let minimal = ["ACADEMY_DATABASE_URL": "postgres://academy:pw@127.0.0.1:54329/academy?sslmode=disable"]
+
+    func problems(_ environment: [String: String]) -> [ConfigurationError.Problem] {
+        do {
+            _ = try AppConfiguration(environment: environment)
+            return []
+        } catch {
+            return error.problems
+        }
+    }
+
+    @Test func defaultsApplyWhenOnlyTheDatabaseIsSet() throws {
+        let configuration = try AppConfiguration(environment: Self.minimal)
+        #expect(configuration.host == "127.0.0.1")
+        #expect(configuration.port == 8080)
+        #expect(configuration.maxBodyBytes == 2 * 1024 * 1024)
+        #expect(configuration.autoMigrate)
+        #expect(configuration.logLevel == .info)
+        #expect(configuration.databaseURL.database == "academy")
+        #expect(configuration.databaseURL.tlsMode == .disable)
+    }
+
+    @Test func everyBadValueIsNamedWithWhatItAccepts() {
+        let found = problems(Self.minimal.merging([
+            "ACADEMY_PORT": "eighty",
+            "ACADEMY_AUTO_MIGRATE": "maybe",
+            "ACADEMY_LOG_LEVEL": "loud",
+            "ACADEMY_MAX_BODY_BYTES": "-1",
+            "ACADEMY_DATABASE_POOL_SIZE": "0",
+        ]) { $1 })
+        #expect(found.map(\.variable) == [
+            "ACADEMY_PORT", "ACADEMY_LOG_LEVEL", "ACADEMY_MAX_BODY_BYTES", "ACADEMY_AUTO_MIGRATE", "ACADEMY_DATABASE_POOL_SIZE",
+        ])
+        let port = found.first { $0.variable == "ACADEMY_PORT" }
+        #expect(port?.message == #""eighty" is not valid; expected an integer from 0 to 65535 (0 picks a free port)"#)
+    }
+
+    @Test func missingDatabaseURLIsNamed() {
+        let found = problems([:])
+        #expect(found.map(\.variable) == ["ACADEMY_DATABASE_URL"])
+        #expect(found.first?.message.contains("is not set") == true)
+    }
+
+    @Test func badDatabaseURLIsExplainedWithoutEchoingIt() {
+        for url in ["mysql://u:hunter2@h/db", "postgres://u:hunter2@h:99999/db", "postgres://u:hunter2@h/", "postgres://u:hunter2@h/db?sslmode=sometimes"] {
+            let found = problems(["ACADEMY_DATABASE_URL": url])
+            #expect(found.map(\.variable) == ["ACADEMY_DATABASE_URL"], "\(url)")
+            #expect(!(found.first?.message.contains("hunter2") ?? true), "\(url)")
+        }
+    }
+
+    @Test func misspeltVariablesAreRefused() {
+        let found = problems(Self.minimal.merging(["ACADEMY_PROT": "9000"]) { $1 })
+        #expect(found.map(\.variable) == ["ACADEMY_PROT"])
+        #expect(found.first?.message.contains("not a setting") == true)
+    }
+
+    @Test func descriptionListsEveryProblem() {
+        let error = ConfigurationError(problems: [
+            .init(variable: "ACADEMY_PORT", message: "bad"), .init(variable: "ACADEMY_HOST", message: "worse"),
+        ])
+        #expect(error.description == "Invalid configuration:\n  ACADEMY_PORT: bad\n  ACADEMY_HOST: worse")
+    }
+}

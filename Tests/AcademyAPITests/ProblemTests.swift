@@ -1,0 +1,168 @@
+import AcademyAPI
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import Testing
+
+/// The cross-cutting answers every endpoint shares: problem bodies, request ids, body limits and
+/// strict JSON, exercised through a probe route mounted behind the application's own middleware.
+@Suite struct ProblemTests {
+    struct Probe: Decodable, ResponseEncodable {
+        let displayName: String
+        let tags: [String: String]?
+    }
+
+    static func probeRoute(_ router: AcademyRouter) {
+        router.post("/probe") { request, context in
+            try await request.decode(as: Probe.self, context: context)
+        }
+    }
+
+    @Test func unknownRouteIsAProblem404() async throws {
+        try await TestApp.run { client in
+            try await client.execute(uri: "/api/v1/nowhere", method: .get) { response in
+                #expect(response.status == .notFound)
+                #expect(response.headers[.contentType] == "application/problem+json")
+                let body = response.json
+                #expect(body["status"] as? Int == 404)
+                #expect(body["title"] as? String == "Not Found")
+                #expect(body["type"] as? String == "about:blank")
+                #expect((body["detail"] as? String)?.contains("/api/v1/nowhere") == true)
+            }
+        }
+    }
+
+    @Test func wrongMethodIsA405WithAllow() async throws {
+        try await TestApp.run { client in
+            try await client.execute(uri: "/health/live", method: .delete) { response in
+                #expect(response.status == .methodNotAllowed)
+                #expect(response.headers[.allow] == "GET, HEAD")
+                #expect(response.headers[.contentType] == "application/problem+json")
+                #expect(response.json["status"] as? Int == 405)
+            }
+            try await client.execute(uri: "/health/live", method: .head) { response in
+                #expect(response.status == .ok)
+            }
+        }
+    }
+
+    @Test func requestIdIsEchoedOrGenerated() async throws {
+        try await TestApp.run { client in
+            try await client.execute(uri: "/health/live", method: .get, headers: [.init("X-Request-Id")!: "trace-42"]) { response in
+                #expect(response.headers[.init("X-Request-Id")!] == "trace-42")
+            }
+            try await client.execute(uri: "/health/live", method: .get) { response in
+                let generated = try #require(response.headers[.init("X-Request-Id")!])
+                #expect(UUID(uuidString: generated) != nil)
+            }
+            // An id that could forge log lines is replaced, never echoed.
+            try await client.execute(uri: "/nowhere", method: .get, headers: [.init("X-Request-Id")!: "a b\"c"]) { response in
+                let id = try #require(response.headers[.init("X-Request-Id")!])
+                #expect(id != "a b\"c")
+                #expect(response.json["request_id"] as? String == id)
+            }
+        }
+    }
+
+    @Test func everyLogLineOfARequestCarriesItsId() async throws {
+        let logs = LogCapture()
+        try await TestApp.run(logs: logs) { client in
+            _ = try await client.execute(uri: "/nowhere", method: .get, headers: [.init("X-Request-Id")!: "req-77"])
+        }
+        let lines = logs.lines.filter { $0.metadata["hb.request.id"] != nil }
+        #expect(!lines.isEmpty)
+        for line in lines {
+            #expect(line.metadata["request_id"] == "req-77", "\(line.message) lacks the request id")
+        }
+    }
+
+    @Test func strictJSONAcceptsTheExactShape() async throws {
+        try await TestApp.run(extraRoutes: Self.probeRoute) { client in
+            try await client.execute(
+                uri: "/probe", method: .post, headers: [.contentType: "application/json; charset=utf-8"],
+                body: ByteBuffer(string: #"{"display_name":"أمينة","tags":{"pt-BR":"x"}}"#)
+            ) { response in
+                #expect(response.status == .ok)
+                let body = response.json
+                #expect(body["display_name"] as? String == "أمينة")
+                #expect((body["tags"] as? [String: String])?["pt-BR"] == "x")
+            }
+        }
+    }
+
+    @Test func malformedJSONIs400() async throws {
+        try await TestApp.run(extraRoutes: Self.probeRoute) { client in
+            try await client.execute(
+                uri: "/probe", method: .post, headers: [.contentType: "application/json"],
+                body: ByteBuffer(string: #"{"display_name": "#)
+            ) { response in
+                #expect(response.status == .badRequest)
+                #expect(response.headers[.contentType] == "application/problem+json")
+                #expect((response.json["detail"] as? String)?.contains("not valid JSON") == true)
+            }
+        }
+    }
+
+    @Test func unknownAndWrongFieldsAre422WithFieldErrors() async throws {
+        try await TestApp.run(extraRoutes: Self.probeRoute) { client in
+            try await client.execute(
+                uri: "/probe", method: .post, headers: [.contentType: "application/json"],
+                body: ByteBuffer(string: #"{"display_name":"A","dispaly_name":"typo"}"#)
+            ) { response in
+                #expect(response.status == .unprocessableContent)
+                let errors = try #require(response.json["errors"] as? [[String: String]])
+                #expect(errors == [["field": "dispaly_name", "message": "is not a known field"]])
+            }
+            try await client.execute(
+                uri: "/probe", method: .post, headers: [.contentType: "application/json"],
+                body: ByteBuffer(string: #"{"display_name":7}"#)
+            ) { response in
+                #expect(response.status == .unprocessableContent)
+                let errors = try #require(response.json["errors"] as? [[String: String]])
+                #expect(errors.first?["field"] == "display_name")
+            }
+        }
+    }
+
+    @Test func wrongContentTypeIs415() async throws {
+        try await TestApp.run(extraRoutes: Self.probeRoute) { client in
+            try await client.execute(
+                uri: "/probe", method: .post, headers: [.contentType: "text/plain"],
+                body: ByteBuffer(string: #"{"display_name":"A"}"#)
+            ) { response in
+                #expect(response.status == .unsupportedMediaType)
+                #expect(response.json["status"] as? Int == 415)
+            }
+        }
+    }
+
+    @Test func bodyOverTheLimitIs413() async throws {
+        let oversized = #"{"display_name":""# + String(repeating: "x", count: 4096) + #""}"#
+        try await TestApp.run(overrides: ["ACADEMY_MAX_BODY_BYTES": "1024"], extraRoutes: Self.probeRoute) { client in
+            try await client.execute(
+                uri: "/probe", method: .post, headers: [.contentType: "application/json"],
+                body: ByteBuffer(string: oversized)
+            ) { response in
+                #expect(response.status == .contentTooLarge)
+                #expect(response.headers[.contentType] == "application/problem+json")
+                #expect((response.json["detail"] as? String)?.contains("1024") == true)
+            }
+        }
+    }
+
+    @Test func chunkedBodyOverTheLimitIs413() async throws {
+        // Without Content-Length the limit is enforced while the body streams in.
+        let oversized = #"{"display_name":""# + String(repeating: "x", count: 4096) + #""}"#
+        try await TestApp.run(overrides: ["ACADEMY_MAX_BODY_BYTES": "1024"], setup: .live, extraRoutes: Self.probeRoute) { client in
+            try await client.execute(
+                uri: "/probe", method: .post,
+                headers: [.contentType: "application/json", .transferEncoding: "chunked"],
+                body: ByteBuffer(string: oversized)
+            ) { response in
+                #expect(response.status == .contentTooLarge)
+            }
+        }
+    }
+}

@@ -1,0 +1,76 @@
+import AcademyAPI
+import AcademyTestSupport
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import Synchronization
+import Testing
+
+@Suite struct ServiceDocumentsTests {
+    @Test func metricsCountRequestsByRouteAndStatusAndShowThePool() async throws {
+        try await TestApp.run { client in
+            _ = try await client.execute(uri: "/health/ready", method: .get)
+            _ = try await client.execute(uri: "/no/such/route", method: .get)
+            try await client.execute(uri: "/metrics", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(response.headers[.contentType]?.hasPrefix("text/plain; version=0.0.4") == true)
+                let text = response.text
+                #expect(text.contains(#"hb_requests{http_route="/health/ready",http_request_method="GET",http_response_status_code="200"}"#))
+                #expect(text.contains(#"http_response_status_code="404""#))
+                #expect(text.contains("http_server_request_duration_bucket"))
+                #expect(text.contains("academy_db_connections_max"))
+                #expect(text.contains("academy_db_connection_wait_seconds"))
+            }
+        }
+    }
+
+    @Test func openAPIDocumentDescribesEveryRoute() async throws {
+        let recorded = RouteList()
+        try await TestApp.run(extraRoutes: { router in recorded.set(router.registeredRoutes) }) { client in
+            try await client.execute(uri: "/openapi.yaml", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(response.headers[.contentType] == "application/yaml; charset=utf-8")
+                let document = response.text
+                #expect(document.hasPrefix("openapi: 3.1"))
+                let documented = OpenAPIOutline(document)
+                for route in recorded.routes {
+                    #expect(documented.has(method: route.method, path: route.path), "\(route.method) \(route.path) is not in openapi.yaml")
+                }
+            }
+        }
+    }
+}
+
+final class RouteList: Sendable {
+    private let storage = Mutex<[(method: String, path: String)]>([])
+    var routes: [(method: String, path: String)] { storage.withLock { $0 } }
+    func set(_ routes: [(method: String, path: String)]) { storage.withLock { $0 = routes } }
+}
+
+/// The `paths:` section of an OpenAPI YAML document, read by indentation: two spaces for a path,
+/// four for its operations.
+struct OpenAPIOutline {
+    private var operations: Set<String> = []
+
+    init(_ yaml: String) {
+        var inPaths = false
+        var currentPath: String?
+        for line in yaml.split(separator: "\n", omittingEmptySubsequences: false) {
+            if !line.hasPrefix(" ") && !line.isEmpty {
+                inPaths = line.hasPrefix("paths:")
+                continue
+            }
+            guard inPaths else { continue }
+            if line.hasPrefix("  /"), !line.hasPrefix("   ") {
+                currentPath = String(line.dropFirst(2).dropLast())
+            } else if line.hasPrefix("    "), !line.hasPrefix("     "), let currentPath {
+                let key = line.dropFirst(4).split(separator: ":").first.map(String.init) ?? ""
+                operations.insert("\(key.uppercased()) \(currentPath)")
+            }
+        }
+    }
+
+    func has(method: String, path: String) -> Bool {
+        operations.contains("\(method) \(path)")
+    }
+}

@@ -1,0 +1,60 @@
+import AcademyCrypto
+import Testing
+
+@Suite struct HMACSHA256Tests {
+    static func bytes(hex: String) -> [UInt8] {
+        var result: [UInt8] = []
+        var index = hex.startIndex
+        while index < hex.endIndex {
+            let next = hex.index(index, offsetBy: 2)
+            result.append(UInt8(hex[index..<next], radix: 16)!)
+            index = next
+        }
+        return result
+    }
+
+    // RFC 4231, test cases 1, 2, 4 and 6.
+    @Test(arguments: [
+        ("0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b", Array("Hi There".utf8),
+         "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7"),
+        ("4a656665", Array("what do ya want for nothing?".utf8),
+         "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"),
+        ("0102030405060708090a0b0c0d0e0f10111213141516171819", [UInt8](repeating: 0xcd, count: 50),
+         "82558a389a443c0ea4cc819899f2083a85f0faa3e578f8077a2e3ff46729665b"),
+        (String(repeating: "aa", count: 131), Array("Test Using Larger Than Block-Size Key - Hash Key First".utf8),
+         "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54"),
+    ])
+    func matchesRFC4231(key: String, message: [UInt8], expected: String) {
+        let code = HMACSHA256.authenticationCode(for: message, key: Self.bytes(hex: key))
+        #expect(code == Self.bytes(hex: expected))
+        #expect(HMACSHA256.isValid(code, for: message, key: Self.bytes(hex: key)))
+    }
+
+    @Test func anyChangedByteFailsVerification() {
+        let key = Array("key".utf8)
+        let code = HMACSHA256.authenticationCode(for: Array("message".utf8), key: key)
+        for index in code.indices {
+            var tampered = code
+            tampered[index] ^= 0x01
+            #expect(!HMACSHA256.isValid(tampered, for: Array("message".utf8), key: key))
+        }
+        #expect(!HMACSHA256.isValid(Array(code.dropLast()), for: Array("message".utf8), key: key))
+    }
+}
+
+@Suite struct SecureRandomTests {
+    @Test func givesTheRequestedCountAndDoesNotRepeat() {
+        let first = SecureRandom.bytes(count: 32)
+        let second = SecureRandom.bytes(count: 32)
+        #expect(first.count == 32)
+        #expect(first != second)
+        #expect(SecureRandom.bytes(count: 0).isEmpty)
+    }
+
+    @Test func constantTimeComparisonComparesContentsAndLength() {
+        #expect(ConstantTime.isEqual([1, 2, 3], [1, 2, 3]))
+        #expect(!ConstantTime.isEqual([1, 2, 3], [1, 2, 4]))
+        #expect(!ConstantTime.isEqual([1, 2, 3], [1, 2]))
+        #expect(ConstantTime.isEqual([], []))
+    }
+}
