@@ -1,4 +1,5 @@
 import CCmark
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -12,6 +13,15 @@ public enum MarkdownRenderer {
     static let extensionNames = ["table", "strikethrough", "autolink", "tagfilter"]
 
     public static func html(from markdown: String) -> String {
+        // cmark-gfm keeps the inline parser's table of special characters in a process-wide array
+        // that attaching and freeing extensions (`~` for strikethrough) modifies: two parsers at
+        // once corrupt each other's output. Rendering is serialized; it takes microseconds.
+        renderLock.withLock { _ in render(markdown) }
+    }
+
+    private static let renderLock = Mutex<Void>(())
+
+    private static func render(_ markdown: String) -> String {
         registerExtensionsOnce
         // CMARK_OPT_DEFAULT keeps safe mode; CMARK_OPT_UNSAFE must never be added.
         let options = CMARK_OPT_DEFAULT
