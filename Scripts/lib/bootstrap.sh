@@ -68,10 +68,10 @@ cluster_base_for_checkout() {
     printf '%s\n' "$base"
 }
 
-# Creates (once) and starts a cluster in $1 listening on 127.0.0.1:$2 and on a unix socket in $1.
-# Prints nothing; the cluster's log is $1/postgres.log.
+# Creates (once) and starts a cluster in $1 listening on 127.0.0.1:$2 and on a unix socket in $1;
+# $3, if given, is appended to postgresql.conf. Prints nothing; the log is $1/postgres.log.
 start_cluster() {
-    local base=$1 port=$2 bin
+    local base=$1 port=$2 extra_settings=${3:-} bin
     bin=$(postgres_bin_dir)
     if [ ! -d "$base" ]; then
         mkdir -p "$base"
@@ -88,7 +88,7 @@ listen_addresses = '127.0.0.1'
 port = $port
 unix_socket_directories = '$base'
 max_connections = 300
-fsync = on
+$extra_settings
 EOF
     fi
     if ! as_cluster_owner "$bin/pg_ctl" -D "$base/data" status >/dev/null 2>&1; then

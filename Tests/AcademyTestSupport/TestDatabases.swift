@@ -64,10 +64,15 @@ public enum TestDatabases {
     }
 
     static func admin<Result: Sendable>(_ body: @escaping @Sendable (AdminConnection) async throws -> Result) async throws -> Result {
-        try await withDatabase(try serverURL()) { database in
-            try await database.withConnection { connection in
-                try await body(AdminConnection(connection: connection))
+        do {
+            return try await withDatabase(try serverURL()) { database in
+                try await database.withConnection { connection in
+                    try await body(AdminConnection(connection: connection))
+                }
             }
+        } catch let error as PSQLError {
+            // PostgresNIO hides the server's message from `description`; a failing test needs it.
+            throw TestDatabaseError("PostgreSQL: \(error.serverInfo?[.sqlState] ?? "-") \(error.serverInfo?[.message] ?? String(reflecting: error.code))")
         }
     }
 }
