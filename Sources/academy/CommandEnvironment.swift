@@ -17,6 +17,24 @@ enum CommandEnvironment {
         }
     }
 
+    /// Creates the data folder up front, so a path that cannot be written fails the start with its
+    /// variable named rather than the first upload.
+    static func prepareDataDirectory(_ configuration: AppConfiguration) throws {
+        let path = configuration.dataDirectory
+        do {
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+            guard FileManager.default.isWritableFile(atPath: path) else {
+                throw CocoaError(.fileWriteNoPermission)
+            }
+        } catch {
+            let problem = ConfigurationError.Problem(
+                variable: "ACADEMY_DATA_DIR", message: "\"\(path)\" cannot be created or written: \(error.localizedDescription)"
+            )
+            FileHandle.standardError.write(Data("\(ConfigurationError(problems: [problem]).description)\n".utf8))
+            throw ExitCode(configurationExitCode)
+        }
+    }
+
     static func makeLogger(_ configuration: AppConfiguration) -> Logger {
         LoggingSystem.bootstrap(StreamLogHandler.standardError)
         var logger = Logger(label: "academy")

@@ -22,6 +22,7 @@ struct Serve: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try CommandEnvironment.loadConfiguration()
+        try CommandEnvironment.prepareDataDirectory(configuration)
         let logger = CommandEnvironment.makeLogger(configuration)
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(makeMetricsFactory(registry: registry))

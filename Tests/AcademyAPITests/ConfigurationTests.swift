@@ -1,5 +1,6 @@
 import AcademyAPI
 import AcademyStore
+import Foundation
 import Logging
 import Testing
 
@@ -66,5 +67,15 @@ import Testing
             .init(variable: "ACADEMY_PORT", message: "bad"), .init(variable: "ACADEMY_HOST", message: "worse"),
         ])
         #expect(error.description == "Invalid configuration:\n  ACADEMY_PORT: bad\n  ACADEMY_HOST: worse")
+    }
+
+    @Test func readmeDocumentsEverySetting() throws {
+        let readme = try String(
+            contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../README.md"),
+            encoding: .utf8
+        )
+        for setting in AppConfiguration.settings {
+            #expect(readme.contains("| `\(setting.variable)` |"), "README.md lacks \(setting.variable)")
+        }
     }
 }

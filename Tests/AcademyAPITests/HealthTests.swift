@@ -57,7 +57,8 @@ import Testing
     @Test func unreachableDatabaseKeepsLiveUpAndReadyAt503() async throws {
         // Nothing listens on port 1: every connection attempt is refused.
         let unreachable = try DatabaseURL("postgres://nobody:secret@127.0.0.1:1/none?sslmode=disable")
-        try await TestApp.run(databaseURL: unreachable, overrides: ["ACADEMY_DATABASE_TIMEOUT_SECONDS": "1"]) { client in
+        let logs = LogCapture()
+        try await TestApp.run(databaseURL: unreachable, overrides: ["ACADEMY_DATABASE_TIMEOUT_SECONDS": "1"], logs: logs) { client in
             try await client.execute(uri: "/health/live", method: .get) { response in
                 #expect(response.status == .ok)
             }
@@ -68,6 +69,14 @@ import Testing
                 #expect(body["title"] as? String == "Service Unavailable")
                 #expect(!response.text.contains("secret"))
             }
+            // The start-up migration keeps retrying and says why.
+            for _ in 0..<50 where !logs.lines.contains(where: { $0.message.contains("Database not reachable") }) {
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            let retry = logs.lines.first { $0.message.contains("Database not reachable") }
+            #expect(retry?.metadata["retry_in"] != nil)
+            #expect(retry?.metadata["reason"] != nil)
         }
+        #expect(!logs.lines.contains { line in line.message.contains("secret") || line.metadata.values.contains { $0.contains("secret") } })
     }
 }

@@ -65,6 +65,13 @@ import Testing
         #expect(!outcome.errorOutput.contains("topsecret"))
     }
 
+    @Test func anUnwritableDataFolderStopsTheStart() throws {
+        let url = try DatabaseURL("postgres://u:pw@127.0.0.1:1/db")
+        let outcome = try Self.run(["serve"], environment: Self.environment(url, ["ACADEMY_DATA_DIR": "/proc/academy-files"]))
+        #expect(outcome.status == 78)
+        #expect(outcome.errorOutput.contains("ACADEMY_DATA_DIR"))
+    }
+
     @Test func migrateAppliesThenReportsStatus() async throws {
         try await TestDatabases.withEmptyDatabase { url in
             let environment = Self.environment(url)
