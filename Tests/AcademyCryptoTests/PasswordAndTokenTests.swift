@@ -1,0 +1,100 @@
+@testable import AcademyCrypto
+import Foundation
+import Testing
+
+@Suite struct ScryptTests {
+    // RFC 7914 §12, the vectors small enough for a unit test.
+    @Test func matchesRFC7914() {
+        let empty = Scrypt.derive(password: [], salt: [], parameters: .init(logN: 4, r: 1, p: 1), length: 64)
+        #expect(empty == HMACSHA256Tests.bytes(hex: "77d6576238657b203b19ca42c18a0497f16b4844e3074ae8dfdffa3fede21442fcd0069ded0948f8326a753a0fc81f17e8d3e0fb2e0d3628cf35e20c38d18906"))
+        let nacl = Scrypt.derive(password: Array("password".utf8), salt: Array("NaCl".utf8), parameters: .init(logN: 10, r: 8, p: 16), length: 64)
+        #expect(nacl == HMACSHA256Tests.bytes(hex: "fdbabe1c9d3472007856e7190d01e9fe7c6ad7cbc8237830e77376634b3731622eaf30d92e22a3886ff109279d9830dac727afb94a83ee6d8360cbdfa2cc0640"))
+    }
+
+    /// The OWASP parameters need more than OpenSSL's default 32 MiB memory cap.
+    @Test func owaspParametersRunWithTheirMemory() {
+        let key = Scrypt.derive(password: Array("pleaseletmein".utf8), salt: Array("SodiumChloride".utf8), parameters: .owasp, length: 32)
+        #expect(key.count == 32)
+    }
+}
+
+@Suite struct PasswordHasherTests {
+    let hasher = PasswordHasher(parameters: .init(logN: 10, r: 8, p: 1))
+
+    @Test func hashesAreSelfDescribingAndSalted() {
+        let first = hasher.hash("correct horse battery")
+        let second = hasher.hash("correct horse battery")
+        #expect(first.hasPrefix("$scrypt$ln=10,r=8,p=1$"))
+        #expect(first != second)
+        #expect(!first.contains("correct"))
+    }
+
+    @Test func verifiesAndAsksForRehashWhenParametersChange() {
+        let stored = hasher.hash("correct horse battery")
+        #expect(hasher.verify("correct horse battery", against: stored) == .match(needsRehash: false))
+        #expect(hasher.verify("correct horse batterY", against: stored) == .mismatch)
+        let stronger = PasswordHasher(parameters: .init(logN: 11, r: 8, p: 1))
+        #expect(stronger.verify("correct horse battery", against: stored) == .match(needsRehash: true))
+    }
+
+    @Test(arguments: ["", "plain", "$scrypt$ln=10,r=8$AAAA$AAAA", "$scrypt$ln=99,r=8,p=1$c2FsdA$aGFzaGhhc2hoYXNoaGFzaA", "$bcrypt$10$abc$def"])
+    func unreadableHashesNeverMatch(stored: String) {
+        #expect(hasher.verify("anything at all", against: stored) == .mismatch)
+    }
+}
+
+@Suite struct SessionTokenTests {
+    let key = SigningKey(id: "k1", secret: Array(repeating: 7, count: 32))
+    let sessionID = UUID()
+    let now = Date(timeIntervalSince1970: 1_800_000_000)
+
+    func verify(_ token: String, at time: Date? = nil) -> Result<SessionTokenClaims, SessionTokenRejection> {
+        SessionToken.verify(token, now: time ?? now) { $0 == key.id ? key : nil }
+    }
+
+    @Test func roundTrips() throws {
+        let token = SessionToken.issue(sessionID: sessionID, expiresAt: now.addingTimeInterval(60), key: key)
+        #expect(token.hasPrefix("v1.k1.\(sessionID.uuidString.lowercased()).1800000060."))
+        let claims = try verify(token).get()
+        #expect(claims.sessionID == sessionID)
+        #expect(claims.keyID == "k1")
+    }
+
+    @Test func everyTamperedCharacterIsRefused() {
+        let token = SessionToken.issue(sessionID: sessionID, expiresAt: now.addingTimeInterval(60), key: key)
+        let characters = Array(token)
+        for index in characters.indices {
+            for replacement in ["A", "z", "0", ".", "-"] where String(characters[index]) != replacement {
+                var tampered = characters
+                tampered[index] = Character(replacement)
+                let result = verify(String(tampered))
+                #expect(throws: SessionTokenRejection.self, "position \(index) → \(replacement)") { try result.get() }
+            }
+        }
+    }
+
+    @Test func expiredUnknownKeyAndGarbageAreRefused() {
+        let token = SessionToken.issue(sessionID: sessionID, expiresAt: now.addingTimeInterval(60), key: key)
+        #expect(verify(token, at: now.addingTimeInterval(61)) == .failure(.expired))
+        let other = SessionToken.issue(sessionID: sessionID, expiresAt: now.addingTimeInterval(60), key: SigningKey(id: "k2", secret: key.secret))
+        #expect(verify(other) == .failure(.unknownKey))
+        let forged = SessionToken.issue(sessionID: sessionID, expiresAt: now.addingTimeInterval(60), key: SigningKey(id: "k1", secret: Array(repeating: 8, count: 32)))
+        #expect(verify(forged) == .failure(.badSignature))
+        for garbage in ["", "v1", "Bearer x", String(repeating: "v1.", count: 200), "v2.k1.\(sessionID).1.AAAA"] {
+            #expect(verify(garbage) == .failure(.malformed))
+        }
+    }
+
+    @Test func base64URLIsCanonical() {
+        let bytes = SecureRandom.bytes(count: 32)
+        let encoded = Base64URL.encode(bytes)
+        #expect(Base64URL.decode(encoded) == bytes)
+        // The last character of 32 bytes carries 4 data bits; another letter with the same bits
+        // would decode to the same bytes if non-canonical spellings were accepted.
+        var characters = Array(encoded)
+        characters[characters.count - 1] = characters.last == "A" ? "B" : "A"
+        #expect(Base64URL.decode(String(characters)) != bytes)
+        #expect(Base64URL.decode("a+b/") == nil)
+        #expect(Base64URL.decode("abc=") == nil)
+    }
+}
