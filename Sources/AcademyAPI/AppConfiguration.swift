@@ -1,4 +1,5 @@
 public import AcademyStore
+import Foundation
 public import Logging
 
 /// Every setting of `academy serve`, read from `ACADEMY_*` environment variables and validated
@@ -15,6 +16,15 @@ public struct AppConfiguration: Sendable {
     public var databaseTimeoutSeconds: Int
     public var statementTimeoutMilliseconds: Int
     public var shutdownGraceSeconds: Int
+    public var selfRegistration: Bool
+    public var sessionLifetimeHours: Int
+    public var passwordHashCost: Int
+    public var passwordHashThreads: Int
+    public var passwordHashQueue: Int
+    public var loginAccountFailures: Int
+    public var loginAddressFailures: Int
+    public var loginFailureWindowSeconds: Int
+    public var trustProxy: Bool
 
     /// The variables academy reads, with what each accepts and its default; the README's
     /// configuration table is written from this list.
@@ -30,6 +40,15 @@ public struct AppConfiguration: Sendable {
         Setting("ACADEMY_DATABASE_TIMEOUT_SECONDS", accepts: "an integer from 1 to 300", default: "5"),
         Setting("ACADEMY_STATEMENT_TIMEOUT_MS", accepts: "an integer from 0 (no limit) to 3600000", default: "15000"),
         Setting("ACADEMY_SHUTDOWN_GRACE_SECONDS", accepts: "an integer from 1 to 600", default: "30"),
+        Setting("ACADEMY_SELF_REGISTRATION", accepts: "true or false", default: "true"),
+        Setting("ACADEMY_SESSION_LIFETIME_HOURS", accepts: "an integer from 1 to 8760", default: "720"),
+        Setting("ACADEMY_PASSWORD_HASH_COST", accepts: "log2 of scrypt's N, an integer from 10 to 20 (17 is OWASP's; lower only for tests)", default: "17"),
+        Setting("ACADEMY_PASSWORD_HASH_THREADS", accepts: "an integer from 1 to 64 (default: the number of cores)", default: String(ProcessInfo.processInfo.activeProcessorCount)),
+        Setting("ACADEMY_PASSWORD_HASH_QUEUE", accepts: "an integer from 0 to 10000", default: "16"),
+        Setting("ACADEMY_LOGIN_ACCOUNT_FAILURES", accepts: "an integer from 1 to 1000", default: "10"),
+        Setting("ACADEMY_LOGIN_ADDRESS_FAILURES", accepts: "an integer from 1 to 100000", default: "200"),
+        Setting("ACADEMY_LOGIN_FAILURE_WINDOW_SECONDS", accepts: "an integer from 60 to 86400", default: "900"),
+        Setting("ACADEMY_TRUST_PROXY", accepts: "true or false (true: take the client address from X-Forwarded-For)", default: "false"),
     ]
 
     public struct Setting: Sendable {
@@ -57,10 +76,21 @@ public struct AppConfiguration: Sendable {
         let timeout = reader.integer("ACADEMY_DATABASE_TIMEOUT_SECONDS", in: 1...300)
         let statementTimeout = reader.integer("ACADEMY_STATEMENT_TIMEOUT_MS", in: 0...3_600_000)
         let shutdownGrace = reader.integer("ACADEMY_SHUTDOWN_GRACE_SECONDS", in: 1...600)
+        let selfRegistration = reader.boolean("ACADEMY_SELF_REGISTRATION")
+        let sessionLifetime = reader.integer("ACADEMY_SESSION_LIFETIME_HOURS", in: 1...8760)
+        let hashCost = reader.integer("ACADEMY_PASSWORD_HASH_COST", in: 10...20)
+        let hashThreads = reader.integer("ACADEMY_PASSWORD_HASH_THREADS", in: 1...64)
+        let hashQueue = reader.integer("ACADEMY_PASSWORD_HASH_QUEUE", in: 0...10000)
+        let accountFailures = reader.integer("ACADEMY_LOGIN_ACCOUNT_FAILURES", in: 1...1000)
+        let addressFailures = reader.integer("ACADEMY_LOGIN_ADDRESS_FAILURES", in: 1...100_000)
+        let failureWindow = reader.integer("ACADEMY_LOGIN_FAILURE_WINDOW_SECONDS", in: 60...86400)
+        let trustProxy = reader.boolean("ACADEMY_TRUST_PROXY")
         reader.rejectUnknownVariables()
 
         guard reader.problems.isEmpty, let databaseURL, let host, let port, let dataDirectory, let logLevel,
-              let maxBodyBytes, let autoMigrate, let poolSize, let timeout, let statementTimeout, let shutdownGrace
+              let maxBodyBytes, let autoMigrate, let poolSize, let timeout, let statementTimeout, let shutdownGrace,
+              let selfRegistration, let sessionLifetime, let hashCost, let hashThreads, let hashQueue,
+              let accountFailures, let addressFailures, let failureWindow, let trustProxy
         else {
             throw ConfigurationError(problems: reader.problems)
         }
@@ -75,6 +105,15 @@ public struct AppConfiguration: Sendable {
         self.databaseTimeoutSeconds = timeout
         self.statementTimeoutMilliseconds = statementTimeout
         self.shutdownGraceSeconds = shutdownGrace
+        self.selfRegistration = selfRegistration
+        self.sessionLifetimeHours = sessionLifetime
+        self.passwordHashCost = hashCost
+        self.passwordHashThreads = hashThreads
+        self.passwordHashQueue = hashQueue
+        self.loginAccountFailures = accountFailures
+        self.loginAddressFailures = addressFailures
+        self.loginFailureWindowSeconds = failureWindow
+        self.trustProxy = trustProxy
     }
 }
 

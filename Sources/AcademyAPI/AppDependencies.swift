@@ -1,3 +1,5 @@
+import AcademyCore
+import AcademyCrypto
 public import AcademyStore
 public import Logging
 public import PostgresNIO
@@ -12,6 +14,10 @@ public struct AppDependencies: Sendable {
     public let database: Database
     public let migrator: Migrator
     public let metricsRegistry: PrometheusCollectorRegistry
+    public let hashingPool: PasswordHashingPool
+    public let keyRing: SigningKeyRing
+    public let accounts: AccountService
+    public let auditLog: AuditLog
 
     public init(configuration: AppConfiguration, logger: Logger, metricsRegistry: PrometheusCollectorRegistry) throws {
         self.configuration = configuration
@@ -35,5 +41,25 @@ public struct AppDependencies: Sendable {
             logger: logger
         )
         migrator = Migrator(database: database, migrations: try Migration.bundled(), logger: logger)
+        hashingPool = PasswordHashingPool(
+            parameters: .init(logN: configuration.passwordHashCost, r: 8, p: 1),
+            threads: configuration.passwordHashThreads,
+            queueLimit: configuration.passwordHashQueue
+        )
+        keyRing = SigningKeyRing(repository: SigningKeyRepository(database: database), database: database, logger: logger)
+        auditLog = AuditLog(database: database)
+        let window = Duration.seconds(configuration.loginFailureWindowSeconds)
+        accounts = AccountService(
+            users: UserRepository(database: database),
+            sessions: SessionRepository(database: database),
+            failures: LoginFailureRepository(database: database),
+            hashing: hashingPool,
+            keyRing: keyRing,
+            settings: .init(
+                sessionLifetime: .seconds(configuration.sessionLifetimeHours * 3600),
+                accountThrottle: LoginThrottle(maximumFailures: configuration.loginAccountFailures, window: window),
+                addressThrottle: LoginThrottle(maximumFailures: configuration.loginAddressFailures, window: window)
+            )
+        )
     }
 }

@@ -1,19 +1,32 @@
-import AcademyCore
+public import AcademyCore
 public import Foundation
 public import Hummingbird
 
-/// Per-request state: the request id every log line and response carries, and the body limit of
-/// this deployment.
+/// Per-request state: the request id every log line and response carries, the body limit of
+/// this deployment, the peer's address, and who is signed in.
 public struct AppRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     public var requestID: String
     public var maxUploadSize: Int
+    /// The TCP peer; ClientAddressMiddleware replaces it with the forwarded client when the
+    /// deployment trusts its proxy.
+    public var clientAddress: String
+    /// Set by AuthenticationMiddleware on the routes that require a session.
+    public var principal: Principal?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         requestID = ""
         // Replaced by RequestLimitsMiddleware with the configured limit before any body is read.
         maxUploadSize = 2 * 1024 * 1024
+        clientAddress = source.channel.remoteAddress?.ipAddress ?? "unknown"
+        principal = nil
+    }
+
+    /// The signed-in user; only reachable on routes behind AuthenticationMiddleware.
+    public func requirePrincipal() throws(AcademyError) -> Principal {
+        guard let principal else { throw .unauthenticated }
+        return principal
     }
 
     public var requestDecoder: StrictRequestDecoder { StrictRequestDecoder() }
@@ -29,7 +42,12 @@ public enum APIJSON {
             var container = encoder.singleValueContainer()
             try container.encode(RFC3339.string(from: date))
         }
-        encoder.outputFormatting = [.withoutEscapingSlashes]
+        encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
         return encoder
     }
+}
+
+extension UUID {
+    /// Ids as the API writes them: lowercase, as RFC 9562 recommends.
+    var apiString: String { uuidString.lowercased() }
 }

@@ -8,6 +8,9 @@ import ServiceLifecycle
 /// resource's routes. The 405 answers are added by `buildApplication`, after any other routes.
 public func buildRouter(_ dependencies: AppDependencies) throws -> AcademyRouter {
     let router = AcademyRouter()
+    if dependencies.configuration.trustProxy {
+        router.add(middleware: ClientAddressMiddleware())
+    }
     router.add(middleware: RequestIDMiddleware())
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: LogRequestsMiddleware(.info))
@@ -15,6 +18,14 @@ public func buildRouter(_ dependencies: AppDependencies) throws -> AcademyRouter
     router.add(middleware: RequestLimitsMiddleware(maxBodyBytes: dependencies.configuration.maxBodyBytes))
 
     HealthController(migrator: dependencies.migrator).addRoutes(to: router)
+    let authentication = AuthenticationMiddleware(keyRing: dependencies.keyRing, sessions: dependencies.accounts.sessions)
+    AuthController(
+        accounts: dependencies.accounts,
+        selfRegistration: dependencies.configuration.selfRegistration,
+        authentication: authentication
+    ).addRoutes(to: router)
+    MeController(accounts: dependencies.accounts, authentication: authentication).addRoutes(to: router)
+    UsersController(accounts: dependencies.accounts, authentication: authentication).addRoutes(to: router)
     try ServiceDocumentsController(metricsRegistry: dependencies.metricsRegistry).addRoutes(to: router)
     return router
 }
@@ -35,8 +46,10 @@ public func buildApplication(router: AcademyRouter, dependencies: AppDependencie
             DatabaseStartupService(
                 migrator: dependencies.migrator,
                 autoMigrate: configuration.autoMigrate,
+                keyRing: dependencies.keyRing,
                 logger: dependencies.logger
             ),
+            dependencies.hashingPool,
         ],
         logger: dependencies.logger
     )

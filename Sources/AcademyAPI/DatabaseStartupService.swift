@@ -5,9 +5,11 @@ import ServiceLifecycle
 /// Brings the schema up to date when the server starts. While the database cannot be reached it
 /// keeps trying with backoff (the server answers `/health/live` meanwhile and `/health/ready` says
 /// 503); a migration that cannot be applied, or an applied file that changed, stops the server.
+/// Then, with the schema in place, it keeps the signing keys current until shutdown.
 struct DatabaseStartupService: Service {
     let migrator: Migrator
     let autoMigrate: Bool
+    let keyRing: SigningKeyRing
     let logger: Logger
 
     static let maximumRetryDelay: Duration = .seconds(30)
@@ -18,8 +20,8 @@ struct DatabaseStartupService: Service {
         } else {
             logger.info("ACADEMY_AUTO_MIGRATE=false: not migrating; /health/ready reports pending migrations")
         }
-        // Returning would end the service group; stay until shutdown.
-        try? await gracefulShutdown()
+        // Returns at shutdown; returning earlier would end the service group.
+        await keyRing.follow()
     }
 
     private func migrateWithRetry() async throws {

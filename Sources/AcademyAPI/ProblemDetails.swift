@@ -25,6 +25,18 @@ struct ProblemDetails: Encodable, Sendable {
         switch error {
         case .malformedRequest(let detail):
             (type, title, status, self.detail) = ("about:blank", "Bad Request", 400, detail)
+        case .unauthenticated:
+            (type, title, status, detail) = ("about:blank", "Unauthorized", 401, "A valid session token is required: send Authorization: Bearer <token>.")
+            headers[.wwwAuthenticate] = #"Bearer realm="academy""#
+        case .invalidCredentials:
+            (type, title, status, detail) = ("/problems/invalid-credentials", "Unauthorized", 401, "The email or password is wrong.")
+        case .forbidden(let detail):
+            (type, title, status, self.detail) = ("about:blank", "Forbidden", 403, detail)
+        case .conflict(let detail):
+            (type, title, status, self.detail) = ("/problems/conflict", "Conflict", 409, detail)
+        case .rateLimited(let retryAfterSeconds):
+            (type, title, status, detail) = ("/problems/rate-limited", "Too Many Requests", 429, "Too many attempts. Retry in \(retryAfterSeconds) seconds.")
+            headers[.retryAfter] = String(retryAfterSeconds)
         case .notFound(let detail):
             (type, title, status, self.detail) = ("about:blank", "Not Found", 404, detail)
         case .methodNotAllowed(let allowed):

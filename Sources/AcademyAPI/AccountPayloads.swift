@@ -1,0 +1,141 @@
+import AcademyCore
+import AcademyStore
+import Foundation
+import Hummingbird
+
+/// A user as every endpoint returns one: all fields present (null when unset), never a hash.
+struct UserResponse: ResponseEncodable {
+    let user: User
+
+    enum CodingKeys: String, CodingKey {
+        case id, email, displayName, role, locale, timezone, createdAt, disabled
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(user.id.apiString, forKey: .id)
+        try container.encode(user.email, forKey: .email)
+        try container.encode(user.displayName, forKey: .displayName)
+        try container.encode(user.role, forKey: .role)
+        try container.encode(user.locale, forKey: .locale)
+        try container.encode(user.timezone, forKey: .timezone)
+        try container.encode(user.createdAt, forKey: .createdAt)
+        try container.encode(user.disabled, forKey: .disabled)
+    }
+}
+
+/// `{"items": [...], "next_cursor": null | "..."}`.
+struct PageResponse<Item: Encodable & Sendable>: ResponseEncodable {
+    let items: [Item]
+    let nextCursor: String?
+
+    init(items: [Item], nextCursor: PageCursor?) {
+        self.items = items
+        self.nextCursor = nextCursor?.encoded
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case items, nextCursor
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(items, forKey: .items)
+        try container.encode(nextCursor, forKey: .nextCursor)
+    }
+}
+
+struct RegistrationRequest: Decodable {
+    let email: String
+    let password: String
+    let displayName: String
+    let locale: String?
+    let timezone: String?
+}
+
+struct NewUserRequest: Decodable {
+    let email: String
+    let password: String
+    let displayName: String
+    let role: Role
+    let locale: String?
+    let timezone: String?
+}
+
+struct LoginRequest: Decodable {
+    let email: String
+    let password: String
+}
+
+struct LoginResponse: ResponseEncodable {
+    let token: String
+    let expiresAt: Date
+    let user: UserResponse
+}
+
+/// `PATCH /me`. A key that is present with `null` clears the field; an absent key leaves it.
+struct ProfileChangeRequest: Decodable {
+    let displayName: String?
+    let locale: String??
+    let timezone: String??
+    let currentPassword: String?
+    let newPassword: String?
+
+    enum CodingKeys: String, CodingKey {
+        case displayName, locale, timezone, currentPassword, newPassword
+    }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        displayName = try container.decodeIfPresent(String.self, forKey: .displayName)
+        locale = try Self.decodeClearable(container, .locale)
+        timezone = try Self.decodeClearable(container, .timezone)
+        currentPassword = try container.decodeIfPresent(String.self, forKey: .currentPassword)
+        newPassword = try container.decodeIfPresent(String.self, forKey: .newPassword)
+    }
+
+    private static func decodeClearable(_ container: KeyedDecodingContainer<CodingKeys>, _ key: CodingKeys) throws -> String?? {
+        guard container.contains(key) else { return .none }
+        if try container.decodeNil(forKey: key) { return .some(nil) }
+        return .some(try container.decode(String.self, forKey: key))
+    }
+}
+
+/// `PATCH /users/{id}` by an admin.
+struct AccessChangeRequest: Decodable {
+    let role: Role?
+    let disabled: Bool?
+    let displayName: String?
+}
+
+struct SessionResponse: Encodable, Sendable {
+    let id: UUID
+    let createdAt: Date
+    let expiresAt: Date
+    let clientAddress: String?
+    let userAgent: String?
+    let current: Bool
+
+    init(_ record: SessionRecord, current: UUID?) {
+        id = record.id
+        createdAt = record.createdAt
+        expiresAt = record.expiresAt
+        clientAddress = record.clientAddress
+        userAgent = record.userAgent
+        self.current = record.id == current
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, createdAt, expiresAt, clientAddress, userAgent, current
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id.apiString, forKey: .id)
+        try container.encode(createdAt, forKey: .createdAt)
+        try container.encode(expiresAt, forKey: .expiresAt)
+        try container.encode(clientAddress, forKey: .clientAddress)
+        try container.encode(userAgent, forKey: .userAgent)
+        try container.encode(current, forKey: .current)
+    }
+}

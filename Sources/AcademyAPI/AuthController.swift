@@ -1,0 +1,55 @@
+import AcademyCore
+import AcademyStore
+import Foundation
+import Hummingbird
+
+/// `/auth`: register, sign in, sign out.
+struct AuthController {
+    let accounts: AccountService
+    let selfRegistration: Bool
+    let authentication: AuthenticationMiddleware
+
+    func addRoutes(to router: some RouterMethods<AppRequestContext>) {
+        let auth = router.group("/api/v1/auth")
+        auth.post("register", use: register)
+        auth.post("login", use: login)
+        router.group("/api/v1/auth/logout")
+            .add(middleware: authentication)
+            .post(use: logout)
+    }
+
+    @Sendable func register(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<UserResponse> {
+        guard selfRegistration else {
+            throw AcademyError.forbidden("Self-registration is closed; ask an administrator for an account.")
+        }
+        let body = try await request.decode(as: RegistrationRequest.self, context: context)
+        let user = try await accounts.createAccount(
+            .init(email: body.email, password: body.password, displayName: body.displayName, locale: body.locale, timezone: body.timezone),
+            role: .student, by: nil, event: .registered, origin: context.origin(request)
+        )
+        return EditedResponse(status: .created, response: UserResponse(user: user))
+    }
+
+    @Sendable func login(_ request: Request, context: AppRequestContext) async throws -> LoginResponse {
+        let body = try await request.decode(as: LoginRequest.self, context: context)
+        let signedIn = try await accounts.login(email: body.email, password: body.password, origin: context.origin(request))
+        return LoginResponse(token: signedIn.token, expiresAt: signedIn.expiresAt, user: UserResponse(user: signedIn.user))
+    }
+
+    @Sendable func logout(_ request: Request, context: AppRequestContext) async throws -> HTTPResponse.Status {
+        let principal = try context.requirePrincipal()
+        if let sessionID = principal.sessionID {
+            _ = try await accounts.sessions.revoke(
+                id: sessionID, ownedBy: principal.userID,
+                audit: AuditEntry(.logout, actorID: principal.userID, subjectID: principal.userID, requestID: context.requestID, clientAddress: context.clientAddress)
+            )
+        }
+        return .noContent
+    }
+}
+
+extension AppRequestContext {
+    func origin(_ request: Request) -> AccountService.Origin {
+        .init(requestID: requestID, clientAddress: clientAddress, userAgent: request.headers[.userAgent])
+    }
+}

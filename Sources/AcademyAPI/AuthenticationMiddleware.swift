@@ -1,0 +1,69 @@
+import AcademyCore
+import AcademyCrypto
+public import AcademyStore
+import Foundation
+import Logging
+public import Hummingbird
+
+/// Requires `Authorization: Bearer <token>` on the routes it guards. The token's form, signature
+/// and expiry are checked in memory first, so a forged token never reaches the database; then the
+/// session row decides (revoked? expired? user disabled? key retired?), on every request, so a
+/// logout or a disable takes effect on every instance at once.
+public struct AuthenticationMiddleware: RouterMiddleware {
+    public typealias Context = AppRequestContext
+    let keyRing: SigningKeyRing
+    let sessions: SessionRepository
+
+    public init(keyRing: SigningKeyRing, sessions: SessionRepository) {
+        self.keyRing = keyRing
+        self.sessions = sessions
+    }
+
+    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard let token = Self.bearerToken(request.headers[.authorization]) else {
+            throw AcademyError.unauthenticated
+        }
+        let claims: SessionTokenClaims
+        switch try await keyRing.verify(token) {
+        case .success(let verified):
+            claims = verified
+        case .failure(let rejection):
+            context.logger.debug("Token refused", metadata: ["reason": "\(rejection)"])
+            throw AcademyError.unauthenticated
+        }
+        guard let session = try await sessions.active(id: claims.sessionID) else {
+            context.logger.debug("Token refused", metadata: ["reason": "session not active"])
+            throw AcademyError.unauthenticated
+        }
+        var context = context
+        context.principal = Principal(userID: session.userID, role: session.role, sessionID: session.sessionID)
+        context.logger[metadataKey: "user_id"] = .string(session.userID.apiString)
+        return try await next(request, context)
+    }
+
+    static func bearerToken(_ header: String?) -> String? {
+        guard let header else { return nil }
+        let parts = header.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
+        let token = parts[1].trimmingCharacters(in: .whitespaces)
+        return token.isEmpty ? nil : token
+    }
+}
+
+/// Where the client's address comes from: the TCP peer, or, behind a trusted reverse proxy
+/// (`ACADEMY_TRUST_PROXY=true`), the last address the proxy appended to `X-Forwarded-For`.
+public struct ClientAddressMiddleware: RouterMiddleware {
+    public typealias Context = AppRequestContext
+
+    public init() {}
+
+    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var context = context
+        if let forwarded = request.headers[.init("X-Forwarded-For")!],
+           let last = forwarded.split(separator: ",").last?.trimmingCharacters(in: .whitespaces),
+           !last.isEmpty, last.utf8.count <= 64 {
+            context.clientAddress = last
+        }
+        return try await next(request, context)
+    }
+}

@@ -1,0 +1,75 @@
+import AcademyCore
+import AcademyStore
+import Foundation
+import Hummingbird
+
+/// `/me`: the signed-in user's own profile, password and sessions.
+struct MeController {
+    let accounts: AccountService
+    let authentication: AuthenticationMiddleware
+
+    func addRoutes(to router: some RouterMethods<AppRequestContext>) {
+        let me = router.group("/api/v1/me").add(middleware: authentication)
+        me.get(use: show)
+        me.patch(use: update)
+        me.get("sessions", use: sessions)
+        me.delete("sessions/:id", use: revokeSession)
+    }
+
+    @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> UserResponse {
+        let principal = try context.requirePrincipal()
+        guard let user = try await accounts.users.find(id: principal.userID) else { throw AcademyError.unauthenticated }
+        return UserResponse(user: user)
+    }
+
+    @Sendable func update(_ request: Request, context: AppRequestContext) async throws -> UserResponse {
+        let principal = try context.requirePrincipal()
+        let body = try await request.decode(as: ProfileChangeRequest.self, context: context)
+        var validation = FieldValidation()
+        let displayName = validation.check(body.displayName) { AccountRules.displayName($0) }
+        let locale = body.locale.map { value in validation.check(value) { AccountRules.locale($0) } }
+        let timezone = body.timezone.map { value in validation.check(value) { AccountRules.timezone($0) } }
+        switch (body.currentPassword, body.newPassword) {
+        case (nil, .some):
+            validation.add(FieldError(field: "current_password", message: "is required to set a new password"))
+        case (.some, nil):
+            validation.add(FieldError(field: "new_password", message: "is required with current_password"))
+        default:
+            break
+        }
+        try validation.finish()
+        if let current = body.currentPassword, let new = body.newPassword {
+            try await accounts.changePassword(of: principal, current: current, new: new, origin: context.origin(request))
+        }
+        return UserResponse(user: try await accounts.users.updateProfile(
+            id: principal.userID, displayName: displayName, locale: locale, timezone: timezone
+        ))
+    }
+
+    @Sendable func sessions(_ request: Request, context: AppRequestContext) async throws -> PageResponse<SessionResponse> {
+        let principal = try context.requirePrincipal()
+        let records = try await accounts.sessions.listActive(userID: principal.userID)
+        return PageResponse(items: records.map { SessionResponse($0, current: principal.sessionID) }, nextCursor: nil)
+    }
+
+    @Sendable func revokeSession(_ request: Request, context: AppRequestContext) async throws -> HTTPResponse.Status {
+        let principal = try context.requirePrincipal()
+        let id = try context.parameters.uuid("id")
+        let revoked = try await accounts.sessions.revoke(
+            id: id, ownedBy: principal.userID,
+            audit: AuditEntry(.sessionRevoked, actorID: principal.userID, subjectID: principal.userID, requestID: context.requestID, clientAddress: context.clientAddress, details: ["session_id": id.apiString])
+        )
+        guard revoked else { throw AcademyError.notFound("You have no active session with this id.") }
+        return .noContent
+    }
+}
+
+extension Parameters {
+    /// A path parameter that must be a UUID; anything else cannot name a resource (404).
+    func uuid(_ name: String) throws(AcademyError) -> UUID {
+        guard let raw = self.get(name), let id = UUID(uuidString: raw) else {
+            throw .notFound("No resource has the id \(self.get(name) ?? "").")
+        }
+        return id
+    }
+}

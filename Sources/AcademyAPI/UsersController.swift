@@ -1,0 +1,71 @@
+import AcademyCore
+import AcademyStore
+import Foundation
+import Hummingbird
+
+/// `/users`: account administration, for admins only.
+struct UsersController {
+    let accounts: AccountService
+    let authentication: AuthenticationMiddleware
+
+    func addRoutes(to router: some RouterMethods<AppRequestContext>) {
+        let users = router.group("/api/v1/users").add(middleware: authentication)
+        users.post(use: create)
+        users.get(use: list)
+        users.get(":id", use: show)
+        users.patch(":id", use: update)
+    }
+
+    private func admin(_ context: AppRequestContext) throws -> Principal {
+        let principal = try context.requirePrincipal()
+        try AccountPolicy.requireAdmin(principal)
+        return principal
+    }
+
+    @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<UserResponse> {
+        let principal = try admin(context)
+        let body = try await request.decode(as: NewUserRequest.self, context: context)
+        let user = try await accounts.createAccount(
+            .init(email: body.email, password: body.password, displayName: body.displayName, locale: body.locale, timezone: body.timezone),
+            role: body.role, by: .user(principal), event: .userCreated, origin: context.origin(request)
+        )
+        return EditedResponse(status: .created, response: UserResponse(user: user))
+    }
+
+    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> PageResponse<UserResponse> {
+        _ = try admin(context)
+        let query = request.uri.queryParameters
+        let page = try PageRequest(limitParameter: query.get("limit"), cursorParameter: query.get("cursor"))
+        var role: Role?
+        if let raw = query.get("role") {
+            guard let parsed = Role(rawValue: raw) else {
+                throw AcademyError.malformedRequest("role must be admin, instructor or student.")
+            }
+            role = parsed
+        }
+        let search = query.get("q").flatMap { $0.isEmpty ? nil : String($0.prefix(200)) }
+        let result = try await accounts.users.list(matching: search, role: role, page: page)
+        return PageResponse(items: result.items.map(UserResponse.init), nextCursor: result.nextCursor)
+    }
+
+    @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> UserResponse {
+        _ = try admin(context)
+        guard let user = try await accounts.users.find(id: try context.parameters.uuid("id")) else {
+            throw AcademyError.notFound("No such user.")
+        }
+        return UserResponse(user: user)
+    }
+
+    @Sendable func update(_ request: Request, context: AppRequestContext) async throws -> UserResponse {
+        let principal = try admin(context)
+        let id = try context.parameters.uuid("id")
+        let body = try await request.decode(as: AccessChangeRequest.self, context: context)
+        var validation = FieldValidation()
+        let displayName = validation.check(body.displayName) { AccountRules.displayName($0) }
+        try validation.finish()
+        return UserResponse(user: try await accounts.users.changeAccess(
+            of: id, by: .user(principal), role: body.role, disabled: body.disabled, displayName: displayName,
+            audit: AuditEntry(.roleChanged, requestID: context.requestID, clientAddress: context.clientAddress)
+        ))
+    }
+}
