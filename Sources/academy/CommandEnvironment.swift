@@ -1,7 +1,10 @@
 import AcademyAPI
+import AcademyCore
 import ArgumentParser
 import Foundation
 import Logging
+import PostgresNIO
+import Prometheus
 
 /// What every command does first: read and validate the configuration, and set up logging.
 enum CommandEnvironment {
@@ -35,6 +38,30 @@ enum CommandEnvironment {
         }
     }
 
+    /// Runs `body` with the application's dependencies and a running database pool: what every
+    /// admin command needs. Settings come from the environment, as for `serve`.
+    static func withDependencies<Result: Sendable>(
+        _ body: @escaping @Sendable (AppDependencies) async throws -> Result
+    ) async throws -> Result {
+        let configuration = try loadConfiguration()
+        let logger = makeLogger(configuration)
+        let dependencies = try AppDependencies(
+            configuration: configuration, logger: logger, metricsRegistry: PrometheusCollectorRegistry()
+        )
+        return try await withThrowingTaskGroup(of: Result?.self) { group in
+            group.addTask {
+                await dependencies.postgres.run()
+                return nil
+            }
+            defer { group.cancelAll() }
+            do {
+                return try await body(dependencies)
+            } catch let error as AcademyError {
+                throw CommandFailure(error)
+            }
+        }
+    }
+
     static func makeLogger(_ configuration: AppConfiguration) -> Logger {
         LoggingSystem.bootstrap(StreamLogHandler.standardError)
         var logger = Logger(label: "academy")
@@ -48,5 +75,27 @@ enum CommandEnvironment {
             let defaultText = setting.defaultValue.map { " (default \($0))" } ?? " (required)"
             return "  \(setting.variable)\(defaultText)\n      \(setting.accepts)"
         }.joined(separator: "\n")
+    }
+}
+
+/// An error of the academy's own, told to the operator as a sentence with exit status 1.
+struct CommandFailure: Error, CustomStringConvertible {
+    let description: String
+
+    init(_ message: String) {
+        description = message
+    }
+
+    init(_ error: AcademyError) {
+        switch error {
+        case .validationFailed(let fields):
+            description = fields.map { "\($0.field) \($0.message)" }.joined(separator: "; ")
+        case .notFound(let detail), .forbidden(let detail), .conflict(let detail), .malformedRequest(let detail):
+            description = detail
+        case .unavailable(let reason, _):
+            description = reason
+        default:
+            description = "\(error)"
+        }
     }
 }

@@ -3,8 +3,6 @@ import AcademyCore
 import AcademyStore
 import ArgumentParser
 import Foundation
-import PostgresNIO
-import Prometheus
 
 struct Migrate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -20,17 +18,8 @@ struct Migrate: AsyncParsableCommand {
     var status = false
 
     func run() async throws {
-        let configuration = try CommandEnvironment.loadConfiguration()
-        let logger = CommandEnvironment.makeLogger(configuration)
-        let dependencies = try AppDependencies(
-            configuration: configuration, logger: logger, metricsRegistry: PrometheusCollectorRegistry()
-        )
-        let report = try await withThrowingTaskGroup(of: String?.self) { group in
-            group.addTask {
-                await dependencies.postgres.run()
-                return nil
-            }
-            defer { group.cancelAll() }
+        let status = self.status
+        let report = try await CommandEnvironment.withDependencies { dependencies in
             if status {
                 return Self.describe(try await dependencies.migrator.status())
             }

@@ -24,18 +24,24 @@ import Testing
         var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("ACADEMY_") }
         environment["ACADEMY_DATABASE_URL"] = "postgres://\(url.username):\(url.password ?? "")@\(url.host):\(url.port)/\(url.database)?sslmode=disable"
         environment["ACADEMY_LOG_LEVEL"] = "warning"
+        environment["ACADEMY_PASSWORD_HASH_COST"] = "10"
         return environment.merging(extra) { $1 }
     }
 
-    static func run(_ arguments: [String], environment: [String: String]) throws -> Outcome {
+    static func run(_ arguments: [String], environment: [String: String], input: String? = nil) throws -> Outcome {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
         process.environment = environment
-        let output = Pipe(), errorOutput = Pipe()
+        let output = Pipe(), errorOutput = Pipe(), standardInput = Pipe()
         process.standardOutput = output
         process.standardError = errorOutput
+        process.standardInput = standardInput
         try process.run()
+        if let input {
+            standardInput.fileHandleForWriting.write(Data(input.utf8))
+        }
+        try standardInput.fileHandleForWriting.close()
         let outputData = output.fileHandleForReading.readDataToEndOfFile()
         let errorData = errorOutput.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
@@ -122,5 +128,79 @@ import Testing
     static func status(of address: String) async -> Int {
         guard let (_, response) = try? await URLSession.shared.data(from: URL(string: address)!) else { return 0 }
         return (response as? HTTPURLResponse)?.statusCode ?? 0
+    }
+
+    @Test func accountCommandsManageUsersAndTheirSessions() async throws {
+        try await TestDatabases.withMigratedDatabase { url in
+            let environment = Self.environment(url)
+            func academy(_ arguments: String..., input: String? = nil) throws -> Outcome {
+                try Self.run(arguments, environment: environment, input: input)
+            }
+
+            let first = try academy("user", "create", "--email", "root@example.org", "--name", "Root", "--role", "admin", "--only-if-no-admin")
+            #expect(first.status == 0, "\(first.errorOutput)")
+            let generated = try #require(first.output.split(separator: "\n").first { $0.hasPrefix("Password (shown once): ") })
+            #expect(generated.count == "Password (shown once): ".count + 20)
+            let second = try academy("user", "create", "--email", "other@example.org", "--name", "Other", "--role", "admin", "--only-if-no-admin")
+            #expect(second.output.contains("nothing created"))
+
+            let student = try academy("user", "create", "--email", "amina@example.org", "--name", "أمينة", "--password-stdin", input: "a long enough password\n")
+            #expect(student.status == 0)
+            #expect(!student.output.contains("Password"))
+            let weak = try academy("user", "create", "--email", "weak@example.org", "--name", "W", "--password-stdin", input: "short\n")
+            #expect(weak.status != 0)
+            #expect(weak.errorOutput.contains("password must be at least 10 characters"))
+            let badRole = try academy("user", "create", "--email", "x@example.org", "--name", "X", "--role", "pope")
+            #expect(badRole.status != 0)
+            #expect(badRole.errorOutput.contains("admin, instructor or student"))
+
+            let list = try academy("user", "list")
+            #expect(list.output.contains("root@example.org"))
+            #expect(list.output.contains("أمينة"))
+            #expect(try academy("user", "list", "--role", "admin").output.contains("amina") == false)
+
+            #expect(try academy("user", "set-role", "--email", "amina@example.org", "--role", "instructor").output.contains("now instructor"))
+            let lastAdmin = try academy("user", "set-role", "--email", "root@example.org", "--role", "student")
+            #expect(lastAdmin.status != 0)
+            #expect(lastAdmin.errorOutput.contains("last active administrator"))
+            #expect(try academy("user", "disable", "--email", "amina@example.org").status == 0)
+            #expect(try academy("user", "enable", "--email", "amina@example.org").status == 0)
+            let missing = try academy("user", "disable", "--email", "ghost@example.org")
+            #expect(missing.status != 0)
+            #expect(missing.errorOutput.contains("No account has the email ghost@example.org"))
+
+            let reset = try academy("user", "reset-password", "--email", "amina@example.org")
+            #expect(reset.output.contains("Password (shown once): "))
+            #expect(try academy("sessions", "revoke", "--user", "amina@example.org").output.contains("Revoked 0 sessions"))
+
+            let tail = try academy("audit", "tail", "--limit", "20")
+            for event in ["user.created", "user.role_changed", "user.disabled", "user.enabled", "user.password_reset", "sessions.revoked"] {
+                #expect(tail.output.contains(event), "audit tail lacks \(event)")
+            }
+            #expect(!tail.output.contains("$scrypt$"))
+        }
+    }
+
+    @Test func keyCommandsRotateListAndRetire() async throws {
+        try await TestDatabases.withMigratedDatabase { url in
+            let environment = Self.environment(url)
+            let first = try Self.run(["keys", "rotate"], environment: environment)
+            #expect(first.status == 0)
+            let second = try Self.run(["keys", "rotate"], environment: environment)
+            let list = try Self.run(["keys", "list"], environment: environment)
+            let lines = list.output.split(separator: "\n")
+            #expect(lines.count == 2)
+            #expect(lines.first?.hasSuffix("signing") == true)
+            #expect(lines.last?.hasSuffix("verifying") == true)
+            let oldest = try #require(lines.last?.split(separator: " ").first.map(String.init))
+            #expect(try Self.run(["keys", "retire", oldest], environment: environment).status == 0)
+            #expect(try Self.run(["keys", "list"], environment: environment).output.contains("retired"))
+            let newest = try #require(lines.first?.split(separator: " ").first.map(String.init))
+            let last = try Self.run(["keys", "retire", newest], environment: environment)
+            #expect(last.status != 0)
+            #expect(last.errorOutput.contains("keys rotate"))
+            #expect(second.status == 0)
+            #expect(try Self.run(["audit", "tail"], environment: environment).output.contains("key.retired"))
+        }
     }
 }
