@@ -65,6 +65,11 @@ public final class PasswordHashingPool: Service {
     /// Keeps the threads until the service group shuts down.
     public func run() async throws {
         try? await gracefulShutdown()
+        try await shutdown()
+    }
+
+    /// Stops the threads; for commands that use the pool outside a service group.
+    public func shutdown() async throws {
         try await threadPool.shutdownGracefully()
     }
 }

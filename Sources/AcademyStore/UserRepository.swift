@@ -163,7 +163,8 @@ public struct UserRepository: Sendable {
 
     /// A change of role, disabled flag or display name by an admin or an operator, checked by
     /// `AccountPolicy` under a lock on the active admins so that two admins demoting each other
-    /// at once cannot leave the academy without one. Disabling revokes every session.
+    /// at once cannot leave the academy without one. Disabling revokes every session. `audit`
+    /// carries where the change came from; one entry is written per kind of change made.
     public func changeAccess(
         of id: UUID,
         by actor: Actor,

@@ -55,7 +55,9 @@ enum CommandEnvironment {
             }
             defer { group.cancelAll() }
             do {
-                return try await body(dependencies)
+                let result = try await body(dependencies)
+                try await dependencies.hashingPool.shutdown()
+                return result
             } catch let error as AcademyError {
                 throw CommandFailure(error)
             }
