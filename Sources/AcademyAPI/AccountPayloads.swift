@@ -51,15 +51,25 @@ struct RegistrationRequest: Decodable {
     let displayName: String
     let locale: String?
     let timezone: String?
+
+    var account: AccountService.AccountInput {
+        .init(email: email, password: password, displayName: displayName, locale: locale, timezone: timezone)
+    }
 }
 
+/// An admin's `POST /users`: a registration plus the role.
 struct NewUserRequest: Decodable {
-    let email: String
-    let password: String
-    let displayName: String
+    let registration: RegistrationRequest
     let role: Role
-    let locale: String?
-    let timezone: String?
+
+    enum CodingKeys: String, CodingKey {
+        case role
+    }
+
+    init(from decoder: any Decoder) throws {
+        registration = try RegistrationRequest(from: decoder)
+        role = try decoder.container(keyedBy: CodingKeys.self).decode(Role.self, forKey: .role)
+    }
 }
 
 struct LoginRequest: Decodable {

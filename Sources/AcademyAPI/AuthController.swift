@@ -24,8 +24,7 @@ struct AuthController {
         }
         let body = try await request.decode(as: RegistrationRequest.self, context: context)
         let user = try await accounts.createAccount(
-            .init(email: body.email, password: body.password, displayName: body.displayName, locale: body.locale, timezone: body.timezone),
-            role: .student, by: nil, event: .registered, origin: context.origin(request)
+            body.account, role: .student, by: nil, event: .registered, origin: context.origin(request)
         )
         return EditedResponse(status: .created, response: UserResponse(user: user))
     }

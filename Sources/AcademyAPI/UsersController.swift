@@ -26,8 +26,7 @@ struct UsersController {
         let principal = try admin(context)
         let body = try await request.decode(as: NewUserRequest.self, context: context)
         let user = try await accounts.createAccount(
-            .init(email: body.email, password: body.password, displayName: body.displayName, locale: body.locale, timezone: body.timezone),
-            role: body.role, by: .user(principal), event: .userCreated, origin: context.origin(request)
+            body.registration.account, role: body.role, by: .user(principal), event: .userCreated, origin: context.origin(request)
         )
         return EditedResponse(status: .created, response: UserResponse(user: user))
     }

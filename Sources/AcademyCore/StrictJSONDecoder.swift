@@ -83,13 +83,19 @@ extension JSONValue: Decodable {
     }
 }
 
-/// Records, for every JSON object the decoding opened, which of its keys were read.
+/// Records, for every JSON object the decoding opened, which of its keys were read. Containers
+/// opened twice on the same object (a type that decodes another type from the same decoder, then
+/// reads a key of its own) share one record, so a key counts as known if any of them reads it.
 private final class KeyUsage {
     private var objects: [(path: String, keys: Set<String>, read: Set<String>)] = []
+    private var indexByPath: [String: Int] = [:]
     private var literalObjects: Set<Int> = []
 
     func register(path: [any CodingKey], keys: Dictionary<String, JSONValue>.Keys) -> Int {
-        objects.append((StrictJSONDecoder.dottedPath(path), Set(keys), []))
+        let dotted = StrictJSONDecoder.dottedPath(path)
+        if let existing = indexByPath[dotted] { return existing }
+        objects.append((dotted, Set(keys), []))
+        indexByPath[dotted] = objects.count - 1
         return objects.count - 1
     }
 

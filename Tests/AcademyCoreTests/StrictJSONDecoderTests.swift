@@ -99,4 +99,22 @@ import Testing
             try decode(Small.self, #"{"count":300}"#)
         }
     }
+
+    @Test func aTypeComposedFromAnotherKnowsTheKeysOfBoth() throws {
+        struct Named: Decodable { let name: String }
+        struct Ranked: Decodable {
+            let named: Named
+            let rank: Int
+            enum CodingKeys: String, CodingKey { case rank }
+            init(from decoder: any Decoder) throws {
+                named = try Named(from: decoder)
+                rank = try decoder.container(keyedBy: CodingKeys.self).decode(Int.self, forKey: .rank)
+            }
+        }
+        let ranked = try decode(Ranked.self, #"{"name":"Bilal","rank":2}"#)
+        #expect(ranked.named.name == "Bilal")
+        #expect(throws: AcademyError.validationFailed([FieldError(field: "ranc", message: "is not a known field")])) {
+            try decode(Ranked.self, #"{"name":"Bilal","rank":2,"ranc":3}"#)
+        }
+    }
 }
