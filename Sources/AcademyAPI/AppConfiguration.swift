@@ -1,3 +1,4 @@
+import AcademyCore
 public import AcademyStore
 import Foundation
 public import Logging
@@ -25,6 +26,7 @@ public struct AppConfiguration: Sendable {
     public var loginAddressFailures: Int
     public var loginFailureWindowSeconds: Int
     public var trustProxy: Bool
+    public var languages: [String]
 
     /// The variables academy reads, with what each accepts and its default; the README's
     /// configuration table is written from this list.
@@ -49,6 +51,7 @@ public struct AppConfiguration: Sendable {
         Setting("ACADEMY_LOGIN_ADDRESS_FAILURES", accepts: "an integer from 1 to 100000", default: "200"),
         Setting("ACADEMY_LOGIN_FAILURE_WINDOW_SECONDS", accepts: "an integer from 60 to 86400", default: "900"),
         Setting("ACADEMY_TRUST_PROXY", accepts: "true or false (true: take the client address from X-Forwarded-For)", default: "false"),
+        Setting("ACADEMY_LANGUAGES", accepts: "comma-separated language codes of 2–3 letters, such as ar,en,fr", default: Languages.academyDefault.joined(separator: ",")),
     ]
 
     public struct Setting: Sendable {
@@ -85,12 +88,13 @@ public struct AppConfiguration: Sendable {
         let addressFailures = reader.integer("ACADEMY_LOGIN_ADDRESS_FAILURES", in: 1...100_000)
         let failureWindow = reader.integer("ACADEMY_LOGIN_FAILURE_WINDOW_SECONDS", in: 60...86400)
         let trustProxy = reader.boolean("ACADEMY_TRUST_PROXY")
+        let languages = reader.languages("ACADEMY_LANGUAGES")
         reader.rejectUnknownVariables()
 
         guard reader.problems.isEmpty, let databaseURL, let host, let port, let dataDirectory, let logLevel,
               let maxBodyBytes, let autoMigrate, let poolSize, let timeout, let statementTimeout, let shutdownGrace,
               let selfRegistration, let sessionLifetime, let hashCost, let hashThreads, let hashQueue,
-              let accountFailures, let addressFailures, let failureWindow, let trustProxy
+              let accountFailures, let addressFailures, let failureWindow, let trustProxy, let languages
         else {
             throw ConfigurationError(problems: reader.problems)
         }
@@ -114,6 +118,7 @@ public struct AppConfiguration: Sendable {
         self.loginAddressFailures = addressFailures
         self.loginFailureWindowSeconds = failureWindow
         self.trustProxy = trustProxy
+        self.languages = languages
     }
 }
 
@@ -193,6 +198,18 @@ private struct EnvironmentReader {
             return nil
         }
         return level
+    }
+
+    mutating func languages(_ variable: String) -> [String]? {
+        let raw = raw(variable) ?? ""
+        let languages = raw.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        guard !languages.isEmpty, Set(languages).count == languages.count,
+              languages.allSatisfy({ (2...3).contains($0.count) && $0.allSatisfy { $0.isASCII && $0.isLetter } })
+        else {
+            reject(variable, value: raw)
+            return nil
+        }
+        return languages
     }
 
     /// The URL is never echoed back: it usually carries a password.

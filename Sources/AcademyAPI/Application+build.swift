@@ -26,6 +26,19 @@ public func buildRouter(_ dependencies: AppDependencies) throws -> AcademyRouter
     ).addRoutes(to: router)
     MeController(accounts: dependencies.accounts, authentication: authentication).addRoutes(to: router)
     UsersController(accounts: dependencies.accounts, authentication: authentication).addRoutes(to: router)
+    let courses = CourseController(
+        courses: CourseRepository(database: dependencies.database),
+        hashing: dependencies.hashingPool,
+        languages: dependencies.configuration.languages,
+        authentication: authentication
+    )
+    courses.addRoutes(to: router)
+    CourseContentController(
+        courseController: courses,
+        content: CourseContentRepository(database: dependencies.database),
+        languages: dependencies.configuration.languages,
+        authentication: authentication
+    ).addRoutes(to: router)
     try ServiceDocumentsController(metricsRegistry: dependencies.metricsRegistry).addRoutes(to: router)
     return router
 }

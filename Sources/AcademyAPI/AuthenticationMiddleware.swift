@@ -5,21 +5,32 @@ import Foundation
 import Logging
 public import Hummingbird
 
-/// Requires `Authorization: Bearer <token>` on the routes it guards. The token's form, signature
-/// and expiry are checked in memory first, so a forged token never reaches the database; then the
-/// session row decides (revoked? expired? user disabled? key retired?), on every request, so a
-/// logout or a disable takes effect on every instance at once.
+/// Requires `Authorization: Bearer <token>` on the routes it guards (or, made `optional`, reads
+/// it when present, for public routes that show more to signed-in users; a bad token is still
+/// 401). The token's form, signature and expiry are checked in memory first, so a forged token
+/// never reaches the database; then the session row decides (revoked? expired? user disabled? key
+/// retired?), on every request, so a logout or a disable takes effect on every instance at once.
 public struct AuthenticationMiddleware: RouterMiddleware {
     public typealias Context = AppRequestContext
     let keyRing: SigningKeyRing
     let sessions: SessionRepository
+    let isOptional: Bool
 
-    public init(keyRing: SigningKeyRing, sessions: SessionRepository) {
+    public init(keyRing: SigningKeyRing, sessions: SessionRepository, optional: Bool = false) {
         self.keyRing = keyRing
         self.sessions = sessions
+        self.isOptional = optional
+    }
+
+    /// The same check, for routes anonymous callers may use too.
+    public var optional: AuthenticationMiddleware {
+        AuthenticationMiddleware(keyRing: keyRing, sessions: sessions, optional: true)
     }
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        if isOptional, request.headers[.authorization] == nil {
+            return try await next(request, context)
+        }
         guard let token = Self.bearerToken(request.headers[.authorization]) else {
             throw AcademyError.unauthenticated
         }
@@ -36,7 +47,7 @@ public struct AuthenticationMiddleware: RouterMiddleware {
             throw AcademyError.unauthenticated
         }
         var context = context
-        context.principal = Principal(userID: session.userID, role: session.role, sessionID: session.sessionID)
+        context.principal = Principal(userID: session.userID, role: session.role, sessionID: session.sessionID, locale: session.locale)
         context.logger[metadataKey: "user_id"] = .string(session.userID.apiString)
         return try await next(request, context)
     }

@@ -36,11 +36,14 @@ public struct Principal: Sendable, Equatable {
     public let userID: UUID
     public let role: Role
     public let sessionID: UUID?
+    /// The user's preferred language, one step of language negotiation.
+    public let locale: String?
 
-    public init(userID: UUID, role: Role, sessionID: UUID?) {
+    public init(userID: UUID, role: Role, sessionID: UUID?, locale: String? = nil) {
         self.userID = userID
         self.role = role
         self.sessionID = sessionID
+        self.locale = locale
     }
 }
 

@@ -20,6 +20,7 @@ public struct ActiveSession: Sendable, Equatable {
     public let sessionID: UUID
     public let userID: UUID
     public let role: Role
+    public let locale: String?
     public let expiresAt: Date
 }
 
@@ -70,16 +71,16 @@ public struct SessionRepository: Sendable {
         return try await database.withConnection { connection in
             try await connection.rows(
                 """
-                SELECT s.id, s.user_id, u.role, s.expires_at
+                SELECT s.id, s.user_id, u.role, u.locale, s.expires_at
                 FROM sessions s
                 JOIN users u ON u.id = s.user_id
                 JOIN signing_keys k ON k.id = s.key_id
                 WHERE s.id = \(id) AND s.revoked_at IS NULL AND s.expires_at > now()
                   AND NOT u.disabled AND k.retired_at IS NULL
                 """,
-                as: (UUID, UUID, String, Date).self, logger: logger
+                as: (UUID, UUID, String, String?, Date).self, logger: logger
             ).first.map { row in
-                ActiveSession(sessionID: row.0, userID: row.1, role: Role(rawValue: row.2) ?? .student, expiresAt: row.3)
+                ActiveSession(sessionID: row.0, userID: row.1, role: Role(rawValue: row.2) ?? .student, locale: row.3, expiresAt: row.4)
             }
         }
     }

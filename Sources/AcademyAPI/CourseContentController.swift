@@ -1,0 +1,146 @@
+import AcademyContent
+import AcademyCore
+import AcademyStore
+import Foundation
+import Hummingbird
+
+/// Modules, lessons and the translation coverage of a course.
+struct CourseContentController {
+    let courseController: CourseController
+    let content: CourseContentRepository
+    let languages: [String]
+    let authentication: AuthenticationMiddleware
+
+    func addRoutes(to router: some RouterMethods<AppRequestContext>) {
+        let viewing = router.group("/api/v1/courses").add(middleware: authentication.optional)
+        viewing.get(":course/modules", use: modules)
+        let authoring = router.group("/api/v1").add(middleware: authentication)
+        authoring.post("courses/:course/modules", use: createModule)
+        authoring.patch("modules/:id", use: updateModule)
+        authoring.delete("modules/:id", use: deleteModule)
+        authoring.post("courses/:course/lessons", use: createLesson)
+        authoring.get("lessons/:id", use: showLesson)
+        authoring.patch("lessons/:id", use: updateLesson)
+        authoring.delete("lessons/:id", use: deleteLesson)
+        authoring.get("courses/:course/translations", use: coverage)
+    }
+
+    // MARK: Modules
+
+    @Sendable func modules(_ request: Request, context: AppRequestContext) async throws -> PageResponse<ModuleResponse> {
+        let found = try await courseController.visibleCourse(context)
+        let modules = try await content.modules(of: found.course.id)
+        return PageResponse(items: modules.map { module in
+            ModuleResponse(module: module, choice: LanguageChoice(request: request, context: context, available: module.titles.keys, fallback: found.course.defaultLanguage))
+        }, nextCursor: nil)
+    }
+
+    @Sendable func createModule(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<ModuleResponse> {
+        let course = try await courseController.editableCourse(context)
+        let body = try await request.decode(as: ModuleRequest.self, context: context)
+        let titles = try body.validatedTitles(defaultLanguage: course.defaultLanguage, offered: languages, required: true) ?? [:]
+        let module = try await content.createModule(in: course.id, position: body.position, titles: titles)
+        let choice = LanguageChoice(request: request, context: context, available: titles.keys, fallback: course.defaultLanguage)
+        return EditedResponse(status: .created, headers: [.contentLanguage: choice.language], response: ModuleResponse(module: module, choice: choice))
+    }
+
+    /// The module in the path and its course, if the caller may change them.
+    private func editableModule(_ context: AppRequestContext) async throws -> (CourseModule, Course) {
+        let id = try context.parameters.uuid("id")
+        guard let module = try await content.module(id) else { throw AcademyError.notFound("No such module.") }
+        let course = try await courseController.editableCourse(context, reference: module.courseID.apiString)
+        return (module, course)
+    }
+
+    @Sendable func updateModule(_ request: Request, context: AppRequestContext) async throws -> ModuleResponse {
+        let (module, course) = try await editableModule(context)
+        let body = try await request.decode(as: ModuleRequest.self, context: context)
+        let titles = try body.validatedTitles(defaultLanguage: course.defaultLanguage, offered: languages, required: false)
+        let updated = try await content.updateModule(module, position: body.position, titles: titles)
+        return ModuleResponse(module: updated, choice: LanguageChoice(request: request, context: context, available: updated.titles.keys, fallback: course.defaultLanguage))
+    }
+
+    @Sendable func deleteModule(_ request: Request, context: AppRequestContext) async throws -> HTTPResponse.Status {
+        let (module, _) = try await editableModule(context)
+        try await content.deleteModule(module)
+        return .noContent
+    }
+
+    // MARK: Lessons
+
+    @Sendable func createLesson(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<LessonResponse> {
+        let course = try await courseController.editableCourse(context)
+        let body = try await request.decode(as: LessonRequest.self, context: context)
+        let texts = try body.validatedTexts(defaultLanguage: course.defaultLanguage, offered: languages)
+        guard let moduleID = body.moduleId else {
+            throw AcademyError.validationFailed([FieldError(field: "module_id", message: "is required")])
+        }
+        let module = try await moduleOfCourse(moduleID, course: course)
+        let lesson = try await content.createLesson(
+            in: module, position: body.position, releaseAt: body.releaseAt, requiresPrevious: body.requiresPrevious ?? false, translations: texts
+        )
+        let choice = LanguageChoice(request: request, context: context, available: texts.keys, fallback: course.defaultLanguage)
+        var response = choice.apply(to: LessonResponse(lesson: lesson, choice: choice, includeTranslations: true))
+        response.status = .created
+        return response
+    }
+
+    private func moduleOfCourse(_ moduleID: UUID, course: Course) async throws -> CourseModule {
+        guard let module = try await content.module(moduleID), module.courseID == course.id else {
+            throw AcademyError.validationFailed([FieldError(field: "module_id", message: "is not a module of this course")])
+        }
+        return module
+    }
+
+    /// The lesson in the path and its course, if the caller may change them. Students read
+    /// lessons once enrollments exist; until then only the course's editors do.
+    private func editableLesson(_ context: AppRequestContext) async throws -> (Lesson, Course) {
+        let id = try context.parameters.uuid("id")
+        guard let lesson = try await content.lesson(id) else { throw AcademyError.notFound("No such lesson.") }
+        let course = try await courseController.editableCourse(context, reference: lesson.courseID.apiString)
+        return (lesson, course)
+    }
+
+    @Sendable func showLesson(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<LessonResponse> {
+        let (lesson, course) = try await editableLesson(context)
+        let choice = LanguageChoice(request: request, context: context, available: lesson.translations.keys, fallback: course.defaultLanguage)
+        return choice.apply(to: LessonResponse(lesson: lesson, choice: choice, includeTranslations: true))
+    }
+
+    @Sendable func updateLesson(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<LessonResponse> {
+        let (lesson, course) = try await editableLesson(context)
+        let body = try await request.decode(as: LessonRequest.self, context: context)
+        let texts = try body.translations == nil ? lesson.translations : body.validatedTexts(defaultLanguage: course.defaultLanguage, offered: languages)
+        let module = try await moduleOfCourse(body.moduleId ?? lesson.moduleID, course: course)
+        let updated = try await content.updateLesson(
+            lesson, to: module, position: body.position,
+            releaseAt: body.clearsReleaseAt ? nil : body.releaseAt ?? lesson.releaseAt,
+            requiresPrevious: body.requiresPrevious ?? lesson.requiresPrevious, translations: texts
+        )
+        let choice = LanguageChoice(request: request, context: context, available: texts.keys, fallback: course.defaultLanguage)
+        return choice.apply(to: LessonResponse(lesson: updated, choice: choice, includeTranslations: true))
+    }
+
+    @Sendable func deleteLesson(_ request: Request, context: AppRequestContext) async throws -> HTTPResponse.Status {
+        let (lesson, _) = try await editableLesson(context)
+        try await content.deleteLesson(lesson)
+        return .noContent
+    }
+
+    // MARK: Coverage
+
+    @Sendable func coverage(_ request: Request, context: AppRequestContext) async throws -> CoverageResponse {
+        let course = try await courseController.editableCourse(context)
+        let modules = try await content.modules(of: course.id)
+        let lessons = try await content.lessons(of: course.id)
+        func title<Text>(_ texts: [String: Text], _ extract: (Text) -> String) -> String {
+            texts[course.defaultLanguage].map(extract) ?? texts.values.first.map(extract) ?? ""
+        }
+        var parts: [(kind: String, id: UUID, title: String, present: Set<String>)] = [
+            ("course", course.id, title(course.translations, \.title), Set(course.translations.keys)),
+        ]
+        parts += modules.map { ("module", $0.id, title($0.titles, { $0 }), Set($0.titles.keys)) }
+        parts += lessons.map { ("lesson", $0.id, title($0.translations, \.title), Set($0.translations.keys)) }
+        return CoverageResponse(coverage: TranslationCoverage(languages: languages, parts: parts))
+    }
+}

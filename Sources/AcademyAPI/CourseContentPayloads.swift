@@ -1,0 +1,166 @@
+import AcademyContent
+import AcademyCore
+import AcademyStore
+import Foundation
+import Hummingbird
+
+/// `POST /courses/{course}/modules` and `PATCH /modules/{id}`.
+struct ModuleRequest: Decodable {
+    struct Text: Decodable {
+        let title: String
+    }
+
+    let position: Int?
+    let translations: [String: Text]?
+
+    func validatedTitles(defaultLanguage: String, offered: [String], required: Bool) throws(AcademyError) -> [String: String]? {
+        var validation = FieldValidation()
+        if let position, position < 1 {
+            validation.add(FieldError(field: "position", message: "must be 1 or more"))
+        }
+        guard let translations else {
+            if required { validation.add(FieldError(field: "translations", message: "is required")) }
+            try validation.finish()
+            return nil
+        }
+        var titles: [String: String] = [:]
+        CourseRules.translations(translations, defaultLanguage: defaultLanguage, offered: offered, into: &validation) { text, path, validation in
+            if let title = validation.check(CourseRules.title(text.title, field: "\(path).title")), let language = path.split(separator: ".").last {
+                titles[String(language)] = title
+            }
+        }
+        try validation.finish()
+        return titles
+    }
+}
+
+/// `POST /courses/{course}/lessons` and `PATCH /lessons/{id}`. Markdown is rendered to safe HTML
+/// when stored, so reads never render.
+struct LessonRequest: Decodable {
+    struct Text: Decodable {
+        let title: String
+        let bodyMarkdown: String
+    }
+
+    let moduleId: UUID?
+    let position: Int?
+    let translations: [String: Text]?
+    let releaseAt: Date?
+    let requiresPrevious: Bool?
+    /// `"release_at": null` on PATCH removes the release date.
+    let clearsReleaseAt: Bool
+
+    enum CodingKeys: String, CodingKey {
+        case moduleId, position, translations, releaseAt, requiresPrevious
+    }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        moduleId = try container.decodeIfPresent(UUID.self, forKey: .moduleId)
+        position = try container.decodeIfPresent(Int.self, forKey: .position)
+        translations = try container.decodeIfPresent([String: Text].self, forKey: .translations)
+        releaseAt = try container.decodeIfPresent(Date.self, forKey: .releaseAt)
+        requiresPrevious = try container.decodeIfPresent(Bool.self, forKey: .requiresPrevious)
+        clearsReleaseAt = try container.contains(.releaseAt) && container.decodeNil(forKey: .releaseAt)
+    }
+
+    func validatedTexts(defaultLanguage: String, offered: [String]) throws(AcademyError) -> [String: LessonText] {
+        var validation = FieldValidation()
+        if let position, position < 1 {
+            validation.add(FieldError(field: "position", message: "must be 1 or more"))
+        }
+        var texts: [String: LessonText] = [:]
+        if let translations {
+            CourseRules.translations(translations, defaultLanguage: defaultLanguage, offered: offered, into: &validation) { text, path, validation in
+                let title = validation.check(CourseRules.title(text.title, field: "\(path).title"))
+                let body = validation.check(CourseRules.body(text.bodyMarkdown, field: "\(path).body_markdown"))
+                if let title, let body, let language = path.split(separator: ".").last {
+                    texts[String(language)] = LessonText(title: title, bodyMarkdown: body, bodyHTML: MarkdownRenderer.html(from: body))
+                }
+            }
+        } else {
+            validation.add(FieldError(field: "translations", message: "is required"))
+        }
+        try validation.finish()
+        return texts
+    }
+}
+
+struct ModuleResponse: ResponseEncodable {
+    let module: CourseModule
+    let choice: LanguageChoice
+
+    enum CodingKeys: String, CodingKey {
+        case id, courseId, position, language, direction, availableLanguages, title, translations
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(module.id.apiString, forKey: .id)
+        try container.encode(module.courseID.apiString, forKey: .courseId)
+        try container.encode(module.position, forKey: .position)
+        try container.encode(choice.language, forKey: .language)
+        try container.encode(choice.direction, forKey: .direction)
+        try container.encode(choice.available, forKey: .availableLanguages)
+        try container.encode(module.titles[choice.language] ?? "", forKey: .title)
+        try container.encode(module.titles.mapValues { ["title": $0] }, forKey: .translations)
+    }
+}
+
+struct LessonResponse: ResponseEncodable {
+    let lesson: Lesson
+    let choice: LanguageChoice
+    let includeTranslations: Bool
+
+    enum CodingKeys: String, CodingKey {
+        case id, courseId, moduleId, position, language, direction, availableLanguages, title, bodyMarkdown, bodyHtml
+        case attachments, releaseAt, requiresPrevious, updatedAt, translations
+    }
+
+    struct Text: Encodable {
+        let title: String
+        let bodyMarkdown: String
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        let text = lesson.translations[choice.language]
+        try container.encode(lesson.id.apiString, forKey: .id)
+        try container.encode(lesson.courseID.apiString, forKey: .courseId)
+        try container.encode(lesson.moduleID.apiString, forKey: .moduleId)
+        try container.encode(lesson.position, forKey: .position)
+        try container.encode(choice.language, forKey: .language)
+        try container.encode(choice.direction, forKey: .direction)
+        try container.encode(choice.available, forKey: .availableLanguages)
+        try container.encode(text?.title ?? "", forKey: .title)
+        try container.encode(text?.bodyMarkdown ?? "", forKey: .bodyMarkdown)
+        try container.encode(text?.bodyHTML ?? "", forKey: .bodyHtml)
+        try container.encode([String](), forKey: .attachments)
+        try container.encode(lesson.releaseAt, forKey: .releaseAt)
+        try container.encode(lesson.requiresPrevious, forKey: .requiresPrevious)
+        try container.encode(lesson.updatedAt, forKey: .updatedAt)
+        if includeTranslations {
+            try container.encode(lesson.translations.mapValues { Text(title: $0.title, bodyMarkdown: $0.bodyMarkdown) }, forKey: .translations)
+        }
+    }
+}
+
+struct CoverageResponse: ResponseEncodable {
+    let coverage: TranslationCoverage
+
+    enum CodingKeys: String, CodingKey { case languages, complete, missing }
+
+    struct Gap: Encodable {
+        let kind: String
+        let id: String
+        let title: String
+        let missingLanguages: [String]
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(coverage.languages, forKey: .languages)
+        try container.encode(coverage.gaps.isEmpty, forKey: .complete)
+        try container.encode(coverage.gaps.map { Gap(kind: $0.kind, id: $0.id.apiString, title: $0.title, missingLanguages: $0.missing) }, forKey: .missing)
+    }
+}

@@ -1,0 +1,127 @@
+import AcademyCore
+import AcademyStore
+import Foundation
+import Hummingbird
+
+/// `/courses`: the catalogue, course settings, status and instructors.
+struct CourseController {
+    let courses: CourseRepository
+    let hashing: PasswordHashingPool
+    let languages: [String]
+    let authentication: AuthenticationMiddleware
+
+    func addRoutes(to router: some RouterMethods<AppRequestContext>) {
+        let public_ = router.group("/api/v1/courses").add(middleware: authentication.optional)
+        public_.get(use: catalogue)
+        public_.get(":course", use: show)
+        let authoring = router.group("/api/v1/courses").add(middleware: authentication)
+        authoring.post(use: create)
+        authoring.patch(":course", use: update)
+        authoring.delete(":course", use: archive)
+        authoring.post(":course/publish") { request, context in try await setStatus(.published, request, context) }
+        authoring.post(":course/unpublish") { request, context in try await setStatus(.draft, request, context) }
+        authoring.get(":course/instructors", use: instructors)
+        authoring.post(":course/instructors", use: addInstructor)
+    }
+
+    /// The course named by `reference` (id or slug; the path's `:course` by default), if the
+    /// caller may see it (404 otherwise).
+    func visibleCourse(_ context: AppRequestContext, reference: String? = nil) async throws -> (course: Course, relation: CourseRelation) {
+        let reference = reference ?? context.parameters.get("course") ?? ""
+        guard let found = try await courses.find(reference, for: context.principal?.userID) else {
+            throw AcademyError.notFound("No course \(reference).")
+        }
+        try CoursePolicy.requireVisible(found.course, to: context.principal, relation: found.relation)
+        return found
+    }
+
+    /// The course named by `reference` (the path's `:course` by default), if the caller may change it.
+    func editableCourse(_ context: AppRequestContext, reference: String? = nil) async throws -> Course {
+        let found = try await visibleCourse(context, reference: reference)
+        try CoursePolicy.requireEditable(found.course, by: context.principal, relation: found.relation)
+        return found.course
+    }
+
+    private func response(_ course: Course, relation: CourseRelation, _ request: Request, _ context: AppRequestContext) -> EditedResponse<CourseResponse> {
+        let choice = LanguageChoice(request: request, context: context, available: course.translations.keys, fallback: course.defaultLanguage)
+        let editor = context.principal?.role == .admin || relation == .instructor
+        return choice.apply(to: CourseResponse(course: course, choice: choice, includeTranslations: editor))
+    }
+
+    @Sendable func catalogue(_ request: Request, context: AppRequestContext) async throws -> PageResponse<CourseResponse> {
+        let query = request.uri.queryParameters
+        let page = try PageRequest(limitParameter: query.get("limit"), cursorParameter: query.get("cursor"))
+        let result: Page<Course>
+        if query.get("mine") == "true" {
+            let principal = try context.requirePrincipal()
+            result = try await courses.taught(by: principal.userID, page: page)
+        } else {
+            let search = query.get("q").map { String($0.prefix(200)).trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 }
+            result = try await courses.catalogue(query: search, page: page)
+        }
+        let mine = query.get("mine") == "true"
+        return PageResponse(
+            items: result.items.map { course in
+                let choice = LanguageChoice(request: request, context: context, available: course.translations.keys, fallback: course.defaultLanguage)
+                return CourseResponse(course: course, choice: choice, includeTranslations: mine)
+            },
+            nextCursor: result.nextCursor
+        )
+    }
+
+    @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<CourseResponse> {
+        let found = try await visibleCourse(context)
+        return response(found.course, relation: found.relation, request, context)
+    }
+
+    @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<CourseResponse> {
+        let principal = try context.requirePrincipal()
+        try CoursePolicy.requireAuthor(principal)
+        let body = try await request.decode(as: CourseRequest.self, context: context)
+        var draft = try body.draft(over: nil, offered: languages)
+        draft.enrollmentKeyHash = try await hashedKey(body)
+        let course = try await courses.create(draft, createdBy: principal.userID)
+        var created = response(course, relation: .instructor, request, context)
+        created.status = .created
+        return created
+    }
+
+    @Sendable func update(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<CourseResponse> {
+        let course = try await editableCourse(context)
+        let body = try await request.decode(as: CourseRequest.self, context: context)
+        var draft = try body.draft(over: course, offered: languages)
+        draft.enrollmentKeyHash = try await hashedKey(body)
+        let updated = try await courses.update(course.id, with: draft)
+        return response(updated, relation: .instructor, request, context)
+    }
+
+    /// Enrollment keys are secrets like passwords: only a hash is stored, computed after the rest
+    /// of the request proved valid.
+    private func hashedKey(_ body: CourseRequest) async throws -> String? {
+        guard let key = body.enrollment?.key, !key.isEmpty else { return nil }
+        return try await hashing.hash(key)
+    }
+
+    @Sendable func archive(_ request: Request, context: AppRequestContext) async throws -> HTTPResponse.Status {
+        let course = try await editableCourse(context)
+        _ = try await courses.setStatus(course.id, to: .archived)
+        return .noContent
+    }
+
+    func setStatus(_ status: CourseStatus, _ request: Request, _ context: AppRequestContext) async throws -> EditedResponse<CourseResponse> {
+        let course = try await editableCourse(context)
+        return response(try await courses.setStatus(course.id, to: status), relation: .instructor, request, context)
+    }
+
+    @Sendable func instructors(_ request: Request, context: AppRequestContext) async throws -> PageResponse<UserResponse> {
+        let course = try await editableCourse(context)
+        return PageResponse(items: try await courses.instructors(of: course.id).map(UserResponse.init), nextCursor: nil)
+    }
+
+    @Sendable func addInstructor(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<UserResponse> {
+        let course = try await editableCourse(context)
+        let body = try await request.decode(as: InstructorRequest.self, context: context)
+        let user = try await courses.addInstructor(body.userId, to: course.id)
+        return EditedResponse(status: .created, response: UserResponse(user: user))
+    }
+}

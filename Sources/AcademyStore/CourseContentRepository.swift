@@ -1,0 +1,264 @@
+public import AcademyCore
+public import Foundation
+import Logging
+import PostgresNIO
+
+/// Modules and lessons of courses. Positions are kept gapless (1, 2, 3 …) per course for modules
+/// and per module for items; the unique constraints on them are deferred to the end of each
+/// transaction, so shifting a run of positions by one never trips over itself.
+public struct CourseContentRepository: Sendable {
+    let database: Database
+
+    public init(database: Database) {
+        self.database = database
+    }
+
+    // MARK: Modules
+
+    public func modules(of courseID: UUID) async throws -> [CourseModule] {
+        let logger = database.logger
+        return try await database.withConnection { connection in
+            let rows = try await connection.rows(
+                "SELECT id, position FROM course_modules WHERE course_id = \(courseID) ORDER BY position",
+                as: (UUID, Int).self, logger: logger
+            )
+            let titles = try await Self.moduleTitles(of: rows.map(\.0), on: connection, logger: logger)
+            return rows.map { CourseModule(id: $0.0, courseID: courseID, position: $0.1, titles: titles[$0.0] ?? [:]) }
+        }
+    }
+
+    public func module(_ id: UUID) async throws -> CourseModule? {
+        let logger = database.logger
+        return try await database.withConnection { connection in
+            guard let row = try await connection.rows(
+                "SELECT id, course_id, position FROM course_modules WHERE id = \(id)", as: (UUID, UUID, Int).self, logger: logger
+            ).first else { return nil }
+            let titles = try await Self.moduleTitles(of: [id], on: connection, logger: logger)
+            return CourseModule(id: row.0, courseID: row.1, position: row.2, titles: titles[id] ?? [:])
+        }
+    }
+
+    public func createModule(in courseID: UUID, position: Int?, titles: [String: String]) async throws -> CourseModule {
+        let logger = database.logger
+        return try await database.withTransaction { connection in
+            let count = try await connection.rows(
+                "SELECT count(*)::int FROM course_modules WHERE course_id = \(courseID)", as: Int.self, logger: logger
+            )[0]
+            let target = placement(requested: position, count: count)
+            try await connection.run(
+                "UPDATE course_modules SET position = position + 1 WHERE course_id = \(courseID) AND position >= \(target)", logger: logger
+            )
+            let id = try await connection.rows(
+                "INSERT INTO course_modules (course_id, position) VALUES (\(courseID), \(target)) RETURNING id",
+                as: UUID.self, logger: logger
+            )[0]
+            try await Self.replaceModuleTitles(of: id, with: titles, on: connection, logger: logger)
+            return CourseModule(id: id, courseID: courseID, position: target, titles: titles)
+        }
+    }
+
+    /// Moves the module and/or replaces its titles.
+    public func updateModule(_ module: CourseModule, position: Int?, titles: [String: String]?) async throws -> CourseModule {
+        let logger = database.logger
+        return try await database.withTransaction { connection in
+            var updated = module
+            if let position {
+                let count = try await connection.rows(
+                    "SELECT count(*)::int FROM course_modules WHERE course_id = \(module.courseID)", as: Int.self, logger: logger
+                )[0]
+                let target = placement(requested: position, count: count - 1)
+                try await connection.run(
+                    """
+                    UPDATE course_modules SET position = CASE
+                        WHEN id = \(module.id) THEN \(target)
+                        WHEN \(target) < \(module.position) AND position >= \(target) AND position < \(module.position) THEN position + 1
+                        WHEN \(target) > \(module.position) AND position <= \(target) AND position > \(module.position) THEN position - 1
+                        ELSE position END
+                    WHERE course_id = \(module.courseID)
+                    """,
+                    logger: logger
+                )
+                updated.position = target
+            }
+            if let titles {
+                try await Self.replaceModuleTitles(of: module.id, with: titles, on: connection, logger: logger)
+                updated.titles = titles
+            }
+            return updated
+        }
+    }
+
+    /// Deletes an empty module; one that still holds items is refused, so no lesson disappears
+    /// with it by accident.
+    public func deleteModule(_ module: CourseModule) async throws {
+        let logger = database.logger
+        try await database.withTransaction { connection in
+            let items = try await connection.rows(
+                "SELECT count(*)::int FROM course_items WHERE module_id = \(module.id)", as: Int.self, logger: logger
+            )[0]
+            guard items == 0 else {
+                throw AcademyError.conflict("The module still holds \(items) item(s); move or delete them first.")
+            }
+            try await connection.run("DELETE FROM course_modules WHERE id = \(module.id)", logger: logger)
+            try await connection.run(
+                "UPDATE course_modules SET position = position - 1 WHERE course_id = \(module.courseID) AND position > \(module.position)",
+                logger: logger
+            )
+        }
+    }
+
+    // MARK: Lessons
+
+    public func lesson(_ id: UUID) async throws -> Lesson? {
+        try await lessons(where: .id(id)).first
+    }
+
+    public func lessons(of courseID: UUID) async throws -> [Lesson] {
+        try await lessons(where: .course(courseID))
+    }
+
+    private enum LessonFilter {
+        case id(UUID)
+        case course(UUID)
+    }
+
+    private func lessons(where filter: LessonFilter) async throws -> [Lesson] {
+        let logger = database.logger
+        let (id, courseID): (UUID?, UUID?) = switch filter {
+        case .id(let id): (id, nil)
+        case .course(let courseID): (nil, courseID)
+        }
+        return try await database.withConnection { connection in
+            let rows = try await connection.rows(
+                """
+                SELECT i.id, i.course_id, i.module_id, i.position, i.release_at, i.requires_previous, i.updated_at
+                FROM course_items i JOIN course_modules m ON m.id = i.module_id
+                WHERE i.kind = 'lesson' AND (\(id)::uuid IS NULL OR i.id = \(id)) AND (\(courseID)::uuid IS NULL OR i.course_id = \(courseID))
+                ORDER BY m.position, i.position
+                """,
+                as: (UUID, UUID, UUID, Int, Date?, Bool, Date).self, logger: logger
+            )
+            guard !rows.isEmpty else { return [] }
+            var texts: [UUID: [String: LessonText]] = [:]
+            for (lessonID, language, title, markdown, html) in try await connection.rows(
+                "SELECT lesson_id, language, title, body_markdown, body_html FROM lesson_translations WHERE lesson_id = ANY(\(rows.map(\.0)))",
+                as: (UUID, String, String, String, String).self, logger: logger
+            ) {
+                texts[lessonID, default: [:]][language] = LessonText(title: title, bodyMarkdown: markdown, bodyHTML: html)
+            }
+            return rows.map {
+                Lesson(id: $0.0, courseID: $0.1, moduleID: $0.2, position: $0.3, releaseAt: $0.4, requiresPrevious: $0.5, translations: texts[$0.0] ?? [:], updatedAt: $0.6)
+            }
+        }
+    }
+
+    public func createLesson(
+        in module: CourseModule, position: Int?, releaseAt: Date?, requiresPrevious: Bool, translations: [String: LessonText]
+    ) async throws -> Lesson {
+        let logger = database.logger
+        return try await database.withTransaction { connection in
+            let count = try await connection.rows(
+                "SELECT count(*)::int FROM course_items WHERE module_id = \(module.id)", as: Int.self, logger: logger
+            )[0]
+            let target = placement(requested: position, count: count)
+            try await connection.run(
+                "UPDATE course_items SET position = position + 1 WHERE module_id = \(module.id) AND position >= \(target)", logger: logger
+            )
+            let (id, updatedAt) = try await connection.rows(
+                """
+                INSERT INTO course_items (course_id, module_id, kind, position, release_at, requires_previous)
+                VALUES (\(module.courseID), \(module.id), 'lesson', \(target), \(releaseAt), \(requiresPrevious))
+                RETURNING id, updated_at
+                """,
+                as: (UUID, Date).self, logger: logger
+            )[0]
+            try await Self.replaceLessonTexts(of: id, with: translations, on: connection, logger: logger)
+            return Lesson(id: id, courseID: module.courseID, moduleID: module.id, position: target, releaseAt: releaseAt, requiresPrevious: requiresPrevious, translations: translations, updatedAt: updatedAt)
+        }
+    }
+
+    /// Replaces a lesson's settings and translations; a new module or position moves it, closing
+    /// the gap it leaves.
+    public func updateLesson(_ lesson: Lesson, to target: CourseModule, position: Int?, releaseAt: Date?, requiresPrevious: Bool, translations: [String: LessonText]) async throws -> Lesson {
+        let logger = database.logger
+        return try await database.withTransaction { connection in
+            var updated = lesson
+            if target.id != lesson.moduleID || position != nil && position != lesson.position {
+                try await Self.closeGap(after: lesson.position, in: lesson.moduleID, on: connection, logger: logger)
+                let count = try await connection.rows(
+                    "SELECT count(*)::int FROM course_items WHERE module_id = \(target.id) AND id <> \(lesson.id)", as: Int.self, logger: logger
+                )[0]
+                let place = placement(requested: position, count: count)
+                try await connection.run(
+                    "UPDATE course_items SET position = position + 1 WHERE module_id = \(target.id) AND id <> \(lesson.id) AND position >= \(place)",
+                    logger: logger
+                )
+                try await connection.run(
+                    "UPDATE course_items SET module_id = \(target.id), position = \(place) WHERE id = \(lesson.id)", logger: logger
+                )
+                updated.moduleID = target.id
+                updated.position = place
+            }
+            updated.updatedAt = try await connection.rows(
+                """
+                UPDATE course_items SET release_at = \(releaseAt), requires_previous = \(requiresPrevious), updated_at = now()
+                WHERE id = \(lesson.id) RETURNING updated_at
+                """,
+                as: Date.self, logger: logger
+            )[0]
+            try await Self.replaceLessonTexts(of: lesson.id, with: translations, on: connection, logger: logger)
+            updated.releaseAt = releaseAt
+            updated.requiresPrevious = requiresPrevious
+            updated.translations = translations
+            return updated
+        }
+    }
+
+    public func deleteLesson(_ lesson: Lesson) async throws {
+        let logger = database.logger
+        try await database.withTransaction { connection in
+            try await connection.run("DELETE FROM course_items WHERE id = \(lesson.id)", logger: logger)
+            try await Self.closeGap(after: lesson.position, in: lesson.moduleID, on: connection, logger: logger)
+        }
+    }
+
+    static func closeGap(after position: Int, in moduleID: UUID, on connection: PostgresConnection, logger: Logger) async throws {
+        try await connection.run(
+            "UPDATE course_items SET position = position - 1 WHERE module_id = \(moduleID) AND position > \(position)", logger: logger
+        )
+    }
+
+    static func moduleTitles(of moduleIDs: [UUID], on connection: PostgresConnection, logger: Logger) async throws -> [UUID: [String: String]] {
+        guard !moduleIDs.isEmpty else { return [:] }
+        var titles: [UUID: [String: String]] = [:]
+        for (moduleID, language, title) in try await connection.rows(
+            "SELECT module_id, language, title FROM module_translations WHERE module_id = ANY(\(moduleIDs))",
+            as: (UUID, String, String).self, logger: logger
+        ) {
+            titles[moduleID, default: [:]][language] = title
+        }
+        return titles
+    }
+
+    static func replaceModuleTitles(of moduleID: UUID, with titles: [String: String], on connection: PostgresConnection, logger: Logger) async throws {
+        try await connection.run("DELETE FROM module_translations WHERE module_id = \(moduleID)", logger: logger)
+        for (language, title) in titles {
+            try await connection.run(
+                "INSERT INTO module_translations (module_id, language, title) VALUES (\(moduleID), \(language), \(title))", logger: logger
+            )
+        }
+    }
+
+    static func replaceLessonTexts(of lessonID: UUID, with texts: [String: LessonText], on connection: PostgresConnection, logger: Logger) async throws {
+        try await connection.run("DELETE FROM lesson_translations WHERE lesson_id = \(lessonID)", logger: logger)
+        for (language, text) in texts {
+            try await connection.run(
+                """
+                INSERT INTO lesson_translations (lesson_id, language, title, body_markdown, body_html)
+                VALUES (\(lessonID), \(language), \(text.title), \(text.bodyMarkdown), \(text.bodyHTML))
+                """,
+                logger: logger
+            )
+        }
+    }
+}
