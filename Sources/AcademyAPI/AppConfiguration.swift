@@ -27,6 +27,7 @@ public struct AppConfiguration: Sendable {
     public var loginFailureWindowSeconds: Int
     public var trustProxy: Bool
     public var languages: [String]
+    public var maxUploadBytes: Int
 
     /// The variables academy reads, with what each accepts and its default; the README's
     /// configuration table is written from this list.
@@ -37,6 +38,7 @@ public struct AppConfiguration: Sendable {
         Setting("ACADEMY_DATA_DIR", accepts: "a folder for uploaded files", default: ".data"),
         Setting("ACADEMY_LOG_LEVEL", accepts: "trace, debug, info, notice, warning, error or critical", default: "info"),
         Setting("ACADEMY_MAX_BODY_BYTES", accepts: "an integer from 1024 to 1073741824", default: "2097152"),
+        Setting("ACADEMY_MAX_UPLOAD_BYTES", accepts: "an integer from 1024 to 17179869184", default: "536870912"),
         Setting("ACADEMY_AUTO_MIGRATE", accepts: "true or false", default: "true"),
         Setting("ACADEMY_DATABASE_POOL_SIZE", accepts: "an integer from 1 to 500", default: "20"),
         Setting("ACADEMY_DATABASE_TIMEOUT_SECONDS", accepts: "an integer from 1 to 300", default: "5"),
@@ -74,6 +76,7 @@ public struct AppConfiguration: Sendable {
         let dataDirectory = reader.string("ACADEMY_DATA_DIR")
         let logLevel = reader.logLevel("ACADEMY_LOG_LEVEL")
         let maxBodyBytes = reader.integer("ACADEMY_MAX_BODY_BYTES", in: 1024...1_073_741_824)
+        let maxUploadBytes = reader.integer("ACADEMY_MAX_UPLOAD_BYTES", in: 1024...17_179_869_184)
         let autoMigrate = reader.boolean("ACADEMY_AUTO_MIGRATE")
         let poolSize = reader.integer("ACADEMY_DATABASE_POOL_SIZE", in: 1...500)
         let timeout = reader.integer("ACADEMY_DATABASE_TIMEOUT_SECONDS", in: 1...300)
@@ -94,7 +97,7 @@ public struct AppConfiguration: Sendable {
         guard reader.problems.isEmpty, let databaseURL, let host, let port, let dataDirectory, let logLevel,
               let maxBodyBytes, let autoMigrate, let poolSize, let timeout, let statementTimeout, let shutdownGrace,
               let selfRegistration, let sessionLifetime, let hashCost, let hashThreads, let hashQueue,
-              let accountFailures, let addressFailures, let failureWindow, let trustProxy, let languages
+              let accountFailures, let addressFailures, let failureWindow, let trustProxy, let languages, let maxUploadBytes
         else {
             throw ConfigurationError(problems: reader.problems)
         }
@@ -119,6 +122,7 @@ public struct AppConfiguration: Sendable {
         self.loginFailureWindowSeconds = failureWindow
         self.trustProxy = trustProxy
         self.languages = languages
+        self.maxUploadBytes = maxUploadBytes
     }
 }
 

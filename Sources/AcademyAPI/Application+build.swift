@@ -33,10 +33,21 @@ public func buildRouter(_ dependencies: AppDependencies) throws -> AcademyRouter
         authentication: authentication
     )
     courses.addRoutes(to: router)
+    let content = CourseContentRepository(database: dependencies.database)
+    let attachments = AttachmentRepository(database: dependencies.database)
     CourseContentController(
         courseController: courses,
-        content: CourseContentRepository(database: dependencies.database),
+        content: content,
+        attachments: attachments,
         languages: dependencies.configuration.languages,
+        authentication: authentication
+    ).addRoutes(to: router)
+    AttachmentController(
+        content: content,
+        attachments: attachments,
+        courseController: courses,
+        blobs: BlobStore(dataDirectory: dependencies.configuration.dataDirectory),
+        maxUploadBytes: dependencies.configuration.maxUploadBytes,
         authentication: authentication
     ).addRoutes(to: router)
     try ServiceDocumentsController(metricsRegistry: dependencies.metricsRegistry).addRoutes(to: router)

@@ -8,6 +8,7 @@ import Hummingbird
 struct CourseContentController {
     let courseController: CourseController
     let content: CourseContentRepository
+    let attachments: AttachmentRepository
     let languages: [String]
     let authentication: AuthenticationMiddleware
 
@@ -80,7 +81,7 @@ struct CourseContentController {
             in: module, position: body.position, releaseAt: body.releaseAt, requiresPrevious: body.requiresPrevious ?? false, translations: texts
         )
         let choice = LanguageChoice(request: request, context: context, available: texts.keys, fallback: course.defaultLanguage)
-        var response = choice.apply(to: LessonResponse(lesson: lesson, choice: choice, includeTranslations: true))
+        var response = choice.apply(to: LessonResponse(lesson: lesson, attachments: [], choice: choice, includeTranslations: true))
         response.status = .created
         return response
     }
@@ -104,7 +105,8 @@ struct CourseContentController {
     @Sendable func showLesson(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<LessonResponse> {
         let (lesson, course) = try await editableLesson(context)
         let choice = LanguageChoice(request: request, context: context, available: lesson.translations.keys, fallback: course.defaultLanguage)
-        return choice.apply(to: LessonResponse(lesson: lesson, choice: choice, includeTranslations: true))
+        let files = try await attachments.attachments(of: lesson.id)
+        return choice.apply(to: LessonResponse(lesson: lesson, attachments: files, choice: choice, includeTranslations: true))
     }
 
     @Sendable func updateLesson(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<LessonResponse> {
@@ -118,7 +120,8 @@ struct CourseContentController {
             requiresPrevious: body.requiresPrevious ?? lesson.requiresPrevious, translations: texts
         )
         let choice = LanguageChoice(request: request, context: context, available: texts.keys, fallback: course.defaultLanguage)
-        return choice.apply(to: LessonResponse(lesson: updated, choice: choice, includeTranslations: true))
+        let files = try await attachments.attachments(of: updated.id)
+        return choice.apply(to: LessonResponse(lesson: updated, attachments: files, choice: choice, includeTranslations: true))
     }
 
     @Sendable func deleteLesson(_ request: Request, context: AppRequestContext) async throws -> HTTPResponse.Status {

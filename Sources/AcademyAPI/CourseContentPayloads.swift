@@ -109,6 +109,7 @@ struct ModuleResponse: ResponseEncodable {
 
 struct LessonResponse: ResponseEncodable {
     let lesson: Lesson
+    let attachments: [Attachment]
     let choice: LanguageChoice
     let includeTranslations: Bool
 
@@ -135,7 +136,7 @@ struct LessonResponse: ResponseEncodable {
         try container.encode(text?.title ?? "", forKey: .title)
         try container.encode(text?.bodyMarkdown ?? "", forKey: .bodyMarkdown)
         try container.encode(text?.bodyHTML ?? "", forKey: .bodyHtml)
-        try container.encode([String](), forKey: .attachments)
+        try container.encode(attachments.map(AttachmentResponse.init), forKey: .attachments)
         try container.encode(lesson.releaseAt, forKey: .releaseAt)
         try container.encode(lesson.requiresPrevious, forKey: .requiresPrevious)
         try container.encode(lesson.updatedAt, forKey: .updatedAt)

@@ -44,6 +44,9 @@ struct ProblemDetails: Encodable, Sendable {
             headers[.allow] = allowed.joined(separator: ", ")
         case .payloadTooLarge(let limit):
             (type, title, status, detail) = ("about:blank", "Content Too Large", 413, "The body is larger than the limit of \(limit) bytes.")
+        case .rangeNotSatisfiable(let size):
+            (type, title, status, detail) = ("about:blank", "Range Not Satisfiable", 416, "The file has \(size) bytes; the range asks for none of them.")
+            headers[.contentRange] = "bytes */\(size)"
         case .unsupportedMediaType(let expected):
             (type, title, status, detail) = ("about:blank", "Unsupported Media Type", 415, "Send the body as \(expected) and say so in Content-Type.")
         case .validationFailed(let fieldErrors):

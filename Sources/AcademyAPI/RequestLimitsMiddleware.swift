@@ -1,8 +1,8 @@
-import AcademyCore
 public import Hummingbird
 
-/// Applies the configured body limit to the request. A declared `Content-Length` over the limit
-/// is refused before a byte of the body is read; a chunked body is cut off while it is collected.
+/// Applies the configured body limit to every body decoded as JSON: a declared `Content-Length`
+/// over it is refused before a byte is read (StrictRequestDecoder), a chunked body is cut off
+/// while it is collected. Uploads, which stream to disk, count against their own limit.
 public struct RequestLimitsMiddleware: RouterMiddleware {
     public typealias Context = AppRequestContext
     let maxBodyBytes: Int
@@ -14,9 +14,6 @@ public struct RequestLimitsMiddleware: RouterMiddleware {
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
         context.maxUploadSize = maxBodyBytes
-        if let declared = request.headers[.contentLength].flatMap(Int.init), declared > maxBodyBytes {
-            throw AcademyError.payloadTooLarge(limit: maxBodyBytes)
-        }
         return try await next(request, context)
     }
 }

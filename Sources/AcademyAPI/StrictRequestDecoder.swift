@@ -11,6 +11,9 @@ public struct StrictRequestDecoder: RequestDecoder {
         guard Self.isJSON(request.headers[.contentType]) else {
             throw AcademyError.unsupportedMediaType(expected: "application/json")
         }
+        if let declared = request.headers[.contentLength].flatMap(Int.init), declared > context.maxUploadSize {
+            throw AcademyError.payloadTooLarge(limit: context.maxUploadSize)
+        }
         let body: ByteBuffer
         do {
             body = try await request.body.collect(upTo: context.maxUploadSize)

@@ -29,6 +29,8 @@ public enum AcademyError: Error, Sendable, Equatable {
     case conflict(String)
     /// The body is larger than the configured limit, in bytes.
     case payloadTooLarge(limit: Int)
+    /// A `Range` that lies wholly outside a file of `size` bytes.
+    case rangeNotSatisfiable(size: Int)
     /// The body is not in the one media type the endpoint reads.
     case unsupportedMediaType(expected: String)
     /// The body was read but its values break the rules; one entry per offending field.

@@ -58,3 +58,19 @@ import Testing
         #expect(ConstantTime.isEqual([], []))
     }
 }
+
+@Suite struct SHA256DigestTests {
+    @Test func matchesFIPS180Vectors() {
+        #expect(SHA256Digest.hex(of: Array("abc".utf8)) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(SHA256Digest.hex(of: []) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+    }
+
+    @Test func piecesGiveTheSameDigestAsTheWhole() {
+        let bytes = SecureRandom.bytes(count: 10_000)
+        var digest = SHA256Digest()
+        for chunk in stride(from: 0, to: bytes.count, by: 777) {
+            bytes[chunk..<min(chunk + 777, bytes.count)].withUnsafeBytes { digest.update($0) }
+        }
+        #expect(digest.finalize() == SHA256Digest.hex(of: bytes))
+    }
+}

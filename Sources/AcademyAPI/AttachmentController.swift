@@ -1,0 +1,96 @@
+import AcademyCore
+import AcademyStore
+import Foundation
+import Hummingbird
+import NIOPosix
+import SystemPackage
+
+/// `/lessons/{id}/attachments` and `/attachments/{id}`: files streamed to disk and back, with
+/// ETags, ranges for video, and the original (Unicode) file name.
+struct AttachmentController {
+    let content: CourseContentRepository
+    let attachments: AttachmentRepository
+    let courseController: CourseController
+    let blobs: BlobStore
+    let maxUploadBytes: Int
+    let authentication: AuthenticationMiddleware
+
+    func addRoutes(to router: some RouterMethods<AppRequestContext>) {
+        let authoring = router.group("/api/v1").add(middleware: authentication)
+        authoring.post("lessons/:id/attachments", use: upload)
+        authoring.get("attachments/:id", use: download)
+    }
+
+    /// The raw body is the file; `Content-Type` says what it is and `?filename=` names it.
+    @Sendable func upload(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<AttachmentResponse> {
+        guard let lesson = try await content.lesson(try context.parameters.uuid("id")) else {
+            throw AcademyError.notFound("No such lesson.")
+        }
+        _ = try await courseController.editableCourse(context, reference: lesson.courseID.apiString)
+        guard let mediaType = AttachmentRules.mediaType(request.headers[.contentType]) else {
+            throw AcademyError.unsupportedMediaType(expected: "one of \(AttachmentRules.acceptedTypes.joined(separator: ", "))")
+        }
+        var validation = FieldValidation()
+        let filename = validation.check(request.uri.queryParameters.get("filename") ?? "") { AttachmentRules.filename($0) }
+        try validation.finish()
+        if let declared = request.headers[.contentLength].flatMap(Int.init), declared > maxUploadBytes {
+            throw AcademyError.payloadTooLarge(limit: maxUploadBytes)
+        }
+        let stored = try await blobs.store(request.body, limit: maxUploadBytes, mediaType: mediaType)
+        let attachment = try await attachments.attach(
+            lessonID: lesson.id, sha256: stored.sha256, size: stored.size, filename: filename ?? "", contentType: mediaType
+        )
+        return EditedResponse(status: .created, response: AttachmentResponse(attachment: attachment))
+    }
+
+    @Sendable func download(_ request: Request, context: AppRequestContext) async throws -> Response {
+        guard let attachment = try await attachments.find(try context.parameters.uuid("id")),
+              let lesson = try await content.lesson(attachment.lessonID)
+        else {
+            throw AcademyError.notFound("No such attachment.")
+        }
+        _ = try await courseController.editableCourse(context, reference: lesson.courseID.apiString)
+        let etag = "\"\(attachment.sha256)\""
+        var headers: HTTPFields = [
+            .eTag: etag,
+            .acceptRanges: "bytes",
+            .cacheControl: "private, max-age=3600",
+            .contentDisposition: AttachmentRules.contentDisposition(filename: attachment.filename, mediaType: attachment.contentType),
+        ]
+        if let match = request.headers[.ifNoneMatch], match.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces) == etag || $0 == "*" }) {
+            return Response(status: .notModified, headers: headers)
+        }
+        headers[.contentType] = attachment.contentType
+        let path = blobs.path(for: attachment.sha256).string
+        let files = FileIO(threadPool: .singleton)
+        switch ByteRange.resolve(request.headers[.range], size: attachment.size) {
+        case .whole:
+            headers[.contentLength] = String(attachment.size)
+            return Response(status: .ok, headers: headers, body: try await files.loadFile(path: path, context: context))
+        case .partial(let range):
+            headers[.contentRange] = "bytes \(range.first)-\(range.last)/\(attachment.size)"
+            headers[.contentLength] = String(range.length)
+            return Response(status: .partialContent, headers: headers, body: try await files.loadFile(path: path, range: range.first...range.last, context: context))
+        case .unsatisfiable:
+            throw AcademyError.rangeNotSatisfiable(size: attachment.size)
+        }
+    }
+}
+
+struct AttachmentResponse: ResponseEncodable, Encodable {
+    let attachment: Attachment
+
+    enum CodingKeys: String, CodingKey {
+        case id, filename, contentType, size, sha256, url
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(attachment.id.apiString, forKey: .id)
+        try container.encode(attachment.filename, forKey: .filename)
+        try container.encode(attachment.contentType, forKey: .contentType)
+        try container.encode(attachment.size, forKey: .size)
+        try container.encode(attachment.sha256, forKey: .sha256)
+        try container.encode("/api/v1/attachments/\(attachment.id.apiString)", forKey: .url)
+    }
+}

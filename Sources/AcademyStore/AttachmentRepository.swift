@@ -1,0 +1,66 @@
+public import Foundation
+import Logging
+import PostgresNIO
+
+public struct Attachment: Sendable, Equatable {
+    public let id: UUID
+    public let lessonID: UUID
+    public let sha256: String
+    public let filename: String
+    public let contentType: String
+    public let size: Int
+    public let createdAt: Date
+}
+
+public struct AttachmentRepository: Sendable {
+    let database: Database
+
+    public init(database: Database) {
+        self.database = database
+    }
+
+    static let columns = "id, lesson_id, sha256, filename, content_type, size, created_at"
+    typealias Row = (UUID, UUID, String, String, String, Int, Date)
+
+    static func attachment(_ row: Row) -> Attachment {
+        Attachment(id: row.0, lessonID: row.1, sha256: row.2, filename: row.3, contentType: row.4, size: row.5, createdAt: row.6)
+    }
+
+    /// Records a file already written and synced under its hash: the blob (once) and the
+    /// lesson's attachment, in one transaction.
+    public func attach(lessonID: UUID, sha256: String, size: Int, filename: String, contentType: String) async throws -> Attachment {
+        let logger = database.logger
+        return try await database.withTransaction { connection in
+            try await connection.run(
+                "INSERT INTO blobs (sha256, size) VALUES (\(sha256), \(size)) ON CONFLICT (sha256) DO NOTHING", logger: logger
+            )
+            return Self.attachment(try await connection.rows(
+                """
+                INSERT INTO lesson_attachments (lesson_id, sha256, filename, content_type, size)
+                VALUES (\(lessonID), \(sha256), \(filename), \(contentType), \(size))
+                RETURNING \(unescaped: Self.columns)
+                """,
+                as: Row.self, logger: logger
+            )[0])
+        }
+    }
+
+    public func find(_ id: UUID) async throws -> Attachment? {
+        let logger = database.logger
+        return try await database.withConnection { connection in
+            try await connection.rows(
+                "SELECT \(unescaped: Self.columns) FROM lesson_attachments WHERE id = \(id)", as: Row.self, logger: logger
+            ).first.map(Self.attachment)
+        }
+    }
+
+    public func attachments(of lessonID: UUID) async throws -> [Attachment] {
+        let logger = database.logger
+        return try await database.withConnection { connection in
+            try await connection.rows(
+                "SELECT \(unescaped: Self.columns) FROM lesson_attachments WHERE lesson_id = \(lessonID) ORDER BY created_at, id",
+                as: Row.self, logger: logger
+            ).map(Self.attachment)
+        }
+    }
+}

@@ -1,0 +1,126 @@
+import AcademyAPI
+import AcademyCore
+import AcademyCrypto
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import NIOCore
+import Testing
+
+@Suite struct AttachmentTests {
+    /// A PNG signature followed by filler: enough for the type check, cheap to make.
+    static let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + Array(repeating: 7, count: 1_000)
+
+    /// A data folder of this test's own, removed afterwards.
+    static func withDataDirectory<Value>(_ body: (String) async throws -> Value) async throws -> Value {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("academy-files-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        return try await body(folder)
+    }
+
+    func upload(_ client: any TestClientProtocol, lesson: String, bytes: [UInt8], type: String, name: String, token: String, headers extra: HTTPFields = [:]) async throws -> TestResponse {
+        var headers = extra
+        headers[.contentType] = type
+        headers[.authorization] = "Bearer \(token)"
+        let encoded = name.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+        return try await client.execute(uri: "/api/v1/lessons/\(lesson)/attachments?filename=\(encoded)", method: .post, headers: headers, body: ByteBuffer(bytes: bytes))
+    }
+
+    @Test func uploadsAreContentAddressedAndServedWithRangesAndETags() async throws {
+        try await Self.withDataDirectory { folder in
+            try await TestApp.withApp(overrides: ["ACADEMY_DATA_DIR": folder]) { client, app in
+                try await app.makeUser("teacher@example.org", role: .instructor)
+                let teacher = try await client.login("teacher@example.org")
+                let (_, lesson) = try await client.makeCourse(token: teacher)
+                let name = "لوحة الحروف ١.png"
+                let created = try await upload(client, lesson: lesson, bytes: Self.png, type: "image/png", name: name, token: teacher)
+                #expect(created.status == .created, "\(created.text)")
+                let sha = SHA256Digest.hex(of: Self.png)
+                #expect(created.json["sha256"] as? String == sha)
+                #expect(created.json["size"] as? Int == Self.png.count)
+                #expect(created.json["filename"] as? String == name)
+                #expect(created.json["content_type"] as? String == "image/png")
+                let stored = "\(folder)/blobs/\(sha.prefix(2))/\(sha)"
+                #expect(FileManager.default.contents(atPath: stored).map(Array.init) == Self.png)
+
+                // The same bytes again: a second attachment, one file.
+                let again = try await upload(client, lesson: lesson, bytes: Self.png, type: "image/png", name: "copy.png", token: teacher)
+                #expect(again.status == .created)
+                #expect(try FileManager.default.contentsOfDirectory(atPath: "\(folder)/blobs/\(sha.prefix(2))") == [sha])
+                #expect(try FileManager.default.contentsOfDirectory(atPath: "\(folder)/blobs/tmp").isEmpty)
+
+                let listed = try await client.send(.get, "/api/v1/lessons/\(lesson)", token: teacher)
+                #expect((listed.json["attachments"] as? [[String: Any]])?.compactMap { $0["filename"] as? String } == [name, "copy.png"])
+
+                let id = try #require(created.json["id"] as? String)
+                let whole = try await client.send(.get, "/api/v1/attachments/\(id)", token: teacher)
+                #expect(whole.status == .ok)
+                #expect(Array(whole.body.readableBytesView) == Self.png)
+                #expect(whole.headers[.eTag] == "\"\(sha)\"")
+                #expect(whole.headers[.acceptRanges] == "bytes")
+                #expect(whole.headers[.contentType] == "image/png")
+                #expect(whole.headers[.contentDisposition]?.contains("filename*=UTF-8''%D9%84%D9%88%D8%AD%D8%A9") == true)
+
+                let cached = try await client.send(.get, "/api/v1/attachments/\(id)", token: teacher, headers: [.ifNoneMatch: "\"\(sha)\""])
+                #expect(cached.status == .notModified)
+                #expect(cached.body.readableBytes == 0)
+
+                let part = try await client.send(.get, "/api/v1/attachments/\(id)", token: teacher, headers: [.range: "bytes=0-7"])
+                #expect(part.status == .partialContent)
+                #expect(Array(part.body.readableBytesView) == Array(Self.png.prefix(8)))
+                #expect(part.headers[.contentRange] == "bytes 0-7/\(Self.png.count)")
+                let tail = try await client.send(.get, "/api/v1/attachments/\(id)", token: teacher, headers: [.range: "bytes=-10"])
+                #expect(Array(tail.body.readableBytesView) == Array(Self.png.suffix(10)))
+                let beyond = try await client.send(.get, "/api/v1/attachments/\(id)", token: teacher, headers: [.range: "bytes=99999-"])
+                #expect(beyond.status == .rangeNotSatisfiable)
+                #expect(beyond.headers[.contentRange] == "bytes */\(Self.png.count)")
+            }
+        }
+    }
+
+    @Test func refusesWrongBytesUnknownTypesBadNamesAndStrangers() async throws {
+        try await Self.withDataDirectory { folder in
+            try await TestApp.withApp(overrides: ["ACADEMY_DATA_DIR": folder]) { client, app in
+                try await app.makeUser("teacher@example.org", role: .instructor)
+                try await app.makeUser("student@example.org")
+                let teacher = try await client.login("teacher@example.org")
+                let student = try await client.login("student@example.org")
+                let (_, lesson) = try await client.makeCourse(token: teacher, publish: true)
+
+                let disguised = try await upload(client, lesson: lesson, bytes: Array("MZ\u{90}\u{0} an executable".utf8), type: "image/png", name: "cat.png", token: teacher)
+                #expect(disguised.status == .unprocessableContent)
+                #expect((disguised.json["errors"] as? [[String: String]])?.first?["field"] == "content_type")
+                let unknown = try await upload(client, lesson: lesson, bytes: Self.png, type: "application/x-msdownload", name: "x.exe", token: teacher)
+                #expect(unknown.status == .unsupportedMediaType)
+                let badName = try await upload(client, lesson: lesson, bytes: Self.png, type: "image/png", name: "../../etc/passwd", token: teacher)
+                #expect(badName.status == .unprocessableContent)
+                let stranger = try await upload(client, lesson: lesson, bytes: Self.png, type: "image/png", name: "a.png", token: student)
+                #expect(stranger.status == .forbidden)
+                let missing = try await upload(client, lesson: UUID().uuidString, bytes: Self.png, type: "image/png", name: "a.png", token: teacher)
+                #expect(missing.status == .notFound)
+                // Nothing was kept of the refused uploads.
+                let blobs = (try? FileManager.default.contentsOfDirectory(atPath: "\(folder)/blobs")) ?? []
+                #expect(blobs.allSatisfy { $0 == "tmp" })
+                #expect(((try? FileManager.default.contentsOfDirectory(atPath: "\(folder)/blobs/tmp")) ?? []).isEmpty)
+            }
+        }
+    }
+
+    @Test func uploadsOverTheLimitAre413DeclaredOrStreamed() async throws {
+        try await Self.withDataDirectory { folder in
+            try await TestApp.withApp(overrides: ["ACADEMY_DATA_DIR": folder, "ACADEMY_MAX_UPLOAD_BYTES": "2048"], setup: .live) { client, app in
+                try await app.makeUser("teacher@example.org", role: .instructor)
+                let teacher = try await client.login("teacher@example.org")
+                let (_, lesson) = try await client.makeCourse(token: teacher)
+                let big = Self.png + Array(repeating: 1, count: 4_000)
+                let declared = try await upload(client, lesson: lesson, bytes: big, type: "image/png", name: "big.png", token: teacher)
+                #expect(declared.status == .contentTooLarge)
+                let streamed = try await upload(client, lesson: lesson, bytes: big, type: "image/png", name: "big.png", token: teacher, headers: [.transferEncoding: "chunked"])
+                #expect(streamed.status == .contentTooLarge)
+                #expect(((try? FileManager.default.contentsOfDirectory(atPath: "\(folder)/blobs/tmp")) ?? []).isEmpty)
+                let fits = try await upload(client, lesson: lesson, bytes: Self.png, type: "image/png", name: "small.png", token: teacher)
+                #expect(fits.status == .created)
+            }
+        }
+    }
+}
