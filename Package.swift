@@ -26,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-system.git", from: "1.8.1"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
     ],
     targets: [
         .systemLibrary(
@@ -61,7 +62,7 @@ let package = Package(
         ),
         .target(
             name: "AcademyContent",
-            dependencies: ["CCmark", "AcademyCore"],
+            dependencies: ["CCmark", "AcademyCore", .product(name: "Yams", package: "Yams")],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -85,7 +86,7 @@ let package = Package(
         .executableTarget(
             name: "academy",
             dependencies: [
-                "AcademyAPI", "AcademyStore", "AcademyCore",
+                "AcademyAPI", "AcademyStore", "AcademyCore", "AcademyContent",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

@@ -7,12 +7,15 @@ public struct CourseModule: Sendable, Equatable {
     public var position: Int
     /// Title by language.
     public var titles: [String: String]
+    /// The stable key of a module that came from a course folder.
+    public var key: String?
 
-    public init(id: UUID, courseID: UUID, position: Int, titles: [String: String]) {
+    public init(id: UUID, courseID: UUID, position: Int, titles: [String: String], key: String? = nil) {
         self.id = id
         self.courseID = courseID
         self.position = position
         self.titles = titles
+        self.key = key
     }
 }
 
@@ -38,8 +41,10 @@ public struct Lesson: Sendable, Equatable {
     public var requiresPrevious: Bool
     public var translations: [String: LessonText]
     public var updatedAt: Date
+    /// The stable key of a lesson that came from a course folder (its folder name).
+    public var key: String?
 
-    public init(id: UUID, courseID: UUID, moduleID: UUID, position: Int, releaseAt: Date?, requiresPrevious: Bool, translations: [String: LessonText], updatedAt: Date) {
+    public init(id: UUID, courseID: UUID, moduleID: UUID, position: Int, releaseAt: Date?, requiresPrevious: Bool, translations: [String: LessonText], updatedAt: Date, key: String? = nil) {
         self.id = id
         self.courseID = courseID
         self.moduleID = moduleID
@@ -48,6 +53,7 @@ public struct Lesson: Sendable, Equatable {
         self.requiresPrevious = requiresPrevious
         self.translations = translations
         self.updatedAt = updatedAt
+        self.key = key
     }
 }
 

@@ -19,11 +19,11 @@ public struct CourseContentRepository: Sendable {
         let logger = database.logger
         return try await database.withConnection { connection in
             let rows = try await connection.rows(
-                "SELECT id, position FROM course_modules WHERE course_id = \(courseID) ORDER BY position",
-                as: (UUID, Int).self, logger: logger
+                "SELECT id, position, key FROM course_modules WHERE course_id = \(courseID) ORDER BY position",
+                as: (UUID, Int, String?).self, logger: logger
             )
             let titles = try await Self.moduleTitles(of: rows.map(\.0), on: connection, logger: logger)
-            return rows.map { CourseModule(id: $0.0, courseID: courseID, position: $0.1, titles: titles[$0.0] ?? [:]) }
+            return rows.map { CourseModule(id: $0.0, courseID: courseID, position: $0.1, titles: titles[$0.0] ?? [:], key: $0.2) }
         }
     }
 
@@ -31,10 +31,10 @@ public struct CourseContentRepository: Sendable {
         let logger = database.logger
         return try await database.withConnection { connection in
             guard let row = try await connection.rows(
-                "SELECT id, course_id, position FROM course_modules WHERE id = \(id)", as: (UUID, UUID, Int).self, logger: logger
+                "SELECT id, course_id, position, key FROM course_modules WHERE id = \(id)", as: (UUID, UUID, Int, String?).self, logger: logger
             ).first else { return nil }
             let titles = try await Self.moduleTitles(of: [id], on: connection, logger: logger)
-            return CourseModule(id: row.0, courseID: row.1, position: row.2, titles: titles[id] ?? [:])
+            return CourseModule(id: row.0, courseID: row.1, position: row.2, titles: titles[id] ?? [:], key: row.3)
         }
     }
 
@@ -107,6 +107,50 @@ public struct CourseContentRepository: Sendable {
         }
     }
 
+    /// Gives modules and lessons made through the API the stable keys a course folder needs:
+    /// `module-N` by position, `NN-lesson` by the lesson's place in the course, skipping keys
+    /// already taken. Done once, in one transaction; the keys stay from then on.
+    public func assignMissingKeys(of courseID: UUID) async throws {
+        let logger = database.logger
+        try await database.withTransaction { connection in
+            let existingModuleKeys: [String] = try await connection.rows(
+                "SELECT key FROM course_modules WHERE course_id = \(courseID) AND key IS NOT NULL", as: String.self, logger: logger
+            )
+            var moduleKeys = Set(existingModuleKeys)
+            for (id, position) in try await connection.rows(
+                "SELECT id, position FROM course_modules WHERE course_id = \(courseID) AND key IS NULL ORDER BY position",
+                as: (UUID, Int).self, logger: logger
+            ) {
+                let key = Self.firstFree("module-\(position)", in: moduleKeys)
+                moduleKeys.insert(key)
+                try await connection.run("UPDATE course_modules SET key = \(key) WHERE id = \(id)", logger: logger)
+            }
+            let items = try await connection.rows(
+                """
+                SELECT i.id, i.key FROM course_items i JOIN course_modules m ON m.id = i.module_id
+                WHERE i.course_id = \(courseID) ORDER BY m.position, i.position
+                """,
+                as: (UUID, String?).self, logger: logger
+            )
+            var itemKeys = Set(items.compactMap(\.1))
+            for (index, (id, key)) in items.enumerated() where key == nil {
+                let assigned = Self.firstFree(String(format: "%02d-lesson", index + 1), in: itemKeys)
+                itemKeys.insert(assigned)
+                try await connection.run("UPDATE course_items SET key = \(assigned) WHERE id = \(id)", logger: logger)
+            }
+        }
+    }
+
+    static func firstFree(_ key: String, in taken: Set<String>) -> String {
+        var candidate = key
+        var suffix = 2
+        while taken.contains(candidate) {
+            candidate = "\(key)-\(suffix)"
+            suffix += 1
+        }
+        return candidate
+    }
+
     // MARK: Lessons
 
     public func lesson(_ id: UUID) async throws -> Lesson? {
@@ -131,12 +175,12 @@ public struct CourseContentRepository: Sendable {
         return try await database.withConnection { connection in
             let rows = try await connection.rows(
                 """
-                SELECT i.id, i.course_id, i.module_id, i.position, i.release_at, i.requires_previous, i.updated_at
+                SELECT i.id, i.course_id, i.module_id, i.position, i.release_at, i.requires_previous, i.updated_at, i.key
                 FROM course_items i JOIN course_modules m ON m.id = i.module_id
                 WHERE i.kind = 'lesson' AND (\(id)::uuid IS NULL OR i.id = \(id)) AND (\(courseID)::uuid IS NULL OR i.course_id = \(courseID))
                 ORDER BY m.position, i.position
                 """,
-                as: (UUID, UUID, UUID, Int, Date?, Bool, Date).self, logger: logger
+                as: (UUID, UUID, UUID, Int, Date?, Bool, Date, String?).self, logger: logger
             )
             guard !rows.isEmpty else { return [] }
             var texts: [UUID: [String: LessonText]] = [:]
@@ -147,7 +191,7 @@ public struct CourseContentRepository: Sendable {
                 texts[lessonID, default: [:]][language] = LessonText(title: title, bodyMarkdown: markdown, bodyHTML: html)
             }
             return rows.map {
-                Lesson(id: $0.0, courseID: $0.1, moduleID: $0.2, position: $0.3, releaseAt: $0.4, requiresPrevious: $0.5, translations: texts[$0.0] ?? [:], updatedAt: $0.6)
+                Lesson(id: $0.0, courseID: $0.1, moduleID: $0.2, position: $0.3, releaseAt: $0.4, requiresPrevious: $0.5, translations: texts[$0.0] ?? [:], updatedAt: $0.6, key: $0.7)
             }
         }
     }

@@ -218,6 +218,19 @@ public struct CourseRepository: Sendable {
         }
     }
 
+    /// Every course by slug, for the CLI.
+    public func all(includingUnpublished: Bool) async throws -> [Course] {
+        let logger = database.logger
+        return try await database.withConnection { connection in
+            let rows = try await connection.rows(
+                "SELECT \(unescaped: Self.columns) FROM courses c WHERE \(includingUnpublished) OR c.status = 'published' ORDER BY c.slug",
+                as: Row.self, logger: logger
+            )
+            let translations = try await Self.translations(of: rows.map(\.0), on: connection, logger: logger)
+            return rows.map { Self.course($0, translations: translations[$0.0] ?? [:]) }
+        }
+    }
+
     public func instructors(of courseID: UUID) async throws -> [User] {
         let logger = database.logger
         return try await database.withConnection { connection in

@@ -1,0 +1,380 @@
+public import AcademyCore
+public import Foundation
+import Yams
+
+/// Reads and validates a course folder, collecting every problem (file and line) instead of
+/// stopping at the first, so an author fixes a broken folder in one pass.
+public struct CourseFolderReader {
+    let directory: URL
+    let offered: [String]
+    private var problems: [FolderProblem] = []
+
+    /// The folder, or every problem found in it.
+    public static func read(_ directory: URL, offered: [String]) -> Result<CourseFolder, FolderProblems> {
+        var reader = CourseFolderReader(directory: directory, offered: offered)
+        let folder = reader.readFolder()
+        if let folder, reader.problems.isEmpty {
+            return .success(folder)
+        }
+        return .failure(FolderProblems(problems: reader.problems.isEmpty ? [FolderProblem(file: directory.path, line: nil, message: "is not a course folder")] : reader.problems))
+    }
+
+    private init(directory: URL, offered: [String]) {
+        self.directory = directory
+        self.offered = offered
+    }
+
+    private mutating func problem(_ file: String, _ node: Node?, _ message: String) {
+        problems.append(FolderProblem(file: file, line: node?.mark?.line, message: message))
+    }
+
+    private mutating func readFolder() -> CourseFolder? {
+        let file = directory.appendingPathComponent("course.yaml").path
+        guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
+            problems.append(FolderProblem(file: file, line: nil, message: "is missing or not UTF-8 text"))
+            return nil
+        }
+        let root: Node
+        do {
+            guard let composed = try Yams.compose(yaml: text) else {
+                problems.append(FolderProblem(file: file, line: nil, message: "is empty"))
+                return nil
+            }
+            root = composed
+        } catch let error as YamlError {
+            problems.append(Self.locate(error, in: file))
+            return nil
+        } catch {
+            problems.append(FolderProblem(file: file, line: nil, message: "\(error)"))
+            return nil
+        }
+        guard let mapping = root.mapping else {
+            problem(file, root, "must be a mapping of settings")
+            return nil
+        }
+        checkKeys(mapping, allowed: ["slug", "default_language", "status", "translations", "enrollment", "starts_at", "ends_at", "modules"], file: file, path: "")
+
+        let slug = string(mapping["slug"], path: "slug", file: file, required: true).flatMap { value in
+            check(CourseRules.slug(value), file: file, node: mapping["slug"])
+        }
+        let defaultLanguage = string(mapping["default_language"], path: "default_language", file: file, required: true).flatMap { value in
+            check(CourseRules.language(value, offered: offered, field: "default_language"), file: file, node: mapping["default_language"])
+        }
+        var status = CourseStatus.draft
+        if let raw = string(mapping["status"], path: "status", file: file, required: false) {
+            if let parsed = CourseStatus(rawValue: raw), parsed != .archived {
+                status = parsed
+            } else {
+                problem(file, mapping["status"], "status must be draft or published")
+            }
+        }
+        let translations = courseTranslations(mapping["translations"], defaultLanguage: defaultLanguage, file: file)
+        let enrollment = readEnrollment(mapping["enrollment"], file: file)
+        let startsAt = date(mapping["starts_at"], path: "starts_at", file: file)
+        let endsAt = date(mapping["ends_at"], path: "ends_at", file: file)
+        if let startsAt, let endsAt, endsAt <= startsAt {
+            problem(file, mapping["ends_at"], "ends_at must be after starts_at")
+        }
+        let modules = readModules(mapping["modules"], defaultLanguage: defaultLanguage, file: file)
+        checkUnlistedLessons(listed: Set(modules.flatMap { $0.items.map(\.lessonKey) }))
+        if status == .published, modules.allSatisfy({ $0.items.isEmpty }) {
+            problem(file, mapping["status"], "a published course needs at least one lesson")
+        }
+        guard let slug, let defaultLanguage else { return nil }
+        return CourseFolder(
+            slug: slug, defaultLanguage: defaultLanguage, status: status, translations: translations,
+            enrollment: enrollment, startsAt: startsAt, endsAt: endsAt, modules: modules
+        )
+    }
+
+    // MARK: Parts of course.yaml
+
+    private mutating func courseTranslations(_ node: Node?, defaultLanguage: String?, file: String) -> [String: CourseText] {
+        var result: [String: CourseText] = [:]
+        for (language, value, keyNode) in languageMap(node, path: "translations", defaultLanguage: defaultLanguage, file: file) {
+            guard let text = value.mapping else {
+                problem(file, value, "translations.\(language) must be a mapping with title and summary")
+                continue
+            }
+            checkKeys(text, allowed: ["title", "summary"], file: file, path: "translations.\(language).")
+            let title = string(text["title"], path: "translations.\(language).title", file: file, required: true).flatMap {
+                check(CourseRules.title($0, field: "translations.\(language).title"), file: file, node: text["title"])
+            }
+            let summary = (string(text["summary"], path: "translations.\(language).summary", file: file, required: false)).flatMap {
+                check(CourseRules.summary($0, field: "translations.\(language).summary"), file: file, node: text["summary"])
+            } ?? ""
+            _ = keyNode
+            if let title {
+                result[language] = CourseText(title: title, summary: summary)
+            }
+        }
+        return result
+    }
+
+    private mutating func readEnrollment(_ node: Node?, file: String) -> CourseFolder.Enrollment {
+        guard let node else { return .init(mode: .open, capacity: nil) }
+        guard let mapping = node.mapping else {
+            problem(file, node, "enrollment must be a mapping with mode and, optionally, capacity")
+            return .init(mode: .open, capacity: nil)
+        }
+        if mapping["key"] != nil {
+            problem(file, mapping["key"], "enrollment keys are secrets: set them with the API or CLI, not in a folder kept in git")
+        }
+        checkKeys(mapping, allowed: ["mode", "capacity", "key"], file: file, path: "enrollment.")
+        var mode = EnrollmentMode.open
+        if let raw = string(mapping["mode"], path: "enrollment.mode", file: file, required: true) {
+            if let parsed = EnrollmentMode(rawValue: raw) {
+                mode = parsed
+            } else {
+                problem(file, mapping["mode"], "enrollment.mode must be open, key, approval or closed")
+            }
+        }
+        var capacity: Int?
+        if let node = mapping["capacity"] {
+            if let value = node.int, (1...100_000).contains(value) {
+                capacity = value
+            } else {
+                problem(file, node, "enrollment.capacity must be a whole number from 1 to 100000")
+            }
+        }
+        return .init(mode: mode, capacity: capacity)
+    }
+
+    private mutating func readModules(_ node: Node?, defaultLanguage: String?, file: String) -> [CourseFolder.Module] {
+        guard let node else { return [] }
+        guard let sequence = node.sequence else {
+            problem(file, node, "modules must be a list")
+            return []
+        }
+        var modules: [CourseFolder.Module] = []
+        var moduleKeys: Set<String> = []
+        var lessonKeys: Set<String> = []
+        for (index, entry) in sequence.enumerated() {
+            let path = "modules[\(index + 1)]"
+            guard let mapping = entry.mapping else {
+                problem(file, entry, "\(path) must be a mapping with key, translations and items")
+                continue
+            }
+            checkKeys(mapping, allowed: ["key", "translations", "items"], file: file, path: "\(path).")
+            let key = string(mapping["key"], path: "\(path).key", file: file, required: true).flatMap {
+                check(CourseRules.slug($0, field: "\(path).key"), file: file, node: mapping["key"])
+            }
+            if let key, !moduleKeys.insert(key).inserted {
+                problem(file, mapping["key"], "\(path).key \(key) is used by another module")
+            }
+            var titles: [String: String] = [:]
+            for (language, value, _) in languageMap(mapping["translations"], path: "\(path).translations", defaultLanguage: defaultLanguage, file: file) {
+                guard let text = value.mapping else {
+                    problem(file, value, "\(path).translations.\(language) must be a mapping with a title")
+                    continue
+                }
+                checkKeys(text, allowed: ["title"], file: file, path: "\(path).translations.\(language).")
+                if let title = string(text["title"], path: "\(path).translations.\(language).title", file: file, required: true).flatMap({
+                    check(CourseRules.title($0, field: "\(path).translations.\(language).title"), file: file, node: text["title"])
+                }) {
+                    titles[language] = title
+                }
+            }
+            var items: [CourseFolder.Item] = []
+            if let itemsNode = mapping["items"] {
+                if let list = itemsNode.sequence {
+                    for (itemIndex, itemNode) in list.enumerated() {
+                        if let item = readItem(itemNode, path: "\(path).items[\(itemIndex + 1)]", defaultLanguage: defaultLanguage, file: file) {
+                            if lessonKeys.insert(item.lessonKey).inserted {
+                                items.append(item)
+                            } else {
+                                problem(file, itemNode, "lesson \(item.lessonKey) is listed twice")
+                            }
+                        }
+                    }
+                } else {
+                    problem(file, itemsNode, "\(path).items must be a list")
+                }
+            }
+            if let key {
+                modules.append(CourseFolder.Module(key: key, titles: titles, items: items))
+            }
+        }
+        return modules
+    }
+
+    private mutating func readItem(_ node: Node, path: String, defaultLanguage: String?, file: String) -> CourseFolder.Item? {
+        guard let mapping = node.mapping else {
+            problem(file, node, "\(path) must be a mapping such as `lesson: 01-welcome`")
+            return nil
+        }
+        checkKeys(mapping, allowed: ["lesson", "release_at", "requires_previous"], file: file, path: "\(path).")
+        guard let key = string(mapping["lesson"], path: "\(path).lesson", file: file, required: true).flatMap({
+            check(CourseRules.slug($0, field: "\(path).lesson"), file: file, node: mapping["lesson"])
+        }) else { return nil }
+        let releaseAt = date(mapping["release_at"], path: "\(path).release_at", file: file)
+        var requiresPrevious = false
+        if let flag = mapping["requires_previous"] {
+            if let value = flag.bool {
+                requiresPrevious = value
+            } else {
+                problem(file, flag, "\(path).requires_previous must be true or false")
+            }
+        }
+        let translations = readLesson(key: key, defaultLanguage: defaultLanguage, listedAt: mapping["lesson"], file: file)
+        return CourseFolder.Item(lessonKey: key, releaseAt: releaseAt, requiresPrevious: requiresPrevious, translations: translations)
+    }
+
+    // MARK: Lesson files
+
+    private mutating func readLesson(key: String, defaultLanguage: String?, listedAt: Node?, file: String) -> [String: CourseFolder.LessonSource] {
+        let folder = directory.appendingPathComponent("lessons").appendingPathComponent(key)
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else {
+            problem(file, listedAt, "lesson \(key) has no folder lessons/\(key)")
+            return [:]
+        }
+        var sources: [String: CourseFolder.LessonSource] = [:]
+        for name in names.sorted() where !name.hasPrefix(".") {
+            let path = folder.appendingPathComponent(name).path
+            guard name.hasSuffix(".md") else {
+                if name != "attachments" {
+                    problems.append(FolderProblem(file: path, line: nil, message: "is not a LANG.md file (such as ar.md)"))
+                }
+                continue
+            }
+            let language = String(name.dropLast(3))
+            guard offered.contains(language) else {
+                problems.append(FolderProblem(file: path, line: nil, message: "names a language the academy does not offer (\(offered.joined(separator: ", ")))"))
+                continue
+            }
+            if let source = readMarkdown(at: path) {
+                sources[language] = source
+            }
+        }
+        if let defaultLanguage, sources[defaultLanguage] == nil {
+            problems.append(FolderProblem(file: folder.appendingPathComponent("\(defaultLanguage).md").path, line: nil, message: "is missing: every lesson needs the default language"))
+        }
+        return sources
+    }
+
+    /// `---` front matter with `title:`, `---`, then the Markdown body exactly as written.
+    private mutating func readMarkdown(at path: String) -> CourseFolder.LessonSource? {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            problems.append(FolderProblem(file: path, line: nil, message: "is not UTF-8 text"))
+            return nil
+        }
+        guard text.hasPrefix("---\n"), let end = text.range(of: "\n---\n", range: text.index(text.startIndex, offsetBy: 3)..<text.endIndex) else {
+            problems.append(FolderProblem(file: path, line: 1, message: "must start with front matter: ---, title: …, ---"))
+            return nil
+        }
+        let frontMatter = String(text[text.index(text.startIndex, offsetBy: 4)..<end.lowerBound])
+        let body = String(text[end.upperBound...])
+        let node: Node?
+        do {
+            node = try Yams.compose(yaml: frontMatter)
+        } catch let error as YamlError {
+            let located = Self.locate(error, in: path)
+            problems.append(FolderProblem(file: path, line: located.line.map { $0 + 1 }, message: located.message))
+            return nil
+        } catch {
+            problems.append(FolderProblem(file: path, line: 2, message: "\(error)"))
+            return nil
+        }
+        guard let mapping = node?.mapping else {
+            problems.append(FolderProblem(file: path, line: 2, message: "front matter must be a mapping with a title"))
+            return nil
+        }
+        for (key, _) in mapping where key.string != "title" {
+            problems.append(FolderProblem(file: path, line: key.mark.map { $0.line + 1 }, message: "\(key.string ?? "?") is not a known front matter field (only title)"))
+        }
+        guard let titleNode = mapping["title"], let raw = titleNode.string else {
+            problems.append(FolderProblem(file: path, line: 2, message: "front matter needs a title"))
+            return nil
+        }
+        switch CourseRules.title(raw, field: "title") {
+        case .success(let title):
+            if case .failure(let error) = CourseRules.body(body, field: "body") {
+                problems.append(FolderProblem(file: path, line: nil, message: "\(error.field) \(error.message)"))
+                return nil
+            }
+            return CourseFolder.LessonSource(title: title, bodyMarkdown: body)
+        case .failure(let error):
+            problems.append(FolderProblem(file: path, line: titleNode.mark.map { $0.line + 1 }, message: "\(error.field) \(error.message)"))
+            return nil
+        }
+    }
+
+    private mutating func checkUnlistedLessons(listed: Set<String>) {
+        let lessons = directory.appendingPathComponent("lessons")
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: lessons.path) else { return }
+        for name in names.sorted() where !name.hasPrefix(".") && !listed.contains(name) {
+            problems.append(FolderProblem(file: lessons.appendingPathComponent(name).path, line: nil, message: "is not listed in any module of course.yaml"))
+        }
+    }
+
+    // MARK: Helpers
+
+    private mutating func languageMap(_ node: Node?, path: String, defaultLanguage: String?, file: String) -> [(String, Node, Node)] {
+        guard let node else {
+            problem(file, nil, "\(path) is required")
+            return []
+        }
+        guard let mapping = node.mapping else {
+            problem(file, node, "\(path) must be a mapping of language to text")
+            return []
+        }
+        var entries: [(String, Node, Node)] = []
+        for (key, value) in mapping {
+            guard let language = key.string, offered.contains(language) else {
+                problem(file, key, "\(path).\(key.string ?? "?") is not one of the academy's languages: \(offered.joined(separator: ", "))")
+                continue
+            }
+            entries.append((language, value, key))
+        }
+        if let defaultLanguage, !entries.contains(where: { $0.0 == defaultLanguage }) {
+            problem(file, node, "\(path).\(defaultLanguage) is required: it is the default language")
+        }
+        return entries
+    }
+
+    private mutating func checkKeys(_ mapping: Node.Mapping, allowed: Set<String>, file: String, path: String) {
+        for (key, _) in mapping where !allowed.contains(key.string ?? "") {
+            problem(file, key, "\(path)\(key.string ?? "?") is not a known field")
+        }
+    }
+
+    private mutating func string(_ node: Node?, path: String, file: String, required: Bool) -> String? {
+        guard let node else {
+            if required { problem(file, nil, "\(path) is required") }
+            return nil
+        }
+        guard let scalar = node.scalar else {
+            problem(file, node, "\(path) must be text")
+            return nil
+        }
+        return scalar.string
+    }
+
+    private mutating func date(_ node: Node?, path: String, file: String) -> Date? {
+        guard let node else { return nil }
+        guard let text = node.string, let date = RFC3339.date(from: text) else {
+            problem(file, node, "\(path) must be an RFC 3339 timestamp such as 2026-11-07T09:00:00Z")
+            return nil
+        }
+        return date
+    }
+
+    private mutating func check(_ result: Result<String, FieldError>, file: String, node: Node?) -> String? {
+        switch result {
+        case .success(let value):
+            return value
+        case .failure(let error):
+            problem(file, node, "\(error.field) \(error.message)")
+            return nil
+        }
+    }
+
+    static func locate(_ error: YamlError, in file: String) -> FolderProblem {
+        switch error {
+        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _):
+            return FolderProblem(file: file, line: mark.line, message: "is not valid YAML: \(problem)")
+        default:
+            return FolderProblem(file: file, line: nil, message: "is not valid YAML: \(error)")
+        }
+    }
+}

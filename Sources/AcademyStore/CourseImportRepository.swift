@@ -1,0 +1,203 @@
+public import AcademyCore
+public import Foundation
+import Logging
+import PostgresNIO
+
+/// A course folder, validated and rendered, ready to be written.
+public struct CourseImportPlan: Sendable {
+    public struct ModulePlan: Sendable {
+        public var key: String
+        public var titles: [String: String]
+        public var lessons: [LessonPlan]
+
+        public init(key: String, titles: [String: String], lessons: [LessonPlan]) {
+            self.key = key
+            self.titles = titles
+            self.lessons = lessons
+        }
+    }
+
+    public struct LessonPlan: Sendable {
+        public var key: String
+        public var releaseAt: Date?
+        public var requiresPrevious: Bool
+        public var translations: [String: LessonText]
+
+        public init(key: String, releaseAt: Date?, requiresPrevious: Bool, translations: [String: LessonText]) {
+            self.key = key
+            self.releaseAt = releaseAt
+            self.requiresPrevious = requiresPrevious
+            self.translations = translations
+        }
+    }
+
+    public var course: CourseDraft
+    public var status: CourseStatus
+    public var modules: [ModulePlan]
+
+    public init(course: CourseDraft, status: CourseStatus, modules: [ModulePlan]) {
+        self.course = course
+        self.status = status
+        self.modules = modules
+    }
+}
+
+/// What an import did to one course.
+public struct CourseImportOutcome: Sendable, Equatable {
+    public var created = false
+    public var modulesCreated = 0
+    public var modulesUpdated = 0
+    public var lessonsCreated = 0
+    public var lessonsUpdated = 0
+    /// Modules and lessons in the database but not in the folder: kept (with whatever students
+    /// did with them), placed after the folder's.
+    public var modulesKept = 0
+    public var lessonsKept = 0
+}
+
+public struct CourseImportRepository: Sendable {
+    let database: Database
+
+    public init(database: Database) {
+        self.database = database
+    }
+
+    /// Writes the plan in one transaction: the course by slug, its modules and lessons by key,
+    /// updated in place when they exist, so progress tied to their ids survives a re-import.
+    public func apply(_ plan: CourseImportPlan, instructor: UUID?) async throws -> CourseImportOutcome {
+        let logger = database.logger
+        return try await database.withTransaction { connection in
+            var outcome = CourseImportOutcome()
+            let draft = plan.course
+            let existing = try await connection.rows(
+                "SELECT id, enrollment_key_hash IS NOT NULL FROM courses WHERE slug = \(draft.slug) FOR UPDATE",
+                as: (UUID, Bool).self, logger: logger
+            ).first
+            if draft.enrollmentMode == .key, existing?.1 != true {
+                throw AcademyError.conflict("\(draft.slug) uses enrollment mode key but has no key: set one with PATCH /courses/\(draft.slug) first")
+            }
+            let courseID: UUID
+            if let existing {
+                courseID = existing.0
+                try await connection.run(
+                    """
+                    UPDATE courses SET default_language = \(draft.defaultLanguage), enrollment_mode = \(draft.enrollmentMode.rawValue),
+                        capacity = \(draft.capacity), starts_at = \(draft.startsAt), ends_at = \(draft.endsAt), updated_at = now()
+                    WHERE id = \(courseID)
+                    """,
+                    logger: logger
+                )
+            } else {
+                outcome.created = true
+                courseID = try await connection.rows(
+                    """
+                    INSERT INTO courses (slug, default_language, enrollment_mode, capacity, starts_at, ends_at, created_by)
+                    VALUES (\(draft.slug), \(draft.defaultLanguage), \(draft.enrollmentMode.rawValue), \(draft.capacity),
+                            \(draft.startsAt), \(draft.endsAt), \(instructor))
+                    RETURNING id
+                    """,
+                    as: UUID.self, logger: logger
+                )[0]
+            }
+            if let instructor {
+                try await connection.run(
+                    "INSERT INTO course_instructors (course_id, user_id) VALUES (\(courseID), \(instructor)) ON CONFLICT DO NOTHING",
+                    logger: logger
+                )
+            }
+            try await CourseRepository.replaceTranslations(of: courseID, with: draft.translations, on: connection, logger: logger)
+
+            let modules = Dictionary(uniqueKeysWithValues: try await connection.rows(
+                "SELECT key, id FROM course_modules WHERE course_id = \(courseID) AND key IS NOT NULL",
+                as: (String, UUID).self, logger: logger
+            ))
+            let lessons = Dictionary(uniqueKeysWithValues: try await connection.rows(
+                "SELECT key, id FROM course_items WHERE course_id = \(courseID) AND kind = 'lesson' AND key IS NOT NULL",
+                as: (String, UUID).self, logger: logger
+            ))
+            var placedModules: [UUID] = []
+            var placedItems: Set<UUID> = []
+            for (moduleIndex, module) in plan.modules.enumerated() {
+                let moduleID: UUID
+                if let id = modules[module.key] {
+                    moduleID = id
+                    outcome.modulesUpdated += 1
+                    try await connection.run("UPDATE course_modules SET position = \(moduleIndex + 1) WHERE id = \(id)", logger: logger)
+                } else {
+                    outcome.modulesCreated += 1
+                    moduleID = try await connection.rows(
+                        "INSERT INTO course_modules (course_id, position, key) VALUES (\(courseID), \(moduleIndex + 1), \(module.key)) RETURNING id",
+                        as: UUID.self, logger: logger
+                    )[0]
+                }
+                placedModules.append(moduleID)
+                try await CourseContentRepository.replaceModuleTitles(of: moduleID, with: module.titles, on: connection, logger: logger)
+                for (lessonIndex, lesson) in module.lessons.enumerated() {
+                    let lessonID: UUID
+                    if let id = lessons[lesson.key] {
+                        lessonID = id
+                        outcome.lessonsUpdated += 1
+                        try await connection.run(
+                            """
+                            UPDATE course_items SET module_id = \(moduleID), position = \(lessonIndex + 1), release_at = \(lesson.releaseAt),
+                                requires_previous = \(lesson.requiresPrevious), updated_at = now()
+                            WHERE id = \(id)
+                            """,
+                            logger: logger
+                        )
+                    } else {
+                        outcome.lessonsCreated += 1
+                        lessonID = try await connection.rows(
+                            """
+                            INSERT INTO course_items (course_id, module_id, kind, position, release_at, requires_previous, key)
+                            VALUES (\(courseID), \(moduleID), 'lesson', \(lessonIndex + 1), \(lesson.releaseAt), \(lesson.requiresPrevious), \(lesson.key))
+                            RETURNING id
+                            """,
+                            as: UUID.self, logger: logger
+                        )[0]
+                    }
+                    placedItems.insert(lessonID)
+                    try await CourseContentRepository.replaceLessonTexts(of: lessonID, with: lesson.translations, on: connection, logger: logger)
+                }
+            }
+            try await placeKept(courseID: courseID, placedModules: placedModules, placedItems: placedItems, outcome: &outcome, on: connection, logger: logger)
+            try await connection.run(
+                """
+                UPDATE courses SET status = \(plan.status.rawValue),
+                    published_at = CASE WHEN \(plan.status.rawValue) = 'published' THEN COALESCE(published_at, now()) ELSE published_at END
+                WHERE id = \(courseID)
+                """,
+                logger: logger
+            )
+            return outcome
+        }
+    }
+
+    /// Modules and items the folder does not list move behind the listed ones, in their old order.
+    private func placeKept(
+        courseID: UUID, placedModules: [UUID], placedItems: Set<UUID>, outcome: inout CourseImportOutcome,
+        on connection: PostgresConnection, logger: Logger
+    ) async throws {
+        let keptModules = try await connection.rows(
+            "SELECT id FROM course_modules WHERE course_id = \(courseID) AND NOT (id = ANY(\(placedModules))) ORDER BY position",
+            as: UUID.self, logger: logger
+        )
+        for (index, id) in keptModules.enumerated() {
+            try await connection.run("UPDATE course_modules SET position = \(placedModules.count + index + 1) WHERE id = \(id)", logger: logger)
+        }
+        outcome.modulesKept = keptModules.count
+        let items = try await connection.rows(
+            "SELECT id, module_id FROM course_items WHERE course_id = \(courseID) ORDER BY module_id, position",
+            as: (UUID, UUID).self, logger: logger
+        )
+        var counts: [UUID: Int] = [:]
+        for (id, moduleID) in items where placedItems.contains(id) {
+            counts[moduleID, default: 0] += 1
+        }
+        for (id, moduleID) in items where !placedItems.contains(id) {
+            counts[moduleID, default: 0] += 1
+            outcome.lessonsKept += 1
+            try await connection.run("UPDATE course_items SET position = \(counts[moduleID] ?? 1) WHERE id = \(id)", logger: logger)
+        }
+    }
+}

@@ -1,0 +1,106 @@
+import AcademyAPI
+import AcademyContent
+import AcademyCore
+import AcademyStore
+import ArgumentParser
+import Foundation
+
+struct CourseCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "course",
+        abstract: "Import, export and manage courses.",
+        subcommands: [Import.self, Export.self, List.self, Publish.self, Unpublish.self, Archive.self]
+    )
+
+    struct Import: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Import course folders (see Courses/README.md).",
+            discussion: """
+            Every folder is validated first and every problem is reported with its file and line;
+            nothing is written unless all folders are sound. Then each course is written in one
+            transaction. Importing again updates the course, its modules and lessons in place by
+            their keys, so what students did with them is kept.
+            """
+        )
+        @Argument(help: "Course folders, each with a course.yaml.") var folders: [String]
+        @Option(help: "An instructor or admin (email) to teach the imported courses.") var instructor: String?
+
+        func run() async throws {
+            let urls = folders.map { URL(fileURLWithPath: $0) }
+            let instructor = self.instructor
+            let results = try await CommandEnvironment.withDependencies { dependencies in
+                do {
+                    return try await CourseFolderService(dependencies: dependencies).importFolders(urls, instructorEmail: instructor)
+                } catch let problems as FolderProblems {
+                    throw CommandFailure("Nothing was imported; fix these first:\n\(problems.description)")
+                }
+            }
+            for (slug, outcome) in results {
+                var parts = ["\(outcome.modulesCreated + outcome.modulesUpdated) modules", "\(outcome.lessonsCreated + outcome.lessonsUpdated) lessons"]
+                if outcome.modulesKept + outcome.lessonsKept > 0 {
+                    parts.append("kept \(outcome.modulesKept) modules and \(outcome.lessonsKept) items that the folder no longer lists")
+                }
+                print("\(outcome.created ? "Created" : "Updated") \(slug): \(parts.joined(separator: ", ")).")
+            }
+        }
+    }
+
+    struct Export: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Write a course as a folder (the import format).")
+        @Argument(help: "The course's slug.") var slug: String
+        @Argument(help: "The folder to write (created if missing).") var directory: String
+
+        func run() async throws {
+            let (slug, url) = (self.slug, URL(fileURLWithPath: directory))
+            try await CommandEnvironment.withDependencies { dependencies in
+                try await CourseFolderService(dependencies: dependencies).export(slug: slug, to: url)
+            }
+            print("Exported \(slug) to \(directory).")
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List published courses, or every course with --all.")
+        @Flag(help: "Include drafts and archived courses.") var all = false
+
+        func run() async throws {
+            let all = self.all
+            let courses = try await CommandEnvironment.withDependencies { dependencies in
+                try await CourseRepository(database: dependencies.database).all(includingUnpublished: all)
+            }
+            for course in courses {
+                let title = course.translations[course.defaultLanguage]?.title ?? ""
+                print("\(course.slug.padding(toLength: 28, withPad: " ", startingAt: 0)) \(course.status.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)) \(course.translations.keys.sorted().joined(separator: ",").padding(toLength: 24, withPad: " ", startingAt: 0)) \(title)")
+            }
+        }
+    }
+
+    struct Publish: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Publish a course (it needs at least one lesson).")
+        @Argument(help: "The course's slug.") var slug: String
+        func run() async throws { try await CourseCommand.setStatus(of: slug, to: .published) }
+    }
+
+    struct Unpublish: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Take a course back to draft.")
+        @Argument(help: "The course's slug.") var slug: String
+        func run() async throws { try await CourseCommand.setStatus(of: slug, to: .draft) }
+    }
+
+    struct Archive: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Archive a course; enrollments and grades are kept.")
+        @Argument(help: "The course's slug.") var slug: String
+        func run() async throws { try await CourseCommand.setStatus(of: slug, to: .archived) }
+    }
+
+    static func setStatus(of slug: String, to status: CourseStatus) async throws {
+        try await CommandEnvironment.withDependencies { dependencies in
+            let courses = CourseRepository(database: dependencies.database)
+            guard let (course, _) = try await courses.find(slug, for: nil) else {
+                throw CommandFailure("No course has the slug \(slug).")
+            }
+            _ = try await courses.setStatus(course.id, to: status)
+        }
+        print("\(slug) is now \(status.rawValue).")
+    }
+}

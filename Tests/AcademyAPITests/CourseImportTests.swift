@@ -1,0 +1,124 @@
+import AcademyAPI
+import AcademyContent
+import AcademyCore
+import AcademyStore
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import Testing
+
+@Suite struct CourseImportTests {
+    static let samples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Courses").standardized
+
+    static func copyOfSamples() throws -> URL {
+        let copy = FileManager.default.temporaryDirectory.appendingPathComponent("courses-\(UUID().uuidString)")
+        try FileManager.default.copyItem(at: samples, to: copy)
+        try? FileManager.default.removeItem(at: copy.appendingPathComponent("README.md"))
+        return copy
+    }
+
+    @Test func importsTheSampleCoursesAndServesThemInEveryLanguage() async throws {
+        try await TestApp.withApp { client, app in
+            let service = CourseFolderService(dependencies: app)
+            let results = try await service.importFolders(
+                [Self.samples.appendingPathComponent("studying-online"), Self.samples.appendingPathComponent("arabic-script")],
+                instructorEmail: nil
+            )
+            #expect(results.map(\.slug) == ["studying-online", "arabic-script"])
+            #expect(results.allSatisfy { $0.outcome.created && $0.outcome.lessonsCreated == 4 && $0.outcome.modulesCreated == 2 })
+
+            let catalogue = try await client.send(.get, "/api/v1/courses")
+            #expect((catalogue.json["items"] as? [Any])?.count == 2)
+            for (language, query, slug) in [("ur", "اکیڈمی", "studying-online"), ("ms", "Akademi", "studying-online"), ("tr", "Akademi", "studying-online"), ("ar", "الحروف", "arabic-script")] {
+                let encoded = query.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? ""
+                let found = try await client.send(.get, "/api/v1/courses?q=\(encoded)&lang=\(language)")
+                let items = found.json["items"] as? [[String: Any]] ?? []
+                #expect(items.first?["slug"] as? String == slug, "\(query)")
+                #expect(items.first?["language"] as? String == language)
+            }
+            let urdu = try await client.send(.get, "/api/v1/courses/studying-online", headers: [.acceptLanguage: "ur-PK"])
+            #expect(urdu.json["direction"] as? String == "rtl")
+            #expect((urdu.json["available_languages"] as? [String])?.count == 8)
+        }
+    }
+
+    @Test func reimportingUpdatesInPlaceAndKeepsWhatTheFolderDoesNotList() async throws {
+        let copy = try Self.copyOfSamples()
+        defer { try? FileManager.default.removeItem(at: copy) }
+        try await TestApp.withApp { client, app in
+            try await app.makeUser("teacher@example.org", role: .instructor)
+            let service = CourseFolderService(dependencies: app)
+            let folder = copy.appendingPathComponent("arabic-script")
+            _ = try await service.importFolders([folder], instructorEmail: "teacher@example.org")
+            let content = CourseContentRepository(database: app.database)
+            let courseID = try #require(try await CourseRepository(database: app.database).find("arabic-script", for: nil)?.course.id)
+            let before = try await content.lessons(of: courseID)
+
+            // The teacher adds a lesson through the API, then the folder changes and is imported again.
+            let teacher = try await client.login("teacher@example.org")
+            let added = try await client.send(.post, "/api/v1/courses/arabic-script/lessons", json: [
+                "module_id": before[0].moduleID.uuidString, "translations": ["ar": ["title": "درس إضافي", "body_markdown": "نص"]],
+            ], token: teacher)
+            #expect(added.status == .created)
+            let path = folder.appendingPathComponent("lessons/01-the-alphabet/en.md")
+            let edited = try String(contentsOf: path, encoding: .utf8).replacingOccurrences(of: "title: \"The twenty-eight letters\"", with: "title: \"The 28 letters\"")
+            try edited.write(to: path, atomically: true, encoding: .utf8)
+
+            let again = try await service.importFolders([folder], instructorEmail: nil)
+            #expect(again.first?.outcome.created == false)
+            #expect(again.first?.outcome.lessonsUpdated == 4)
+            #expect(again.first?.outcome.lessonsKept == 1)
+            let after = try await content.lessons(of: courseID)
+            #expect(Set(after.map(\.id)) == Set(before.map(\.id)).union([UUID(uuidString: added.json["id"] as? String ?? "")!]))
+            #expect(after.first { $0.key == "01-the-alphabet" }?.translations["en"]?.title == "The 28 letters")
+            // The API lesson now follows the folder's lessons in its module.
+            let kept = try #require(after.first { $0.key == nil })
+            #expect(kept.position == 3)
+        }
+    }
+
+    @Test func aBrokenFolderWritesNothing() async throws {
+        let copy = try Self.copyOfSamples()
+        defer { try? FileManager.default.removeItem(at: copy) }
+        try FileManager.default.removeItem(at: copy.appendingPathComponent("arabic-script/lessons/02-letter-shapes/ar.md"))
+        try await TestApp.withApp { _, app in
+            let service = CourseFolderService(dependencies: app)
+            await #expect(throws: FolderProblems.self) {
+                try await service.importFolders([copy.appendingPathComponent("studying-online"), copy.appendingPathComponent("arabic-script")], instructorEmail: nil)
+            }
+            let courses = try await CourseRepository(database: app.database).all(includingUnpublished: true)
+            #expect(courses.isEmpty)
+        }
+    }
+
+    @Test func exportImportExportIsByteIdenticalForCoursesMadeThroughTheAPI() async throws {
+        let first = FileManager.default.temporaryDirectory.appendingPathComponent("export-\(UUID().uuidString)")
+        let second = FileManager.default.temporaryDirectory.appendingPathComponent("export-\(UUID().uuidString)")
+        defer {
+            try? FileManager.default.removeItem(at: first)
+            try? FileManager.default.removeItem(at: second)
+        }
+        try await TestApp.withApp { client, app in
+            try await app.makeUser("teacher@example.org", role: .instructor)
+            let teacher = try await client.login("teacher@example.org")
+            _ = try await client.makeCourse(token: teacher, publish: true)
+            let service = CourseFolderService(dependencies: app)
+            try await service.export(slug: "arabic-script", to: first)
+            _ = try await service.importFolders([first], instructorEmail: nil)
+            try await service.export(slug: "arabic-script", to: second)
+            let files = try FileManager.default.subpathsOfDirectory(atPath: first.path).sorted()
+            #expect(files.contains("lessons/01-lesson/ar.md"))
+            #expect(try FileManager.default.subpathsOfDirectory(atPath: second.path).sorted() == files)
+            for file in files where !file.hasSuffix("/") {
+                var isDirectory: ObjCBool = false
+                FileManager.default.fileExists(atPath: first.appendingPathComponent(file).path, isDirectory: &isDirectory)
+                if !isDirectory.boolValue {
+                    #expect(FileManager.default.contentsEqual(atPath: first.appendingPathComponent(file).path, andPath: second.appendingPathComponent(file).path), "\(file)")
+                }
+            }
+            // The re-import did not duplicate the lesson.
+            let courseID = try #require(try await CourseRepository(database: app.database).find("arabic-script", for: nil)?.course.id)
+            #expect(try await CourseContentRepository(database: app.database).lessons(of: courseID).count == 1)
+        }
+    }
+}
