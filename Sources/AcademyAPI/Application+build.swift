@@ -42,11 +42,22 @@ public func buildRouter(_ dependencies: AppDependencies) throws -> AcademyRouter
         languages: dependencies.configuration.languages,
         authentication: authentication
     ).addRoutes(to: router)
+    let blobs = BlobStore(dataDirectory: dependencies.configuration.dataDirectory)
+    LessonUploadController(
+        courseController: courses,
+        content: content,
+        attachments: attachments,
+        blobs: blobs,
+        dataDirectory: dependencies.configuration.dataDirectory,
+        languages: dependencies.configuration.languages,
+        maxUploadBytes: dependencies.configuration.maxUploadBytes,
+        authentication: authentication
+    ).addRoutes(to: router)
     AttachmentController(
         content: content,
         attachments: attachments,
         courseController: courses,
-        blobs: BlobStore(dataDirectory: dependencies.configuration.dataDirectory),
+        blobs: blobs,
         maxUploadBytes: dependencies.configuration.maxUploadBytes,
         authentication: authentication
     ).addRoutes(to: router)

@@ -252,49 +252,16 @@ public struct CourseFolderReader {
         return sources
     }
 
-    /// `---` front matter with `title:`, `---`, then the Markdown body exactly as written.
     private mutating func readMarkdown(at path: String) -> CourseFolder.LessonSource? {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
             problems.append(FolderProblem(file: path, line: nil, message: "is not UTF-8 text"))
             return nil
         }
-        guard text.hasPrefix("---\n"), let end = text.range(of: "\n---\n", range: text.index(text.startIndex, offsetBy: 3)..<text.endIndex) else {
-            problems.append(FolderProblem(file: path, line: 1, message: "must start with front matter: ---, title: …, ---"))
-            return nil
-        }
-        let frontMatter = String(text[text.index(text.startIndex, offsetBy: 4)..<end.lowerBound])
-        let body = String(text[end.upperBound...])
-        let node: Node?
-        do {
-            node = try Yams.compose(yaml: frontMatter)
-        } catch let error as YamlError {
-            let located = Self.locate(error, in: path)
-            problems.append(FolderProblem(file: path, line: located.line.map { $0 + 1 }, message: located.message))
-            return nil
-        } catch {
-            problems.append(FolderProblem(file: path, line: 2, message: "\(error)"))
-            return nil
-        }
-        guard let mapping = node?.mapping else {
-            problems.append(FolderProblem(file: path, line: 2, message: "front matter must be a mapping with a title"))
-            return nil
-        }
-        for (key, _) in mapping where key.string != "title" {
-            problems.append(FolderProblem(file: path, line: key.mark.map { $0.line + 1 }, message: "\(key.string ?? "?") is not a known front matter field (only title)"))
-        }
-        guard let titleNode = mapping["title"], let raw = titleNode.string else {
-            problems.append(FolderProblem(file: path, line: 2, message: "front matter needs a title"))
-            return nil
-        }
-        switch CourseRules.title(raw, field: "title") {
-        case .success(let title):
-            if case .failure(let error) = CourseRules.body(body, field: "body") {
-                problems.append(FolderProblem(file: path, line: nil, message: "\(error.field) \(error.message)"))
-                return nil
-            }
-            return CourseFolder.LessonSource(title: title, bodyMarkdown: body)
-        case .failure(let error):
-            problems.append(FolderProblem(file: path, line: titleNode.mark.map { $0.line + 1 }, message: "\(error.field) \(error.message)"))
+        switch LessonMarkdown.parse(text, file: path) {
+        case .success(let source):
+            return source
+        case .failure(let found):
+            problems += found.problems
             return nil
         }
     }

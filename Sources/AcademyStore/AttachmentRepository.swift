@@ -12,6 +12,23 @@ public struct Attachment: Sendable, Equatable {
     public let createdAt: Date
 }
 
+/// A file already written and synced under its hash, to be recorded with a new lesson.
+public struct PendingAttachment: Sendable {
+    public let id: UUID
+    public let sha256: String
+    public let size: Int
+    public let filename: String
+    public let contentType: String
+
+    public init(id: UUID, sha256: String, size: Int, filename: String, contentType: String) {
+        self.id = id
+        self.sha256 = sha256
+        self.size = size
+        self.filename = filename
+        self.contentType = contentType
+    }
+}
+
 public struct AttachmentRepository: Sendable {
     let database: Database
 
@@ -43,6 +60,19 @@ public struct AttachmentRepository: Sendable {
                 as: Row.self, logger: logger
             )[0])
         }
+    }
+
+    static func record(_ attachment: PendingAttachment, lessonID: UUID, on connection: PostgresConnection, logger: Logger) async throws {
+        try await connection.run(
+            "INSERT INTO blobs (sha256, size) VALUES (\(attachment.sha256), \(attachment.size)) ON CONFLICT (sha256) DO NOTHING", logger: logger
+        )
+        try await connection.run(
+            """
+            INSERT INTO lesson_attachments (id, lesson_id, sha256, filename, content_type, size)
+            VALUES (\(attachment.id), \(lessonID), \(attachment.sha256), \(attachment.filename), \(attachment.contentType), \(attachment.size))
+            """,
+            logger: logger
+        )
     }
 
     public func find(_ id: UUID) async throws -> Attachment? {

@@ -196,8 +196,10 @@ public struct CourseContentRepository: Sendable {
         }
     }
 
+    /// Creates a lesson (with the attachments its upload brought, already on disk) in one transaction.
     public func createLesson(
-        in module: CourseModule, position: Int?, releaseAt: Date?, requiresPrevious: Bool, translations: [String: LessonText]
+        in module: CourseModule, position: Int?, releaseAt: Date?, requiresPrevious: Bool, translations: [String: LessonText],
+        attachments: [PendingAttachment] = []
     ) async throws -> Lesson {
         let logger = database.logger
         return try await database.withTransaction { connection in
@@ -217,6 +219,9 @@ public struct CourseContentRepository: Sendable {
                 as: (UUID, Date).self, logger: logger
             )[0]
             try await Self.replaceLessonTexts(of: id, with: translations, on: connection, logger: logger)
+            for attachment in attachments {
+                try await AttachmentRepository.record(attachment, lessonID: id, on: connection, logger: logger)
+            }
             return Lesson(id: id, courseID: module.courseID, moduleID: module.id, position: target, releaseAt: releaseAt, requiresPrevious: requiresPrevious, translations: translations, updatedAt: updatedAt)
         }
     }

@@ -1,0 +1,318 @@
+import AcademyContent
+import AcademyCore
+import AcademyStore
+import Foundation
+import Hummingbird
+import MultipartKit
+import NIOCore
+import NIOPosix
+import SystemPackage
+import ZIPFoundation
+import _NIOFileSystem
+
+/// `POST /courses/{course}/lessons/upload`: a lesson as files, the same as one lesson folder of
+/// the `Courses/` format: `LANG.md` per language and `attachments/NAME` files, sent as a
+/// multipart form or as one `.zip`. Everything is staged on disk (never whole in memory) under
+/// limits on size and file count, checked, and only then stored; Markdown links to attachments
+/// by file name are pointed at the stored attachments.
+struct LessonUploadController {
+    let courseController: CourseController
+    let content: CourseContentRepository
+    let attachments: AttachmentRepository
+    let blobs: BlobStore
+    let dataDirectory: String
+    let languages: [String]
+    let maxUploadBytes: Int
+    let authentication: AuthenticationMiddleware
+
+    static let maximumFiles = 200
+
+    func addRoutes(to router: some RouterMethods<AppRequestContext>) {
+        router.group("/api/v1/courses").add(middleware: authentication).post(":course/lessons/upload", use: upload)
+    }
+
+    @Sendable func upload(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<LessonResponse> {
+        let course = try await courseController.editableCourse(context)
+        let query = request.uri.queryParameters
+        guard let moduleID = query.get("module_id").flatMap(UUID.init(uuidString:)),
+              let module = try await content.module(moduleID), module.courseID == course.id
+        else {
+            throw AcademyError.validationFailed([FieldError(field: "module_id", message: "must name a module of this course (query parameter)")])
+        }
+        var position: Int?
+        if let raw = query.get("position") {
+            guard let value = Int(raw), value >= 1 else {
+                throw AcademyError.validationFailed([FieldError(field: "position", message: "must be 1 or more")])
+            }
+            position = value
+        }
+        if let declared = request.headers[.contentLength].flatMap(Int.init), declared > maxUploadBytes {
+            throw AcademyError.payloadTooLarge(limit: maxUploadBytes)
+        }
+        let staging = URL(fileURLWithPath: dataDirectory).appendingPathComponent("uploads").appendingPathComponent(UUID().uuidString)
+        try FileManager.default.createDirectory(at: staging, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: staging) }
+
+        let contentType = request.headers[.contentType] ?? ""
+        let files: [String: URL]
+        if contentType.lowercased().hasPrefix("multipart/form-data"), let boundary = Self.boundary(of: contentType) {
+            files = try await stageMultipart(request.body, boundary: boundary, into: staging)
+        } else if contentType.lowercased().hasPrefix("application/zip") {
+            files = try await stageZip(request.body, into: staging)
+        } else {
+            throw AcademyError.unsupportedMediaType(expected: "multipart/form-data or application/zip")
+        }
+        return try await createLesson(from: files, course: course, module: module, position: position, request: request, context: context)
+    }
+
+    private func createLesson(
+        from files: [String: URL], course: Course, module: CourseModule, position: Int?, request: Request, context: AppRequestContext
+    ) async throws -> EditedResponse<LessonResponse> {
+        var validation = FieldValidation()
+        var sources: [String: CourseFolder.LessonSource] = [:]
+        var attachmentFiles: [(name: String, url: URL, mediaType: String)] = []
+        for (name, url) in files.sorted(by: { $0.key < $1.key }) {
+            if name.hasPrefix("attachments/") {
+                let filename = String(name.dropFirst("attachments/".count))
+                guard let mediaType = Self.mediaType(forFileNamed: filename) else {
+                    validation.add(FieldError(field: "files.\(name)", message: "is not a type lessons may carry (\(Self.extensions.keys.sorted().joined(separator: ", ")))"))
+                    continue
+                }
+                attachmentFiles.append((filename, url, mediaType))
+            } else if name.hasSuffix(".md"), languages.contains(String(name.dropLast(3))) {
+                let text = (try? String(contentsOf: url, encoding: .utf8)) ?? ""
+                switch LessonMarkdown.parse(text, file: name) {
+                case .success(let source): sources[String(name.dropLast(3))] = source
+                case .failure(let found):
+                    for problem in found.problems {
+                        validation.add(FieldError(field: "files.\(name)", message: problem.line.map { "line \($0): \(problem.message)" } ?? problem.message))
+                    }
+                }
+            } else {
+                validation.add(FieldError(field: "files.\(name)", message: "is neither LANG.md (\(languages.joined(separator: ", "))) nor attachments/NAME"))
+            }
+        }
+        if sources[course.defaultLanguage] == nil {
+            validation.add(FieldError(field: "files.\(course.defaultLanguage).md", message: "is required: it is the default language"))
+        }
+        try validation.finish()
+
+        var pending: [PendingAttachment] = []
+        var targets: [String: String] = [:]
+        for file in attachmentFiles {
+            let stored = try await FileSystem.shared.withFileHandle(forReadingAt: FilePath(file.url.path)) { handle in
+                try await blobs.store(handle.readChunks(), limit: maxUploadBytes, mediaType: file.mediaType)
+            }
+            let attachment = PendingAttachment(id: UUID(), sha256: stored.sha256, size: stored.size, filename: file.name, contentType: file.mediaType)
+            pending.append(attachment)
+            let url = "/api/v1/attachments/\(attachment.id.apiString)"
+            targets[file.name] = url
+            targets["attachments/\(file.name)"] = url
+            targets["./attachments/\(file.name)"] = url
+        }
+        let texts = sources.mapValues { source in
+            LessonText(title: source.title, bodyMarkdown: source.bodyMarkdown, bodyHTML: MarkdownRenderer.html(from: source.bodyMarkdown, linkTargets: targets))
+        }
+        let lesson = try await content.createLesson(
+            in: module, position: position, releaseAt: nil, requiresPrevious: false, translations: texts, attachments: pending
+        )
+        let stored = try await attachments.attachments(of: lesson.id)
+        let choice = LanguageChoice(request: request, context: context, available: texts.keys, fallback: course.defaultLanguage)
+        var response = choice.apply(to: LessonResponse(lesson: lesson, attachments: stored, choice: choice, includeTranslations: true))
+        response.status = .created
+        return response
+    }
+
+    // MARK: Staging
+
+    /// Where a part or zip entry goes: `LANG.md` at the top, anything else under `attachments/`.
+    func stagedName(for raw: String) throws(AcademyError) -> String {
+        let components = raw.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+        guard let last = components.last, !components.contains(".."), !raw.hasPrefix("/"), !raw.contains("\\") else {
+            throw .validationFailed([FieldError(field: "files", message: "\(raw) is not a safe file name")])
+        }
+        let name: String
+        switch AttachmentRules.filename(last) {
+        case .success(let valid): name = valid
+        case .failure(let error): throw .validationFailed([FieldError(field: "files.\(raw)", message: error.message)])
+        }
+        let isLessonFile = name.hasSuffix(".md") && languages.contains(String(name.dropLast(3))) && components.dropLast().last != "attachments"
+        return isLessonFile ? name : "attachments/\(name)"
+    }
+
+    private func stageMultipart(_ body: RequestBody, boundary: String, into staging: URL) async throws -> [String: URL] {
+        let collector = PartCollector()
+        let parser = MultipartParser(boundary: boundary)
+        parser.onHeader = { name, value in collector.events.append(.header(name, value)) }
+        parser.onBody = { buffer in collector.events.append(.body(buffer)) }
+        parser.onPartComplete = { collector.events.append(.end) }
+        var files: [String: URL] = [:]
+        var total = 0
+        var filename: String?
+        var current: WriteFileHandle?
+        var written: Int64 = 0
+        do {
+            for try await chunk in body {
+                total += chunk.readableBytes
+                guard total <= maxUploadBytes else { throw AcademyError.payloadTooLarge(limit: maxUploadBytes) }
+                try parser.execute(chunk)
+                let events = collector.events
+                collector.events.removeAll(keepingCapacity: true)
+                for event in events {
+                    switch event {
+                    case .header(let name, let value) where name.lowercased() == "content-disposition":
+                        filename = Self.filename(inDisposition: value)
+                    case .header:
+                        break
+                    case .body(let buffer):
+                        if current == nil {
+                            guard let raw = filename else {
+                                throw AcademyError.validationFailed([FieldError(field: "files", message: "every part must be a file with a filename")])
+                            }
+                            let name = try stagedName(for: raw)
+                            guard files[name] == nil else {
+                                throw AcademyError.validationFailed([FieldError(field: "files.\(name)", message: "is sent twice")])
+                            }
+                            guard files.count < Self.maximumFiles else {
+                                throw AcademyError.validationFailed([FieldError(field: "files", message: "at most \(Self.maximumFiles) files")])
+                            }
+                            let url = staging.appendingPathComponent(name)
+                            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+                            files[name] = url
+                            current = try await FileSystem.shared.openFile(forWritingAt: FilePath(url.path), options: .newFile(replaceExisting: false))
+                            written = 0
+                        }
+                        try await current?.write(contentsOf: buffer, toAbsoluteOffset: written)
+                        written += Int64(buffer.readableBytes)
+                    case .end:
+                        try await current?.close()
+                        current = nil
+                        filename = nil
+                    }
+                }
+            }
+        } catch {
+            try? await current?.close()
+            throw error
+        }
+        try? await current?.close()
+        return files
+    }
+
+    /// The zip is saved whole first (its directory is at its end), then read on a blocking thread:
+    /// entry count, names, declared sizes and the bytes actually inflated are all checked, so a
+    /// zip bomb stops at the limit and nothing of it is kept.
+    private func stageZip(_ body: RequestBody, into staging: URL) async throws -> [String: URL] {
+        let archiveURL = staging.appendingPathComponent("upload.zip")
+        var total = 0
+        let handle = try await FileSystem.shared.openFile(forWritingAt: FilePath(archiveURL.path), options: .newFile(replaceExisting: false))
+        do {
+            for try await chunk in body {
+                total += chunk.readableBytes
+                guard total <= maxUploadBytes else { throw AcademyError.payloadTooLarge(limit: maxUploadBytes) }
+                try await handle.write(contentsOf: chunk, toAbsoluteOffset: Int64(total - chunk.readableBytes))
+            }
+            try await handle.close()
+        } catch {
+            try? await handle.close()
+            throw error
+        }
+        let limit = maxUploadBytes
+        let controller = self
+        return try await NIOThreadPool.singleton.runIfActive {
+            try controller.extract(archiveURL, into: staging, limit: limit)
+        }
+    }
+
+    func extract(_ archiveURL: URL, into staging: URL, limit: Int) throws -> [String: URL] {
+        let archive: Archive
+        do {
+            archive = try Archive(url: archiveURL, accessMode: .read)
+        } catch {
+            throw AcademyError.validationFailed([FieldError(field: "files", message: "the body is not a readable zip archive")])
+        }
+        let entries = Array(archive).filter { $0.type != .directory && !$0.path.hasPrefix("__MACOSX/") && !$0.path.hasSuffix("/.DS_Store") }
+        guard entries.count <= Self.maximumFiles else {
+            throw AcademyError.validationFailed([FieldError(field: "files", message: "the zip holds \(entries.count) files; at most \(Self.maximumFiles)")])
+        }
+        if let link = entries.first(where: { $0.type == .symlink }) {
+            throw AcademyError.validationFailed([FieldError(field: "files", message: "\(link.path) is a symbolic link; zips may hold only files")])
+        }
+        let declared = entries.reduce(UInt64(0)) { $0 + $1.uncompressedSize }
+        guard declared <= UInt64(limit) else { throw AcademyError.payloadTooLarge(limit: limit) }
+        // A zip of one folder (`01-alif/ar.md`) is read as that folder.
+        let tops = Set(entries.map { $0.path.split(separator: "/").first.map(String.init) ?? "" })
+        let stripTop = tops.count == 1 && entries.allSatisfy { $0.path.contains("/") } && !(tops.first == "attachments")
+        var files: [String: URL] = [:]
+        var inflated = 0
+        for entry in entries {
+            let path = stripTop ? String(entry.path.split(separator: "/", maxSplits: 1).last ?? "") : entry.path
+            let name = try stagedName(for: path)
+            guard files[name] == nil else {
+                throw AcademyError.validationFailed([FieldError(field: "files.\(name)", message: "appears twice in the zip")])
+            }
+            let url = staging.appendingPathComponent(name)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            guard FileManager.default.createFile(atPath: url.path, contents: nil), let output = FileHandle(forWritingAtPath: url.path) else {
+                throw AcademyError.unavailable(reason: "The upload could not be staged on disk.", retryAfterSeconds: 5)
+            }
+            defer { try? output.close() }
+            var entryBytes = 0
+            _ = try archive.extract(entry) { data in
+                entryBytes += data.count
+                inflated += data.count
+                // The sizes in a zip's directory are claims; the inflated bytes are facts.
+                guard UInt64(entryBytes) <= entry.uncompressedSize, inflated <= limit else {
+                    throw AcademyError.payloadTooLarge(limit: limit)
+                }
+                output.write(data)
+            }
+            files[name] = url
+        }
+        return files
+    }
+
+    // MARK: Small parsers
+
+    static func boundary(of contentType: String) -> String? {
+        for parameter in contentType.split(separator: ";").dropFirst() {
+            let pair = parameter.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            if pair.count == 2, pair[0].lowercased() == "boundary" {
+                return pair[1].trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+            }
+        }
+        return nil
+    }
+
+    /// The `filename` of `Content-Disposition: form-data; name="file"; filename="ar.md"`.
+    static func filename(inDisposition value: String) -> String? {
+        for parameter in value.split(separator: ";").dropFirst() {
+            let pair = parameter.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            if pair.count == 2, pair[0].lowercased() == "filename" {
+                return pair[1].trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+            }
+        }
+        return nil
+    }
+
+    static let extensions: [String: String] = [
+        "pdf": "application/pdf", "png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg", "gif": "image/gif",
+        "webp": "image/webp", "mp3": "audio/mpeg", "ogg": "audio/ogg", "mp4": "video/mp4", "txt": "text/plain",
+        "md": "text/markdown", "csv": "text/csv",
+    ]
+
+    static func mediaType(forFileNamed name: String) -> String? {
+        name.split(separator: ".").last.flatMap { extensions[$0.lowercased()] }
+    }
+}
+
+/// What the synchronous multipart parser reported while one chunk was fed to it.
+private final class PartCollector {
+    enum Event {
+        case header(String, String)
+        case body(ByteBuffer)
+        case end
+    }
+
+    var events: [Event] = []
+}
