@@ -4,6 +4,7 @@ import Foundation
 import Hummingbird
 import NIOPosix
 import SystemPackage
+import _NIOFileSystem
 
 /// `/lessons/{id}/attachments` and `/attachments/{id}`: files streamed to disk and back, with
 /// ETags, ranges for video, and the original (Unicode) file name.
@@ -21,12 +22,17 @@ struct AttachmentController {
         authoring.get("attachments/:id", use: download)
     }
 
-    /// The raw body is the file; `Content-Type` says what it is and `?filename=` names it.
+    /// The raw body is the file (`Content-Type` says what it is, `?filename=` names it), or a
+    /// multipart form with one file part (its name says both).
     @Sendable func upload(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<AttachmentResponse> {
         guard let lesson = try await content.lesson(try context.parameters.uuid("id")) else {
             throw AcademyError.notFound("No such lesson.")
         }
         _ = try await courseController.editableCourse(context, reference: lesson.courseID.apiString)
+        if let contentType = request.headers[.contentType], contentType.lowercased().hasPrefix("multipart/form-data"),
+           let boundary = MultipartStaging.boundary(of: contentType) {
+            return try await uploadForm(request, boundary: boundary, lesson: lesson)
+        }
         guard let mediaType = AttachmentRules.mediaType(request.headers[.contentType]) else {
             throw AcademyError.unsupportedMediaType(expected: "one of \(AttachmentRules.acceptedTypes.joined(separator: ", "))")
         }
@@ -39,6 +45,31 @@ struct AttachmentController {
         let stored = try await blobs.store(request.body, limit: maxUploadBytes, mediaType: mediaType)
         let attachment = try await attachments.attach(
             lessonID: lesson.id, sha256: stored.sha256, size: stored.size, filename: filename ?? "", contentType: mediaType
+        )
+        return EditedResponse(status: .created, response: AttachmentResponse(attachment: attachment))
+    }
+
+    private func uploadForm(_ request: Request, boundary: String, lesson: Lesson) async throws -> EditedResponse<AttachmentResponse> {
+        let staging = URL(fileURLWithPath: blobs.root.string).appendingPathComponent("tmp").appendingPathComponent("form-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: staging, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: staging) }
+        let files = try await MultipartStaging(maximumBytes: maxUploadBytes, maximumFiles: 1) { raw throws(AcademyError) in
+            switch AttachmentRules.filename(raw) {
+            case .success(let name): return name
+            case .failure(let error): throw .validationFailed([error])
+            }
+        }.stage(request.body, boundary: boundary, into: staging)
+        guard let (filename, url) = files.first else {
+            throw AcademyError.validationFailed([FieldError(field: "file", message: "is required: send one file part with a filename")])
+        }
+        guard let mediaType = LessonUploadController.mediaType(forFileNamed: filename) else {
+            throw AcademyError.unsupportedMediaType(expected: "a file named .\(LessonUploadController.extensions.keys.sorted().joined(separator: ", ."))")
+        }
+        let stored = try await FileSystem.shared.withFileHandle(forReadingAt: FilePath(url.path)) { handle in
+            try await blobs.store(handle.readChunks(), limit: maxUploadBytes, mediaType: mediaType)
+        }
+        let attachment = try await attachments.attach(
+            lessonID: lesson.id, sha256: stored.sha256, size: stored.size, filename: filename, contentType: mediaType
         )
         return EditedResponse(status: .created, response: AttachmentResponse(attachment: attachment))
     }

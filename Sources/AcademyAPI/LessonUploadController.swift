@@ -3,7 +3,6 @@ import AcademyCore
 import AcademyStore
 import Foundation
 import Hummingbird
-import MultipartKit
 import NIOCore
 import NIOPosix
 import SystemPackage
@@ -55,8 +54,9 @@ struct LessonUploadController {
 
         let contentType = request.headers[.contentType] ?? ""
         let files: [String: URL]
-        if contentType.lowercased().hasPrefix("multipart/form-data"), let boundary = Self.boundary(of: contentType) {
-            files = try await stageMultipart(request.body, boundary: boundary, into: staging)
+        if contentType.lowercased().hasPrefix("multipart/form-data"), let boundary = MultipartStaging.boundary(of: contentType) {
+            files = try await MultipartStaging(maximumBytes: maxUploadBytes, maximumFiles: Self.maximumFiles, name: stagedName)
+                .stage(request.body, boundary: boundary, into: staging)
         } else if contentType.lowercased().hasPrefix("application/zip") {
             files = try await stageZip(request.body, into: staging)
         } else {
@@ -126,7 +126,7 @@ struct LessonUploadController {
     // MARK: Staging
 
     /// Where a part or zip entry goes: `LANG.md` at the top, anything else under `attachments/`.
-    func stagedName(for raw: String) throws(AcademyError) -> String {
+    @Sendable func stagedName(for raw: String) throws(AcademyError) -> String {
         let components = raw.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
         guard let last = components.last, !components.contains(".."), !raw.hasPrefix("/"), !raw.contains("\\") else {
             throw .validationFailed([FieldError(field: "files", message: "\(raw) is not a safe file name")])
@@ -138,65 +138,6 @@ struct LessonUploadController {
         }
         let isLessonFile = name.hasSuffix(".md") && languages.contains(String(name.dropLast(3))) && components.dropLast().last != "attachments"
         return isLessonFile ? name : "attachments/\(name)"
-    }
-
-    private func stageMultipart(_ body: RequestBody, boundary: String, into staging: URL) async throws -> [String: URL] {
-        let collector = PartCollector()
-        let parser = MultipartParser(boundary: boundary)
-        parser.onHeader = { name, value in collector.events.append(.header(name, value)) }
-        parser.onBody = { buffer in collector.events.append(.body(buffer)) }
-        parser.onPartComplete = { collector.events.append(.end) }
-        var files: [String: URL] = [:]
-        var total = 0
-        var filename: String?
-        var current: WriteFileHandle?
-        var written: Int64 = 0
-        do {
-            for try await chunk in body {
-                total += chunk.readableBytes
-                guard total <= maxUploadBytes else { throw AcademyError.payloadTooLarge(limit: maxUploadBytes) }
-                try parser.execute(chunk)
-                let events = collector.events
-                collector.events.removeAll(keepingCapacity: true)
-                for event in events {
-                    switch event {
-                    case .header(let name, let value) where name.lowercased() == "content-disposition":
-                        filename = Self.filename(inDisposition: value)
-                    case .header:
-                        break
-                    case .body(let buffer):
-                        if current == nil {
-                            guard let raw = filename else {
-                                throw AcademyError.validationFailed([FieldError(field: "files", message: "every part must be a file with a filename")])
-                            }
-                            let name = try stagedName(for: raw)
-                            guard files[name] == nil else {
-                                throw AcademyError.validationFailed([FieldError(field: "files.\(name)", message: "is sent twice")])
-                            }
-                            guard files.count < Self.maximumFiles else {
-                                throw AcademyError.validationFailed([FieldError(field: "files", message: "at most \(Self.maximumFiles) files")])
-                            }
-                            let url = staging.appendingPathComponent(name)
-                            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-                            files[name] = url
-                            current = try await FileSystem.shared.openFile(forWritingAt: FilePath(url.path), options: .newFile(replaceExisting: false))
-                            written = 0
-                        }
-                        try await current?.write(contentsOf: buffer, toAbsoluteOffset: written)
-                        written += Int64(buffer.readableBytes)
-                    case .end:
-                        try await current?.close()
-                        current = nil
-                        filename = nil
-                    }
-                }
-            }
-        } catch {
-            try? await current?.close()
-            throw error
-        }
-        try? await current?.close()
-        return files
     }
 
     /// The zip is saved whole first (its directory is at its end), then read on a blocking thread:
@@ -274,27 +215,6 @@ struct LessonUploadController {
 
     // MARK: Small parsers
 
-    static func boundary(of contentType: String) -> String? {
-        for parameter in contentType.split(separator: ";").dropFirst() {
-            let pair = parameter.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-            if pair.count == 2, pair[0].lowercased() == "boundary" {
-                return pair[1].trimmingCharacters(in: CharacterSet(charactersIn: "\""))
-            }
-        }
-        return nil
-    }
-
-    /// The `filename` of `Content-Disposition: form-data; name="file"; filename="ar.md"`.
-    static func filename(inDisposition value: String) -> String? {
-        for parameter in value.split(separator: ";").dropFirst() {
-            let pair = parameter.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-            if pair.count == 2, pair[0].lowercased() == "filename" {
-                return pair[1].trimmingCharacters(in: CharacterSet(charactersIn: "\""))
-            }
-        }
-        return nil
-    }
-
     static let extensions: [String: String] = [
         "pdf": "application/pdf", "png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg", "gif": "image/gif",
         "webp": "image/webp", "mp3": "audio/mpeg", "ogg": "audio/ogg", "mp4": "video/mp4", "txt": "text/plain",
@@ -304,15 +224,4 @@ struct LessonUploadController {
     static func mediaType(forFileNamed name: String) -> String? {
         name.split(separator: ".").last.flatMap { extensions[$0.lowercased()] }
     }
-}
-
-/// What the synchronous multipart parser reported while one chunk was fed to it.
-private final class PartCollector {
-    enum Event {
-        case header(String, String)
-        case body(ByteBuffer)
-        case end
-    }
-
-    var events: [Event] = []
 }

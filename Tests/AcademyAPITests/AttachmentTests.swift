@@ -78,6 +78,31 @@ import Testing
         }
     }
 
+    @Test func aMultipartFormWithOneFileWorksToo() async throws {
+        try await Self.withDataDirectory { folder in
+            try await TestApp.withApp(overrides: ["ACADEMY_DATA_DIR": folder]) { client, app in
+                try await app.makeUser("teacher@example.org", role: .instructor)
+                let teacher = try await client.login("teacher@example.org")
+                let (_, lesson) = try await client.makeCourse(token: teacher)
+                let form = LessonUploadTests.multipart([("ورقة عمل.png", Self.png)])
+                let created = try await client.execute(
+                    uri: "/api/v1/lessons/\(lesson)/attachments", method: .post,
+                    headers: [.authorization: "Bearer \(teacher)", .contentType: "multipart/form-data; boundary=AcademyBoundary42"], body: form
+                )
+                #expect(created.status == .created, "\(created.text)")
+                #expect(created.json["filename"] as? String == "ورقة عمل.png")
+                #expect(created.json["content_type"] as? String == "image/png")
+                #expect(created.json["sha256"] as? String == SHA256Digest.hex(of: Self.png))
+                let two = LessonUploadTests.multipart([("a.png", Self.png), ("b.png", Self.png)])
+                let refused = try await client.execute(
+                    uri: "/api/v1/lessons/\(lesson)/attachments", method: .post,
+                    headers: [.authorization: "Bearer \(teacher)", .contentType: "multipart/form-data; boundary=AcademyBoundary42"], body: two
+                )
+                #expect(refused.status == .unprocessableContent)
+            }
+        }
+    }
+
     @Test func refusesWrongBytesUnknownTypesBadNamesAndStrangers() async throws {
         try await Self.withDataDirectory { folder in
             try await TestApp.withApp(overrides: ["ACADEMY_DATA_DIR": folder]) { client, app in
