@@ -62,8 +62,8 @@ struct AttachmentController {
         guard let (filename, url) = files.first else {
             throw AcademyError.validationFailed([FieldError(field: "file", message: "is required: send one file part with a filename")])
         }
-        guard let mediaType = LessonUploadController.mediaType(forFileNamed: filename) else {
-            throw AcademyError.unsupportedMediaType(expected: "a file named .\(LessonUploadController.extensions.keys.sorted().joined(separator: ", ."))")
+        guard let mediaType = AttachmentRules.mediaType(forFileNamed: filename) else {
+            throw AcademyError.unsupportedMediaType(expected: "a file named .\(AttachmentRules.typesByExtension.keys.sorted().joined(separator: ", ."))")
         }
         let stored = try await FileSystem.shared.withFileHandle(forReadingAt: FilePath(url.path)) { handle in
             try await blobs.store(handle.readChunks(), limit: maxUploadBytes, mediaType: mediaType)

@@ -2,6 +2,8 @@ public import AcademyContent
 import AcademyCore
 public import AcademyStore
 public import Foundation
+import SystemPackage
+import _NIOFileSystem
 
 /// Imports and exports course folders (the `Courses/` format) for the CLI.
 public struct CourseFolderService: Sendable {
@@ -9,14 +11,20 @@ public struct CourseFolderService: Sendable {
     let content: CourseContentRepository
     let imports: CourseImportRepository
     let users: UserRepository
+    let attachments: AttachmentRepository
+    let blobs: BlobStore
     let languages: [String]
+    let maxUploadBytes: Int
 
     public init(dependencies: AppDependencies) {
         courses = CourseRepository(database: dependencies.database)
         content = CourseContentRepository(database: dependencies.database)
         imports = CourseImportRepository(database: dependencies.database)
         users = dependencies.accounts.users
+        attachments = AttachmentRepository(database: dependencies.database)
+        blobs = BlobStore(dataDirectory: dependencies.configuration.dataDirectory)
         languages = dependencies.configuration.languages
+        maxUploadBytes = dependencies.configuration.maxUploadBytes
     }
 
     /// Validates every folder first and, only if all are sound, applies each course in its own
@@ -45,12 +53,41 @@ public struct CourseFolderService: Sendable {
         }
         var results: [(String, CourseImportOutcome)] = []
         for folder in folders {
-            results.append((folder.slug, try await imports.apply(Self.plan(folder), instructor: instructor)))
+            let plan = try await plan(folder)
+            results.append((folder.slug, try await imports.apply(plan, instructor: instructor, render: Self.render)))
         }
         return results
     }
 
-    static func plan(_ folder: CourseFolder) -> CourseImportPlan {
+    /// Lesson HTML with links to attachments by file name pointing at where they are served.
+    @Sendable static func render(_ markdown: String, attachments: [String: UUID]) -> String {
+        var targets: [String: String] = [:]
+        for (name, id) in attachments {
+            let url = "/api/v1/attachments/\(id.apiString)"
+            for form in [name, "attachments/\(name)", "./attachments/\(name)"] {
+                targets[form] = url
+            }
+        }
+        return MarkdownRenderer.html(from: markdown, linkTargets: targets)
+    }
+
+    /// The folder's attachments are stored (content-addressed, like uploads) before the
+    /// transaction that records them.
+    func plan(_ folder: CourseFolder) async throws -> CourseImportPlan {
+        var stored: [String: [CourseImportPlan.AttachmentFile]] = [:]
+        for item in folder.modules.flatMap(\.items) {
+            for (name, url) in item.attachments.sorted(by: { $0.key < $1.key }) {
+                let mediaType = AttachmentRules.mediaType(forFileNamed: name) ?? "application/octet-stream"
+                let blob = try await FileSystem.shared.withFileHandle(forReadingAt: FilePath(url.path)) { handle in
+                    try await blobs.store(handle.readChunks(), limit: maxUploadBytes, mediaType: mediaType)
+                }
+                stored[item.lessonKey, default: []].append(.init(filename: name, sha256: blob.sha256, size: blob.size, contentType: mediaType))
+            }
+        }
+        return Self.plan(folder, attachments: stored)
+    }
+
+    static func plan(_ folder: CourseFolder, attachments: [String: [CourseImportPlan.AttachmentFile]]) -> CourseImportPlan {
         CourseImportPlan(
             course: CourseDraft(
                 slug: folder.slug, defaultLanguage: folder.defaultLanguage, translations: folder.translations,
@@ -62,9 +99,8 @@ public struct CourseFolderService: Sendable {
                 .init(key: module.key, titles: module.titles, lessons: module.items.map { item in
                     .init(
                         key: item.lessonKey, releaseAt: item.releaseAt, requiresPrevious: item.requiresPrevious,
-                        translations: item.translations.mapValues { source in
-                            LessonText(title: source.title, bodyMarkdown: source.bodyMarkdown, bodyHTML: MarkdownRenderer.html(from: source.bodyMarkdown))
-                        }
+                        translations: item.translations.mapValues { ($0.title, $0.bodyMarkdown) },
+                        attachments: attachments[item.lessonKey] ?? []
                     )
                 })
             }
@@ -80,6 +116,12 @@ public struct CourseFolderService: Sendable {
         try await content.assignMissingKeys(of: course.id)
         let modules = try await content.modules(of: course.id)
         let lessons = try await content.lessons(of: course.id)
+        var files: [UUID: [String: URL]] = [:]
+        for lesson in lessons {
+            for attachment in try await attachments.attachments(of: lesson.id) {
+                files[lesson.id, default: [:]][attachment.filename] = URL(fileURLWithPath: blobs.path(for: attachment.sha256).string)
+            }
+        }
         let folder = CourseFolder(
             slug: course.slug, defaultLanguage: course.defaultLanguage,
             status: course.status == .published ? .published : .draft,
@@ -94,7 +136,8 @@ public struct CourseFolderService: Sendable {
                         CourseFolder.Item(
                             lessonKey: lesson.key ?? "",
                             releaseAt: lesson.releaseAt, requiresPrevious: lesson.requiresPrevious,
-                            translations: lesson.translations.mapValues { .init(title: $0.title, bodyMarkdown: $0.bodyMarkdown) }
+                            translations: lesson.translations.mapValues { .init(title: $0.title, bodyMarkdown: $0.bodyMarkdown) },
+                            attachments: files[lesson.id] ?? [:]
                         )
                     }
                 )

@@ -74,8 +74,8 @@ struct LessonUploadController {
         for (name, url) in files.sorted(by: { $0.key < $1.key }) {
             if name.hasPrefix("attachments/") {
                 let filename = String(name.dropFirst("attachments/".count))
-                guard let mediaType = Self.mediaType(forFileNamed: filename) else {
-                    validation.add(FieldError(field: "files.\(name)", message: "is not a type lessons may carry (\(Self.extensions.keys.sorted().joined(separator: ", ")))"))
+                guard let mediaType = AttachmentRules.mediaType(forFileNamed: filename) else {
+                    validation.add(FieldError(field: "files.\(name)", message: "is not a type lessons may carry (\(AttachmentRules.typesByExtension.keys.sorted().joined(separator: ", ")))"))
                     continue
                 }
                 attachmentFiles.append((filename, url, mediaType))
@@ -211,17 +211,5 @@ struct LessonUploadController {
             files[name] = url
         }
         return files
-    }
-
-    // MARK: Small parsers
-
-    static let extensions: [String: String] = [
-        "pdf": "application/pdf", "png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg", "gif": "image/gif",
-        "webp": "image/webp", "mp3": "audio/mpeg", "ogg": "audio/ogg", "mp4": "video/mp4", "txt": "text/plain",
-        "md": "text/markdown", "csv": "text/csv",
-    ]
-
-    static func mediaType(forFileNamed name: String) -> String? {
-        name.split(separator: ".").last.flatMap { extensions[$0.lowercased()] }
     }
 }

@@ -34,12 +34,16 @@ public struct CourseFolder: Sendable, Equatable {
         public var requiresPrevious: Bool
         /// Language → (title, Markdown body), from `lessons/KEY/LANG.md`.
         public var translations: [String: LessonSource]
+        /// File name → where its bytes are: `lessons/KEY/attachments/NAME` when read, the stored
+        /// blob when exported.
+        public var attachments: [String: URL]
 
-        public init(lessonKey: String, releaseAt: Date?, requiresPrevious: Bool, translations: [String: LessonSource]) {
+        public init(lessonKey: String, releaseAt: Date?, requiresPrevious: Bool, translations: [String: LessonSource], attachments: [String: URL] = [:]) {
             self.lessonKey = lessonKey
             self.releaseAt = releaseAt
             self.requiresPrevious = requiresPrevious
             self.translations = translations
+            self.attachments = attachments
         }
     }
 

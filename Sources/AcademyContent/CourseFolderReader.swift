@@ -217,7 +217,8 @@ public struct CourseFolderReader {
             }
         }
         let translations = readLesson(key: key, defaultLanguage: defaultLanguage, listedAt: mapping["lesson"], file: file)
-        return CourseFolder.Item(lessonKey: key, releaseAt: releaseAt, requiresPrevious: requiresPrevious, translations: translations)
+        let attachments = readAttachments(key: key)
+        return CourseFolder.Item(lessonKey: key, releaseAt: releaseAt, requiresPrevious: requiresPrevious, translations: translations, attachments: attachments)
     }
 
     // MARK: Lesson files
@@ -250,6 +251,28 @@ public struct CourseFolderReader {
             problems.append(FolderProblem(file: folder.appendingPathComponent("\(defaultLanguage).md").path, line: nil, message: "is missing: every lesson needs the default language"))
         }
         return sources
+    }
+
+    /// `lessons/KEY/attachments/NAME`: files of the types lessons may carry, no folders inside.
+    private mutating func readAttachments(key: String) -> [String: URL] {
+        let folder = directory.appendingPathComponent("lessons").appendingPathComponent(key).appendingPathComponent("attachments")
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else { return [:] }
+        var attachments: [String: URL] = [:]
+        for name in names.sorted() where !name.hasPrefix(".") {
+            let url = folder.appendingPathComponent(name)
+            var isDirectory: ObjCBool = false
+            FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory)
+            if isDirectory.boolValue {
+                problems.append(FolderProblem(file: url.path, line: nil, message: "is a folder; attachments/ holds files only"))
+            } else if case .failure(let error) = AttachmentRules.filename(name) {
+                problems.append(FolderProblem(file: url.path, line: nil, message: error.message))
+            } else if AttachmentRules.mediaType(forFileNamed: name) == nil {
+                problems.append(FolderProblem(file: url.path, line: nil, message: "is not a type lessons may carry (\(AttachmentRules.typesByExtension.keys.sorted().joined(separator: ", ")))"))
+            } else {
+                attachments[name.precomposedStringWithCanonicalMapping] = url
+            }
+        }
+        return attachments
     }
 
     private mutating func readMarkdown(at path: String) -> CourseFolder.LessonSource? {

@@ -15,6 +15,15 @@ public enum CourseFolderWriter {
                 for (language, source) in folder.ordered(item.translations) {
                     try Data(lessonMarkdown(source).utf8).write(to: lesson.appendingPathComponent("\(language).md"))
                 }
+                if !item.attachments.isEmpty {
+                    let attachments = lesson.appendingPathComponent("attachments")
+                    try files.createDirectory(at: attachments, withIntermediateDirectories: true)
+                    for (name, source) in item.attachments.sorted(by: { $0.key < $1.key }) {
+                        let destination = attachments.appendingPathComponent(name)
+                        try? files.removeItem(at: destination)
+                        try files.copyItem(at: source, to: destination)
+                    }
+                }
             }
         }
     }

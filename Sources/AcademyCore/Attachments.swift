@@ -8,6 +8,19 @@ public enum AttachmentRules {
         "audio/mpeg", "audio/ogg", "video/mp4", "text/plain", "text/markdown", "text/csv",
     ]
 
+    /// Media types by file name extension, for files that arrive without a declared type (folders,
+    /// zips, multipart parts).
+    public static let typesByExtension: [String: String] = [
+        "pdf": "application/pdf", "png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg", "gif": "image/gif",
+        "webp": "image/webp", "mp3": "audio/mpeg", "ogg": "audio/ogg", "mp4": "video/mp4", "txt": "text/plain",
+        "md": "text/markdown", "csv": "text/csv",
+    ]
+
+    public static func mediaType(forFileNamed name: String) -> String? {
+        guard name.contains(".") else { return nil }
+        return name.split(separator: ".").last.flatMap { typesByExtension[$0.lowercased()] }
+    }
+
     /// How many leading bytes `matches` needs to see.
     public static let sniffLength = 512
 

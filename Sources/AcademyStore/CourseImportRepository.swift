@@ -21,13 +21,31 @@ public struct CourseImportPlan: Sendable {
         public var key: String
         public var releaseAt: Date?
         public var requiresPrevious: Bool
-        public var translations: [String: LessonText]
+        /// Title and Markdown by language; the HTML is rendered once attachment ids are known.
+        public var translations: [String: (title: String, markdown: String)]
+        /// Files already written under their hashes, by file name.
+        public var attachments: [AttachmentFile]
 
-        public init(key: String, releaseAt: Date?, requiresPrevious: Bool, translations: [String: LessonText]) {
+        public init(key: String, releaseAt: Date?, requiresPrevious: Bool, translations: [String: (title: String, markdown: String)], attachments: [AttachmentFile]) {
             self.key = key
             self.releaseAt = releaseAt
             self.requiresPrevious = requiresPrevious
             self.translations = translations
+            self.attachments = attachments
+        }
+    }
+
+    public struct AttachmentFile: Sendable {
+        public var filename: String
+        public var sha256: String
+        public var size: Int
+        public var contentType: String
+
+        public init(filename: String, sha256: String, size: Int, contentType: String) {
+            self.filename = filename
+            self.sha256 = sha256
+            self.size = size
+            self.contentType = contentType
         }
     }
 
@@ -63,8 +81,13 @@ public struct CourseImportRepository: Sendable {
     }
 
     /// Writes the plan in one transaction: the course by slug, its modules and lessons by key,
-    /// updated in place when they exist, so progress tied to their ids survives a re-import.
-    public func apply(_ plan: CourseImportPlan, instructor: UUID?) async throws -> CourseImportOutcome {
+    /// attachments by file name, updated in place when they exist, so progress and links tied to
+    /// their ids survive a re-import. `render` turns a lesson's Markdown into HTML given the ids of
+    /// its attachments by file name.
+    public func apply(
+        _ plan: CourseImportPlan, instructor: UUID?,
+        render: @escaping @Sendable (_ markdown: String, _ attachments: [String: UUID]) -> String
+    ) async throws -> CourseImportOutcome {
         let logger = database.logger
         return try await database.withTransaction { connection in
             var outcome = CourseImportOutcome()
@@ -157,7 +180,11 @@ public struct CourseImportRepository: Sendable {
                         )[0]
                     }
                     placedItems.insert(lessonID)
-                    try await CourseContentRepository.replaceLessonTexts(of: lessonID, with: lesson.translations, on: connection, logger: logger)
+                    let attachmentIDs = try await Self.upsertAttachments(lesson.attachments, of: lessonID, on: connection, logger: logger)
+                    let texts = lesson.translations.mapValues { text in
+                        LessonText(title: text.title, bodyMarkdown: text.markdown, bodyHTML: render(text.markdown, attachmentIDs))
+                    }
+                    try await CourseContentRepository.replaceLessonTexts(of: lessonID, with: texts, on: connection, logger: logger)
                 }
             }
             try await placeKept(courseID: courseID, placedModules: placedModules, placedItems: placedItems, outcome: &outcome, on: connection, logger: logger)
@@ -171,6 +198,37 @@ public struct CourseImportRepository: Sendable {
             )
             return outcome
         }
+    }
+
+    /// A lesson's attachments by file name: the same name keeps its id (and its links) with the
+    /// new bytes; attachments the folder does not hold are kept, like lessons.
+    static func upsertAttachments(_ files: [CourseImportPlan.AttachmentFile], of lessonID: UUID, on connection: PostgresConnection, logger: Logger) async throws -> [String: UUID] {
+        // Two attachments may share a name (uploaded twice); the newest one is the name's.
+        let existing = try await connection.rows(
+            "SELECT filename, id FROM lesson_attachments WHERE lesson_id = \(lessonID) ORDER BY created_at, id",
+            as: (String, UUID).self, logger: logger
+        )
+        var ids = Dictionary(existing.map { ($0.0, $0.1) }, uniquingKeysWith: { _, newest in newest })
+        for file in files {
+            try await connection.run(
+                "INSERT INTO blobs (sha256, size) VALUES (\(file.sha256), \(file.size)) ON CONFLICT (sha256) DO NOTHING", logger: logger
+            )
+            if let id = ids[file.filename] {
+                try await connection.run(
+                    "UPDATE lesson_attachments SET sha256 = \(file.sha256), size = \(file.size), content_type = \(file.contentType) WHERE id = \(id)",
+                    logger: logger
+                )
+            } else {
+                ids[file.filename] = try await connection.rows(
+                    """
+                    INSERT INTO lesson_attachments (lesson_id, sha256, filename, content_type, size)
+                    VALUES (\(lessonID), \(file.sha256), \(file.filename), \(file.contentType), \(file.size)) RETURNING id
+                    """,
+                    as: UUID.self, logger: logger
+                )[0]
+            }
+        }
+        return ids
     }
 
     /// Modules and items the folder does not list move behind the listed ones, in their old order.

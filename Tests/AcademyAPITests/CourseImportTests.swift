@@ -5,6 +5,7 @@ import AcademyStore
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
+import NIOCore
 import Testing
 
 @Suite struct CourseImportTests {
@@ -119,6 +120,47 @@ import Testing
             // The re-import did not duplicate the lesson.
             let courseID = try #require(try await CourseRepository(database: app.database).find("arabic-script", for: nil)?.course.id)
             #expect(try await CourseContentRepository(database: app.database).lessons(of: courseID).count == 1)
+        }
+    }
+
+    @Test func folderAttachmentsAreStoredLinkedKeptAndExported() async throws {
+        let copy = try Self.copyOfSamples()
+        let exported = FileManager.default.temporaryDirectory.appendingPathComponent("export-\(UUID().uuidString)")
+        defer {
+            try? FileManager.default.removeItem(at: copy)
+            try? FileManager.default.removeItem(at: exported)
+        }
+        let lesson = copy.appendingPathComponent("arabic-script/lessons/01-the-alphabet")
+        try FileManager.default.createDirectory(at: lesson.appendingPathComponent("attachments"), withIntermediateDirectories: true)
+        let chart = Array("ا ب ت ث ج ح خ د ذ ر ز س ش ص ض ط ظ ع غ ف ق ك ل م ن ه و ي\n".utf8)
+        try Data(chart).write(to: lesson.appendingPathComponent("attachments/chart.txt"))
+        let markdown = lesson.appendingPathComponent("en.md")
+        try (try String(contentsOf: markdown, encoding: .utf8) + "\nPrint the [chart](attachments/chart.txt).\n").write(to: markdown, atomically: true, encoding: .utf8)
+
+        try await AttachmentTests.withDataDirectory { folder in
+            try await TestApp.withApp(overrides: ["ACADEMY_DATA_DIR": folder]) { client, app in
+                try await app.makeUser("admin@example.org", role: .admin)
+                let admin = try await client.login("admin@example.org")
+                let service = CourseFolderService(dependencies: app)
+                _ = try await service.importFolders([copy.appendingPathComponent("arabic-script")], instructorEmail: nil)
+                let courseID = try #require(try await CourseRepository(database: app.database).find("arabic-script", for: nil)?.course.id)
+                let alphabet = try #require(try await CourseContentRepository(database: app.database).lessons(of: courseID).first { $0.key == "01-the-alphabet" })
+                let shown = try await client.send(.get, "/api/v1/lessons/\(alphabet.id)?lang=en", token: admin)
+                let attachment = try #require((shown.json["attachments"] as? [[String: Any]])?.first)
+                let url = try #require(attachment["url"] as? String)
+                #expect(attachment["filename"] as? String == "chart.txt")
+                #expect((shown.json["body_html"] as? String)?.contains("href=\"\(url)\"") == true)
+                #expect(Array(try await client.send(.get, url, token: admin).body.readableBytesView) == chart)
+
+                // Re-importing keeps the attachment (and so its link).
+                _ = try await service.importFolders([copy.appendingPathComponent("arabic-script")], instructorEmail: nil)
+                let again = try await client.send(.get, "/api/v1/lessons/\(alphabet.id)?lang=en", token: admin)
+                #expect((again.json["attachments"] as? [[String: Any]])?.compactMap { $0["url"] as? String } == [url])
+
+                try await service.export(slug: "arabic-script", to: exported)
+                #expect(FileManager.default.contents(atPath: exported.appendingPathComponent("lessons/01-the-alphabet/attachments/chart.txt").path).map(Array.init) == chart)
+                #expect(FileManager.default.contentsEqual(atPath: exported.appendingPathComponent("lessons/01-the-alphabet/en.md").path, andPath: markdown.path))
+            }
         }
     }
 }
