@@ -65,9 +65,7 @@ struct AttachmentController {
         guard let mediaType = AttachmentRules.mediaType(forFileNamed: filename) else {
             throw AcademyError.unsupportedMediaType(expected: "a file named .\(AttachmentRules.typesByExtension.keys.sorted().joined(separator: ", ."))")
         }
-        let stored = try await FileSystem.shared.withFileHandle(forReadingAt: FilePath(url.path)) { handle in
-            try await blobs.store(handle.readChunks(), limit: maxUploadBytes, mediaType: mediaType)
-        }
+        let stored = try await blobs.store(fileAt: url, limit: maxUploadBytes, mediaType: mediaType)
         let attachment = try await attachments.attach(
             lessonID: lesson.id, sha256: stored.sha256, size: stored.size, filename: filename, contentType: mediaType
         )

@@ -74,6 +74,13 @@ struct BlobStore: Sendable {
         }
     }
 
+    /// The same, for a file already on disk (a staged upload, a course folder's attachment).
+    func store(fileAt url: URL, limit: Int, mediaType: String) async throws -> Stored {
+        try await fileSystem.withFileHandle(forReadingAt: FilePath(url.path)) { handle in
+            try await store(handle.readChunks(), limit: limit, mediaType: mediaType)
+        }
+    }
+
     private static func check(_ prefix: [UInt8], is mediaType: String) throws(AcademyError) {
         guard AttachmentRules.matches(mediaType, prefix: prefix) else {
             throw .validationFailed([FieldError(field: "content_type", message: "does not match the file's bytes: they are not \(mediaType)")])

@@ -57,7 +57,7 @@ struct CourseController {
             result = try await courses.taught(by: principal.userID, page: page)
         } else {
             let search = query.get("q").map { String($0.prefix(200)).trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 }
-            result = try await courses.catalogue(query: search, page: page)
+            result = try await courses.catalogue(query: search, languages: languages, page: page)
         }
         let mine = query.get("mine") == "true"
         return PageResponse(

@@ -78,9 +78,7 @@ public struct CourseFolderService: Sendable {
         for item in folder.modules.flatMap(\.items) {
             for (name, url) in item.attachments.sorted(by: { $0.key < $1.key }) {
                 let mediaType = AttachmentRules.mediaType(forFileNamed: name) ?? "application/octet-stream"
-                let blob = try await FileSystem.shared.withFileHandle(forReadingAt: FilePath(url.path)) { handle in
-                    try await blobs.store(handle.readChunks(), limit: maxUploadBytes, mediaType: mediaType)
-                }
+                let blob = try await blobs.store(fileAt: url, limit: maxUploadBytes, mediaType: mediaType)
                 stored[item.lessonKey, default: []].append(.init(filename: name, sha256: blob.sha256, size: blob.size, contentType: mediaType))
             }
         }

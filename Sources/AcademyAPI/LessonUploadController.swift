@@ -100,9 +100,7 @@ struct LessonUploadController {
         var pending: [PendingAttachment] = []
         var targets: [String: String] = [:]
         for file in attachmentFiles {
-            let stored = try await FileSystem.shared.withFileHandle(forReadingAt: FilePath(file.url.path)) { handle in
-                try await blobs.store(handle.readChunks(), limit: maxUploadBytes, mediaType: file.mediaType)
-            }
+            let stored = try await blobs.store(fileAt: file.url, limit: maxUploadBytes, mediaType: file.mediaType)
             let attachment = PendingAttachment(id: UUID(), sha256: stored.sha256, size: stored.size, filename: file.name, contentType: file.mediaType)
             pending.append(attachment)
             let url = "/api/v1/attachments/\(attachment.id.apiString)"

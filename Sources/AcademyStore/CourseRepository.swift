@@ -146,8 +146,8 @@ public struct CourseRepository: Sendable {
     }
 
     /// The published catalogue, newest first, or, with a query, ranked by relevance in whichever
-    /// language matches best (each translation is searched with its own language's stemmer).
-    public func catalogue(query: String?, page: PageRequest) async throws -> Page<Course> {
+    /// of `languages` matches best (each translation is searched with its own language's stemmer).
+    public func catalogue(query: String?, languages: [String], page: PageRequest) async throws -> Page<Course> {
         let logger = database.logger
         let afterKey = page.after?.sortKey
         let afterID = page.after?.id
@@ -156,10 +156,13 @@ public struct CourseRepository: Sendable {
             if let query {
                 ranked = try await connection.rows(
                     """
-                    WITH matches AS (
-                        SELECT t.course_id, max(ts_rank(t.search, websearch_to_tsquery(academy_search_config(t.language), \(query)), 32)) AS rank
-                        FROM course_translations t
-                        WHERE t.search @@ websearch_to_tsquery(academy_search_config(t.language), \(query))
+                    WITH queries AS (
+                        SELECT language, websearch_to_tsquery(academy_search_config(language), \(query)) AS query
+                        FROM unnest(\(languages)::text[]) AS language
+                    ), matches AS (
+                        -- One GIN index scan per language, each with that language's stemmer.
+                        SELECT t.course_id, max(ts_rank(t.search, q.query, 32)) AS rank
+                        FROM queries q JOIN course_translations t ON t.language = q.language AND t.search @@ q.query
                         GROUP BY t.course_id
                     )
                     SELECT \(unescaped: Self.columns), to_char(m.rank, 'FM0.000000000')
