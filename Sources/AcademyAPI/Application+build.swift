@@ -33,12 +33,23 @@ public func buildRouter(_ dependencies: AppDependencies) throws -> AcademyRouter
         authentication: authentication
     )
     courses.addRoutes(to: router)
+    let enrollments = EnrollmentRepository(database: dependencies.database)
+    EnrollmentController(
+        courseController: courses,
+        courses: CourseRepository(database: dependencies.database),
+        enrollments: enrollments,
+        users: dependencies.accounts.users,
+        hashing: dependencies.hashingPool,
+        authentication: authentication
+    ).addRoutes(to: router)
     let content = CourseContentRepository(database: dependencies.database)
     let attachments = AttachmentRepository(database: dependencies.database)
+    let access = LessonAccess(courseController: courses, content: content, enrollments: enrollments)
     CourseContentController(
         courseController: courses,
         content: content,
         attachments: attachments,
+        access: access,
         languages: dependencies.configuration.languages,
         authentication: authentication
     ).addRoutes(to: router)
@@ -57,11 +68,13 @@ public func buildRouter(_ dependencies: AppDependencies) throws -> AcademyRouter
         content: content,
         attachments: attachments,
         courseController: courses,
+        access: access,
         blobs: blobs,
         maxUploadBytes: dependencies.configuration.maxUploadBytes,
         authentication: authentication
     ).addRoutes(to: router)
     try ServiceDocumentsController(metricsRegistry: dependencies.metricsRegistry).addRoutes(to: router)
+    LearningController(access: access, content: content, enrollments: enrollments, authentication: authentication).addRoutes(to: router)
     return router
 }
 

@@ -9,6 +9,7 @@ struct CourseContentController {
     let courseController: CourseController
     let content: CourseContentRepository
     let attachments: AttachmentRepository
+    let access: LessonAccess
     let languages: [String]
     let authentication: AuthenticationMiddleware
 
@@ -93,8 +94,7 @@ struct CourseContentController {
         return module
     }
 
-    /// The lesson in the path and its course, if the caller may change them. Students read
-    /// lessons once enrollments exist; until then only the course's editors do.
+    /// The lesson in the path and its course, if the caller may change them.
     private func editableLesson(_ context: AppRequestContext) async throws -> (Lesson, Course) {
         let id = try context.parameters.uuid("id")
         guard let lesson = try await content.lesson(id) else { throw AcademyError.notFound("No such lesson.") }
@@ -102,11 +102,13 @@ struct CourseContentController {
         return (lesson, course)
     }
 
+    /// Editors read any lesson with all its translations; admitted students read open lessons.
     @Sendable func showLesson(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<LessonResponse> {
-        let (lesson, course) = try await editableLesson(context)
+        let (lesson, course, reader) = try await access.openLesson(try context.parameters.uuid("id"), context: context)
         let choice = LanguageChoice(request: request, context: context, available: lesson.translations.keys, fallback: course.defaultLanguage)
         let files = try await attachments.attachments(of: lesson.id)
-        return choice.apply(to: LessonResponse(lesson: lesson, attachments: files, choice: choice, includeTranslations: true))
+        let isEditor = if case .editor = reader { true } else { false }
+        return choice.apply(to: LessonResponse(lesson: lesson, attachments: files, choice: choice, includeTranslations: isEditor))
     }
 
     @Sendable func updateLesson(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<LessonResponse> {

@@ -15,6 +15,8 @@ struct CourseRequest: Decodable {
         let mode: EnrollmentMode
         let key: String?
         let capacity: Int?
+        let opensAt: Date?
+        let closesAt: Date?
     }
 
     let slug: String?
@@ -56,11 +58,17 @@ struct CourseRequest: Decodable {
         let startsAt = self.startsAt ?? existing?.startsAt
         let endsAt = self.endsAt ?? existing?.endsAt
         CourseRules.schedule(startsAt: startsAt, endsAt: endsAt, into: &validation)
+        let enrolOpensAt = enrollment.map(\.opensAt) ?? existing?.enrolOpensAt
+        let enrolClosesAt = enrollment.map(\.closesAt) ?? existing?.enrolClosesAt
+        if let enrolOpensAt, let enrolClosesAt, enrolClosesAt <= enrolOpensAt {
+            validation.add(FieldError(field: "enrollment.closes_at", message: "must be after enrollment.opens_at"))
+        }
         try validation.finish()
         guard let slug, let defaultLanguage else { throw .validationFailed(validation.errors) }
         return CourseDraft(
             slug: slug, defaultLanguage: defaultLanguage, translations: texts, enrollmentMode: mode,
-            enrollmentKeyHash: nil, capacity: capacity, startsAt: startsAt, endsAt: endsAt
+            enrollmentKeyHash: nil, capacity: capacity, startsAt: startsAt, endsAt: endsAt,
+            enrolOpensAt: enrolOpensAt, enrolClosesAt: enrolClosesAt
         )
     }
 }
@@ -107,14 +115,18 @@ struct CourseResponse: ResponseEncodable {
         let mode: EnrollmentMode
         let hasKey: Bool
         let capacity: Int?
+        let opensAt: Date?
+        let closesAt: Date?
 
-        enum CodingKeys: String, CodingKey { case mode, hasKey, capacity }
+        enum CodingKeys: String, CodingKey { case mode, hasKey, capacity, opensAt, closesAt }
 
         func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
             try container.encode(mode, forKey: .mode)
             try container.encode(hasKey, forKey: .hasKey)
             try container.encode(capacity, forKey: .capacity)
+            try container.encode(opensAt, forKey: .opensAt)
+            try container.encode(closesAt, forKey: .closesAt)
         }
     }
 
@@ -133,7 +145,10 @@ struct CourseResponse: ResponseEncodable {
         if includeTranslations {
             try container.encode(course.translations, forKey: .translations)
         }
-        try container.encode(Enrollment(mode: course.enrollmentMode, hasKey: course.hasEnrollmentKey, capacity: course.capacity), forKey: .enrollment)
+        try container.encode(
+            Enrollment(mode: course.enrollmentMode, hasKey: course.hasEnrollmentKey, capacity: course.capacity, opensAt: course.enrolOpensAt, closesAt: course.enrolClosesAt),
+            forKey: .enrollment
+        )
         try container.encode(course.startsAt, forKey: .startsAt)
         try container.encode(course.endsAt, forKey: .endsAt)
         try container.encode(course.createdAt, forKey: .createdAt)

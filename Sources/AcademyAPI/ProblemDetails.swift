@@ -34,6 +34,16 @@ struct ProblemDetails: Encodable, Sendable {
             (type, title, status, self.detail) = ("about:blank", "Forbidden", 403, detail)
         case .conflict(let detail):
             (type, title, status, self.detail) = ("/problems/conflict", "Conflict", 409, detail)
+        case .courseFull(let capacity):
+            (type, title, status, detail) = ("/problems/course-full", "Course full", 409, "All \(capacity) places of this course are taken.")
+        case .itemLocked(let lock):
+            (type, title, status) = ("/problems/item-locked", "Item locked", 403)
+            switch lock {
+            case .courseNotStarted(let until): detail = "The course starts at \(RFC3339.string(from: until))."
+            case .notReleased(let until): detail = "This item opens at \(RFC3339.string(from: until))."
+            case .requiresPrevious(let itemID): detail = "Complete the previous item (\(itemID.apiString)) first."
+            case .open: detail = "This item is open."
+            }
         case .rateLimited(let retryAfterSeconds):
             (type, title, status, detail) = ("/problems/rate-limited", "Too Many Requests", 429, "Too many attempts. Retry in \(retryAfterSeconds) seconds.")
             headers[.retryAfter] = String(retryAfterSeconds)

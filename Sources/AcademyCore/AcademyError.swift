@@ -27,6 +27,10 @@ public enum AcademyError: Error, Sendable, Equatable {
     case methodNotAllowed(allowed: [String])
     /// The request clashes with the current state (a taken email, the last admin).
     case conflict(String)
+    /// Every seat of the course is taken.
+    case courseFull(capacity: Int)
+    /// The item exists and the caller may see it, but it is not open to them yet.
+    case itemLocked(ItemLock)
     /// The body is larger than the configured limit, in bytes.
     case payloadTooLarge(limit: Int)
     /// A `Range` that lies wholly outside a file of `size` bytes.

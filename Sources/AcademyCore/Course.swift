@@ -29,6 +29,9 @@ public struct Course: Sendable, Equatable {
     public var capacity: Int?
     public var startsAt: Date?
     public var endsAt: Date?
+    /// The enrolment window; nil ends are open.
+    public var enrolOpensAt: Date?
+    public var enrolClosesAt: Date?
     public var translations: [String: CourseText]
     public var createdAt: Date
     public var updatedAt: Date
@@ -36,7 +39,7 @@ public struct Course: Sendable, Equatable {
     public init(
         id: UUID, slug: String, defaultLanguage: String, status: CourseStatus, enrollmentMode: EnrollmentMode,
         hasEnrollmentKey: Bool, capacity: Int?, startsAt: Date?, endsAt: Date?, translations: [String: CourseText],
-        createdAt: Date, updatedAt: Date
+        createdAt: Date, updatedAt: Date, enrolOpensAt: Date? = nil, enrolClosesAt: Date? = nil
     ) {
         self.id = id
         self.slug = slug
@@ -50,6 +53,12 @@ public struct Course: Sendable, Equatable {
         self.translations = translations
         self.createdAt = createdAt
         self.updatedAt = updatedAt
+        self.enrolOpensAt = enrolOpensAt
+        self.enrolClosesAt = enrolClosesAt
+    }
+
+    public var admission: EnrollmentPolicy.Admission {
+        .init(mode: enrollmentMode, opensAt: enrolOpensAt, closesAt: enrolClosesAt)
     }
 }
 

@@ -14,10 +14,13 @@ public struct CourseDraft: Sendable {
     public var capacity: Int?
     public var startsAt: Date?
     public var endsAt: Date?
+    public var enrolOpensAt: Date?
+    public var enrolClosesAt: Date?
 
     public init(
         slug: String, defaultLanguage: String, translations: [String: CourseText], enrollmentMode: EnrollmentMode,
-        enrollmentKeyHash: String?, capacity: Int?, startsAt: Date?, endsAt: Date?
+        enrollmentKeyHash: String?, capacity: Int?, startsAt: Date?, endsAt: Date?,
+        enrolOpensAt: Date? = nil, enrolClosesAt: Date? = nil
     ) {
         self.slug = slug
         self.defaultLanguage = defaultLanguage
@@ -27,6 +30,8 @@ public struct CourseDraft: Sendable {
         self.capacity = capacity
         self.startsAt = startsAt
         self.endsAt = endsAt
+        self.enrolOpensAt = enrolOpensAt
+        self.enrolClosesAt = enrolClosesAt
     }
 }
 
@@ -39,15 +44,16 @@ public struct CourseRepository: Sendable {
 
     static let columns = """
         c.id, c.slug, c.default_language, c.status, c.enrollment_mode, c.enrollment_key_hash IS NOT NULL,
-        c.capacity, c.starts_at, c.ends_at, c.created_at, c.updated_at
+        c.capacity, c.starts_at, c.ends_at, c.created_at, c.updated_at, c.enrol_opens_at, c.enrol_closes_at
         """
-    typealias Row = (UUID, String, String, String, String, Bool, Int?, Date?, Date?, Date, Date)
+    typealias Row = (UUID, String, String, String, String, Bool, Int?, Date?, Date?, Date, Date, Date?, Date?)
 
     static func course(_ row: Row, translations: [String: CourseText]) -> Course {
         Course(
             id: row.0, slug: row.1, defaultLanguage: row.2, status: CourseStatus(rawValue: row.3) ?? .draft,
             enrollmentMode: EnrollmentMode(rawValue: row.4) ?? .closed, hasEnrollmentKey: row.5, capacity: row.6,
-            startsAt: row.7, endsAt: row.8, translations: translations, createdAt: row.9, updatedAt: row.10
+            startsAt: row.7, endsAt: row.8, translations: translations, createdAt: row.9, updatedAt: row.10,
+            enrolOpensAt: row.11, enrolClosesAt: row.12
         )
     }
 
@@ -58,9 +64,10 @@ public struct CourseRepository: Sendable {
             return try await database.withTransaction { connection in
                 let row = try await connection.rows(
                     """
-                    INSERT INTO courses AS c (slug, default_language, enrollment_mode, enrollment_key_hash, capacity, starts_at, ends_at, created_by)
+                    INSERT INTO courses AS c (slug, default_language, enrollment_mode, enrollment_key_hash, capacity, starts_at, ends_at,
+                                              enrol_opens_at, enrol_closes_at, created_by)
                     VALUES (\(draft.slug), \(draft.defaultLanguage), \(draft.enrollmentMode.rawValue), \(draft.enrollmentKeyHash),
-                            \(draft.capacity), \(draft.startsAt), \(draft.endsAt), \(createdBy))
+                            \(draft.capacity), \(draft.startsAt), \(draft.endsAt), \(draft.enrolOpensAt), \(draft.enrolClosesAt), \(createdBy))
                     RETURNING \(unescaped: Self.columns)
                     """,
                     as: Row.self, logger: logger
@@ -107,7 +114,8 @@ public struct CourseRepository: Sendable {
                     UPDATE courses AS c SET slug = \(draft.slug), default_language = \(draft.defaultLanguage),
                         enrollment_mode = \(draft.enrollmentMode.rawValue),
                         enrollment_key_hash = COALESCE(\(draft.enrollmentKeyHash), enrollment_key_hash),
-                        capacity = \(draft.capacity), starts_at = \(draft.startsAt), ends_at = \(draft.endsAt), updated_at = now()
+                        capacity = \(draft.capacity), starts_at = \(draft.startsAt), ends_at = \(draft.endsAt),
+                        enrol_opens_at = \(draft.enrolOpensAt), enrol_closes_at = \(draft.enrolClosesAt), updated_at = now()
                     WHERE c.id = \(id)
                     RETURNING \(unescaped: Self.columns)
                     """,
@@ -172,8 +180,8 @@ public struct CourseRepository: Sendable {
                     ORDER BY to_char(m.rank, 'FM0.000000000') DESC, c.id DESC
                     LIMIT \(page.limit + 1)
                     """,
-                    as: (UUID, String, String, String, String, Bool, Int?, Date?, Date?, Date, Date, String).self, logger: logger
-                ).map { (($0.0, $0.1, $0.2, $0.3, $0.4, $0.5, $0.6, $0.7, $0.8, $0.9, $0.10), $0.11) }
+                    as: (UUID, String, String, String, String, Bool, Int?, Date?, Date?, Date, Date, Date?, Date?, String).self, logger: logger
+                ).map { (($0.0, $0.1, $0.2, $0.3, $0.4, $0.5, $0.6, $0.7, $0.8, $0.9, $0.10, $0.11, $0.12), $0.13) }
             } else {
                 ranked = try await connection.rows(
                     """
@@ -185,8 +193,8 @@ public struct CourseRepository: Sendable {
                     ORDER BY c.published_at DESC, c.id DESC
                     LIMIT \(page.limit + 1)
                     """,
-                    as: (UUID, String, String, String, String, Bool, Int?, Date?, Date?, Date, Date, String).self, logger: logger
-                ).map { (($0.0, $0.1, $0.2, $0.3, $0.4, $0.5, $0.6, $0.7, $0.8, $0.9, $0.10), $0.11) }
+                    as: (UUID, String, String, String, String, Bool, Int?, Date?, Date?, Date, Date, Date?, Date?, String).self, logger: logger
+                ).map { (($0.0, $0.1, $0.2, $0.3, $0.4, $0.5, $0.6, $0.7, $0.8, $0.9, $0.10, $0.11, $0.12), $0.13) }
             }
             let translations = try await Self.translations(of: ranked.map(\.0.0), on: connection, logger: logger)
             let courses = ranked.map { (Self.course($0.0, translations: translations[$0.0.0] ?? [:]), $0.1) }
@@ -210,14 +218,24 @@ public struct CourseRepository: Sendable {
                 ORDER BY c.created_at DESC, c.id DESC
                 LIMIT \(page.limit + 1)
                 """,
-                as: (UUID, String, String, String, String, Bool, Int?, Date?, Date?, Date, Date, String).self, logger: logger
+                as: (UUID, String, String, String, String, Bool, Int?, Date?, Date?, Date, Date, Date?, Date?, String).self, logger: logger
             )
             let translations = try await Self.translations(of: rows.map(\.0), on: connection, logger: logger)
             let courses = rows.map { row in
-                (Self.course((row.0, row.1, row.2, row.3, row.4, row.5, row.6, row.7, row.8, row.9, row.10), translations: translations[row.0] ?? [:]), row.11)
+                (Self.course((row.0, row.1, row.2, row.3, row.4, row.5, row.6, row.7, row.8, row.9, row.10, row.11, row.12), translations: translations[row.0] ?? [:]), row.13)
             }
             let built = Page(rows: courses, request: page) { PageCursor(sortKey: $0.1, id: $0.0.id) }
             return Page(items: built.items.map(\.0), nextCursor: built.nextCursor)
+        }
+    }
+
+    /// The stored hash of a course's enrolment key, to verify a student's key against.
+    public func enrollmentKeyHash(of courseID: UUID) async throws -> String? {
+        let logger = database.logger
+        return try await database.withConnection { connection in
+            try await connection.rows(
+                "SELECT enrollment_key_hash FROM courses WHERE id = \(courseID)", as: String?.self, logger: logger
+            ).first ?? nil
         }
     }
 

@@ -1,0 +1,121 @@
+import AcademyCore
+import AcademyCrypto
+import AcademyStore
+import Foundation
+import Hummingbird
+
+/// Enrolments: joining a course by its mode, the roster, approvals and drops, and one's own list.
+struct EnrollmentController {
+    let courseController: CourseController
+    let courses: CourseRepository
+    let enrollments: EnrollmentRepository
+    let users: UserRepository
+    let hashing: PasswordHashingPool
+    let authentication: AuthenticationMiddleware
+
+    func addRoutes(to router: some RouterMethods<AppRequestContext>) {
+        let api = router.group("/api/v1").add(middleware: authentication)
+        api.post("courses/:course/enrollments", use: enroll)
+        api.get("courses/:course/enrollments", use: roster)
+        api.patch("enrollments/:id", use: update)
+        api.delete("enrollments/:id", use: drop)
+        api.get("me/enrollments", use: mine)
+    }
+
+    /// A student enrols themself (`{key?}`); an instructor or admin adds someone (`{user_id}` or `{email}`).
+    @Sendable func enroll(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<EnrollmentResponse> {
+        let principal = try context.requirePrincipal()
+        let (course, relation) = try await courseController.visibleCourse(context)
+        let body = try await request.decode(as: EnrollmentRequest.self, context: context)
+        let result: (enrollment: Enrollment, created: Bool)
+        if body.userId != nil || body.email != nil {
+            try CoursePolicy.requireEditable(course, by: principal, relation: relation)
+            let target: User? = if let id = body.userId {
+                try await users.find(id: id)
+            } else if let email = body.email {
+                try await users.find(email: email)
+            } else {
+                nil
+            }
+            guard let target, !target.disabled else {
+                throw AcademyError.validationFailed([FieldError(field: body.userId != nil ? "user_id" : "email", message: "is not an active account")])
+            }
+            result = try await enrollments.enroll(userID: target.id, in: course.id, capacity: course.capacity) { existing in
+                try EnrollmentPolicy.staffEnrollment(existing: existing)
+            }
+        } else {
+            // Enrolment keys are hashed like passwords; an unset key matches nothing.
+            var keyMatches: Bool?
+            if let key = body.key {
+                let stored = try await courses.enrollmentKeyHash(of: course.id)
+                let verification = try await hashing.verify(key, against: stored)
+                keyMatches = stored != nil && verification != .mismatch
+            }
+            let matched = keyMatches
+            let admission = course.admission
+            let now = Date()
+            result = try await enrollments.enroll(userID: principal.userID, in: course.id, capacity: course.capacity) { existing in
+                try EnrollmentPolicy.selfEnrollment(into: admission, keyMatches: matched, existing: existing, now: now)
+            }
+        }
+        return EditedResponse(status: .created, response: EnrollmentResponse(enrollment: result.enrollment))
+    }
+
+    @Sendable func roster(_ request: Request, context: AppRequestContext) async throws -> PageResponse<RosterEntry> {
+        let course = try await courseController.editableCourse(context)
+        let query = request.uri.queryParameters
+        let page = try PageRequest(limitParameter: query.get("limit"), cursorParameter: query.get("cursor"))
+        var status: EnrollmentStatus?
+        if let raw = query.get("status") {
+            guard let parsed = EnrollmentStatus(rawValue: raw) else {
+                throw AcademyError.malformedRequest("status must be one of \(EnrollmentStatus.allCases.map(\.rawValue).joined(separator: ", ")).")
+            }
+            status = parsed
+        }
+        let result = try await enrollments.roster(of: course.id, status: status, page: page)
+        return PageResponse(items: result.items.map(RosterEntry.init), nextCursor: result.nextCursor)
+    }
+
+    /// The enrolment in the path, with whether the caller is its course's staff (else its student).
+    private func enrollmentForCaller(_ context: AppRequestContext) async throws -> (Enrollment, Course, isStaff: Bool) {
+        let principal = try context.requirePrincipal()
+        guard let enrollment = try await enrollments.find(try context.parameters.uuid("id")) else {
+            throw AcademyError.notFound("No such enrolment.")
+        }
+        let found = try await courses.find(enrollment.courseID.apiString, for: principal.userID)
+        guard let (course, relation) = found else { throw AcademyError.notFound("No such enrolment.") }
+        let isStaff = principal.role == .admin || relation == .instructor
+        guard isStaff || enrollment.userID == principal.userID else {
+            throw AcademyError.notFound("No such enrolment.")
+        }
+        return (enrollment, course, isStaff)
+    }
+
+    @Sendable func update(_ request: Request, context: AppRequestContext) async throws -> EnrollmentResponse {
+        let (enrollment, course, isStaff) = try await enrollmentForCaller(context)
+        let body = try await request.decode(as: EnrollmentChange.self, context: context)
+        return EnrollmentResponse(enrollment: try await enrollments.setStatus(enrollment.id, to: body.status, capacity: course.capacity) { current in
+            try EnrollmentPolicy.checkTransition(from: current, to: body.status, byStaff: isStaff)
+        })
+    }
+
+    /// Drops the enrolment; its history (progress, grades) is kept.
+    @Sendable func drop(_ request: Request, context: AppRequestContext) async throws -> HTTPResponse.Status {
+        let (enrollment, course, isStaff) = try await enrollmentForCaller(context)
+        _ = try await enrollments.setStatus(enrollment.id, to: .dropped, capacity: course.capacity) { current in
+            try EnrollmentPolicy.checkTransition(from: current, to: .dropped, byStaff: isStaff)
+        }
+        return .noContent
+    }
+
+    @Sendable func mine(_ request: Request, context: AppRequestContext) async throws -> PageResponse<MyEnrollment> {
+        let principal = try context.requirePrincipal()
+        var items: [MyEnrollment] = []
+        for (enrollment, progress) in try await enrollments.enrollments(of: principal.userID) {
+            guard let (course, _) = try await courses.find(enrollment.courseID.apiString, for: principal.userID) else { continue }
+            let choice = LanguageChoice(request: request, context: context, available: course.translations.keys, fallback: course.defaultLanguage)
+            items.append(MyEnrollment(enrollment: enrollment, course: course, choice: choice, progress: progress))
+        }
+        return PageResponse(items: items, nextCursor: nil)
+    }
+}

@@ -1,0 +1,98 @@
+import AcademyCore
+import AcademyStore
+import Foundation
+import Hummingbird
+
+/// A student's way through a course: the outline with what is locked and done, and completing
+/// lessons.
+struct LearningController {
+    let access: LessonAccess
+    let content: CourseContentRepository
+    let enrollments: EnrollmentRepository
+    let authentication: AuthenticationMiddleware
+
+    func addRoutes(to router: some RouterMethods<AppRequestContext>) {
+        let api = router.group("/api/v1").add(middleware: authentication)
+        api.get("courses/:course/outline", use: outline)
+        api.post("lessons/:id/complete", use: complete)
+    }
+
+    @Sendable func outline(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<OutlineResponse> {
+        let (course, relation) = try await access.courseController.visibleCourse(context)
+        let reader = try await access.reader(of: course, relation: relation, context: context)
+        let modules = try await content.modules(of: course.id)
+        let lessons = try await content.lessons(of: course.id)
+        let locks = access.locks(of: lessons, course: course, reader: reader)
+        let done: Set<UUID>? = if case .student(_, let done) = reader { done } else { nil }
+        let choice = LanguageChoice(request: request, context: context, available: course.translations.keys, fallback: course.defaultLanguage)
+        return choice.apply(to: OutlineResponse(course: course, modules: modules, lessons: lessons, locks: locks, done: done, choice: choice))
+    }
+
+    /// Idempotent: completing a lesson twice changes nothing and answers the same progress.
+    @Sendable func complete(_ request: Request, context: AppRequestContext) async throws -> ProgressResponse {
+        let (lesson, _, reader) = try await access.openLesson(try context.parameters.uuid("id"), context: context)
+        guard case .student(let enrollment, _) = reader else {
+            throw AcademyError.forbidden("Only enrolled students complete lessons.")
+        }
+        return ProgressResponse(progress: try await enrollments.complete(itemID: lesson.id, for: enrollment))
+    }
+}
+
+struct OutlineResponse: ResponseEncodable {
+    let course: Course
+    let modules: [CourseModule]
+    let lessons: [Lesson]
+    let locks: [UUID: ItemLock]
+    /// Completed items, for a student; nil for the course's editors.
+    let done: Set<UUID>?
+    let choice: LanguageChoice
+
+    enum CodingKeys: String, CodingKey { case courseId, language, direction, modules }
+    enum ModuleKeys: String, CodingKey { case id, position, title, items }
+    enum ItemKeys: String, CodingKey { case id, kind, position, title, locked, lockReason, unlocksAt, blockedBy, completed, releaseAt, requiresPrevious }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(course.id.apiString, forKey: .courseId)
+        try container.encode(choice.language, forKey: .language)
+        try container.encode(choice.direction, forKey: .direction)
+        var moduleList = container.nestedUnkeyedContainer(forKey: .modules)
+        for module in modules {
+            var moduleContainer = moduleList.nestedContainer(keyedBy: ModuleKeys.self)
+            try moduleContainer.encode(module.id.apiString, forKey: .id)
+            try moduleContainer.encode(module.position, forKey: .position)
+            try moduleContainer.encode(module.titles[choice.language] ?? module.titles[course.defaultLanguage] ?? "", forKey: .title)
+            var items = moduleContainer.nestedUnkeyedContainer(forKey: .items)
+            for lesson in lessons where lesson.moduleID == module.id {
+                var item = items.nestedContainer(keyedBy: ItemKeys.self)
+                let lock = locks[lesson.id] ?? .open
+                try item.encode(lesson.id.apiString, forKey: .id)
+                try item.encode("lesson", forKey: .kind)
+                try item.encode(lesson.position, forKey: .position)
+                try item.encode(lesson.translations[choice.language]?.title ?? lesson.translations[course.defaultLanguage]?.title ?? "", forKey: .title)
+                try item.encode(lock.isLocked, forKey: .locked)
+                try item.encode(Self.reason(lock), forKey: .lockReason)
+                try item.encode(lock.unlocksAt, forKey: .unlocksAt)
+                if case .requiresPrevious(let blocker) = lock {
+                    try item.encode(blocker.apiString, forKey: .blockedBy)
+                } else {
+                    try item.encodeNil(forKey: .blockedBy)
+                }
+                try item.encode(lesson.releaseAt, forKey: .releaseAt)
+                try item.encode(lesson.requiresPrevious, forKey: .requiresPrevious)
+                if let done {
+                    try item.encode(done.contains(lesson.id), forKey: .completed)
+                }
+            }
+        }
+    }
+
+    static func reason(_ lock: ItemLock) -> String? {
+        switch lock {
+        case .open: nil
+        case .courseNotStarted: "course_not_started"
+        case .notReleased: "not_released"
+        case .requiresPrevious: "requires_previous"
+        }
+    }
+}

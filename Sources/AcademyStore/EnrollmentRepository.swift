@@ -1,0 +1,197 @@
+public import AcademyCore
+public import Foundation
+import Logging
+import PostgresNIO
+
+/// One row of a course's roster, or of a student's own list.
+public struct EnrollmentSummary: Sendable, Equatable {
+    public let enrollment: Enrollment
+    public let user: User
+    public let progress: CourseProgress
+}
+
+public struct EnrollmentRepository: Sendable {
+    let database: Database
+
+    public init(database: Database) {
+        self.database = database
+    }
+
+    static let columns = "e.id, e.course_id, e.user_id, e.status, e.enrolled_at, e.updated_at, e.last_activity_at"
+    typealias Row = (UUID, UUID, UUID, String, Date, Date, Date?)
+
+    static func enrollment(_ row: Row) -> Enrollment {
+        Enrollment(
+            id: row.0, courseID: row.1, userID: row.2, status: EnrollmentStatus(rawValue: row.3) ?? .dropped,
+            enrolledAt: row.4, updatedAt: row.5, lastActivityAt: row.6
+        )
+    }
+
+    /// Enrols (or re-enrols) a user. `decide` turns the existing status into the new one (or
+    /// refuses); a seat is checked under a lock on the course row, so a race of enrolments can
+    /// never fill more than `capacity` seats.
+    public func enroll(
+        userID: UUID, in courseID: UUID, capacity: Int?,
+        decide: @escaping @Sendable (EnrollmentStatus?) throws -> EnrollmentStatus
+    ) async throws -> (enrollment: Enrollment, created: Bool) {
+        let logger = database.logger
+        return try await database.withTransaction { connection in
+            try await connection.run("SELECT id FROM courses WHERE id = \(courseID) FOR UPDATE", logger: logger)
+            let existing = try await connection.rows(
+                "SELECT \(unescaped: Self.columns) FROM enrollments e WHERE e.course_id = \(courseID) AND e.user_id = \(userID)",
+                as: Row.self, logger: logger
+            ).first.map(Self.enrollment)
+            let status = try decide(existing?.status)
+            if status == .active {
+                try await Self.checkSeat(in: courseID, capacity: capacity, on: connection, logger: logger)
+            }
+            let row = try await connection.rows(
+                """
+                INSERT INTO enrollments AS e (course_id, user_id, status) VALUES (\(courseID), \(userID), \(status.rawValue))
+                ON CONFLICT (course_id, user_id) DO UPDATE SET status = EXCLUDED.status, updated_at = now()
+                RETURNING \(unescaped: Self.columns)
+                """,
+                as: Row.self, logger: logger
+            )[0]
+            return (Self.enrollment(row), existing == nil)
+        }
+    }
+
+    static func checkSeat(in courseID: UUID, capacity: Int?, on connection: PostgresConnection, logger: Logger) async throws {
+        guard let capacity else { return }
+        let taken = try await connection.rows(
+            "SELECT count(*)::int FROM enrollments WHERE course_id = \(courseID) AND status IN ('active', 'completed')",
+            as: Int.self, logger: logger
+        )[0]
+        if taken >= capacity {
+            throw AcademyError.courseFull(capacity: capacity)
+        }
+    }
+
+    public func find(_ id: UUID) async throws -> Enrollment? {
+        let logger = database.logger
+        return try await database.withConnection { connection in
+            try await connection.rows(
+                "SELECT \(unescaped: Self.columns) FROM enrollments e WHERE e.id = \(id)", as: Row.self, logger: logger
+            ).first.map(Self.enrollment)
+        }
+    }
+
+    public func find(userID: UUID, courseID: UUID) async throws -> Enrollment? {
+        let logger = database.logger
+        return try await database.withConnection { connection in
+            try await connection.rows(
+                "SELECT \(unescaped: Self.columns) FROM enrollments e WHERE e.user_id = \(userID) AND e.course_id = \(courseID)",
+                as: Row.self, logger: logger
+            ).first.map(Self.enrollment)
+        }
+    }
+
+    /// Moves an enrolment to `status` after `check` approves the transition; approving takes a
+    /// seat, under the same course lock as enrolling.
+    public func setStatus(
+        _ id: UUID, to status: EnrollmentStatus, capacity: Int?,
+        check: @escaping @Sendable (EnrollmentStatus) throws -> Void
+    ) async throws -> Enrollment {
+        let logger = database.logger
+        return try await database.withTransaction { connection in
+            guard let current = try await connection.rows(
+                "SELECT \(unescaped: Self.columns) FROM enrollments e WHERE e.id = \(id)", as: Row.self, logger: logger
+            ).first.map(Self.enrollment) else {
+                throw AcademyError.notFound("No such enrolment.")
+            }
+            try await connection.run("SELECT id FROM courses WHERE id = \(current.courseID) FOR UPDATE", logger: logger)
+            try check(current.status)
+            if status == .active {
+                try await Self.checkSeat(in: current.courseID, capacity: capacity, on: connection, logger: logger)
+            }
+            return Self.enrollment(try await connection.rows(
+                "UPDATE enrollments e SET status = \(status.rawValue), updated_at = now() WHERE e.id = \(id) RETURNING \(unescaped: Self.columns)",
+                as: Row.self, logger: logger
+            )[0])
+        }
+    }
+
+    /// Enrolments of a course with each student's progress, by display name.
+    public func roster(of courseID: UUID, status: EnrollmentStatus?, page: PageRequest) async throws -> Page<EnrollmentSummary> {
+        let logger = database.logger
+        let afterName = page.after?.sortKey
+        let afterID = page.after?.id
+        let rows = try await database.withConnection { connection in
+            try await connection.rows(
+                """
+                SELECT \(unescaped: Self.columns), \(unescaped: UserRepository.columns.split(separator: ",").map { "u." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", ")),
+                       (SELECT count(*)::int FROM item_completions ic JOIN course_items i ON i.id = ic.item_id AND i.kind = 'lesson'
+                        WHERE ic.enrollment_id = e.id),
+                       (SELECT count(*)::int FROM course_items i WHERE i.course_id = e.course_id AND i.kind = 'lesson')
+                FROM enrollments e JOIN users u ON u.id = e.user_id
+                WHERE e.course_id = \(courseID) AND (\(status?.rawValue)::text IS NULL OR e.status = \(status?.rawValue))
+                  AND (\(afterName)::text IS NULL OR (u.display_name COLLATE "und-x-icu", e.id) > (\(afterName)::text COLLATE "und-x-icu", \(afterID)::uuid))
+                ORDER BY u.display_name COLLATE "und-x-icu", e.id
+                LIMIT \(page.limit + 1)
+                """,
+                as: (UUID, UUID, UUID, String, Date, Date, Date?, UUID, String, String, String, String?, String?, Date, Bool, Int, Int).self,
+                logger: logger
+            )
+        }
+        let summaries = rows.map { row in
+            EnrollmentSummary(
+                enrollment: Self.enrollment((row.0, row.1, row.2, row.3, row.4, row.5, row.6)),
+                user: UserRepository.user((row.7, row.8, row.9, row.10, row.11, row.12, row.13, row.14)),
+                progress: CourseProgress(completedLessons: row.15, totalLessons: row.16)
+            )
+        }
+        return Page(rows: summaries, request: page) { PageCursor(sortKey: $0.user.displayName, id: $0.enrollment.id) }
+    }
+
+    /// A user's own enrolments (any status) with progress, newest first.
+    public func enrollments(of userID: UUID) async throws -> [(enrollment: Enrollment, progress: CourseProgress)] {
+        let logger = database.logger
+        return try await database.withConnection { connection in
+            try await connection.rows(
+                """
+                SELECT \(unescaped: Self.columns),
+                       (SELECT count(*)::int FROM item_completions ic JOIN course_items i ON i.id = ic.item_id AND i.kind = 'lesson'
+                        WHERE ic.enrollment_id = e.id),
+                       (SELECT count(*)::int FROM course_items i WHERE i.course_id = e.course_id AND i.kind = 'lesson')
+                FROM enrollments e WHERE e.user_id = \(userID)
+                ORDER BY e.enrolled_at DESC LIMIT 500
+                """,
+                as: (UUID, UUID, UUID, String, Date, Date, Date?, Int, Int).self, logger: logger
+            ).map { row in
+                (Self.enrollment((row.0, row.1, row.2, row.3, row.4, row.5, row.6)), CourseProgress(completedLessons: row.7, totalLessons: row.8))
+            }
+        }
+    }
+
+    /// The items this enrolment completed.
+    public func completedItems(of enrollmentID: UUID) async throws -> Set<UUID> {
+        let logger = database.logger
+        return try await database.withConnection { connection in
+            Set(try await connection.rows(
+                "SELECT item_id FROM item_completions WHERE enrollment_id = \(enrollmentID)", as: UUID.self, logger: logger
+            ).map { $0 })
+        }
+    }
+
+    /// Marks an item completed (again is fine) and returns the course progress.
+    public func complete(itemID: UUID, for enrollment: Enrollment) async throws -> CourseProgress {
+        let logger = database.logger
+        return try await database.withTransaction { connection in
+            try await connection.run(
+                "INSERT INTO item_completions (enrollment_id, item_id) VALUES (\(enrollment.id), \(itemID)) ON CONFLICT DO NOTHING",
+                logger: logger
+            )
+            try await connection.run("UPDATE enrollments SET last_activity_at = now() WHERE id = \(enrollment.id)", logger: logger)
+            let counts = try await connection.rows(
+                """
+                SELECT (SELECT count(*)::int FROM item_completions ic JOIN course_items i ON i.id = ic.item_id AND i.kind = 'lesson'
+                        WHERE ic.enrollment_id = \(enrollment.id)),
+                       (SELECT count(*)::int FROM course_items i WHERE i.course_id = \(enrollment.courseID) AND i.kind = 'lesson')
+                """,
+                as: (Int, Int).self, logger: logger
+            )[0]
+            return CourseProgress(completedLessons: counts.0, totalLessons: counts.1)
+        }
+    }
+}
