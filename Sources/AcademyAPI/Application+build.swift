@@ -74,7 +74,11 @@ public func buildRouter(_ dependencies: AppDependencies) throws -> AcademyRouter
         authentication: authentication
     ).addRoutes(to: router)
     try ServiceDocumentsController(metricsRegistry: dependencies.metricsRegistry).addRoutes(to: router)
-    LearningController(access: access, content: content, enrollments: enrollments, authentication: authentication).addRoutes(to: router)
+    let certificates = CertificateService(database: dependencies.database, users: dependencies.accounts.users)
+    LearningController(
+        access: access, content: content, enrollments: enrollments, certificates: certificates, authentication: authentication
+    ).addRoutes(to: router)
+    CertificateController(service: certificates, authentication: authentication).addRoutes(to: router)
     return router
 }
 

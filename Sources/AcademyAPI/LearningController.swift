@@ -9,6 +9,7 @@ struct LearningController {
     let access: LessonAccess
     let content: CourseContentRepository
     let enrollments: EnrollmentRepository
+    let certificates: CertificateService
     let authentication: AuthenticationMiddleware
 
     func addRoutes(to router: some RouterMethods<AppRequestContext>) {
@@ -28,13 +29,18 @@ struct LearningController {
         return choice.apply(to: OutlineResponse(course: course, modules: modules, lessons: lessons, locks: locks, done: done, choice: choice))
     }
 
-    /// Idempotent: completing a lesson twice changes nothing and answers the same progress.
+    /// Idempotent: completing a lesson twice changes nothing and answers the same progress. The
+    /// completion that finishes the course issues its certificate, once.
     @Sendable func complete(_ request: Request, context: AppRequestContext) async throws -> ProgressResponse {
         let (lesson, _, reader) = try await access.openLesson(try context.parameters.uuid("id"), context: context)
         guard case .student(let enrollment, _) = reader else {
             throw AcademyError.forbidden("Only enrolled students complete lessons.")
         }
-        return ProgressResponse(progress: try await enrollments.complete(itemID: lesson.id, for: enrollment))
+        let result = try await enrollments.complete(itemID: lesson.id, for: enrollment)
+        if result.finishedCourse {
+            _ = try await certificates.issue(for: enrollment)
+        }
+        return ProgressResponse(progress: result.progress)
     }
 }
 

@@ -174,10 +174,13 @@ public struct EnrollmentRepository: Sendable {
         }
     }
 
-    /// Marks an item completed (again is fine) and returns the course progress.
-    public func complete(itemID: UUID, for enrollment: Enrollment) async throws -> CourseProgress {
+    /// Marks an item completed (again is fine) and returns the course progress, and whether this
+    /// completion finished the course (the enrolment became `completed`). The enrolment row is
+    /// locked first, so two lessons completed at once cannot both miss the course's completion.
+    public func complete(itemID: UUID, for enrollment: Enrollment) async throws -> (progress: CourseProgress, finishedCourse: Bool) {
         let logger = database.logger
         return try await database.withTransaction { connection in
+            try await connection.run("SELECT id FROM enrollments WHERE id = \(enrollment.id) FOR UPDATE", logger: logger)
             try await connection.run(
                 "INSERT INTO item_completions (enrollment_id, item_id) VALUES (\(enrollment.id), \(itemID)) ON CONFLICT DO NOTHING",
                 logger: logger
@@ -191,7 +194,15 @@ public struct EnrollmentRepository: Sendable {
                 """,
                 as: (Int, Int).self, logger: logger
             )[0]
-            return CourseProgress(completedLessons: counts.0, totalLessons: counts.1)
+            let progress = CourseProgress(completedLessons: counts.0, totalLessons: counts.1)
+            var finished = false
+            if progress.totalLessons > 0, progress.completedLessons == progress.totalLessons {
+                finished = !(try await connection.rows(
+                    "UPDATE enrollments SET status = 'completed', updated_at = now() WHERE id = \(enrollment.id) AND status = 'active' RETURNING id",
+                    as: UUID.self, logger: logger
+                ).isEmpty)
+            }
+            return (progress, finished)
         }
     }
 }

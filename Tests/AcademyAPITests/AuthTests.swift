@@ -253,6 +253,8 @@ import Testing
             "POST /api/v1/auth/register", "POST /api/v1/auth/login",
             // Public for published courses; drafts answer 404 to anonymous callers.
             "GET /api/v1/courses", "GET /api/v1/courses/{course}", "GET /api/v1/courses/{course}/modules",
+            // Certificates are verifiable by anyone.
+            "GET /api/v1/certificates/public-key", "GET /api/v1/certificates/{id}",
         ]
         try await TestApp.run(extraRoutes: { recorded.set($0.registeredRoutes) }) { client in
             for route in recorded.routes where !open.contains("\(route.method) \(route.path)") {

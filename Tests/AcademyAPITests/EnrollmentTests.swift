@@ -59,7 +59,11 @@ import Testing
             try await app.makeUser("amina@example.org")
             let teacher = try await client.login("teacher@example.org")
             let amina = try await client.login("amina@example.org")
-            let (_, lesson) = try await course(client, teacher: teacher, enrollment: ["mode": "open"])
+            let (module, lesson) = try await course(client, teacher: teacher, enrollment: ["mode": "open"])
+            // A second lesson, so that completing the first does not finish the course.
+            _ = try await client.send(.post, "/api/v1/courses/arabic-script/lessons", json: [
+                "module_id": module, "translations": ["ar": ["title": "الباء", "body_markdown": "ب"]],
+            ], token: teacher)
             let joined = try await client.send(.post, "/api/v1/courses/arabic-script/enrollments", json: [:], token: amina)
             let id = try #require(joined.json["id"] as? String)
             #expect(try await client.send(.post, "/api/v1/lessons/\(lesson)/complete", token: amina).json["completed_lessons"] as? Int == 1)

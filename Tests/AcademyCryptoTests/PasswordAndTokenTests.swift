@@ -98,3 +98,29 @@ import Testing
         #expect(Base64URL.decode("abc=") == nil)
     }
 }
+
+@Suite struct Ed25519Tests {
+    // RFC 8032 §7.1, test 1 and test 2.
+    @Test func matchesRFC8032() {
+        let key = Ed25519Key(privateKey: HMACSHA256Tests.bytes(hex: "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60"))
+        #expect(key.publicKey == HMACSHA256Tests.bytes(hex: "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a"))
+        #expect(key.sign([]) == HMACSHA256Tests.bytes(hex: "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b"))
+        let second = Ed25519Key(privateKey: HMACSHA256Tests.bytes(hex: "4ccd089b28ff96da9db6c346ec114e0f5b8a319f35aba624da8cf6ed4fb8a6fb"))
+        #expect(second.sign([0x72]) == HMACSHA256Tests.bytes(hex: "92a009a9f0d4cab8720e820b5f642540a2b27b5416503f8fb3762223ebdb69da085ac1e43e15996e458f3613d0f11d8c387b2eaeb4302aeeb00d291612bb0c00"))
+    }
+
+    @Test func verifiesAndRefusesTampering() {
+        let key = Ed25519Key.generate()
+        let message = Array(#"{"student":"أمينة"}"#.utf8)
+        let signature = key.sign(message)
+        #expect(Ed25519Key.isValid(signature, for: message, publicKey: key.publicKey))
+        var tampered = message
+        tampered[3] ^= 1
+        #expect(!Ed25519Key.isValid(signature, for: tampered, publicKey: key.publicKey))
+        #expect(!Ed25519Key.isValid(signature, for: message, publicKey: Ed25519Key.generate().publicKey))
+        #expect(!Ed25519Key.isValid(Array(signature.dropLast()), for: message, publicKey: key.publicKey))
+        let pem = Ed25519Key.publicKeyPEM(key.publicKey)
+        #expect(pem.hasPrefix("-----BEGIN PUBLIC KEY-----\n"))
+        #expect(pem.hasSuffix("-----END PUBLIC KEY-----\n"))
+    }
+}

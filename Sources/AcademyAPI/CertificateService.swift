@@ -1,0 +1,85 @@
+public import AcademyCore
+import AcademyCrypto
+public import AcademyStore
+public import Foundation
+
+/// Issues, verifies and revokes certificates of completion, signed with Ed25519 over canonical
+/// JSON so that anyone holding the public key can check one offline.
+public struct CertificateService: Sendable {
+    let certificates: CertificateRepository
+    let courses: CourseRepository
+    let users: UserRepository
+
+    public init(database: Database, users: UserRepository) {
+        certificates = CertificateRepository(database: database)
+        courses = CourseRepository(database: database)
+        self.users = users
+    }
+
+    /// The certificate of a finished enrolment, issued once: a second call (or a race) returns the
+    /// one that stands. The course title is in the student's language when the course has it.
+    public func issue(for enrollment: Enrollment) async throws -> Certificate {
+        guard let student = try await users.find(id: enrollment.userID),
+              let (course, _) = try await courses.find(enrollment.courseID.apiString, for: nil)
+        else { throw AcademyError.notFound("No such enrolment.") }
+        let key = try await certificates.signingKey(creating: Self.newKey)
+        let language = Languages.negotiate(
+            query: nil, acceptLanguage: nil, userLocale: student.locale,
+            available: course.translations.keys.sorted(), fallback: course.defaultLanguage
+        )
+        let id = UUID()
+        let serial = String(format: "HKA-%@-%06d", Self.year(), try await certificates.nextSerial())
+        let payload = CertificatePayload(
+            certificateId: id.apiString, serial: serial, studentName: student.displayName,
+            courseId: course.id.apiString, courseSlug: course.slug,
+            courseTitle: course.translations[language]?.title ?? "", language: language,
+            completedAt: RFC3339.string(from: Date())
+        )
+        let bytes = payload.canonicalJSON()
+        let signature = Ed25519Key(privateKey: key.privateKey).sign(bytes)
+        return try await certificates.issue(
+            id: id, enrollment: enrollment, serial: serial, payload: String(decoding: bytes, as: UTF8.self),
+            signature: Base64URL.encode(signature), keyID: key.id
+        )
+    }
+
+    public struct Verification: Sendable {
+        public let certificate: Certificate
+        public let payload: CertificatePayload?
+        public let signatureValid: Bool
+
+        public var valid: Bool { signatureValid && certificate.revokedAt == nil }
+    }
+
+    public func verify(_ id: UUID) async throws -> Verification? {
+        guard let certificate = try await certificates.find(id) else { return nil }
+        let bytes = Array(certificate.payload.utf8)
+        let signatureValid = if let publicKey = try await certificates.publicKey(id: certificate.keyID), let signature = Base64URL.decode(certificate.signature) {
+            Ed25519Key.isValid(signature, for: bytes, publicKey: publicKey)
+        } else {
+            false
+        }
+        return Verification(certificate: certificate, payload: CertificatePayload.decode(canonicalJSON: bytes), signatureValid: signatureValid)
+    }
+
+    public func publicKeyPEM() async throws -> String {
+        Ed25519Key.publicKeyPEM(try await certificates.signingKey(creating: Self.newKey).publicKey)
+    }
+
+    public func revoke(_ id: UUID, reason: String) async throws -> Bool {
+        try await certificates.revoke(id, reason: reason)
+    }
+
+    public func certificates(of userID: UUID) async throws -> [Certificate] {
+        try await certificates.certificates(of: userID)
+    }
+
+    @Sendable static func newKey() -> CertificateKeyRecord {
+        let key = Ed25519Key.generate()
+        return CertificateKeyRecord(id: Base64URL.encode(SecureRandom.bytes(count: 6)), privateKey: key.privateKey, publicKey: key.publicKey)
+    }
+
+    static func year() -> String {
+        String(RFC3339.string(from: Date()).prefix(4))
+    }
+}

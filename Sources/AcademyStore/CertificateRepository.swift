@@ -1,0 +1,117 @@
+public import AcademyCore
+public import Foundation
+import Logging
+import PostgresNIO
+
+/// A stored certificate-signing key (the signing itself is the crypto module's).
+public struct CertificateKeyRecord: Sendable, Equatable {
+    public let id: String
+    public let privateKey: [UInt8]
+    public let publicKey: [UInt8]
+
+    public init(id: String, privateKey: [UInt8], publicKey: [UInt8]) {
+        self.id = id
+        self.privateKey = privateKey
+        self.publicKey = publicKey
+    }
+}
+
+public struct CertificateRepository: Sendable {
+    let database: Database
+
+    public init(database: Database) {
+        self.database = database
+    }
+
+    static let columns = "id, enrollment_id, payload, signature, key_id, issued_at, revoked_at, revoked_reason"
+    typealias Row = (UUID, UUID, String, String, String, Date, Date?, String?)
+
+    static func certificate(_ row: Row) -> Certificate {
+        Certificate(id: row.0, enrollmentID: row.1, payload: row.2, signature: row.3, keyID: row.4, issuedAt: row.5, revokedAt: row.6, revokedReason: row.7)
+    }
+
+    /// The newest key, creating the first one (made by `newKey`) when there is none.
+    public func signingKey(creating newKey: @escaping @Sendable () -> CertificateKeyRecord) async throws -> CertificateKeyRecord {
+        let logger = database.logger
+        return try await database.withTransaction { connection in
+            try await connection.run("LOCK TABLE certificate_keys IN SHARE ROW EXCLUSIVE MODE", logger: logger)
+            if let row = try await connection.rows(
+                "SELECT id, private_key, public_key FROM certificate_keys ORDER BY created_at DESC, id LIMIT 1",
+                as: (String, Data, Data).self, logger: logger
+            ).first {
+                return CertificateKeyRecord(id: row.0, privateKey: Array(row.1), publicKey: Array(row.2))
+            }
+            let key = newKey()
+            try await connection.run(
+                "INSERT INTO certificate_keys (id, private_key, public_key) VALUES (\(key.id), \(Data(key.privateKey)), \(Data(key.publicKey)))",
+                logger: logger
+            )
+            return key
+        }
+    }
+
+    public func publicKey(id: String) async throws -> [UInt8]? {
+        let logger = database.logger
+        return try await database.withConnection { connection in
+            try await connection.rows("SELECT public_key FROM certificate_keys WHERE id = \(id)", as: Data.self, logger: logger).first.map { Array($0) }
+        }
+    }
+
+    public func nextSerial() async throws -> Int {
+        let logger = database.logger
+        return try await database.withConnection { connection in
+            try await connection.rows("SELECT nextval('certificate_serial_seq')::int", as: Int.self, logger: logger)[0]
+        }
+    }
+
+    /// Stores the certificate unless the enrolment has one already; returns the one that stands.
+    public func issue(
+        id: UUID, enrollment: Enrollment, serial: String, payload: String, signature: String, keyID: String
+    ) async throws -> Certificate {
+        let logger = database.logger
+        return try await database.withConnection { connection in
+            if let row = try await connection.rows(
+                """
+                INSERT INTO certificates (id, enrollment_id, user_id, course_id, serial, payload, signature, key_id)
+                VALUES (\(id), \(enrollment.id), \(enrollment.userID), \(enrollment.courseID), \(serial), \(payload), \(signature), \(keyID))
+                ON CONFLICT (enrollment_id) DO NOTHING
+                RETURNING \(unescaped: Self.columns)
+                """,
+                as: Row.self, logger: logger
+            ).first {
+                return Self.certificate(row)
+            }
+            return Self.certificate(try await connection.rows(
+                "SELECT \(unescaped: Self.columns) FROM certificates WHERE enrollment_id = \(enrollment.id)", as: Row.self, logger: logger
+            )[0])
+        }
+    }
+
+    public func find(_ id: UUID) async throws -> Certificate? {
+        let logger = database.logger
+        return try await database.withConnection { connection in
+            try await connection.rows("SELECT \(unescaped: Self.columns) FROM certificates WHERE id = \(id)", as: Row.self, logger: logger)
+                .first.map(Self.certificate)
+        }
+    }
+
+    public func certificates(of userID: UUID) async throws -> [Certificate] {
+        let logger = database.logger
+        return try await database.withConnection { connection in
+            try await connection.rows(
+                "SELECT \(unescaped: Self.columns) FROM certificates WHERE user_id = \(userID) ORDER BY issued_at DESC",
+                as: Row.self, logger: logger
+            ).map(Self.certificate)
+        }
+    }
+
+    public func revoke(_ id: UUID, reason: String) async throws -> Bool {
+        let logger = database.logger
+        return try await database.withConnection { connection in
+            !(try await connection.rows(
+                "UPDATE certificates SET revoked_at = now(), revoked_reason = \(reason) WHERE id = \(id) AND revoked_at IS NULL RETURNING id",
+                as: UUID.self, logger: logger
+            ).isEmpty)
+        }
+    }
+}
