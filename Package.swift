@@ -139,7 +139,7 @@ let package = Package(
         ),
         .testTarget(
             name: "academyTests",
-            dependencies: ["academy", "AcademyStore", "AcademyTestSupport"],
+            dependencies: ["academy", "AcademyAPI", "AcademyCore", "AcademyStore", "AcademyTestSupport"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -57,6 +57,34 @@ public struct EnrollmentRepository: Sendable {
         }
     }
 
+    /// Enrols many people at once (the CLI's CSV import), all or none: one transaction, seats
+    /// counted once for all of them. People already active or completed are left as they are.
+    public func enrollAll(userIDs: [UUID], in courseID: UUID, capacity: Int?) async throws -> Int {
+        let logger = database.logger
+        return try await database.withTransaction { connection in
+            try await connection.run("SELECT id FROM courses WHERE id = \(courseID) FOR UPDATE", logger: logger)
+            let enrolled: [UUID] = try await connection.rows(
+                "SELECT user_id FROM enrollments WHERE course_id = \(courseID) AND status IN ('active', 'completed')",
+                as: UUID.self, logger: logger
+            )
+            let already = Set(enrolled)
+            let newcomers = userIDs.filter { !already.contains($0) }
+            if let capacity, already.count + newcomers.count > capacity {
+                throw AcademyError.courseFull(capacity: capacity)
+            }
+            for userID in newcomers {
+                try await connection.run(
+                    """
+                    INSERT INTO enrollments (course_id, user_id, status) VALUES (\(courseID), \(userID), 'active')
+                    ON CONFLICT (course_id, user_id) DO UPDATE SET status = 'active', updated_at = now()
+                    """,
+                    logger: logger
+                )
+            }
+            return newcomers.count
+        }
+    }
+
     static func checkSeat(in courseID: UUID, capacity: Int?, on connection: PostgresConnection, logger: Logger) async throws {
         guard let capacity else { return }
         let taken = try await connection.rows(

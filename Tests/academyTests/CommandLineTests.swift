@@ -1,3 +1,5 @@
+import AcademyAPI
+import AcademyCore
 import AcademyTestSupport
 import AcademyStore
 import Foundation
@@ -201,6 +203,65 @@ import Testing
             #expect(last.errorOutput.contains("keys rotate"))
             #expect(second.status == 0)
             #expect(try Self.run(["audit", "tail"], environment: environment).output.contains("key.retired"))
+        }
+    }
+
+    @Test func enrolmentRosterAndCertificateCommands() async throws {
+        let samples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Courses/arabic-script").standardized.path
+        try await TestDatabases.withMigratedDatabase { url in
+            let environment = Self.environment(url)
+            func academy(_ arguments: String...) throws -> Outcome {
+                try Self.run(arguments, environment: environment)
+            }
+            #expect(try academy("course", "import", samples).status == 0)
+            for (email, name) in [("amina@example.org", "أمينة"), ("bilal@example.org", "Bilal, \"the scribe\""), ("chen@example.org", "Chen")] {
+                #expect(try Self.run(["user", "create", "--email", email, "--name", name, "--password-stdin"], environment: environment, input: "a long enough password\n").status == 0)
+            }
+            #expect(try academy("enroll", "--course", "arabic-script", "--user", "amina@example.org").output.contains("Enrolled amina@example.org"))
+
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("csv-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: folder) }
+            let bad = folder.appendingPathComponent("bad.csv").path
+            try "\u{FEFF}name,email\nBilal,bilal@example.org\nGhost,ghost@example.org\n\"Bilal, again\",BILAL@example.org\n".write(toFile: bad, atomically: true, encoding: .utf8)
+            let refused = try academy("enroll", "--course", "arabic-script", "--csv", bad)
+            #expect(refused.status != 0)
+            #expect(refused.errorOutput.contains("bad.csv:3: no active account has the email ghost@example.org"))
+            #expect(refused.errorOutput.contains("bad.csv:4: BILAL@example.org appears more than once"))
+            #expect(!(try academy("roster", "arabic-script").output.contains("bilal@example.org")))
+
+            let good = folder.appendingPathComponent("good.csv").path
+            try "email,name\r\nbilal@example.org,\"Bilal, the scribe\"\r\nchen@example.org,Chen\r\namina@example.org,أمينة\r\n".write(toFile: good, atomically: true, encoding: .utf8)
+            let applied = try academy("enroll", "--course", "arabic-script", "--csv", good)
+            #expect(applied.output.contains("Enrolled 2 of 3 people"))
+
+            let csv = try academy("roster", "arabic-script", "--csv").output
+            #expect(csv.hasPrefix("\u{FEFF}email,display_name,status,"))
+            #expect(csv.contains("bilal@example.org,\"Bilal, \"\"the scribe\"\"\",active,"))
+            #expect(csv.contains("amina@example.org,أمينة,active,"))
+            #expect(csv.components(separatedBy: "\r\n").filter { !$0.isEmpty }.count == 4)
+
+            // A certificate for Amina, issued as the API would on her last lesson.
+            let certificateID = try await TestDatabases.withDatabase(url) { database in
+                let users = UserRepository(database: database)
+                let amina = try #require(try await users.find(email: "amina@example.org"))
+                let course = try #require(try await CourseRepository(database: database).find("arabic-script", for: nil)?.course)
+                let enrollments = EnrollmentRepository(database: database)
+                let enrollment = try #require(try await enrollments.find(userID: amina.id, courseID: course.id))
+                for lesson in try await CourseContentRepository(database: database).lessons(of: course.id) {
+                    _ = try await enrollments.complete(itemID: lesson.id, for: enrollment)
+                }
+                return try await CertificateService(database: database, users: users).issue(for: enrollment).id.uuidString
+            }
+            let verified = try academy("certificates", "verify", certificateID)
+            #expect(verified.status == 0)
+            #expect(verified.output.contains("signature: verifies"))
+            #expect(verified.output.contains("\"student_name\":\"أمينة\""))
+            #expect(try academy("certificates", "revoke", certificateID, "--reason", "test").status == 0)
+            let revoked = try academy("certificates", "verify", certificateID)
+            #expect(revoked.status == 1)
+            #expect(revoked.output.contains("revoked:"))
+            #expect(try academy("certificates", "verify", "not-an-id").status != 0)
         }
     }
 }
