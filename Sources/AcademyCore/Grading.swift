@@ -1,0 +1,116 @@
+public import Foundation
+
+/// How a question is answered and what counts as right, per the five kinds of API.md.
+public enum AnswerKey: Sendable, Equatable {
+    case singleChoice(optionID: String)
+    /// All-or-nothing unless `partialCredit`.
+    case multipleChoice(optionIDs: Set<String>, partialCredit: Bool)
+    case trueFalse(Bool)
+    case shortText(accepted: [String], caseSensitive: Bool, normalization: TextNormalization)
+    case numeric(value: Double, tolerance: Double)
+}
+
+/// A student's response, in the shape of its question's kind.
+public enum QuestionResponse: Sendable, Equatable {
+    case option(String)
+    case options(Set<String>)
+    case value(Bool)
+    case text(String)
+    case number(Double)
+}
+
+public struct QuestionGrade: Sendable, Equatable {
+    public let points: Double
+    public let correct: Bool
+
+    public init(points: Double, correct: Bool) {
+        self.points = points
+        self.correct = correct
+    }
+}
+
+/// How short-text answers are compared.
+public enum TextNormalization: String, Sendable, Codable {
+    /// Unicode NFC and whitespace folded (trimmed, runs of spaces made one).
+    case standard
+    /// The same, and the Arabic spelling variants that do not change a word: tashkeel (short
+    /// vowels, tanwin, shadda, sukun, superscript alef) and tatweel removed; alef forms (أ إ آ ٱ)
+    /// folded to ا, alef maksura ى to ي, teh marbuta ة to ه.
+    case arabic
+
+    public func apply(_ text: String) -> String {
+        let folded = text.precomposedStringWithCanonicalMapping
+            .split(whereSeparator: { $0.isWhitespace })
+            .joined(separator: " ")
+        guard self == .arabic else { return folded }
+        var result = String.UnicodeScalarView()
+        for scalar in folded.unicodeScalars {
+            switch scalar.value {
+            case 0x064B...0x065F, 0x0670, 0x06D6...0x06ED, 0x0640:
+                continue
+            case 0x0622, 0x0623, 0x0625, 0x0671:
+                result.append("\u{0627}")
+            case 0x0649:
+                result.append("\u{064A}")
+            case 0x0629:
+                result.append("\u{0647}")
+            default:
+                result.append(scalar)
+            }
+        }
+        return String(result)
+    }
+}
+
+/// Server-side grading of one response, the one place where "right" is decided.
+public enum Grading {
+    public static func grade(_ response: QuestionResponse?, against key: AnswerKey, points: Double) -> QuestionGrade {
+        guard let response else { return QuestionGrade(points: 0, correct: false) }
+        switch (key, response) {
+        case (.singleChoice(let expected), .option(let chosen)):
+            return whole(chosen == expected, points)
+        case (.multipleChoice(let expected, let partial), .options(let chosen)):
+            if chosen == expected { return QuestionGrade(points: points, correct: true) }
+            guard partial, !expected.isEmpty else { return QuestionGrade(points: 0, correct: false) }
+            // Each right option earns a share; each wrong one takes a share back; never below 0.
+            let right = Double(chosen.intersection(expected).count)
+            let wrong = Double(chosen.subtracting(expected).count)
+            let share = max(0, right - wrong) / Double(expected.count)
+            return QuestionGrade(points: (points * share * 100).rounded() / 100, correct: false)
+        case (.trueFalse(let expected), .value(let given)):
+            return whole(given == expected, points)
+        case (.shortText(let accepted, let caseSensitive, let normalization), .text(let given)):
+            let normalize = { (text: String) -> String in
+                let normalized = normalization.apply(text)
+                return caseSensitive ? normalized : normalized.lowercased()
+            }
+            let answer = normalize(given)
+            return whole(accepted.contains { normalize($0) == answer }, points)
+        case (.numeric(let expected, let tolerance), .number(let given)):
+            return whole(given.isFinite && abs(given - expected) <= tolerance, points)
+        default:
+            // A response of another kind than the question's earns nothing.
+            return QuestionGrade(points: 0, correct: false)
+        }
+    }
+
+    private static func whole(_ correct: Bool, _ points: Double) -> QuestionGrade {
+        QuestionGrade(points: correct ? points : 0, correct: correct)
+    }
+}
+
+/// A quiz's grade across a student's attempts.
+public enum AttemptGrading: String, Sendable, Codable, CaseIterable {
+    case highest, latest, first, average
+
+    /// `percents` in the order the attempts were made; nil when there is none.
+    public func combine(_ percents: [Double]) -> Double? {
+        guard !percents.isEmpty else { return nil }
+        switch self {
+        case .highest: return percents.max()
+        case .latest: return percents.last
+        case .first: return percents.first
+        case .average: return (percents.reduce(0, +) / Double(percents.count) * 100).rounded() / 100
+        }
+    }
+}
