@@ -28,8 +28,9 @@ public struct CourseFolderService: Sendable {
     }
 
     /// Validates every folder first and, only if all are sound, applies each course in its own
-    /// transaction. `instructorEmail` names an instructor or admin to teach the imported courses.
-    public func importFolders(_ directories: [URL], instructorEmail: String?) async throws -> [(slug: String, outcome: CourseImportOutcome)] {
+    /// transaction. `instructorEmail` names an instructor or admin to teach the imported courses;
+    /// `onlyNew` leaves courses that exist already untouched (their outcome is nil).
+    public func importFolders(_ directories: [URL], instructorEmail: String?, onlyNew: Bool = false) async throws -> [(slug: String, outcome: CourseImportOutcome?)] {
         var folders: [CourseFolder] = []
         var problems: [FolderProblem] = []
         for directory in directories {
@@ -51,8 +52,12 @@ public struct CourseFolderService: Sendable {
             }
             instructor = user.id
         }
-        var results: [(String, CourseImportOutcome)] = []
+        var results: [(String, CourseImportOutcome?)] = []
         for folder in folders {
+            if onlyNew, try await courses.find(folder.slug, for: nil) != nil {
+                results.append((folder.slug, nil))
+                continue
+            }
             let plan = try await plan(folder)
             results.append((folder.slug, try await imports.apply(plan, instructor: instructor, render: Self.render)))
         }

@@ -24,18 +24,23 @@ struct CourseCommand: AsyncParsableCommand {
         )
         @Argument(help: "Course folders, each with a course.yaml.") var folders: [String]
         @Option(help: "An instructor or admin (email) to teach the imported courses.") var instructor: String?
+        @Flag(help: "Import only courses that do not exist yet; leave existing ones as they are.") var onlyNew = false
 
         func run() async throws {
             let urls = folders.map { URL(fileURLWithPath: $0) }
-            let instructor = self.instructor
+            let (instructor, onlyNew) = (self.instructor, self.onlyNew)
             let results = try await CommandEnvironment.withDependencies { dependencies in
                 do {
-                    return try await CourseFolderService(dependencies: dependencies).importFolders(urls, instructorEmail: instructor)
+                    return try await CourseFolderService(dependencies: dependencies).importFolders(urls, instructorEmail: instructor, onlyNew: onlyNew)
                 } catch let problems as FolderProblems {
                     throw CommandFailure("Nothing was imported; fix these first:\n\(problems.description)")
                 }
             }
             for (slug, outcome) in results {
+                guard let outcome else {
+                    print("Left \(slug) as it is: it exists already.")
+                    continue
+                }
                 var parts = ["\(outcome.modulesCreated + outcome.modulesUpdated) modules", "\(outcome.lessonsCreated + outcome.lessonsUpdated) lessons"]
                 if outcome.modulesKept + outcome.lessonsKept > 0 {
                     parts.append("kept \(outcome.modulesKept) modules and \(outcome.lessonsKept) items that the folder no longer lists")
