@@ -44,7 +44,9 @@ public func buildRouter(_ dependencies: AppDependencies) throws -> AcademyRouter
     ).addRoutes(to: router)
     let content = CourseContentRepository(database: dependencies.database)
     let attachments = AttachmentRepository(database: dependencies.database)
-    let access = LessonAccess(courseController: courses, content: content, enrollments: enrollments)
+    let quizzes = QuizRepository(database: dependencies.database)
+    let attempts = AttemptRepository(database: dependencies.database)
+    let access = LessonAccess(courseController: courses, content: content, quizzes: quizzes, attempts: attempts, enrollments: enrollments)
     CourseContentController(
         courseController: courses,
         content: content,
@@ -79,6 +81,10 @@ public func buildRouter(_ dependencies: AppDependencies) throws -> AcademyRouter
         access: access, content: content, enrollments: enrollments, certificates: certificates, authentication: authentication
     ).addRoutes(to: router)
     CertificateController(service: certificates, authentication: authentication).addRoutes(to: router)
+    QuizController(
+        access: access, quizzes: quizzes, attempts: attempts, enrollments: enrollments, certificates: certificates,
+        languages: dependencies.configuration.languages, authentication: authentication
+    ).addRoutes(to: router)
     return router
 }
 

@@ -22,11 +22,11 @@ struct LearningController {
         let (course, relation) = try await access.courseController.visibleCourse(context)
         let reader = try await access.reader(of: course, relation: relation, context: context)
         let modules = try await content.modules(of: course.id)
-        let lessons = try await content.lessons(of: course.id)
-        let locks = access.locks(of: lessons, course: course, reader: reader)
+        let entries = try await access.entries(of: course.id)
+        let locks = access.locks(of: entries, course: course, reader: reader)
         let done: Set<UUID>? = if case .student(_, let done) = reader { done } else { nil }
         let choice = LanguageChoice(request: request, context: context, available: course.translations.keys, fallback: course.defaultLanguage)
-        return choice.apply(to: OutlineResponse(course: course, modules: modules, lessons: lessons, locks: locks, done: done, choice: choice))
+        return choice.apply(to: OutlineResponse(course: course, modules: modules, entries: entries, locks: locks, done: done, choice: choice))
     }
 
     /// Idempotent: completing a lesson twice changes nothing and answers the same progress. The
@@ -47,7 +47,7 @@ struct LearningController {
 struct OutlineResponse: ResponseEncodable {
     let course: Course
     let modules: [CourseModule]
-    let lessons: [Lesson]
+    let entries: [LessonAccess.Entry]
     let locks: [UUID: ItemLock]
     /// Completed items, for a student; nil for the course's editors.
     let done: Set<UUID>?
@@ -69,13 +69,13 @@ struct OutlineResponse: ResponseEncodable {
             try moduleContainer.encode(module.position, forKey: .position)
             try moduleContainer.encode(module.titles[choice.language] ?? module.titles[course.defaultLanguage] ?? "", forKey: .title)
             var items = moduleContainer.nestedUnkeyedContainer(forKey: .items)
-            for lesson in lessons where lesson.moduleID == module.id {
+            for entry in entries where entry.moduleID == module.id {
                 var item = items.nestedContainer(keyedBy: ItemKeys.self)
-                let lock = locks[lesson.id] ?? .open
-                try item.encode(lesson.id.apiString, forKey: .id)
-                try item.encode("lesson", forKey: .kind)
-                try item.encode(lesson.position, forKey: .position)
-                try item.encode(lesson.translations[choice.language]?.title ?? lesson.translations[course.defaultLanguage]?.title ?? "", forKey: .title)
+                let lock = locks[entry.id] ?? .open
+                try item.encode(entry.id.apiString, forKey: .id)
+                try item.encode(entry.kind, forKey: .kind)
+                try item.encode(entry.position, forKey: .position)
+                try item.encode(entry.titles[choice.language] ?? entry.titles[course.defaultLanguage] ?? "", forKey: .title)
                 try item.encode(lock.isLocked, forKey: .locked)
                 try item.encode(Self.reason(lock), forKey: .lockReason)
                 try item.encode(lock.unlocksAt, forKey: .unlocksAt)
@@ -84,10 +84,10 @@ struct OutlineResponse: ResponseEncodable {
                 } else {
                     try item.encodeNil(forKey: .blockedBy)
                 }
-                try item.encode(lesson.releaseAt, forKey: .releaseAt)
-                try item.encode(lesson.requiresPrevious, forKey: .requiresPrevious)
+                try item.encode(entry.releaseAt, forKey: .releaseAt)
+                try item.encode(entry.requiresPrevious, forKey: .requiresPrevious)
                 if let done {
-                    try item.encode(done.contains(lesson.id), forKey: .completed)
+                    try item.encode(done.contains(entry.id), forKey: .completed)
                 }
             }
         }

@@ -3,17 +3,32 @@ import AcademyStore
 import Foundation
 import Hummingbird
 
-/// Who may open a lesson: its course's instructors and admins always; an admitted student
-/// (enrolment active or completed) when `ItemLocking` says it is open to them. Used by lesson
-/// reads, attachment downloads, completion and the outline, so the rule is applied the same way.
+/// Who may open a course item (lesson or quiz): its course's instructors and admins always; an
+/// admitted student (enrolment active or completed) when `ItemLocking` says it is open to them.
+/// Used by lesson reads, attachment downloads, completion, quiz attempts and the outline, so the
+/// rule is applied the same way everywhere.
 struct LessonAccess {
     let courseController: CourseController
     let content: CourseContentRepository
+    let quizzes: QuizRepository
+    let attempts: AttemptRepository
     let enrollments: EnrollmentRepository
 
     enum Reader {
         case editor
+        /// `done`: completed lessons and passed quizzes.
         case student(Enrollment, done: Set<UUID>)
+    }
+
+    /// One item of a course's outline.
+    struct Entry {
+        let id: UUID
+        let kind: String
+        let moduleID: UUID
+        let position: Int
+        let titles: [String: String]
+        let releaseAt: Date?
+        let requiresPrevious: Bool
     }
 
     /// The course and what the caller is to it; 403 for a signed-in user who is not admitted.
@@ -23,32 +38,52 @@ struct LessonAccess {
             return .editor
         }
         guard let enrollment = try await enrollments.find(userID: principal.userID, courseID: course.id), enrollment.status.admitsStudent else {
-            throw AcademyError.forbidden("Enrol in this course to open its lessons.")
+            throw AcademyError.forbidden("Enrol in this course to open its lessons and quizzes.")
         }
-        return .student(enrollment, done: try await enrollments.completedItems(of: enrollment.id))
+        let done = try await enrollments.completedItems(of: enrollment.id)
+            .union(try await attempts.passedQuizzes(userID: principal.userID, courseID: course.id))
+        return .student(enrollment, done: done)
+    }
+
+    /// Lessons and quizzes in course order: modules in order, items in order within each.
+    func entries(of courseID: UUID) async throws -> [Entry] {
+        let modules = Dictionary(uniqueKeysWithValues: try await content.modules(of: courseID).map { ($0.id, $0.position) })
+        let lessons = try await content.lessons(of: courseID).map {
+            Entry(id: $0.id, kind: "lesson", moduleID: $0.moduleID, position: $0.position, titles: $0.translations.mapValues(\.title), releaseAt: $0.releaseAt, requiresPrevious: $0.requiresPrevious)
+        }
+        let quizEntries = try await quizzes.quizzes(of: courseID).map {
+            Entry(id: $0.id, kind: "quiz", moduleID: $0.moduleID, position: $0.position, titles: $0.content.translations.mapValues(\.title), releaseAt: $0.releaseAt, requiresPrevious: $0.requiresPrevious)
+        }
+        return (lessons + quizEntries).sorted { (modules[$0.moduleID] ?? 0, $0.position) < (modules[$1.moduleID] ?? 0, $1.position) }
     }
 
     /// The locks of the course's items for this reader (all open for editors).
-    func locks(of lessons: [Lesson], course: Course, reader: Reader, now: Date = Date()) -> [UUID: ItemLock] {
+    func locks(of entries: [Entry], course: Course, reader: Reader, now: Date = Date()) -> [UUID: ItemLock] {
         guard case .student(_, let done) = reader else {
-            return Dictionary(uniqueKeysWithValues: lessons.map { ($0.id, ItemLock.open) })
+            return Dictionary(uniqueKeysWithValues: entries.map { ($0.id, ItemLock.open) })
         }
         return ItemLocking.locks(
-            items: lessons.map { ItemLocking.Item(id: $0.id, releaseAt: $0.releaseAt, requiresPrevious: $0.requiresPrevious) },
+            items: entries.map { ItemLocking.Item(id: $0.id, releaseAt: $0.releaseAt, requiresPrevious: $0.requiresPrevious) },
             done: done, courseStartsAt: course.startsAt, now: now
         )
     }
 
-    /// The lesson, if the caller may open it now: 404 when they may not know it, 403 when they
-    /// may see the course but are not admitted, 403 `item-locked` when it is not open yet.
-    func openLesson(_ id: UUID, context: AppRequestContext) async throws -> (lesson: Lesson, course: Course, reader: Reader) {
-        guard let lesson = try await content.lesson(id) else { throw AcademyError.notFound("No such lesson.") }
-        let (course, relation) = try await courseController.visibleCourse(context, reference: lesson.courseID.apiString)
+    /// The course of an item, if the caller may open the item now: 404 when they may not know it,
+    /// 403 when they may see the course but are not admitted, 403 `item-locked` when it is not
+    /// open yet.
+    func open(itemID: UUID, courseID: UUID, context: AppRequestContext) async throws -> (course: Course, reader: Reader) {
+        let (course, relation) = try await courseController.visibleCourse(context, reference: courseID.apiString)
         let reader = try await reader(of: course, relation: relation, context: context)
         if case .student = reader {
-            let lock = locks(of: try await content.lessons(of: course.id), course: course, reader: reader)[lesson.id] ?? .open
+            let lock = locks(of: try await entries(of: course.id), course: course, reader: reader)[itemID] ?? .open
             if lock.isLocked { throw AcademyError.itemLocked(lock) }
         }
+        return (course, reader)
+    }
+
+    func openLesson(_ id: UUID, context: AppRequestContext) async throws -> (lesson: Lesson, course: Course, reader: Reader) {
+        guard let lesson = try await content.lesson(id) else { throw AcademyError.notFound("No such lesson.") }
+        let (course, reader) = try await open(itemID: lesson.id, courseID: lesson.courseID, context: context)
         return (lesson, course, reader)
     }
 }

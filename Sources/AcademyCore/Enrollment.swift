@@ -114,3 +114,10 @@ public enum EnrollmentPolicy {
         }
     }
 }
+
+/// When a course is finished: every lesson completed and every required quiz passed.
+public enum CourseCompletion {
+    public static func isComplete(_ progress: CourseProgress, requiredQuizzesOutstanding: Int) -> Bool {
+        progress.totalLessons > 0 && progress.completedLessons == progress.totalLessons && requiredQuizzesOutstanding == 0
+    }
+}

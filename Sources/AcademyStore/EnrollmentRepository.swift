@@ -214,23 +214,40 @@ public struct EnrollmentRepository: Sendable {
                 logger: logger
             )
             try await connection.run("UPDATE enrollments SET last_activity_at = now() WHERE id = \(enrollment.id)", logger: logger)
-            let counts = try await connection.rows(
-                """
-                SELECT (SELECT count(*)::int FROM item_completions ic JOIN course_items i ON i.id = ic.item_id AND i.kind = 'lesson'
-                        WHERE ic.enrollment_id = \(enrollment.id)),
-                       (SELECT count(*)::int FROM course_items i WHERE i.course_id = \(enrollment.courseID) AND i.kind = 'lesson')
-                """,
-                as: (Int, Int).self, logger: logger
-            )[0]
-            let progress = CourseProgress(completedLessons: counts.0, totalLessons: counts.1)
-            var finished = false
-            if progress.totalLessons > 0, progress.completedLessons == progress.totalLessons {
-                finished = !(try await connection.rows(
-                    "UPDATE enrollments SET status = 'completed', updated_at = now() WHERE id = \(enrollment.id) AND status = 'active' RETURNING id",
-                    as: UUID.self, logger: logger
-                ).isEmpty)
-            }
-            return (progress, finished)
+            return try await Self.settle(enrollment, on: connection, logger: logger)
         }
+    }
+
+    /// Checks, after a lesson completed or a quiz passed, whether the course is finished; if so the
+    /// enrolment becomes `completed` (once: `finishedCourse` is true only for that call).
+    public func settle(_ enrollment: Enrollment) async throws -> (progress: CourseProgress, finishedCourse: Bool) {
+        let logger = database.logger
+        return try await database.withTransaction { connection in
+            try await connection.run("SELECT id FROM enrollments WHERE id = \(enrollment.id) FOR UPDATE", logger: logger)
+            return try await Self.settle(enrollment, on: connection, logger: logger)
+        }
+    }
+
+    static func settle(_ enrollment: Enrollment, on connection: PostgresConnection, logger: Logger) async throws -> (progress: CourseProgress, finishedCourse: Bool) {
+        let counts = try await connection.rows(
+            """
+            SELECT (SELECT count(*)::int FROM item_completions ic JOIN course_items i ON i.id = ic.item_id AND i.kind = 'lesson'
+                    WHERE ic.enrollment_id = \(enrollment.id)),
+                   (SELECT count(*)::int FROM course_items i WHERE i.course_id = \(enrollment.courseID) AND i.kind = 'lesson'),
+                   (SELECT count(*)::int FROM quizzes q JOIN course_items i ON i.id = q.id
+                    WHERE i.course_id = \(enrollment.courseID) AND (q.settings->>'required')::boolean
+                      AND NOT EXISTS (SELECT FROM quiz_attempts a WHERE a.quiz_id = q.id AND a.user_id = \(enrollment.userID) AND a.passed))
+            """,
+            as: (Int, Int, Int).self, logger: logger
+        )[0]
+        let progress = CourseProgress(completedLessons: counts.0, totalLessons: counts.1)
+        var finished = false
+        if CourseCompletion.isComplete(progress, requiredQuizzesOutstanding: counts.2) {
+            finished = !(try await connection.rows(
+                "UPDATE enrollments SET status = 'completed', updated_at = now() WHERE id = \(enrollment.id) AND status = 'active' RETURNING id",
+                as: UUID.self, logger: logger
+            ).isEmpty)
+        }
+        return (progress, finished)
     }
 }

@@ -1,0 +1,300 @@
+import AcademyCore
+import AcademyStore
+import Foundation
+import Hummingbird
+
+/// Quizzes: authoring (versioned), and timed attempts whose answers are saved one by one and
+/// graded on the server from what is stored.
+struct QuizController {
+    let access: LessonAccess
+    let quizzes: QuizRepository
+    let attempts: AttemptRepository
+    let enrollments: EnrollmentRepository
+    let certificates: CertificateService
+    let languages: [String]
+    let authentication: AuthenticationMiddleware
+
+    func addRoutes(to router: some RouterMethods<AppRequestContext>) {
+        let api = router.group("/api/v1").add(middleware: authentication)
+        api.post("courses/:course/quizzes", use: create)
+        api.get("quizzes/:id", use: show)
+        api.patch("quizzes/:id", use: update)
+        api.delete("quizzes/:id", use: delete)
+        api.post("quizzes/:id/attempts", use: start)
+        api.get("quizzes/:id/attempts", use: list)
+        api.put("quizzes/:id/overrides/:user_id", use: setOverride)
+        api.delete("quizzes/:id/overrides/:user_id", use: deleteOverride)
+        api.put("attempts/:id/answers/:question_id", use: save)
+        api.post("attempts/:id/submit", use: submit)
+        api.get("attempts/:id", use: showAttempt)
+    }
+
+    // MARK: Authoring
+
+    @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<QuizAuthoringResponse> {
+        let course = try await access.courseController.editableCourse(context)
+        let body = try await request.decode(as: QuizRequest.self, context: context)
+        let (settings, content) = try validated(body, over: nil, course: course)
+        guard let moduleID = body.moduleId, let module = try await access.content.module(moduleID), module.courseID == course.id else {
+            throw AcademyError.validationFailed([FieldError(field: "module_id", message: "must name a module of this course")])
+        }
+        let quiz = try await quizzes.create(
+            in: module, position: body.position, releaseAt: body.releaseAt, requiresPrevious: body.requiresPrevious ?? false,
+            settings: settings, content: content
+        )
+        return EditedResponse(status: .created, response: QuizAuthoringResponse(quiz: quiz))
+    }
+
+    private func validated(_ body: QuizRequest, over existing: StoredQuiz?, course: Course) throws(AcademyError) -> (QuizSettings, QuizContent) {
+        let settings = try body.settings(over: existing?.settings)
+        let content = try body.content(over: existing?.content)
+        var validation = FieldValidation()
+        if let position = body.position, position < 1 {
+            validation.add(FieldError(field: "position", message: "must be 1 or more"))
+        }
+        QuizRules.validate(settings: settings, content: content, defaultLanguage: course.defaultLanguage, offered: languages, into: &validation)
+        try validation.finish()
+        return (settings, content)
+    }
+
+    /// The quiz in the path and its course, for its editors.
+    private func editableQuiz(_ context: AppRequestContext) async throws -> (StoredQuiz, Course) {
+        guard let quiz = try await quizzes.find(try context.parameters.uuid("id")) else { throw AcademyError.notFound("No such quiz.") }
+        let course = try await access.courseController.editableCourse(context, reference: quiz.courseID.apiString)
+        return (quiz, course)
+    }
+
+    /// Editors get everything; admitted students the quiz's rules and texts, never its questions.
+    @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
+        guard let quiz = try await quizzes.find(try context.parameters.uuid("id")) else { throw AcademyError.notFound("No such quiz.") }
+        let (course, reader) = try await access.open(itemID: quiz.id, courseID: quiz.courseID, context: context)
+        if case .editor = reader {
+            return try QuizAuthoringResponse(quiz: quiz).response(from: request, context: context)
+        }
+        let choice = LanguageChoice(request: request, context: context, available: quiz.content.translations.keys, fallback: course.defaultLanguage)
+        return try choice.apply(to: QuizStudentResponse(quiz: quiz, choice: choice)).response(from: request, context: context)
+    }
+
+    /// New content becomes a new version: attempts already started keep the questions they saw.
+    @Sendable func update(_ request: Request, context: AppRequestContext) async throws -> QuizAuthoringResponse {
+        let (quiz, course) = try await editableQuiz(context)
+        let body = try await request.decode(as: QuizRequest.self, context: context)
+        let (settings, content) = try validated(body, over: quiz, course: course)
+        return QuizAuthoringResponse(quiz: try await quizzes.update(
+            quiz, settings: settings, content: content, releaseAt: body.releaseAt ?? quiz.releaseAt,
+            requiresPrevious: body.requiresPrevious ?? quiz.requiresPrevious
+        ))
+    }
+
+    /// A quiz with attempts holds grades: it cannot be deleted (409).
+    @Sendable func delete(_ request: Request, context: AppRequestContext) async throws -> HTTPResponse.Status {
+        let (quiz, _) = try await editableQuiz(context)
+        guard try await attempts.attempts(of: quiz.id, userID: nil).isEmpty else {
+            throw AcademyError.conflict("Students have attempted this quiz; its grades stay. Unpublish the course or edit the quiz instead.")
+        }
+        try await quizzes.delete(quiz)
+        return .noContent
+    }
+
+    // MARK: Overrides
+
+    @Sendable func setOverride(_ request: Request, context: AppRequestContext) async throws -> HTTPResponse.Status {
+        let (quiz, _) = try await editableQuiz(context)
+        let userID = try context.parameters.uuid("user_id")
+        let body = try await request.decode(as: OverrideRequest.self, context: context)
+        var validation = FieldValidation()
+        if let limit = body.timeLimitSeconds, !(10...604_800).contains(limit) {
+            validation.add(FieldError(field: "time_limit_seconds", message: "must be from 10 to 604800"))
+        }
+        if let attempts = body.maxAttempts, !(1...100).contains(attempts) {
+            validation.add(FieldError(field: "max_attempts", message: "must be from 1 to 100"))
+        }
+        try validation.finish()
+        guard try await enrollments.find(userID: userID, courseID: quiz.courseID) != nil else {
+            throw AcademyError.notFound("That person is not enrolled in this course.")
+        }
+        try await quizzes.setOverride(QuizOverride(timeLimitSeconds: body.timeLimitSeconds, maxAttempts: body.maxAttempts, closesAt: body.closesAt), quizID: quiz.id, userID: userID)
+        return .noContent
+    }
+
+    @Sendable func deleteOverride(_ request: Request, context: AppRequestContext) async throws -> HTTPResponse.Status {
+        let (quiz, _) = try await editableQuiz(context)
+        guard try await quizzes.deleteOverride(quizID: quiz.id, userID: try context.parameters.uuid("user_id")) else {
+            throw AcademyError.notFound("No override for that person.")
+        }
+        return .noContent
+    }
+
+    // MARK: Attempts
+
+    /// Starts an attempt (201), or returns the one still open (200). The questions drawn, their
+    /// order, the options' order and the deadline are fixed now.
+    @Sendable func start(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<AttemptResponse> {
+        guard let quiz = try await quizzes.find(try context.parameters.uuid("id")) else { throw AcademyError.notFound("No such quiz.") }
+        let (course, reader) = try await access.open(itemID: quiz.id, courseID: quiz.courseID, context: context)
+        guard case .student(let enrollment, _) = reader else {
+            throw AcademyError.forbidden("Only enrolled students take quizzes.")
+        }
+        let override = try await quizzes.override(quizID: quiz.id, userID: enrollment.userID)
+        let now = Date()
+        let closesAt = override?.closesAt ?? quiz.settings.closesAt
+        if let opensAt = quiz.settings.opensAt, now < opensAt {
+            throw AcademyError.forbidden("The quiz opens at \(RFC3339.string(from: opensAt)).")
+        }
+        if let closesAt, now >= closesAt {
+            throw AcademyError.forbidden("The quiz closed at \(RFC3339.string(from: closesAt)).")
+        }
+        var generator = SystemRandomNumberGenerator()
+        let outcome = try await attempts.start(
+            quizID: quiz.id, userID: enrollment.userID, enrollmentID: enrollment.id, version: quiz.version,
+            maxAttempts: override?.maxAttempts ?? quiz.settings.maxAttempts, now: now,
+            plan: AttemptPlan.draw(from: quiz.content.questions, settings: quiz.settings, using: &generator),
+            deadline: attemptDeadline(startedAt: now, timeLimitSeconds: override?.timeLimitSeconds ?? quiz.settings.timeLimitSeconds, closesAt: closesAt),
+            graceSeconds: quiz.settings.graceSeconds
+        )
+        let (attempt, status): (QuizAttempt, HTTPResponse.Status) = switch outcome {
+        case .started(let attempt): (attempt, .created)
+        case .resumed(let attempt): (attempt, .ok)
+        }
+        let response = try await view(attempt, course: course, quiz: quiz, asStaff: false, request: request, context: context)
+        return EditedResponse(status: status, response: response)
+    }
+
+    /// The attempt in the path, for its student or the course's staff; an attempt past its
+    /// deadline is graded first, with its saved answers.
+    private func attemptForCaller(_ context: AppRequestContext) async throws -> (QuizAttempt, StoredQuiz, Course, asStaff: Bool) {
+        let principal = try context.requirePrincipal()
+        guard let attempt = try await attempts.find(try context.parameters.uuid("id")), let quiz = try await quizzes.find(attempt.quizID) else {
+            throw AcademyError.notFound("No such attempt.")
+        }
+        guard let (course, relation) = try await access.courseController.courses.find(quiz.courseID.apiString, for: principal.userID) else {
+            throw AcademyError.notFound("No such attempt.")
+        }
+        let asStaff = principal.role == .admin || relation == .instructor
+        guard asStaff || attempt.userID == principal.userID else { throw AcademyError.notFound("No such attempt.") }
+        return (try await finishIfExpired(attempt, quiz: quiz), quiz, course, asStaff)
+    }
+
+    func finishIfExpired(_ attempt: QuizAttempt, quiz: StoredQuiz, now: Date = Date()) async throws -> QuizAttempt {
+        guard attempt.state == .inProgress, !attempt.isOpen(at: now) else { return attempt }
+        return try await finish(attempt.id, quiz: quiz, as: .expiredSubmitted, now: now)
+    }
+
+    /// Grades from the stored answers (once), and settles the enrolment when this pass finishes
+    /// the course.
+    func finish(_ attemptID: UUID, quiz: StoredQuiz, as state: AttemptState, now: Date) async throws -> QuizAttempt {
+        let quizzes = self.quizzes
+        let passPercent = quiz.settings.passPercent
+        let (attempt, finishedNow) = try await attempts.finish(attemptID, as: state, now: now) { attempt, answers in
+            guard let content = try await quizzes.content(of: attempt.quizID, version: attempt.version) else {
+                throw AcademyError.notFound("The quiz's content is missing.")
+            }
+            return AttemptResult.grade(plan: attempt.plan, content: content, answers: answers, passPercent: passPercent)
+        }
+        if finishedNow, attempt.result?.passed == true,
+           let enrollment = try await enrollments.find(userID: attempt.userID, courseID: quiz.courseID),
+           try await enrollments.settle(enrollment).finishedCourse {
+            _ = try await certificates.issue(for: enrollment)
+        }
+        return attempt
+    }
+
+    /// Autosaves one answer, durably, before answering; a repeated or older `seq` never overwrites
+    /// a newer answer. After the deadline and its grace: 409, and the saved answers stand.
+    @Sendable func save(_ request: Request, context: AppRequestContext) async throws -> SavedAnswerResponse {
+        let (attempt, quiz, _, asStaff) = try await attemptForCaller(context)
+        guard !asStaff || attempt.userID == context.principal?.userID else {
+            throw AcademyError.forbidden("Only the student answers their attempt.")
+        }
+        let questionID = context.parameters.get("question_id") ?? ""
+        let body = try await request.decode(as: AnswerSave.self, context: context)
+        guard let content = try await quizzes.content(of: quiz.id, version: attempt.version),
+              attempt.plan.items.contains(where: { $0.questionId == questionID }),
+              let question = content.questions.first(where: { $0.id == questionID })
+        else {
+            throw AcademyError.notFound("This attempt has no question \(questionID).")
+        }
+        var validation = FieldValidation()
+        if !QuizRules.response(body.response, fits: question) {
+            validation.add(FieldError(field: "response", message: "does not fit a \(question.kind.rawValue) question"))
+        }
+        if body.seq < 0 {
+            validation.add(FieldError(field: "seq", message: "must be 0 or more"))
+        }
+        try validation.finish()
+        switch try await attempts.save(attemptID: attempt.id, questionID: questionID, response: body.response, seq: body.seq, now: Date()) {
+        case .saved(let answer):
+            return SavedAnswerResponse(answer: answer)
+        case .closed:
+            _ = try await finishIfExpired(attempt, quiz: quiz)
+            throw AcademyError.conflict("This attempt is over; the answers saved before its deadline stand.")
+        }
+    }
+
+    /// Idempotent: a second submit returns the same result.
+    @Sendable func submit(_ request: Request, context: AppRequestContext) async throws -> AttemptResponse {
+        let (attempt, quiz, course, asStaff) = try await attemptForCaller(context)
+        guard attempt.userID == context.principal?.userID else {
+            throw AcademyError.forbidden("Only the student submits their attempt.")
+        }
+        let finished = try await finish(attempt.id, quiz: quiz, as: .submitted, now: Date())
+        return try await view(finished, course: course, quiz: quiz, asStaff: asStaff, request: request, context: context)
+    }
+
+    @Sendable func showAttempt(_ request: Request, context: AppRequestContext) async throws -> AttemptResponse {
+        let (attempt, quiz, course, asStaff) = try await attemptForCaller(context)
+        return try await view(attempt, course: course, quiz: quiz, asStaff: asStaff, request: request, context: context)
+    }
+
+    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> PageResponse<AttemptSummary> {
+        let (quiz, _) = try await editableQuiz(context)
+        var summaries: [AttemptSummary] = []
+        for attempt in try await attempts.attempts(of: quiz.id, userID: nil) {
+            summaries.append(AttemptSummary(attempt: try await finishIfExpired(attempt, quiz: quiz)))
+        }
+        return PageResponse(items: summaries, nextCursor: nil)
+    }
+
+    private func view(_ attempt: QuizAttempt, course: Course, quiz: StoredQuiz, asStaff: Bool, request: Request, context: AppRequestContext) async throws -> AttemptResponse {
+        guard let content = try await quizzes.content(of: quiz.id, version: attempt.version) else {
+            throw AcademyError.notFound("The quiz's content is missing.")
+        }
+        let choice = LanguageChoice(request: request, context: context, available: content.translations.keys, fallback: course.defaultLanguage)
+        let reviewOpen = asStaff || (attempt.state != .inProgress && QuizRules.reviewIsOpen(quiz.settings.review, closesAt: quiz.settings.closesAt, now: Date()))
+        return AttemptResponse(
+            attempt: attempt, content: content, answers: try await attempts.answers(of: attempt.id), choice: choice, showResults: reviewOpen
+        )
+    }
+}
+
+struct SavedAnswerResponse: ResponseEncodable {
+    let answer: SavedAnswer
+
+    enum CodingKeys: String, CodingKey { case questionId, response, seq, savedAt }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(answer.questionID, forKey: .questionId)
+        try container.encode(answer.response, forKey: .response)
+        try container.encode(answer.seq, forKey: .seq)
+        try container.encode(answer.savedAt, forKey: .savedAt)
+    }
+}
+
+struct AttemptSummary: Encodable, Sendable {
+    let attempt: QuizAttempt
+
+    enum CodingKeys: String, CodingKey { case id, userId, number, state, startedAt, submittedAt, percent, passed }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(attempt.id.apiString, forKey: .id)
+        try container.encode(attempt.userID.apiString, forKey: .userId)
+        try container.encode(attempt.number, forKey: .number)
+        try container.encode(attempt.state, forKey: .state)
+        try container.encode(attempt.startedAt, forKey: .startedAt)
+        try container.encode(attempt.submittedAt, forKey: .submittedAt)
+        try container.encode(attempt.result?.percent, forKey: .percent)
+        try container.encode(attempt.result?.passed, forKey: .passed)
+    }
+}

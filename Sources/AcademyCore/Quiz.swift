@@ -1,0 +1,236 @@
+public import Foundation
+
+public enum QuestionKind: String, Sendable, Codable, CaseIterable {
+    case singleChoice = "single_choice"
+    case multipleChoice = "multiple_choice"
+    case trueFalse = "true_false"
+    case shortText = "short_text"
+    case numeric
+
+    var hasOptions: Bool { self == .singleChoice || self == .multipleChoice }
+}
+
+public enum ReviewPolicy: String, Sendable, Codable {
+    case never
+    case afterSubmit = "after_submit"
+    case afterClose = "after_close"
+}
+
+/// A quiz's rules, apart from its questions.
+public struct QuizSettings: Sendable, Equatable, Codable {
+    public var timeLimitSeconds: Int?
+    public var graceSeconds: Int
+    public var maxAttempts: Int?
+    public var grading: AttemptGrading
+    public var passPercent: Double
+    public var required: Bool
+    public var shuffleQuestions: Bool
+    public var shuffleOptions: Bool
+    public var questionsPerAttempt: Int?
+    public var opensAt: Date?
+    public var closesAt: Date?
+    public var review: ReviewPolicy
+
+    public init(
+        timeLimitSeconds: Int? = nil, graceSeconds: Int = 30, maxAttempts: Int? = nil, grading: AttemptGrading = .highest,
+        passPercent: Double, required: Bool = false, shuffleQuestions: Bool = false, shuffleOptions: Bool = false,
+        questionsPerAttempt: Int? = nil, opensAt: Date? = nil, closesAt: Date? = nil, review: ReviewPolicy = .afterSubmit
+    ) {
+        self.timeLimitSeconds = timeLimitSeconds
+        self.graceSeconds = graceSeconds
+        self.maxAttempts = maxAttempts
+        self.grading = grading
+        self.passPercent = passPercent
+        self.required = required
+        self.shuffleQuestions = shuffleQuestions
+        self.shuffleOptions = shuffleOptions
+        self.questionsPerAttempt = questionsPerAttempt
+        self.opensAt = opensAt
+        self.closesAt = closesAt
+        self.review = review
+    }
+}
+
+public struct QuizOption: Sendable, Equatable, Codable {
+    public var id: String
+    public var text: String
+
+    public init(id: String, text: String) {
+        self.id = id
+        self.text = text
+    }
+}
+
+public struct QuestionText: Sendable, Equatable, Codable {
+    public var prompt: String
+    public var options: [QuizOption]?
+    public var feedback: String?
+
+    public init(prompt: String, options: [QuizOption]? = nil, feedback: String? = nil) {
+        self.prompt = prompt
+        self.options = options
+        self.feedback = feedback
+    }
+}
+
+/// A true/false answer is a boolean, a numeric one a number: one JSON field, `value`, for both.
+public enum AnswerValue: Sendable, Equatable, Codable {
+    case bool(Bool)
+    case number(Double)
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if let bool = try? container.decode(Bool.self) {
+            self = .bool(bool)
+        } else {
+            self = .number(try container.decode(Double.self))
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case .bool(let bool): try container.encode(bool)
+        case .number(let number): try container.encode(number)
+        }
+    }
+}
+
+/// The `answer` of a question as authors write it; which fields apply depends on the kind.
+public struct QuestionAnswer: Sendable, Equatable, Codable {
+    public var optionId: String?
+    public var optionIds: [String]?
+    public var value: AnswerValue?
+    public var accepted: [String]?
+    public var caseSensitive: Bool?
+    public var normalize: TextNormalization?
+    public var tolerance: Double?
+
+    public init(optionId: String? = nil, optionIds: [String]? = nil, value: AnswerValue? = nil, accepted: [String]? = nil, caseSensitive: Bool? = nil, normalize: TextNormalization? = nil, tolerance: Double? = nil) {
+        self.optionId = optionId
+        self.optionIds = optionIds
+        self.value = value
+        self.accepted = accepted
+        self.caseSensitive = caseSensitive
+        self.normalize = normalize
+        self.tolerance = tolerance
+    }
+}
+
+public struct QuizQuestion: Sendable, Equatable, Codable {
+    public var id: String
+    public var kind: QuestionKind
+    public var points: Double
+    public var partialCredit: Bool?
+    public var translations: [String: QuestionText]
+    public var answer: QuestionAnswer
+
+    public init(id: String, kind: QuestionKind, points: Double, partialCredit: Bool? = nil, translations: [String: QuestionText], answer: QuestionAnswer) {
+        self.id = id
+        self.kind = kind
+        self.points = points
+        self.partialCredit = partialCredit
+        self.translations = translations
+        self.answer = answer
+    }
+
+    /// The grading key; nil for an answer that validation would refuse.
+    public var key: AnswerKey? {
+        switch kind {
+        case .singleChoice:
+            return answer.optionId.map { .singleChoice(optionID: $0) }
+        case .multipleChoice:
+            return answer.optionIds.map { .multipleChoice(optionIDs: Set($0), partialCredit: partialCredit ?? false) }
+        case .trueFalse:
+            if case .bool(let value) = answer.value { return .trueFalse(value) }
+            return nil
+        case .shortText:
+            return answer.accepted.map { .shortText(accepted: $0, caseSensitive: answer.caseSensitive ?? false, normalization: answer.normalize ?? .standard) }
+        case .numeric:
+            if case .number(let value) = answer.value { return .numeric(value: value, tolerance: answer.tolerance ?? 0) }
+            return nil
+        }
+    }
+
+    /// Option ids of the question (the same in every language).
+    public var optionIDs: [String] {
+        translations.values.first?.options?.map(\.id) ?? []
+    }
+}
+
+/// What a quiz asks, in every language: its titles and its questions. Versioned: an attempt keeps
+/// the content it started with, whatever is edited later.
+public struct QuizContent: Sendable, Equatable, Codable {
+    public struct Text: Sendable, Equatable, Codable {
+        public var title: String
+        public var instructions: String?
+
+        public init(title: String, instructions: String? = nil) {
+            self.title = title
+            self.instructions = instructions
+        }
+    }
+
+    public var translations: [String: Text]
+    public var questions: [QuizQuestion]
+
+    public init(translations: [String: Text], questions: [QuizQuestion]) {
+        self.translations = translations
+        self.questions = questions
+    }
+}
+
+/// An attempt's fixed selection and order of questions and options, drawn when it starts.
+public struct AttemptPlan: Sendable, Equatable, Codable {
+    public struct Item: Sendable, Equatable, Codable {
+        public var questionId: String
+        public var optionIds: [String]?
+
+        public init(questionId: String, optionIds: [String]?) {
+            self.questionId = questionId
+            self.optionIds = optionIds
+        }
+    }
+
+    public var items: [Item]
+
+    public init(items: [Item]) {
+        self.items = items
+    }
+
+    /// Draws `questionsPerAttempt` questions (all by default), shuffling questions and options
+    /// as the settings say.
+    public static func draw<Generator: RandomNumberGenerator>(
+        from questions: [QuizQuestion], settings: QuizSettings, using generator: inout Generator
+    ) -> AttemptPlan {
+        var chosen = questions
+        if let count = settings.questionsPerAttempt, count < questions.count {
+            chosen = Array(questions.shuffled(using: &generator).prefix(count))
+            // Keep the author's order among the drawn ones unless questions are shuffled anyway.
+            if !settings.shuffleQuestions {
+                let order = Dictionary(uniqueKeysWithValues: questions.enumerated().map { ($1.id, $0) })
+                chosen.sort { order[$0.id, default: 0] < order[$1.id, default: 0] }
+            }
+        }
+        if settings.shuffleQuestions {
+            chosen.shuffle(using: &generator)
+        }
+        return AttemptPlan(items: chosen.map { question in
+            guard question.kind.hasOptions else { return Item(questionId: question.id, optionIds: nil) }
+            let ids = question.optionIDs
+            return Item(questionId: question.id, optionIds: settings.shuffleOptions ? ids.shuffled(using: &generator) : ids)
+        })
+    }
+}
+
+/// When an attempt must be in: the time limit from its start (a student's override first), but
+/// never after the quiz closes (again, an override first). Nil when neither applies.
+public func attemptDeadline(startedAt: Date, timeLimitSeconds: Int?, closesAt: Date?) -> Date? {
+    let byLimit = timeLimitSeconds.map { startedAt.addingTimeInterval(Double($0)) }
+    switch (byLimit, closesAt) {
+    case (let limit?, let close?): return min(limit, close)
+    case (let limit?, nil): return limit
+    case (nil, let close?): return close
+    case (nil, nil): return nil
+    }
+}

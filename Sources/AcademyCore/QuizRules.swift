@@ -1,0 +1,189 @@
+public import Foundation
+
+/// The rules for a quiz as authors submit it: impossible quizzes are refused with every reason.
+public enum QuizRules {
+    public static func validate(
+        settings: QuizSettings, content: QuizContent, defaultLanguage: String, offered: [String], into validation: inout FieldValidation
+    ) {
+        if let limit = settings.timeLimitSeconds, !(10...86_400).contains(limit) {
+            validation.add(FieldError(field: "time_limit_seconds", message: "must be from 10 to 86400"))
+        }
+        if !(0...3_600).contains(settings.graceSeconds) {
+            validation.add(FieldError(field: "grace_seconds", message: "must be from 0 to 3600"))
+        }
+        if let attempts = settings.maxAttempts, !(1...100).contains(attempts) {
+            validation.add(FieldError(field: "max_attempts", message: "must be from 1 to 100"))
+        }
+        if !(0...100).contains(settings.passPercent) {
+            validation.add(FieldError(field: "pass_percent", message: "must be from 0 to 100"))
+        }
+        if let opens = settings.opensAt, let closes = settings.closesAt, closes <= opens {
+            validation.add(FieldError(field: "closes_at", message: "must be after opens_at"))
+        }
+        CourseRules.translations(content.translations, defaultLanguage: defaultLanguage, offered: offered, into: &validation) { text, path, validation in
+            _ = validation.check(CourseRules.title(text.title, field: "\(path).title"))
+        }
+        if content.questions.isEmpty {
+            validation.add(FieldError(field: "questions", message: "must hold at least one question"))
+        }
+        if content.questions.count > 500 {
+            validation.add(FieldError(field: "questions", message: "must hold at most 500 questions"))
+        }
+        if let draw = settings.questionsPerAttempt, !(1...max(1, content.questions.count)).contains(draw) {
+            validation.add(FieldError(field: "questions_per_attempt", message: "must be from 1 to the number of questions (\(content.questions.count))"))
+        }
+        var ids: Set<String> = []
+        for (index, question) in content.questions.enumerated() {
+            let path = "questions.\(index)"
+            if !(1...64).contains(question.id.count) || !question.id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) {
+                validation.add(FieldError(field: "\(path).id", message: "must be 1–64 letters, digits, - or _"))
+            }
+            if !ids.insert(question.id).inserted {
+                validation.add(FieldError(field: "\(path).id", message: "is used by another question"))
+            }
+            if !(question.points > 0 && question.points <= 1000) {
+                validation.add(FieldError(field: "\(path).points", message: "must be more than 0 and at most 1000"))
+            }
+            validateQuestion(question, path: path, defaultLanguage: defaultLanguage, offered: offered, into: &validation)
+        }
+    }
+
+    private static func validateQuestion(_ question: QuizQuestion, path: String, defaultLanguage: String, offered: [String], into validation: inout FieldValidation) {
+        var optionSets: [Set<String>] = []
+        CourseRules.translations(question.translations, defaultLanguage: defaultLanguage, offered: offered, into: &validation) { text, textPath, validation in
+            if text.prompt.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty || text.prompt.count > 10_000 {
+                validation.add(FieldError(field: "\(path).\(textPath).prompt", message: "must be 1 to 10000 characters"))
+            }
+            if question.kind.hasOptions {
+                let options = text.options ?? []
+                if options.count < 2 || options.count > 26 {
+                    validation.add(FieldError(field: "\(path).\(textPath).options", message: "must hold 2 to 26 options"))
+                }
+                let ids = Set(options.map(\.id))
+                if ids.count != options.count || options.contains(where: { $0.id.isEmpty || $0.text.isEmpty }) {
+                    validation.add(FieldError(field: "\(path).\(textPath).options", message: "need distinct ids and a text each"))
+                }
+                optionSets.append(ids)
+            } else if text.options != nil {
+                validation.add(FieldError(field: "\(path).\(textPath).options", message: "belong to choice questions only"))
+            }
+        }
+        if question.kind.hasOptions, Set(optionSets).count > 1 {
+            validation.add(FieldError(field: "\(path).translations", message: "every language must offer the same option ids"))
+        }
+        let options = optionSets.first ?? []
+        let answer = question.answer
+        switch question.kind {
+        case .singleChoice:
+            if answer.optionId.map({ !options.contains($0) }) ?? true {
+                validation.add(FieldError(field: "\(path).answer.option_id", message: "must be one of the question's options"))
+            }
+        case .multipleChoice:
+            if let ids = answer.optionIds, !ids.isEmpty, Set(ids).isSubset(of: options) {
+                break
+            }
+            validation.add(FieldError(field: "\(path).answer.option_ids", message: "must be one or more of the question's options"))
+        case .trueFalse:
+            if case .bool = answer.value { break }
+            validation.add(FieldError(field: "\(path).answer.value", message: "must be true or false"))
+        case .shortText:
+            if answer.accepted.map({ $0.isEmpty || $0.contains { $0.trimmingCharacters(in: .whitespaces).isEmpty } }) ?? true {
+                validation.add(FieldError(field: "\(path).answer.accepted", message: "must list one or more non-empty answers"))
+            }
+        case .numeric:
+            guard case .number(let value) = answer.value, value.isFinite else {
+                validation.add(FieldError(field: "\(path).answer.value", message: "must be a number"))
+                break
+            }
+            if let tolerance = answer.tolerance, !(tolerance >= 0 && tolerance.isFinite) {
+                validation.add(FieldError(field: "\(path).answer.tolerance", message: "must be 0 or more"))
+            }
+        }
+    }
+
+    /// Whether a response has the shape its question's kind takes (and names its options).
+    public static func response(_ response: QuestionResponse, fits question: QuizQuestion) -> Bool {
+        let options = Set(question.optionIDs)
+        switch (question.kind, response) {
+        case (.singleChoice, .option(let id)): return options.contains(id)
+        case (.multipleChoice, .options(let ids)): return ids.isSubset(of: options)
+        case (.trueFalse, .value): return true
+        case (.shortText, .text(let text)): return text.count <= 1_000
+        case (.numeric, .number(let number)): return number.isFinite
+        default: return false
+        }
+    }
+
+    /// When a student may see correctness and feedback.
+    public static func reviewIsOpen(_ policy: ReviewPolicy, closesAt: Date?, now: Date) -> Bool {
+        switch policy {
+        case .never: false
+        case .afterSubmit: true
+        case .afterClose: closesAt.map { now >= $0 } ?? false
+        }
+    }
+}
+
+/// The outcome of grading an attempt from its stored answers.
+public struct AttemptResult: Sendable, Equatable, Codable {
+    public struct QuestionResult: Sendable, Equatable, Codable {
+        public var id: String
+        public var correct: Bool
+        public var points: Double
+        public var maxPoints: Double
+    }
+
+    public var score: Double
+    public var maxScore: Double
+    public var percent: Double
+    public var passed: Bool
+    public var questions: [QuestionResult]
+
+    /// Grades every question of the plan (unanswered ones earn nothing) against the content the
+    /// attempt started with.
+    public static func grade(plan: AttemptPlan, content: QuizContent, answers: [String: QuestionResponse], passPercent: Double) -> AttemptResult {
+        let questions = Dictionary(uniqueKeysWithValues: content.questions.map { ($0.id, $0) })
+        var results: [QuestionResult] = []
+        for item in plan.items {
+            guard let question = questions[item.questionId], let key = question.key else { continue }
+            let grade = Grading.grade(answers[item.questionId], against: key, points: question.points)
+            results.append(QuestionResult(id: question.id, correct: grade.correct, points: grade.points, maxPoints: question.points))
+        }
+        let score = results.reduce(0) { $0 + $1.points }
+        let maxScore = results.reduce(0) { $0 + $1.maxPoints }
+        let percent = maxScore > 0 ? (score / maxScore * 10_000).rounded() / 100 : 0
+        return AttemptResult(score: score, maxScore: maxScore, percent: percent, passed: percent >= passPercent, questions: results)
+    }
+}
+
+extension QuestionResponse: Codable {
+    enum CodingKeys: String, CodingKey { case optionId, optionIds, value, text }
+
+    /// `{option_id}`, `{option_ids}`, `{value: true|false}`, `{text}` or `{value: number}`.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        if let id = try container.decodeIfPresent(String.self, forKey: .optionId) {
+            self = .option(id)
+        } else if let ids = try container.decodeIfPresent([String].self, forKey: .optionIds) {
+            self = .options(Set(ids))
+        } else if let text = try container.decodeIfPresent(String.self, forKey: .text) {
+            self = .text(text)
+        } else {
+            switch try container.decode(AnswerValue.self, forKey: .value) {
+            case .bool(let bool): self = .value(bool)
+            case .number(let number): self = .number(number)
+            }
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        switch self {
+        case .option(let id): try container.encode(id, forKey: .optionId)
+        case .options(let ids): try container.encode(ids.sorted(), forKey: .optionIds)
+        case .value(let bool): try container.encode(bool, forKey: .value)
+        case .text(let text): try container.encode(text, forKey: .text)
+        case .number(let number): try container.encode(number, forKey: .value)
+        }
+    }
+}

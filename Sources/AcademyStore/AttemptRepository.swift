@@ -1,0 +1,211 @@
+public import AcademyCore
+public import Foundation
+import Logging
+import PostgresNIO
+
+/// Quiz attempts: started under a lock (so `max_attempts` holds however many starts race),
+/// answers upserted by sequence number (an older or repeated save never overwrites a newer one),
+/// and graded once from what is stored, by the student, on the next touch, or by the sweeper.
+public struct AttemptRepository: Sendable {
+    let database: Database
+
+    public init(database: Database) {
+        self.database = database
+    }
+
+    static let columns = """
+        a.id, a.quiz_id, a.user_id, a.number, a.version, a.plan::text, a.state, a.started_at, a.deadline, a.grace_seconds,
+        a.submitted_at, a.results::text
+        """
+    typealias Row = (UUID, UUID, UUID, Int, Int, String, String, Date, Date?, Int, Date?, String?)
+
+    static func attempt(_ row: Row) throws -> QuizAttempt {
+        QuizAttempt(
+            id: row.0, quizID: row.1, userID: row.2, number: row.3, version: row.4,
+            plan: try QuizJSON.decode(AttemptPlan.self, from: row.5), state: AttemptState(rawValue: row.6) ?? .inProgress,
+            startedAt: row.7, deadline: row.8, graceSeconds: row.9, submittedAt: row.10,
+            result: try row.11.map { try QuizJSON.decode(AttemptResult.self, from: $0) }
+        )
+    }
+
+    public enum StartOutcome: Sendable {
+        case started(QuizAttempt)
+        case resumed(QuizAttempt)
+    }
+
+    /// Returns the student's open attempt, or starts one if attempts remain. The enrolment row is
+    /// locked for the whole decision, so concurrent starts are taken one at a time. `expired`
+    /// attempts found open are handed to `finalize` first.
+    public func start(
+        quizID: UUID, userID: UUID, enrollmentID: UUID, version: Int, maxAttempts: Int?, now: Date,
+        plan: AttemptPlan, deadline: Date?, graceSeconds: Int
+    ) async throws -> StartOutcome {
+        let logger = database.logger
+        let planJSON = try QuizJSON.encode(plan)
+        return try await database.withTransaction { connection in
+            try await connection.run("SELECT id FROM enrollments WHERE id = \(enrollmentID) FOR UPDATE", logger: logger)
+            let attempts = try await connection.rows(
+                "SELECT \(unescaped: Self.columns) FROM quiz_attempts a WHERE a.quiz_id = \(quizID) AND a.user_id = \(userID) ORDER BY a.number",
+                as: Row.self, logger: logger
+            ).map(Self.attempt)
+            if let open = attempts.last(where: { $0.isOpen(at: now) }) {
+                return .resumed(open)
+            }
+            if let maxAttempts, attempts.count >= maxAttempts {
+                throw AcademyError.conflict("You have used all \(maxAttempts) attempts of this quiz.")
+            }
+            let row = try await connection.rows(
+                """
+                INSERT INTO quiz_attempts AS a (quiz_id, user_id, number, version, plan, started_at, deadline, grace_seconds)
+                VALUES (\(quizID), \(userID), \(attempts.count + 1), \(version), \(planJSON)::jsonb, \(now), \(deadline), \(graceSeconds))
+                RETURNING \(unescaped: Self.columns)
+                """,
+                as: Row.self, logger: logger
+            )[0]
+            return .started(try Self.attempt(row))
+        }
+    }
+
+    public func find(_ id: UUID) async throws -> QuizAttempt? {
+        let logger = database.logger
+        return try await database.withConnection { connection in
+            try await connection.rows("SELECT \(unescaped: Self.columns) FROM quiz_attempts a WHERE a.id = \(id)", as: Row.self, logger: logger)
+                .first.map(Self.attempt)
+        }
+    }
+
+    public func attempts(of quizID: UUID, userID: UUID?) async throws -> [QuizAttempt] {
+        let logger = database.logger
+        return try await database.withConnection { connection in
+            try await connection.rows(
+                """
+                SELECT \(unescaped: Self.columns) FROM quiz_attempts a
+                WHERE a.quiz_id = \(quizID) AND (\(userID)::uuid IS NULL OR a.user_id = \(userID))
+                ORDER BY a.user_id, a.number
+                """,
+                as: Row.self, logger: logger
+            ).map(Self.attempt)
+        }
+    }
+
+    /// All finished attempts of a course's quizzes, for the gradebook: by quiz and student, in order.
+    public func finishedAttempts(ofCourse courseID: UUID) async throws -> [QuizAttempt] {
+        let logger = database.logger
+        return try await database.withConnection { connection in
+            try await connection.rows(
+                """
+                SELECT \(unescaped: Self.columns) FROM quiz_attempts a JOIN course_items i ON i.id = a.quiz_id
+                WHERE i.course_id = \(courseID) AND a.state <> 'in_progress'
+                ORDER BY a.quiz_id, a.user_id, a.number
+                """,
+                as: Row.self, logger: logger
+            ).map(Self.attempt)
+        }
+    }
+
+    public enum SaveOutcome: Sendable, Equatable {
+        /// Stored; `seq` is the newest the server holds (the one just sent, or a newer one kept).
+        case saved(SavedAnswer)
+        /// The attempt is over (submitted, or past its deadline and grace).
+        case closed
+    }
+
+    /// Upserts one answer unless a newer `seq` is stored; committed before it returns.
+    public func save(attemptID: UUID, questionID: String, response: QuestionResponse, seq: Int, now: Date) async throws -> SaveOutcome {
+        let logger = database.logger
+        let responseJSON = try QuizJSON.encode(response)
+        return try await database.withTransaction { connection in
+            // A share lock: saves run side by side; grading (FOR UPDATE) waits for them and they for it.
+            guard let attempt = try await connection.rows(
+                "SELECT \(unescaped: Self.columns) FROM quiz_attempts a WHERE a.id = \(attemptID) FOR SHARE", as: Row.self, logger: logger
+            ).first.map(Self.attempt), attempt.isOpen(at: now) else {
+                return .closed
+            }
+            try await connection.run(
+                """
+                INSERT INTO attempt_answers (attempt_id, question_id, response, seq, saved_at)
+                VALUES (\(attemptID), \(questionID), \(responseJSON)::jsonb, \(seq), \(now))
+                ON CONFLICT (attempt_id, question_id) DO UPDATE
+                    SET response = EXCLUDED.response, seq = EXCLUDED.seq, saved_at = EXCLUDED.saved_at
+                    WHERE attempt_answers.seq < EXCLUDED.seq
+                """,
+                logger: logger
+            )
+            let stored = try await Self.answers(of: attemptID, on: connection, logger: logger)
+            guard let answer = stored.first(where: { $0.questionID == questionID }) else { return .closed }
+            return .saved(answer)
+        }
+    }
+
+    public func answers(of attemptID: UUID) async throws -> [SavedAnswer] {
+        let logger = database.logger
+        return try await database.withConnection { connection in
+            try await Self.answers(of: attemptID, on: connection, logger: logger)
+        }
+    }
+
+    static func answers(of attemptID: UUID, on connection: PostgresConnection, logger: Logger) async throws -> [SavedAnswer] {
+        try await connection.rows(
+            "SELECT question_id, response::text, seq, saved_at FROM attempt_answers WHERE attempt_id = \(attemptID) ORDER BY question_id",
+            as: (String, String, Int, Date).self, logger: logger
+        ).map { SavedAnswer(questionID: $0.0, response: try QuizJSON.decode(QuestionResponse.self, from: $0.1), seq: $0.2, savedAt: $0.3) }
+    }
+
+    /// Grades the attempt from its stored answers, once: a finished attempt is returned as it is.
+    /// `grade` turns the answers into the result; `state` says how it ended.
+    public func finish(
+        _ attemptID: UUID, as state: AttemptState, now: Date,
+        grade: @escaping @Sendable (QuizAttempt, [String: QuestionResponse]) async throws -> AttemptResult
+    ) async throws -> (attempt: QuizAttempt, finishedNow: Bool) {
+        let logger = database.logger
+        return try await database.withTransaction { connection in
+            guard let attempt = try await connection.rows(
+                "SELECT \(unescaped: Self.columns) FROM quiz_attempts a WHERE a.id = \(attemptID) FOR UPDATE", as: Row.self, logger: logger
+            ).first.map(Self.attempt) else {
+                throw AcademyError.notFound("No such attempt.")
+            }
+            guard attempt.state == .inProgress else { return (attempt, false) }
+            let answers = try await Self.answers(of: attemptID, on: connection, logger: logger)
+            let result = try await grade(attempt, Dictionary(uniqueKeysWithValues: answers.map { ($0.questionID, $0.response) }))
+            let resultJSON = try QuizJSON.encode(result)
+            let row = try await connection.rows(
+                """
+                UPDATE quiz_attempts a SET state = \(state.rawValue), submitted_at = \(now), score = \(result.score),
+                    max_score = \(result.maxScore), percent = \(result.percent), passed = \(result.passed), results = \(resultJSON)::jsonb
+                WHERE a.id = \(attemptID) RETURNING \(unescaped: Self.columns)
+                """,
+                as: Row.self, logger: logger
+            )[0]
+            return (try Self.attempt(row), true)
+        }
+    }
+
+    /// The quizzes of a course that the user has passed at least once.
+    public func passedQuizzes(userID: UUID, courseID: UUID) async throws -> Set<UUID> {
+        let logger = database.logger
+        return try await database.withConnection { connection in
+            Set(try await connection.rows(
+                """
+                SELECT DISTINCT a.quiz_id FROM quiz_attempts a JOIN course_items i ON i.id = a.quiz_id
+                WHERE a.user_id = \(userID) AND i.course_id = \(courseID) AND a.passed
+                """,
+                as: UUID.self, logger: logger
+            ).map { $0 })
+        }
+    }
+
+    /// Attempts past their deadline and grace, oldest first, for the sweeper.
+    public func expired(now: Date, limit: Int) async throws -> [UUID] {
+        let logger = database.logger
+        return try await database.withConnection { connection in
+            try await connection.rows(
+                """
+                SELECT id FROM quiz_attempts
+                WHERE state = 'in_progress' AND deadline < \(now) AND deadline + grace_seconds * interval '1 second' < \(now)
+                ORDER BY deadline LIMIT \(limit)
+                """,
+                as: UUID.self, logger: logger
+            )
+        }
+    }
+}

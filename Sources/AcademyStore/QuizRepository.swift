@@ -1,0 +1,238 @@
+public import AcademyCore
+public import Foundation
+import Logging
+import PostgresNIO
+
+/// A quiz as stored: its place in the course, its settings and its current content.
+public struct StoredQuiz: Sendable, Equatable {
+    public let id: UUID
+    public let courseID: UUID
+    public let moduleID: UUID
+    public let position: Int
+    public let releaseAt: Date?
+    public let requiresPrevious: Bool
+    public let settings: QuizSettings
+    public let content: QuizContent
+    public let version: Int
+}
+
+public enum AttemptState: String, Sendable, Codable {
+    case inProgress = "in_progress"
+    case submitted
+    case expiredSubmitted = "expired_submitted"
+}
+
+public struct QuizAttempt: Sendable, Equatable {
+    public let id: UUID
+    public let quizID: UUID
+    public let userID: UUID
+    public let number: Int
+    public let version: Int
+    public let plan: AttemptPlan
+    public let state: AttemptState
+    public let startedAt: Date
+    public let deadline: Date?
+    public let graceSeconds: Int
+    public let submittedAt: Date?
+    public let result: AttemptResult?
+
+    /// After this, saves are refused and the attempt is graded as it stands.
+    public var closesAt: Date? { deadline.map { $0.addingTimeInterval(Double(graceSeconds)) } }
+
+    public func isOpen(at now: Date) -> Bool {
+        state == .inProgress && (closesAt.map { now <= $0 } ?? true)
+    }
+}
+
+public struct SavedAnswer: Sendable, Equatable {
+    public let questionID: String
+    public let response: QuestionResponse
+    public let seq: Int
+    public let savedAt: Date
+}
+
+public struct QuizOverride: Sendable, Equatable, Codable {
+    public var timeLimitSeconds: Int?
+    public var maxAttempts: Int?
+    public var closesAt: Date?
+
+    public init(timeLimitSeconds: Int?, maxAttempts: Int?, closesAt: Date?) {
+        self.timeLimitSeconds = timeLimitSeconds
+        self.maxAttempts = maxAttempts
+        self.closesAt = closesAt
+    }
+}
+
+/// JSON as quizzes keep it in jsonb columns: snake_case keys, RFC 3339 dates.
+enum QuizJSON {
+    static func encode<Value: Encodable>(_ value: Value) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.sortedKeys]
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+
+    static func decode<Value: Decodable>(_ type: Value.Type, from text: String) throws -> Value {
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        decoder.dateDecodingStrategy = .iso8601
+        return try decoder.decode(type, from: Data(text.utf8))
+    }
+}
+
+public struct QuizRepository: Sendable {
+    let database: Database
+
+    public init(database: Database) {
+        self.database = database
+    }
+
+    static let quizColumns = """
+        i.id, i.course_id, i.module_id, i.position, i.release_at, i.requires_previous, q.settings::text, v.content::text, q.current_version
+        """
+    static let quizFrom = """
+        FROM quizzes q JOIN course_items i ON i.id = q.id JOIN quiz_versions v ON v.quiz_id = q.id AND v.version = q.current_version
+        """
+    typealias QuizRow = (UUID, UUID, UUID, Int, Date?, Bool, String, String, Int)
+
+    static func quiz(_ row: QuizRow) throws -> StoredQuiz {
+        StoredQuiz(
+            id: row.0, courseID: row.1, moduleID: row.2, position: row.3, releaseAt: row.4, requiresPrevious: row.5,
+            settings: try QuizJSON.decode(QuizSettings.self, from: row.6), content: try QuizJSON.decode(QuizContent.self, from: row.7), version: row.8
+        )
+    }
+
+    public func create(in module: CourseModule, position: Int?, releaseAt: Date?, requiresPrevious: Bool, settings: QuizSettings, content: QuizContent) async throws -> StoredQuiz {
+        let logger = database.logger
+        let settingsJSON = try QuizJSON.encode(settings)
+        let contentJSON = try QuizJSON.encode(content)
+        return try await database.withTransaction { connection in
+            let count = try await connection.rows(
+                "SELECT count(*)::int FROM course_items WHERE module_id = \(module.id)", as: Int.self, logger: logger
+            )[0]
+            let target = placement(requested: position, count: count)
+            try await connection.run(
+                "UPDATE course_items SET position = position + 1 WHERE module_id = \(module.id) AND position >= \(target)", logger: logger
+            )
+            let id = try await connection.rows(
+                """
+                INSERT INTO course_items (course_id, module_id, kind, position, release_at, requires_previous)
+                VALUES (\(module.courseID), \(module.id), 'quiz', \(target), \(releaseAt), \(requiresPrevious)) RETURNING id
+                """,
+                as: UUID.self, logger: logger
+            )[0]
+            try await connection.run("INSERT INTO quizzes (id, settings) VALUES (\(id), \(settingsJSON)::jsonb)", logger: logger)
+            try await connection.run(
+                "INSERT INTO quiz_versions (quiz_id, version, content) VALUES (\(id), 1, \(contentJSON)::jsonb)", logger: logger
+            )
+            return try Self.quiz(try await connection.rows(
+                "SELECT \(unescaped: Self.quizColumns) \(unescaped: Self.quizFrom) WHERE q.id = \(id)", as: QuizRow.self, logger: logger
+            )[0])
+        }
+    }
+
+    public func find(_ id: UUID) async throws -> StoredQuiz? {
+        let logger = database.logger
+        return try await database.withConnection { connection in
+            try await connection.rows(
+                "SELECT \(unescaped: Self.quizColumns) \(unescaped: Self.quizFrom) WHERE q.id = \(id)", as: QuizRow.self, logger: logger
+            ).first.map(Self.quiz)
+        }
+    }
+
+    public func quizzes(of courseID: UUID) async throws -> [StoredQuiz] {
+        let logger = database.logger
+        return try await database.withConnection { connection in
+            try await connection.rows(
+                """
+                SELECT \(unescaped: Self.quizColumns) \(unescaped: Self.quizFrom) JOIN course_modules m ON m.id = i.module_id
+                WHERE i.course_id = \(courseID) ORDER BY m.position, i.position
+                """,
+                as: QuizRow.self, logger: logger
+            ).map(Self.quiz)
+        }
+    }
+
+    /// The content an attempt started with.
+    public func content(of quizID: UUID, version: Int) async throws -> QuizContent? {
+        let logger = database.logger
+        return try await database.withConnection { connection in
+            try await connection.rows(
+                "SELECT content::text FROM quiz_versions WHERE quiz_id = \(quizID) AND version = \(version)", as: String.self, logger: logger
+            ).first.map { try QuizJSON.decode(QuizContent.self, from: $0) }
+        }
+    }
+
+    /// New settings, and new content as a new version when it changed: attempts keep theirs.
+    public func update(_ quiz: StoredQuiz, settings: QuizSettings, content: QuizContent, releaseAt: Date?, requiresPrevious: Bool) async throws -> StoredQuiz {
+        let logger = database.logger
+        let settingsJSON = try QuizJSON.encode(settings)
+        let contentJSON = try QuizJSON.encode(content)
+        let changed = content != quiz.content
+        return try await database.withTransaction { connection in
+            try await connection.run(
+                "UPDATE course_items SET release_at = \(releaseAt), requires_previous = \(requiresPrevious), updated_at = now() WHERE id = \(quiz.id)",
+                logger: logger
+            )
+            if changed {
+                try await connection.run(
+                    """
+                    INSERT INTO quiz_versions (quiz_id, version, content)
+                    SELECT \(quiz.id), current_version + 1, \(contentJSON)::jsonb FROM quizzes WHERE id = \(quiz.id)
+                    """,
+                    logger: logger
+                )
+                try await connection.run("UPDATE quizzes SET current_version = current_version + 1 WHERE id = \(quiz.id)", logger: logger)
+            }
+            try await connection.run("UPDATE quizzes SET settings = \(settingsJSON)::jsonb WHERE id = \(quiz.id)", logger: logger)
+            return try Self.quiz(try await connection.rows(
+                "SELECT \(unescaped: Self.quizColumns) \(unescaped: Self.quizFrom) WHERE q.id = \(quiz.id)", as: QuizRow.self, logger: logger
+            )[0])
+        }
+    }
+
+    public func delete(_ quiz: StoredQuiz) async throws {
+        let logger = database.logger
+        try await database.withTransaction { connection in
+            try await connection.run("DELETE FROM course_items WHERE id = \(quiz.id)", logger: logger)
+            try await CourseContentRepository.closeGap(after: quiz.position, in: quiz.moduleID, on: connection, logger: logger)
+        }
+    }
+
+    // MARK: Overrides
+
+    public func override(quizID: UUID, userID: UUID) async throws -> QuizOverride? {
+        let logger = database.logger
+        return try await database.withConnection { connection in
+            try await connection.rows(
+                "SELECT time_limit_seconds, max_attempts, closes_at FROM quiz_overrides WHERE quiz_id = \(quizID) AND user_id = \(userID)",
+                as: (Int?, Int?, Date?).self, logger: logger
+            ).first.map { QuizOverride(timeLimitSeconds: $0.0, maxAttempts: $0.1, closesAt: $0.2) }
+        }
+    }
+
+    public func setOverride(_ override: QuizOverride, quizID: UUID, userID: UUID) async throws {
+        let logger = database.logger
+        try await database.withConnection { connection in
+            try await connection.run(
+                """
+                INSERT INTO quiz_overrides (quiz_id, user_id, time_limit_seconds, max_attempts, closes_at)
+                VALUES (\(quizID), \(userID), \(override.timeLimitSeconds), \(override.maxAttempts), \(override.closesAt))
+                ON CONFLICT (quiz_id, user_id) DO UPDATE SET time_limit_seconds = EXCLUDED.time_limit_seconds,
+                    max_attempts = EXCLUDED.max_attempts, closes_at = EXCLUDED.closes_at
+                """,
+                logger: logger
+            )
+        }
+    }
+
+    public func deleteOverride(quizID: UUID, userID: UUID) async throws -> Bool {
+        let logger = database.logger
+        return try await database.withConnection { connection in
+            !(try await connection.rows(
+                "DELETE FROM quiz_overrides WHERE quiz_id = \(quizID) AND user_id = \(userID) RETURNING user_id", as: UUID.self, logger: logger
+            ).isEmpty)
+        }
+    }
+}

@@ -1,0 +1,189 @@
+import AcademyAPI
+import AcademyCore
+import AcademyStore
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import PostgresNIO
+import Testing
+
+extension TestClientProtocol {
+    /// A three-question quiz in `module`: single choice (b), true/false (true), short text ("alif").
+    func makeQuiz(module: String, token: String, _ extra: [String: Any] = [:]) async throws -> String {
+        let body: [String: Any] = [
+            "module_id": module, "pass_percent": 60, "required": true,
+            "translations": ["ar": ["title": "اختبار الحروف"], "en": ["title": "Letters quiz"]],
+            "questions": [
+                [
+                    "id": "q1", "kind": "single_choice", "points": 2,
+                    "translations": [
+                        "ar": ["prompt": "ما أول حرف؟", "options": [["id": "a", "text": "ب"], ["id": "b", "text": "أ"]], "feedback": "الألف أولاً"],
+                        "en": ["prompt": "Which letter is first?", "options": [["id": "a", "text": "Ba"], ["id": "b", "text": "Alif"]], "feedback": "Alif comes first"],
+                    ],
+                    "answer": ["option_id": "b"],
+                ],
+                [
+                    "id": "q2", "kind": "true_false", "points": 1,
+                    "translations": ["ar": ["prompt": "يكتب العربي من اليمين"], "en": ["prompt": "Arabic is written right to left"]],
+                    "answer": ["value": true],
+                ],
+                [
+                    "id": "q3", "kind": "short_text", "points": 1,
+                    "translations": ["ar": ["prompt": "اسم الحرف الأول بالإنجليزية"], "en": ["prompt": "Name the first letter"]],
+                    "answer": ["accepted": ["alif"]],
+                ],
+            ],
+        ].merging(extra) { $1 }
+        let created = try await send(.post, "/api/v1/courses/arabic-script/quizzes", json: body, token: token)
+        #expect(created.status == .created, "\(created.text)")
+        return created.json["id"] as? String ?? ""
+    }
+}
+
+@Suite struct QuizTests {
+    @Test func studentsTakeAQuizWithoutSeeingAnswersAndPassingFinishesTheCourse() async throws {
+        try await TestApp.withApp { client, app in
+            try await app.makeUser("teacher@example.org", role: .instructor)
+            try await app.makeUser("amina@example.org")
+            let teacher = try await client.login("teacher@example.org")
+            let amina = try await client.login("amina@example.org")
+            let (module, lesson) = try await client.makeCourse(token: teacher)
+            let quiz = try await client.makeQuiz(module: module, token: teacher)
+            #expect(try await client.send(.post, "/api/v1/courses/arabic-script/publish", token: teacher).status == .ok)
+            _ = try await client.send(.post, "/api/v1/courses/arabic-script/enrollments", json: [:], token: amina)
+
+            let authored = try await client.send(.get, "/api/v1/quizzes/\(quiz)", token: teacher)
+            #expect(authored.text.contains("\"option_id\":\"b\""))
+            let shown = try await client.send(.get, "/api/v1/quizzes/\(quiz)", token: amina, headers: [.acceptLanguage: "en"])
+            #expect(shown.status == .ok)
+            #expect(shown.json["title"] as? String == "Letters quiz")
+            #expect(!shown.text.contains("answer") && !shown.text.contains("option_id") && !shown.text.contains("alif"))
+
+            let started = try await client.send(.post, "/api/v1/quizzes/\(quiz)/attempts", token: amina, headers: [.acceptLanguage: "en"])
+            #expect(started.status == .created, "\(started.text)")
+            #expect(!started.text.contains("option_id") && !started.text.contains("\"answer\"") && !started.text.contains("Alif comes first"))
+            let attempt = try #require(started.json["id"] as? String)
+            #expect((started.json["questions"] as? [[String: Any]])?.map { $0["id"] as? String } == ["q1", "q2", "q3"])
+            let resumed = try await client.send(.post, "/api/v1/quizzes/\(quiz)/attempts", token: amina)
+            #expect(resumed.status == .ok)
+            #expect(resumed.json["id"] as? String == attempt)
+
+            // Autosave: a newer answer wins, a stale retry of an older one does not overwrite it.
+            let wrong = try await client.send(.put, "/api/v1/attempts/\(attempt)/answers/q1", json: ["response": ["option_id": "a"], "seq": 1], token: amina)
+            #expect(wrong.status == .ok, "\(wrong.text)")
+            #expect(try await client.send(.put, "/api/v1/attempts/\(attempt)/answers/q1", json: ["response": ["option_id": "b"], "seq": 3], token: amina).status == .ok)
+            let stale = try await client.send(.put, "/api/v1/attempts/\(attempt)/answers/q1", json: ["response": ["option_id": "a"], "seq": 2], token: amina)
+            #expect(stale.json["seq"] as? Int == 3)
+            #expect((stale.json["response"] as? [String: Any])?["option_id"] as? String == "b")
+            _ = try await client.send(.put, "/api/v1/attempts/\(attempt)/answers/q2", json: ["response": ["value": true], "seq": 1], token: amina)
+            _ = try await client.send(.put, "/api/v1/attempts/\(attempt)/answers/q3", json: ["response": ["text": "  ALIF "], "seq": 1], token: amina)
+            let misfit = try await client.send(.put, "/api/v1/attempts/\(attempt)/answers/q1", json: ["response": ["option_id": "z"], "seq": 4], token: amina)
+            #expect(misfit.status == .unprocessableContent)
+            #expect(try await client.send(.put, "/api/v1/attempts/\(attempt)/answers/q9", json: ["response": ["text": "x"], "seq": 1], token: amina).status == .notFound)
+            let stored = try await app.database.withConnection { connection in
+                try await connection.query("SELECT count(*)::int FROM attempt_answers WHERE attempt_id = \(UUID(uuidString: attempt)!)", logger: app.logger).collect().first?.decode(Int.self)
+            }
+            #expect(stored == 3)
+
+            // The teacher cannot answer for her; nobody else can see the attempt.
+            #expect(try await client.send(.post, "/api/v1/attempts/\(attempt)/submit", token: teacher).status == .forbidden)
+            try await app.makeUser("omar@example.org")
+            let omar = try await client.login("omar@example.org")
+            #expect(try await client.send(.get, "/api/v1/attempts/\(attempt)", token: omar).status == .notFound)
+
+            let submitted = try await client.send(.post, "/api/v1/attempts/\(attempt)/submit", token: amina, headers: [.acceptLanguage: "en"])
+            #expect(submitted.status == .ok, "\(submitted.text)")
+            #expect(submitted.json["state"] as? String == "submitted")
+            #expect(submitted.json["score"] as? Double == 4)
+            #expect(submitted.json["passed"] as? Bool == true)
+            #expect((submitted.json["results"] as? [[String: Any]])?.first?["feedback"] as? String == "Alif comes first")
+            let again = try await client.send(.post, "/api/v1/attempts/\(attempt)/submit", token: amina)
+            #expect(again.json["submitted_at"] as? String == submitted.json["submitted_at"] as? String)
+            #expect(try await client.send(.put, "/api/v1/attempts/\(attempt)/answers/q1", json: ["response": ["option_id": "a"], "seq": 9], token: amina).status == .conflict)
+
+            // The quiz passed, the lesson still open: not finished until both are done.
+            #expect((try await client.send(.get, "/api/v1/me/certificates", token: amina).json["items"] as? [Any])?.isEmpty == true)
+            _ = try await client.send(.post, "/api/v1/lessons/\(lesson)/complete", token: amina)
+            #expect((try await client.send(.get, "/api/v1/me/certificates", token: amina).json["items"] as? [Any])?.count == 1)
+
+            let listed = try await client.send(.get, "/api/v1/quizzes/\(quiz)/attempts", token: teacher)
+            #expect((listed.json["items"] as? [[String: Any]])?.first?["percent"] as? Double == 100)
+            #expect(try await client.send(.get, "/api/v1/quizzes/\(quiz)/attempts", token: amina).status == .forbidden)
+            #expect(try await client.send(.delete, "/api/v1/quizzes/\(quiz)", token: teacher).status == .conflict)
+        }
+    }
+
+    @Test func attemptsAreLimitedAndAnAttemptPastItsDeadlineIsGradedFromWhatWasSaved() async throws {
+        try await TestApp.withApp { client, app in
+            try await app.makeUser("teacher@example.org", role: .instructor)
+            let student = try await app.makeUser("amina@example.org")
+            let teacher = try await client.login("teacher@example.org")
+            let amina = try await client.login("amina@example.org")
+            let (module, _) = try await client.makeCourse(token: teacher, publish: true)
+            let quiz = try await client.makeQuiz(module: module, token: teacher, ["max_attempts": 1, "time_limit_seconds": 600, "grace_seconds": 0])
+            _ = try await client.send(.post, "/api/v1/courses/arabic-script/enrollments", json: [:], token: amina)
+
+            let started = try await client.send(.post, "/api/v1/quizzes/\(quiz)/attempts", token: amina)
+            let attempt = try #require(started.json["id"] as? String)
+            _ = try await client.send(.put, "/api/v1/attempts/\(attempt)/answers/q1", json: ["response": ["option_id": "b"], "seq": 1], token: amina)
+            try await app.database.withConnection { connection in
+                _ = try await connection.query(
+                    "UPDATE quiz_attempts SET deadline = now() - interval '1 minute' WHERE id = \(UUID(uuidString: attempt)!)", logger: app.logger
+                ).collect()
+            }
+            let late = try await client.send(.put, "/api/v1/attempts/\(attempt)/answers/q2", json: ["response": ["value": true], "seq": 1], token: amina)
+            #expect(late.status == .conflict)
+            let shown = try await client.send(.get, "/api/v1/attempts/\(attempt)", token: amina)
+            #expect(shown.json["state"] as? String == "expired_submitted")
+            #expect(shown.json["score"] as? Double == 2)
+            #expect(shown.json["passed"] as? Bool == false)
+            #expect(try await client.send(.post, "/api/v1/quizzes/\(quiz)/attempts", token: amina).status == .conflict)
+
+            // An accommodation: one more attempt for this student only.
+            let override = try await client.send(.put, "/api/v1/quizzes/\(quiz)/overrides/\(student.id.uuidString.lowercased())", json: ["max_attempts": 2], token: teacher)
+            #expect(override.status == .noContent, "\(override.text)")
+            let second = try await client.send(.post, "/api/v1/quizzes/\(quiz)/attempts", token: amina)
+            #expect(second.status == .created)
+            #expect(second.json["number"] as? Int == 2)
+        }
+    }
+
+    @Test func authoringIsCheckedAndVersioned() async throws {
+        try await TestApp.withApp { client, app in
+            try await app.makeUser("teacher@example.org", role: .instructor)
+            try await app.makeUser("amina@example.org")
+            let teacher = try await client.login("teacher@example.org")
+            let amina = try await client.login("amina@example.org")
+            let (module, _) = try await client.makeCourse(token: teacher, publish: true)
+
+            let broken = try await client.send(.post, "/api/v1/courses/arabic-script/quizzes", json: [
+                "module_id": module, "pass_percent": 150,
+                "translations": ["en": ["title": "No Arabic"]],
+                "questions": [["id": "q1", "kind": "single_choice", "points": 1,
+                               "translations": ["ar": ["prompt": "؟", "options": [["id": "a", "text": "أ"]]]],
+                               "answer": ["option_id": "missing"]]],
+            ], token: teacher)
+            #expect(broken.status == .unprocessableContent)
+            let fields = Set((broken.json["errors"] as? [[String: Any]])?.compactMap { $0["field"] as? String } ?? [])
+            #expect(fields.contains("pass_percent"))
+            #expect(fields.contains { $0.hasPrefix("questions.0") })
+            #expect(try await client.send(.post, "/api/v1/courses/arabic-script/quizzes", json: ["module_id": module], token: amina).status == .forbidden)
+
+            let quiz = try await client.makeQuiz(module: module, token: teacher)
+            _ = try await client.send(.post, "/api/v1/courses/arabic-script/enrollments", json: [:], token: amina)
+            let attempt = try #require(try await client.send(.post, "/api/v1/quizzes/\(quiz)/attempts", token: amina).json["id"] as? String)
+            // Editing the answer key makes a new version; the running attempt keeps the old one.
+            let edited = try await client.send(.patch, "/api/v1/quizzes/\(quiz)", json: ["questions": [[
+                "id": "q1", "kind": "single_choice", "points": 1,
+                "translations": ["ar": ["prompt": "؟", "options": [["id": "a", "text": "أ"], ["id": "b", "text": "ب"]]]],
+                "answer": ["option_id": "a"],
+            ]]], token: teacher)
+            #expect(edited.status == .ok, "\(edited.text)")
+            #expect(edited.json["version"] as? Int == 2)
+            _ = try await client.send(.put, "/api/v1/attempts/\(attempt)/answers/q1", json: ["response": ["option_id": "b"], "seq": 1], token: amina)
+            let submitted = try await client.send(.post, "/api/v1/attempts/\(attempt)/submit", token: amina)
+            #expect(submitted.json["score"] as? Double == 2)
+            #expect((submitted.json["questions"] as? [Any])?.count == 3)
+        }
+    }
+}

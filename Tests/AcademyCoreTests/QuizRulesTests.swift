@@ -1,0 +1,99 @@
+import AcademyCore
+import Foundation
+import Testing
+
+/// SplitMix64: reproducible draws, so a test can say which questions a seed picks.
+struct SeededGenerator: RandomNumberGenerator {
+    var state: UInt64
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+@Suite struct QuizRulesTests {
+    static func choice(_ id: String, answer: String = "b", points: Double = 1) -> QuizQuestion {
+        QuizQuestion(
+            id: id, kind: .singleChoice, points: points,
+            translations: ["ar": QuestionText(prompt: "؟", options: [QuizOption(id: "a", text: "أ"), QuizOption(id: "b", text: "ب"), QuizOption(id: "c", text: "ت")])],
+            answer: QuestionAnswer(optionId: answer)
+        )
+    }
+
+    static let questions = (1...10).map { choice("q\($0)") }
+
+    func errors(_ settings: QuizSettings, _ content: QuizContent) -> Set<String> {
+        var validation = FieldValidation()
+        QuizRules.validate(settings: settings, content: content, defaultLanguage: "ar", offered: ["ar", "en"], into: &validation)
+        return Set(validation.errors.map(\.field))
+    }
+
+    @Test func validationNamesEachBrokenField() {
+        let good = QuizContent(translations: ["ar": .init(title: "اختبار")], questions: [Self.choice("q1")])
+        #expect(errors(QuizSettings(passPercent: 60), good).isEmpty)
+        #expect(errors(QuizSettings(timeLimitSeconds: 1, maxAttempts: 0, passPercent: 101), good) == ["time_limit_seconds", "max_attempts", "pass_percent"])
+        let closedBeforeOpen = QuizSettings(passPercent: 50, opensAt: Date(timeIntervalSince1970: 100), closesAt: Date(timeIntervalSince1970: 50))
+        #expect(errors(closedBeforeOpen, good) == ["closes_at"])
+
+        let badKey = QuizContent(translations: ["ar": .init(title: "اختبار")], questions: [Self.choice("q1", answer: "z"), Self.choice("q1")])
+        let fields = errors(QuizSettings(passPercent: 60), badKey)
+        #expect(fields.contains("questions.1.id"))
+        #expect(fields.contains { $0.hasPrefix("questions.0.answer") })
+        #expect(errors(QuizSettings(passPercent: 60, questionsPerAttempt: 2), good) == ["questions_per_attempt"])
+        #expect(errors(QuizSettings(passPercent: 60), QuizContent(translations: ["ar": .init(title: "اختبار")], questions: [])) == ["questions"])
+    }
+
+    @Test func responsesMustFitTheirQuestion() {
+        let question = Self.choice("q1")
+        #expect(QuizRules.response(.option("a"), fits: question))
+        #expect(!QuizRules.response(.option("z"), fits: question))
+        #expect(!QuizRules.response(.text("a"), fits: question))
+    }
+
+    @Test func drawingKeepsTheAuthorsOrderUnlessShuffled() {
+        var generator = SeededGenerator(state: 7)
+        let plain = AttemptPlan.draw(from: Self.questions, settings: QuizSettings(passPercent: 50), using: &generator)
+        #expect(plain.items.map(\.questionId) == Self.questions.map(\.id))
+        #expect(plain.items.allSatisfy { $0.optionIds == ["a", "b", "c"] })
+
+        let four = AttemptPlan.draw(from: Self.questions, settings: QuizSettings(passPercent: 50, questionsPerAttempt: 4), using: &generator)
+        let positions = four.items.map { item in Self.questions.firstIndex { $0.id == item.questionId }! }
+        #expect(four.items.count == 4)
+        #expect(positions == positions.sorted())
+
+        let shuffled = AttemptPlan.draw(from: Self.questions, settings: QuizSettings(passPercent: 50, shuffleQuestions: true, shuffleOptions: true), using: &generator)
+        #expect(Set(shuffled.items.map(\.questionId)) == Set(Self.questions.map(\.id)))
+        #expect(shuffled.items.map(\.questionId) != Self.questions.map(\.id))
+        #expect(shuffled.items.allSatisfy { Set($0.optionIds ?? []) == ["a", "b", "c"] })
+    }
+
+    @Test func theDeadlineIsTheEarlierOfLimitAndClose() {
+        let start = Date(timeIntervalSince1970: 1_000)
+        #expect(attemptDeadline(startedAt: start, timeLimitSeconds: 600, closesAt: nil) == Date(timeIntervalSince1970: 1_600))
+        #expect(attemptDeadline(startedAt: start, timeLimitSeconds: 600, closesAt: Date(timeIntervalSince1970: 1_200)) == Date(timeIntervalSince1970: 1_200))
+        #expect(attemptDeadline(startedAt: start, timeLimitSeconds: nil, closesAt: nil) == nil)
+    }
+
+    @Test func reviewFollowsThePolicy() {
+        let close = Date(timeIntervalSince1970: 2_000)
+        #expect(!QuizRules.reviewIsOpen(.never, closesAt: nil, now: close))
+        #expect(QuizRules.reviewIsOpen(.afterSubmit, closesAt: nil, now: close))
+        #expect(!QuizRules.reviewIsOpen(.afterClose, closesAt: close, now: Date(timeIntervalSince1970: 1_999)))
+        #expect(QuizRules.reviewIsOpen(.afterClose, closesAt: close, now: close))
+    }
+
+    @Test func gradingCountsOnlyThePlannedQuestionsAndUnansweredEarnNothing() {
+        let content = QuizContent(translations: ["ar": .init(title: "اختبار")], questions: [Self.choice("q1", points: 2), Self.choice("q2"), Self.choice("q3")])
+        let plan = AttemptPlan(items: [.init(questionId: "q1", optionIds: nil), .init(questionId: "q2", optionIds: nil)])
+        let result = AttemptResult.grade(plan: plan, content: content, answers: ["q1": .option("b"), "q3": .option("b")], passPercent: 66)
+        #expect(result.score == 2)
+        #expect(result.maxScore == 3)
+        #expect(result.percent == 66.67)
+        #expect(result.passed)
+        #expect(result.questions.map(\.correct) == [true, false])
+    }
+}
