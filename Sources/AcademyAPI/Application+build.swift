@@ -82,7 +82,8 @@ public func buildRouter(_ dependencies: AppDependencies) throws -> AcademyRouter
     ).addRoutes(to: router)
     CertificateController(service: certificates, authentication: authentication).addRoutes(to: router)
     QuizController(
-        access: access, quizzes: quizzes, attempts: attempts, enrollments: enrollments, certificates: certificates,
+        access: access, quizzes: quizzes, attempts: attempts, enrollments: enrollments,
+        finisher: AttemptFinisher(database: dependencies.database, users: dependencies.accounts.users),
         languages: dependencies.configuration.languages, authentication: authentication
     ).addRoutes(to: router)
     return router
@@ -108,6 +109,11 @@ public func buildApplication(router: AcademyRouter, dependencies: AppDependencie
                 logger: dependencies.logger
             ),
             dependencies.hashingPool,
+            AttemptSweeper(
+                finisher: AttemptFinisher(database: dependencies.database, users: dependencies.accounts.users),
+                interval: .seconds(15),
+                logger: dependencies.logger
+            ),
         ],
         logger: dependencies.logger
     )

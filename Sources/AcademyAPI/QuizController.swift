@@ -10,7 +10,7 @@ struct QuizController {
     let quizzes: QuizRepository
     let attempts: AttemptRepository
     let enrollments: EnrollmentRepository
-    let certificates: CertificateService
+    let finisher: AttemptFinisher
     let languages: [String]
     let authentication: AuthenticationMiddleware
 
@@ -172,31 +172,7 @@ struct QuizController {
         }
         let asStaff = principal.role == .admin || relation == .instructor
         guard asStaff || attempt.userID == principal.userID else { throw AcademyError.notFound("No such attempt.") }
-        return (try await finishIfExpired(attempt, quiz: quiz), quiz, course, asStaff)
-    }
-
-    func finishIfExpired(_ attempt: QuizAttempt, quiz: StoredQuiz, now: Date = Date()) async throws -> QuizAttempt {
-        guard attempt.state == .inProgress, !attempt.isOpen(at: now) else { return attempt }
-        return try await finish(attempt.id, quiz: quiz, as: .expiredSubmitted, now: now)
-    }
-
-    /// Grades from the stored answers (once), and settles the enrolment when this pass finishes
-    /// the course.
-    func finish(_ attemptID: UUID, quiz: StoredQuiz, as state: AttemptState, now: Date) async throws -> QuizAttempt {
-        let quizzes = self.quizzes
-        let passPercent = quiz.settings.passPercent
-        let (attempt, finishedNow) = try await attempts.finish(attemptID, as: state, now: now) { attempt, answers in
-            guard let content = try await quizzes.content(of: attempt.quizID, version: attempt.version) else {
-                throw AcademyError.notFound("The quiz's content is missing.")
-            }
-            return AttemptResult.grade(plan: attempt.plan, content: content, answers: answers, passPercent: passPercent)
-        }
-        if finishedNow, attempt.result?.passed == true,
-           let enrollment = try await enrollments.find(userID: attempt.userID, courseID: quiz.courseID),
-           try await enrollments.settle(enrollment).finishedCourse {
-            _ = try await certificates.issue(for: enrollment)
-        }
-        return attempt
+        return (try await finisher.finishIfExpired(attempt, quiz: quiz), quiz, course, asStaff)
     }
 
     /// Autosaves one answer, durably, before answering; a repeated or older `seq` never overwrites
@@ -226,7 +202,7 @@ struct QuizController {
         case .saved(let answer):
             return SavedAnswerResponse(answer: answer)
         case .closed:
-            _ = try await finishIfExpired(attempt, quiz: quiz)
+            _ = try await finisher.finishIfExpired(attempt, quiz: quiz)
             throw AcademyError.conflict("This attempt is over; the answers saved before its deadline stand.")
         }
     }
@@ -237,7 +213,7 @@ struct QuizController {
         guard attempt.userID == context.principal?.userID else {
             throw AcademyError.forbidden("Only the student submits their attempt.")
         }
-        let finished = try await finish(attempt.id, quiz: quiz, as: .submitted, now: Date())
+        let finished = try await finisher.finish(attempt.id, quiz: quiz, as: .submitted, now: Date())
         return try await view(finished, course: course, quiz: quiz, asStaff: asStaff, request: request, context: context)
     }
 
@@ -250,7 +226,7 @@ struct QuizController {
         let (quiz, _) = try await editableQuiz(context)
         var summaries: [AttemptSummary] = []
         for attempt in try await attempts.attempts(of: quiz.id, userID: nil) {
-            summaries.append(AttemptSummary(attempt: try await finishIfExpired(attempt, quiz: quiz)))
+            summaries.append(AttemptSummary(attempt: try await finisher.finishIfExpired(attempt, quiz: quiz)))
         }
         return PageResponse(items: summaries, nextCursor: nil)
     }

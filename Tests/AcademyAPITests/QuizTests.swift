@@ -186,4 +186,40 @@ extension TestClientProtocol {
             #expect((submitted.json["questions"] as? [Any])?.count == 3)
         }
     }
+    @Test func theSweeperGradesAbandonedAttemptsOnce() async throws {
+        try await TestApp.withApp { client, app in
+            try await app.makeUser("teacher@example.org", role: .instructor)
+            try await app.makeUser("amina@example.org")
+            let teacher = try await client.login("teacher@example.org")
+            let amina = try await client.login("amina@example.org")
+            let (module, _) = try await client.makeCourse(token: teacher, publish: true)
+            let quiz = try await client.makeQuiz(module: module, token: teacher, ["time_limit_seconds": 600])
+            _ = try await client.send(.post, "/api/v1/courses/arabic-script/enrollments", json: [:], token: amina)
+            let attempt = try #require(try await client.send(.post, "/api/v1/quizzes/\(quiz)/attempts", token: amina).json["id"] as? String)
+            _ = try await client.send(.put, "/api/v1/attempts/\(attempt)/answers/q2", json: ["response": ["value": true], "seq": 1], token: amina)
+
+            let finisher = AttemptFinisher(database: app.database, users: app.accounts.users)
+            #expect(try await finisher.finishExpired() == 0)
+            // Past the deadline but inside the 30-second grace: a late save still lands.
+            let id = try #require(UUID(uuidString: attempt))
+            try await app.database.withConnection { connection in
+                _ = try await connection.query("UPDATE quiz_attempts SET deadline = now() - interval '10 seconds' WHERE id = \(id)", logger: app.logger).collect()
+            }
+            #expect(try await finisher.finishExpired() == 0)
+            #expect(try await client.send(.put, "/api/v1/attempts/\(attempt)/answers/q3", json: ["response": ["text": "alif"], "seq": 1], token: amina).status == .ok)
+            try await app.database.withConnection { connection in
+                _ = try await connection.query("UPDATE quiz_attempts SET deadline = now() - interval '1 hour' WHERE id = \(id)", logger: app.logger).collect()
+            }
+            #expect(try await finisher.finishExpired() == 1)
+            #expect(try await finisher.finishExpired() == 0)
+            let stored = try await app.database.withConnection { connection in
+                try await connection.query("SELECT state, submitted_at IS NOT NULL FROM quiz_attempts WHERE id = \(id)", logger: app.logger)
+                    .collect().first?.decode((String, Bool).self)
+            }
+            #expect(stored?.0 == "expired_submitted")
+            #expect(stored?.1 == true)
+            let listed = try await client.send(.get, "/api/v1/quizzes/\(quiz)/attempts", token: teacher)
+            #expect((listed.json["items"] as? [[String: Any]])?.first?["percent"] as? Double == 50)
+        }
+    }
 }
