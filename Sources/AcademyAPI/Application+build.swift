@@ -86,6 +86,10 @@ public func buildRouter(_ dependencies: AppDependencies) throws -> AcademyRouter
         finisher: AttemptFinisher(database: dependencies.database, users: dependencies.accounts.users),
         languages: dependencies.configuration.languages, authentication: authentication
     ).addRoutes(to: router)
+    GradebookController(
+        courseController: courses, reader: GradebookReader(database: dependencies.database),
+        languages: dependencies.configuration.languages, authentication: authentication
+    ).addRoutes(to: router)
     return router
 }
 

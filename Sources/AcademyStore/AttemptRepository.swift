@@ -194,6 +194,21 @@ public struct AttemptRepository: Sendable {
         }
     }
 
+    /// Every graded attempt in a course, in the order each student made them.
+    public func finishedAttempts(courseID: UUID) async throws -> [Gradebook.FinishedAttempt] {
+        let logger = database.logger
+        return try await database.withConnection { connection in
+            try await connection.rows(
+                """
+                SELECT a.user_id, a.quiz_id, a.percent FROM quiz_attempts a JOIN course_items i ON i.id = a.quiz_id
+                WHERE i.course_id = \(courseID) AND a.state <> 'in_progress' AND a.percent IS NOT NULL
+                ORDER BY a.user_id, a.quiz_id, a.number
+                """,
+                as: (UUID, UUID, Double).self, logger: logger
+            ).map { Gradebook.FinishedAttempt(userID: $0.0, quizID: $0.1, percent: $0.2) }
+        }
+    }
+
     /// Attempts past their deadline and grace, oldest first, for the sweeper.
     public func expired(now: Date, limit: Int) async throws -> [UUID] {
         let logger = database.logger

@@ -172,6 +172,18 @@ public struct EnrollmentRepository: Sendable {
         return Page(rows: summaries, request: page) { PageCursor(sortKey: $0.user.displayName, id: $0.enrollment.id) }
     }
 
+    /// Every enrolment of a course, page by page (for exports: the roster, the gradebook).
+    public func wholeRoster(of courseID: UUID) async throws -> [EnrollmentSummary] {
+        var all: [EnrollmentSummary] = []
+        var page = PageRequest(limit: PageRequest.maximumLimit)
+        while true {
+            let result = try await roster(of: courseID, status: nil, page: page)
+            all += result.items
+            guard let next = result.nextCursor else { return all }
+            page = PageRequest(limit: PageRequest.maximumLimit, after: next)
+        }
+    }
+
     /// A user's own enrolments (any status) with progress, newest first.
     public func enrollments(of userID: UUID) async throws -> [(enrollment: Enrollment, progress: CourseProgress)] {
         let logger = database.logger

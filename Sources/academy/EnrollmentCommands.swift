@@ -84,46 +84,6 @@ enum EmailColumn {
     }
 }
 
-/// RFC 4180 fields: commas inside quotes, doubled quotes for a quote.
-enum CSV {
-    static func fields(_ line: String) -> [String] {
-        var fields: [String] = []
-        var current = ""
-        var quoted = false
-        var characters = Array(line).makeIterator()
-        while let character = characters.next() {
-            switch (character, quoted) {
-            case ("\"", true):
-                if let next = characters.next() {
-                    if next == "\"" { current.append("\"") } else {
-                        quoted = false
-                        if next == "," { fields.append(current); current = "" } else { current.append(next) }
-                    }
-                } else {
-                    quoted = false
-                }
-            case ("\"", false) where current.isEmpty:
-                quoted = true
-            case (",", false):
-                fields.append(current)
-                current = ""
-            default:
-                current.append(character)
-            }
-        }
-        fields.append(current)
-        return fields
-    }
-
-    static func line(_ fields: [String]) -> String {
-        fields.map { field in
-            field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
-                ? "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-                : field
-        }.joined(separator: ",")
-    }
-}
-
 struct RosterCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "roster", abstract: "A course's roster with progress, as a table or CSV.")
 
@@ -136,16 +96,7 @@ struct RosterCommand: AsyncParsableCommand {
             guard let (course, _) = try await CourseRepository(database: dependencies.database).find(slug, for: nil) else {
                 throw CommandFailure("No course has the slug \(slug).")
             }
-            let enrollments = EnrollmentRepository(database: dependencies.database)
-            var all: [EnrollmentSummary] = []
-            var page = PageRequest(limit: PageRequest.maximumLimit)
-            while true {
-                let result = try await enrollments.roster(of: course.id, status: nil, page: page)
-                all += result.items
-                guard let next = result.nextCursor else { break }
-                page = PageRequest(limit: PageRequest.maximumLimit, after: next)
-            }
-            return all
+            return try await EnrollmentRepository(database: dependencies.database).wholeRoster(of: course.id)
         }
         let header = ["email", "display_name", "status", "enrolled_at", "completed_lessons", "total_lessons", "percent", "last_activity_at"]
         let rows = entries.map { entry in
@@ -156,7 +107,7 @@ struct RosterCommand: AsyncParsableCommand {
             ]
         }
         if csv {
-            print("\u{FEFF}" + ([header] + rows).map(CSV.line).joined(separator: "\r\n"), terminator: "\r\n")
+            print(CSV.document([header] + rows), terminator: "")
         } else {
             for row in rows {
                 print("\(row[0].padding(toLength: 32, withPad: " ", startingAt: 0)) \(row[2].padding(toLength: 10, withPad: " ", startingAt: 0)) \(row[6].leftPadded(3))%  \(row[1])")
@@ -209,5 +160,32 @@ struct CertificatesCommand: AsyncParsableCommand {
 extension String {
     fileprivate func leftPadded(_ width: Int) -> String {
         String(repeating: " ", count: max(0, width - count)) + self
+    }
+}
+
+struct GradebookCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gradebook", abstract: "A course's gradebook: each student's lesson progress and quiz grades, as a table or CSV."
+    )
+
+    @Argument(help: "The course's slug.") var slug: String
+    @Option(help: "The language of the quiz titles (default: the course's).") var lang: String?
+    @Flag(help: "CSV (UTF-8 with a byte-order mark, so spreadsheets show Arabic names).") var csv = false
+
+    func run() async throws {
+        let (slug, lang) = (self.slug, self.lang)
+        let gradebook = try await CommandEnvironment.withDependencies { dependencies in
+            guard let (course, _) = try await CourseRepository(database: dependencies.database).find(slug, for: nil) else {
+                throw CommandFailure("No course has the slug \(slug).")
+            }
+            return try await GradebookReader(database: dependencies.database).gradebook(of: course, language: lang ?? course.defaultLanguage)
+        }
+        if csv {
+            print(CSV.document(gradebook.table), terminator: "")
+        } else {
+            for row in gradebook.table {
+                print(row.joined(separator: "\t"))
+            }
+        }
     }
 }

@@ -222,4 +222,47 @@ extension TestClientProtocol {
             #expect((listed.json["items"] as? [[String: Any]])?.first?["percent"] as? Double == 50)
         }
     }
+    @Test func theGradebookFollowsEachQuizsGradingInJSONAndCSV() async throws {
+        try await TestApp.withApp { client, app in
+            try await app.makeUser("teacher@example.org", role: .instructor)
+            try await app.makeUser("amina@example.org", name: "أمينة")
+            try await app.makeUser("omar@example.org", name: "=HYPERLINK(\"x\")")
+            let teacher = try await client.login("teacher@example.org")
+            let amina = try await client.login("amina@example.org")
+            let omar = try await client.login("omar@example.org")
+            let (module, _) = try await client.makeCourse(token: teacher, publish: true)
+            let quiz = try await client.makeQuiz(module: module, token: teacher, ["grading": "average"])
+            for token in [amina, omar] {
+                _ = try await client.send(.post, "/api/v1/courses/arabic-script/enrollments", json: [:], token: token)
+            }
+            // Amina: 100 %, then 50 %; the average is 75 %.
+            for answers in [["q1": ["option_id": "b"], "q2": ["value": true], "q3": ["text": "alif"]], ["q1": ["option_id": "b"]]] as [[String: [String: Any]]] {
+                let attempt = try #require(try await client.send(.post, "/api/v1/quizzes/\(quiz)/attempts", token: amina).json["id"] as? String)
+                for (question, response) in answers {
+                    _ = try await client.send(.put, "/api/v1/attempts/\(attempt)/answers/\(question)", json: ["response": response, "seq": 1], token: amina)
+                }
+                _ = try await client.send(.post, "/api/v1/attempts/\(attempt)/submit", token: amina)
+            }
+
+            let book = try await client.send(.get, "/api/v1/courses/arabic-script/gradebook", token: teacher, headers: [.acceptLanguage: "en"])
+            #expect(book.status == .ok, "\(book.text)")
+            #expect((book.json["quizzes"] as? [[String: Any]])?.first?["title"] as? String == "Letters quiz")
+            let students = try #require(book.json["students"] as? [[String: Any]])
+            let grades = Dictionary(uniqueKeysWithValues: students.map { ($0["email"] as? String ?? "", ($0["grades"] as? [[String: Any]])?.first) })
+            #expect(grades["amina@example.org"]??["percent"] as? Double == 75)
+            #expect(grades["amina@example.org"]??["passed"] as? Bool == true)
+            #expect(grades["omar@example.org"]??["percent"] is NSNull)
+
+            let csv = try await client.send(.get, "/api/v1/courses/arabic-script/gradebook", token: teacher, headers: [.accept: "text/csv", .acceptLanguage: "en"])
+            #expect(csv.headers[.contentType] == "text/csv; charset=utf-8")
+            #expect(csv.headers[.contentDisposition]?.contains("arabic-script-gradebook.csv") == true)
+            let lines = csv.text.components(separatedBy: "\r\n")
+            #expect(lines.first == "\u{FEFF}email,display_name,status,lessons_percent,Letters quiz (%)")
+            #expect(lines.contains("amina@example.org,أمينة,active,0,75.00"))
+            // A name a spreadsheet would run as a formula is defused.
+            #expect(lines.contains("omar@example.org,\"'=HYPERLINK(\"\"x\"\")\",active,0,"))
+
+            #expect(try await client.send(.get, "/api/v1/courses/arabic-script/gradebook", token: amina).status == .forbidden)
+        }
+    }
 }

@@ -240,6 +240,10 @@ import Testing
             #expect(csv.contains("bilal@example.org,\"Bilal, \"\"the scribe\"\"\",active,"))
             #expect(csv.contains("amina@example.org,أمينة,active,"))
             #expect(csv.components(separatedBy: "\r\n").filter { !$0.isEmpty }.count == 4)
+            let gradebook = try academy("gradebook", "arabic-script", "--csv").output
+            #expect(gradebook.hasPrefix("\u{FEFF}email,display_name,status,lessons_percent"))
+            #expect(gradebook.contains("amina@example.org,أمينة,active,0"))
+            #expect(try academy("gradebook", "no-such-course").errorOutput.contains("No course has the slug no-such-course"))
 
             // A certificate for Amina, issued as the API would on her last lesson.
             let certificateID = try await TestDatabases.withDatabase(url) { database in
