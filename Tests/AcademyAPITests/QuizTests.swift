@@ -265,4 +265,42 @@ extension TestClientProtocol {
             #expect(try await client.send(.get, "/api/v1/courses/arabic-script/gradebook", token: amina).status == .forbidden)
         }
     }
+    @Test func concurrentStartsMakeOneAttemptAndRespectMaxAttempts() async throws {
+        try await TestApp.withApp { client, app in
+            try await app.makeUser("teacher@example.org", role: .instructor)
+            try await app.makeUser("amina@example.org")
+            let teacher = try await client.login("teacher@example.org")
+            let amina = try await client.login("amina@example.org")
+            let (module, _) = try await client.makeCourse(token: teacher, publish: true)
+            let quiz = try await client.makeQuiz(module: module, token: teacher, ["max_attempts": 2])
+            _ = try await client.send(.post, "/api/v1/courses/arabic-script/enrollments", json: [:], token: amina)
+
+            func startTwelveAtOnce() async throws -> [(HTTPResponse.Status, String?)] {
+                try await withThrowingTaskGroup(of: (HTTPResponse.Status, String?).self) { group in
+                    for _ in 0..<12 {
+                        group.addTask {
+                            let response = try await client.send(.post, "/api/v1/quizzes/\(quiz)/attempts", token: amina)
+                            return (response.status, response.json["id"] as? String)
+                        }
+                    }
+                    return try await group.reduce(into: []) { $0.append($1) }
+                }
+            }
+            for round in 1...2 {
+                let outcomes = try await startTwelveAtOnce()
+                #expect(outcomes.filter { $0.0 == .created }.count == 1, "round \(round)")
+                #expect(outcomes.allSatisfy { $0.0 == .created || $0.0 == .ok })
+                let ids = Set(outcomes.compactMap(\.1))
+                #expect(ids.count == 1)
+                _ = try await client.send(.post, "/api/v1/attempts/\(ids.first ?? "")/submit", token: amina)
+            }
+            let third = try await startTwelveAtOnce()
+            #expect(third.allSatisfy { $0.0 == .conflict })
+            let count = try await app.database.withConnection { connection in
+                try await connection.query("SELECT count(*)::int FROM quiz_attempts WHERE quiz_id = \(UUID(uuidString: quiz)!)", logger: app.logger)
+                    .collect().first?.decode(Int.self)
+            }
+            #expect(count == 2)
+        }
+    }
 }
