@@ -20,14 +20,15 @@ public struct AttemptFinisher: Sendable {
         certificates = CertificateService(database: database, users: users)
     }
 
-    func finish(_ attemptID: UUID, quiz: StoredQuiz, as state: AttemptState, now: Date) async throws -> QuizAttempt {
-        let quizzes = self.quizzes
+    /// The content is read before the attempt's row is locked: grading inside the transaction
+    /// must not wait for a second pooled connection, or a burst of submits starves the pool.
+    func finish(_ attempt: QuizAttempt, quiz: StoredQuiz, as state: AttemptState, now: Date) async throws -> QuizAttempt {
+        guard let content = try await quizzes.content(of: attempt.quizID, version: attempt.version) else {
+            throw AcademyError.notFound("The quiz's content is missing.")
+        }
         let passPercent = quiz.settings.passPercent
-        let (attempt, finishedNow) = try await attempts.finish(attemptID, as: state, now: now) { attempt, answers in
-            guard let content = try await quizzes.content(of: attempt.quizID, version: attempt.version) else {
-                throw AcademyError.notFound("The quiz's content is missing.")
-            }
-            return AttemptResult.grade(plan: attempt.plan, content: content, answers: answers, passPercent: passPercent)
+        let (attempt, finishedNow) = try await attempts.finish(attempt.id, as: state, now: now) { attempt, answers in
+            AttemptResult.grade(plan: attempt.plan, content: content, answers: answers, passPercent: passPercent)
         }
         if finishedNow, attempt.result?.passed == true,
            let enrollment = try await enrollments.find(userID: attempt.userID, courseID: quiz.courseID),
@@ -39,7 +40,7 @@ public struct AttemptFinisher: Sendable {
 
     func finishIfExpired(_ attempt: QuizAttempt, quiz: StoredQuiz, now: Date = Date()) async throws -> QuizAttempt {
         guard attempt.state == .inProgress, !attempt.isOpen(at: now) else { return attempt }
-        return try await finish(attempt.id, quiz: quiz, as: .expiredSubmitted, now: now)
+        return try await finish(attempt, quiz: quiz, as: .expiredSubmitted, now: now)
     }
 
     /// Grades every attempt whose deadline and grace have passed, in batches; returns how many.
@@ -49,7 +50,7 @@ public struct AttemptFinisher: Sendable {
             let due = try await attempts.expired(now: now, limit: batch)
             for id in due {
                 guard let attempt = try await attempts.find(id), let quiz = try await quizzes.find(attempt.quizID) else { continue }
-                _ = try await finish(attempt.id, quiz: quiz, as: .expiredSubmitted, now: now)
+                _ = try await finish(attempt, quiz: quiz, as: .expiredSubmitted, now: now)
                 finished += 1
             }
             if due.count < batch { return finished }

@@ -213,7 +213,7 @@ struct QuizController {
         guard attempt.userID == context.principal?.userID else {
             throw AcademyError.forbidden("Only the student submits their attempt.")
         }
-        let finished = try await finisher.finish(attempt.id, quiz: quiz, as: .submitted, now: Date())
+        let finished = try await finisher.finish(attempt, quiz: quiz, as: .submitted, now: Date())
         return try await view(finished, course: course, quiz: quiz, asStaff: asStaff, request: request, context: context)
     }
 

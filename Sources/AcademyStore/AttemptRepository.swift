@@ -34,8 +34,8 @@ public struct AttemptRepository: Sendable {
     }
 
     /// Returns the student's open attempt, or starts one if attempts remain. The enrolment row is
-    /// locked for the whole decision, so concurrent starts are taken one at a time. `expired`
-    /// attempts found open are handed to `finalize` first.
+    /// locked for the whole decision, so concurrent starts are taken one at a time. An attempt past
+    /// its deadline still counts as used; the sweeper or its next read grades it.
     public func start(
         quizID: UUID, userID: UUID, enrollmentID: UUID, version: Int, maxAttempts: Int?, now: Date,
         plan: AttemptPlan, deadline: Date?, graceSeconds: Int
@@ -82,21 +82,6 @@ public struct AttemptRepository: Sendable {
                 SELECT \(unescaped: Self.columns) FROM quiz_attempts a
                 WHERE a.quiz_id = \(quizID) AND (\(userID)::uuid IS NULL OR a.user_id = \(userID))
                 ORDER BY a.user_id, a.number
-                """,
-                as: Row.self, logger: logger
-            ).map(Self.attempt)
-        }
-    }
-
-    /// All finished attempts of a course's quizzes, for the gradebook: by quiz and student, in order.
-    public func finishedAttempts(ofCourse courseID: UUID) async throws -> [QuizAttempt] {
-        let logger = database.logger
-        return try await database.withConnection { connection in
-            try await connection.rows(
-                """
-                SELECT \(unescaped: Self.columns) FROM quiz_attempts a JOIN course_items i ON i.id = a.quiz_id
-                WHERE i.course_id = \(courseID) AND a.state <> 'in_progress'
-                ORDER BY a.quiz_id, a.user_id, a.number
                 """,
                 as: Row.self, logger: logger
             ).map(Self.attempt)
@@ -155,7 +140,7 @@ public struct AttemptRepository: Sendable {
     /// `grade` turns the answers into the result; `state` says how it ended.
     public func finish(
         _ attemptID: UUID, as state: AttemptState, now: Date,
-        grade: @escaping @Sendable (QuizAttempt, [String: QuestionResponse]) async throws -> AttemptResult
+        grade: @escaping @Sendable (QuizAttempt, [String: QuestionResponse]) throws -> AttemptResult
     ) async throws -> (attempt: QuizAttempt, finishedNow: Bool) {
         let logger = database.logger
         return try await database.withTransaction { connection in
@@ -166,7 +151,7 @@ public struct AttemptRepository: Sendable {
             }
             guard attempt.state == .inProgress else { return (attempt, false) }
             let answers = try await Self.answers(of: attemptID, on: connection, logger: logger)
-            let result = try await grade(attempt, Dictionary(uniqueKeysWithValues: answers.map { ($0.questionID, $0.response) }))
+            let result = try grade(attempt, Dictionary(uniqueKeysWithValues: answers.map { ($0.questionID, $0.response) }))
             let resultJSON = try QuizJSON.encode(result)
             let row = try await connection.rows(
                 """
