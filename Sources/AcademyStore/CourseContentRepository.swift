@@ -203,21 +203,10 @@ public struct CourseContentRepository: Sendable {
     ) async throws -> Lesson {
         let logger = database.logger
         return try await database.withTransaction { connection in
-            let count = try await connection.rows(
-                "SELECT count(*)::int FROM course_items WHERE module_id = \(module.id)", as: Int.self, logger: logger
-            )[0]
-            let target = placement(requested: position, count: count)
-            try await connection.run(
-                "UPDATE course_items SET position = position + 1 WHERE module_id = \(module.id) AND position >= \(target)", logger: logger
+            let (id, target, updatedAt) = try await Self.insertItem(
+                kind: "lesson", in: module, position: position, releaseAt: releaseAt, requiresPrevious: requiresPrevious,
+                on: connection, logger: logger
             )
-            let (id, updatedAt) = try await connection.rows(
-                """
-                INSERT INTO course_items (course_id, module_id, kind, position, release_at, requires_previous)
-                VALUES (\(module.courseID), \(module.id), 'lesson', \(target), \(releaseAt), \(requiresPrevious))
-                RETURNING id, updated_at
-                """,
-                as: (UUID, Date).self, logger: logger
-            )[0]
             try await Self.replaceLessonTexts(of: id, with: translations, on: connection, logger: logger)
             for attachment in attachments {
                 try await AttachmentRepository.record(attachment, lessonID: id, on: connection, logger: logger)
@@ -269,6 +258,29 @@ public struct CourseContentRepository: Sendable {
             try await connection.run("DELETE FROM course_items WHERE id = \(lesson.id)", logger: logger)
             try await Self.closeGap(after: lesson.position, in: lesson.moduleID, on: connection, logger: logger)
         }
+    }
+
+    /// A new lesson or quiz at `position` in its module (the end when nil), making room after it.
+    static func insertItem(
+        kind: String, in module: CourseModule, position: Int?, releaseAt: Date?, requiresPrevious: Bool,
+        on connection: PostgresConnection, logger: Logger
+    ) async throws -> (id: UUID, position: Int, updatedAt: Date) {
+        let count = try await connection.rows(
+            "SELECT count(*)::int FROM course_items WHERE module_id = \(module.id)", as: Int.self, logger: logger
+        )[0]
+        let target = placement(requested: position, count: count)
+        try await connection.run(
+            "UPDATE course_items SET position = position + 1 WHERE module_id = \(module.id) AND position >= \(target)", logger: logger
+        )
+        let (id, updatedAt) = try await connection.rows(
+            """
+            INSERT INTO course_items (course_id, module_id, kind, position, release_at, requires_previous)
+            VALUES (\(module.courseID), \(module.id), \(kind), \(target), \(releaseAt), \(requiresPrevious))
+            RETURNING id, updated_at
+            """,
+            as: (UUID, Date).self, logger: logger
+        )[0]
+        return (id, target, updatedAt)
     }
 
     static func closeGap(after position: Int, in moduleID: UUID, on connection: PostgresConnection, logger: Logger) async throws {

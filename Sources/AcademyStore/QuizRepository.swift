@@ -108,20 +108,10 @@ public struct QuizRepository: Sendable {
         let settingsJSON = try QuizJSON.encode(settings)
         let contentJSON = try QuizJSON.encode(content)
         return try await database.withTransaction { connection in
-            let count = try await connection.rows(
-                "SELECT count(*)::int FROM course_items WHERE module_id = \(module.id)", as: Int.self, logger: logger
-            )[0]
-            let target = placement(requested: position, count: count)
-            try await connection.run(
-                "UPDATE course_items SET position = position + 1 WHERE module_id = \(module.id) AND position >= \(target)", logger: logger
+            let (id, _, _) = try await CourseContentRepository.insertItem(
+                kind: "quiz", in: module, position: position, releaseAt: releaseAt, requiresPrevious: requiresPrevious,
+                on: connection, logger: logger
             )
-            let id = try await connection.rows(
-                """
-                INSERT INTO course_items (course_id, module_id, kind, position, release_at, requires_previous)
-                VALUES (\(module.courseID), \(module.id), 'quiz', \(target), \(releaseAt), \(requiresPrevious)) RETURNING id
-                """,
-                as: UUID.self, logger: logger
-            )[0]
             try await connection.run("INSERT INTO quizzes (id, settings) VALUES (\(id), \(settingsJSON)::jsonb)", logger: logger)
             try await connection.run(
                 "INSERT INTO quiz_versions (quiz_id, version, content) VALUES (\(id), 1, \(contentJSON)::jsonb)", logger: logger
