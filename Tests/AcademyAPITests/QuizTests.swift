@@ -38,6 +38,18 @@ extension TestClientProtocol {
         #expect(created.status == .created, "\(created.text)")
         return created.json["id"] as? String ?? ""
     }
+
+    /// A teacher, a published course with `makeQuiz`'s quiz, and Amina enrolled in it.
+    func quizScene(app: AppDependencies, _ extra: [String: Any] = [:]) async throws -> (teacher: String, amina: String, aminaID: UUID, quiz: String) {
+        try await app.makeUser("teacher@example.org", role: .instructor)
+        let student = try await app.makeUser("amina@example.org")
+        let teacher = try await login("teacher@example.org")
+        let amina = try await login("amina@example.org")
+        let (module, _) = try await makeCourse(token: teacher, publish: true)
+        let quiz = try await makeQuiz(module: module, token: teacher, extra)
+        _ = try await send(.post, "/api/v1/courses/arabic-script/enrollments", json: [:], token: amina)
+        return (teacher, amina, student.id, quiz)
+    }
 }
 
 @Suite struct QuizTests {
@@ -115,13 +127,7 @@ extension TestClientProtocol {
 
     @Test func attemptsAreLimitedAndAnAttemptPastItsDeadlineIsGradedFromWhatWasSaved() async throws {
         try await TestApp.withApp { client, app in
-            try await app.makeUser("teacher@example.org", role: .instructor)
-            let student = try await app.makeUser("amina@example.org")
-            let teacher = try await client.login("teacher@example.org")
-            let amina = try await client.login("amina@example.org")
-            let (module, _) = try await client.makeCourse(token: teacher, publish: true)
-            let quiz = try await client.makeQuiz(module: module, token: teacher, ["max_attempts": 1, "time_limit_seconds": 600, "grace_seconds": 0])
-            _ = try await client.send(.post, "/api/v1/courses/arabic-script/enrollments", json: [:], token: amina)
+            let (teacher, amina, aminaID, quiz) = try await client.quizScene(app: app, ["max_attempts": 1, "time_limit_seconds": 600, "grace_seconds": 0])
 
             let started = try await client.send(.post, "/api/v1/quizzes/\(quiz)/attempts", token: amina)
             let attempt = try #require(started.json["id"] as? String)
@@ -140,7 +146,7 @@ extension TestClientProtocol {
             #expect(try await client.send(.post, "/api/v1/quizzes/\(quiz)/attempts", token: amina).status == .conflict)
 
             // An accommodation: one more attempt for this student only.
-            let override = try await client.send(.put, "/api/v1/quizzes/\(quiz)/overrides/\(student.id.uuidString.lowercased())", json: ["max_attempts": 2], token: teacher)
+            let override = try await client.send(.put, "/api/v1/quizzes/\(quiz)/overrides/\(aminaID.uuidString.lowercased())", json: ["max_attempts": 2], token: teacher)
             #expect(override.status == .noContent, "\(override.text)")
             let second = try await client.send(.post, "/api/v1/quizzes/\(quiz)/attempts", token: amina)
             #expect(second.status == .created)
@@ -188,13 +194,7 @@ extension TestClientProtocol {
     }
     @Test func theSweeperGradesAbandonedAttemptsOnce() async throws {
         try await TestApp.withApp { client, app in
-            try await app.makeUser("teacher@example.org", role: .instructor)
-            try await app.makeUser("amina@example.org")
-            let teacher = try await client.login("teacher@example.org")
-            let amina = try await client.login("amina@example.org")
-            let (module, _) = try await client.makeCourse(token: teacher, publish: true)
-            let quiz = try await client.makeQuiz(module: module, token: teacher, ["time_limit_seconds": 600])
-            _ = try await client.send(.post, "/api/v1/courses/arabic-script/enrollments", json: [:], token: amina)
+            let (teacher, amina, _, quiz) = try await client.quizScene(app: app, ["time_limit_seconds": 600])
             let attempt = try #require(try await client.send(.post, "/api/v1/quizzes/\(quiz)/attempts", token: amina).json["id"] as? String)
             _ = try await client.send(.put, "/api/v1/attempts/\(attempt)/answers/q2", json: ["response": ["value": true], "seq": 1], token: amina)
 
@@ -267,13 +267,7 @@ extension TestClientProtocol {
     }
     @Test func concurrentStartsMakeOneAttemptAndRespectMaxAttempts() async throws {
         try await TestApp.withApp { client, app in
-            try await app.makeUser("teacher@example.org", role: .instructor)
-            try await app.makeUser("amina@example.org")
-            let teacher = try await client.login("teacher@example.org")
-            let amina = try await client.login("amina@example.org")
-            let (module, _) = try await client.makeCourse(token: teacher, publish: true)
-            let quiz = try await client.makeQuiz(module: module, token: teacher, ["max_attempts": 2])
-            _ = try await client.send(.post, "/api/v1/courses/arabic-script/enrollments", json: [:], token: amina)
+            let (teacher, amina, _, quiz) = try await client.quizScene(app: app, ["max_attempts": 2])
 
             func startTwelveAtOnce() async throws -> [(HTTPResponse.Status, String?)] {
                 try await withThrowingTaskGroup(of: (HTTPResponse.Status, String?).self) { group in
