@@ -267,7 +267,7 @@ extension TestClientProtocol {
     }
     @Test func concurrentStartsMakeOneAttemptAndRespectMaxAttempts() async throws {
         try await TestApp.withApp { client, app in
-            let (teacher, amina, _, quiz) = try await client.quizScene(app: app, ["max_attempts": 2])
+            let (_, amina, _, quiz) = try await client.quizScene(app: app, ["max_attempts": 2])
 
             func startTwelveAtOnce() async throws -> [(HTTPResponse.Status, String?)] {
                 try await withThrowingTaskGroup(of: (HTTPResponse.Status, String?).self) { group in
