@@ -297,4 +297,37 @@ extension TestClientProtocol {
             #expect(count == 2)
         }
     }
+    @Test func scoresAndCorrectnessStayHiddenUntilTheReviewOpens() async throws {
+        try await TestApp.withApp { client, app in
+            let closes = RFC3339.string(from: Date().addingTimeInterval(3600))
+            let (teacher, amina, _, quiz) = try await client.quizScene(app: app, ["review": "after_close", "closes_at": closes])
+            let attempt = try #require(try await client.send(.post, "/api/v1/quizzes/\(quiz)/attempts", token: amina).json["id"] as? String)
+            _ = try await client.send(.put, "/api/v1/attempts/\(attempt)/answers/q1", json: ["response": ["option_id": "a"], "seq": 1], token: amina)
+            let submitted = try await client.send(.post, "/api/v1/attempts/\(attempt)/submit", token: amina)
+            #expect(submitted.status == .ok)
+            #expect(submitted.json["state"] as? String == "submitted")
+            for hidden in ["score", "percent", "passed"] {
+                #expect(submitted.json[hidden] is NSNull, "\(hidden)")
+            }
+            #expect(submitted.json["results"] == nil)
+            #expect(!submitted.text.contains("correct") && !submitted.text.contains("feedback"))
+            let shown = try await client.send(.get, "/api/v1/attempts/\(attempt)", token: amina)
+            #expect(shown.json["results"] == nil && shown.json["score"] is NSNull)
+
+            let staff = try await client.send(.get, "/api/v1/attempts/\(attempt)", token: teacher)
+            #expect(staff.json["score"] as? Double == 0)
+            #expect((staff.json["results"] as? [[String: Any]])?.first?["correct"] as? Bool == false)
+
+            // Once the quiz closes, the student sees them too.
+            try await app.database.withConnection { connection in
+                _ = try await connection.query(
+                    "UPDATE quizzes SET settings = jsonb_set(settings, '{closes_at}', to_jsonb(\(RFC3339.string(from: Date().addingTimeInterval(-60))))) WHERE id = \(UUID(uuidString: quiz)!)",
+                    logger: app.logger
+                ).collect()
+            }
+            let reviewed = try await client.send(.get, "/api/v1/attempts/\(attempt)", token: amina)
+            #expect(reviewed.json["score"] as? Double == 0)
+            #expect((reviewed.json["results"] as? [Any])?.count == 3)
+        }
+    }
 }
