@@ -89,7 +89,7 @@ struct QuizController {
     /// A quiz with attempts holds grades: it cannot be deleted (409).
     @Sendable func delete(_ request: Request, context: AppRequestContext) async throws -> HTTPResponse.Status {
         let (quiz, _) = try await editableQuiz(context)
-        guard try await attempts.attempts(of: quiz.id, userID: nil).isEmpty else {
+        guard try await !attempts.hasAttempts(quizID: quiz.id) else {
             throw AcademyError.conflict("Students have attempted this quiz; its grades stay. Unpublish the course or edit the quiz instead.")
         }
         try await quizzes.delete(quiz)
@@ -224,11 +224,13 @@ struct QuizController {
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> PageResponse<AttemptSummary> {
         let (quiz, _) = try await editableQuiz(context)
+        let query = request.uri.queryParameters
+        let page = try await attempts.attempts(of: quiz.id, page: try PageRequest(limitParameter: query.get("limit"), cursorParameter: query.get("cursor")))
         var summaries: [AttemptSummary] = []
-        for attempt in try await attempts.attempts(of: quiz.id, userID: nil) {
+        for attempt in page.items {
             summaries.append(AttemptSummary(attempt: try await finisher.finishIfExpired(attempt, quiz: quiz)))
         }
-        return PageResponse(items: summaries, nextCursor: nil)
+        return PageResponse(items: summaries, nextCursor: page.nextCursor)
     }
 
     private func view(_ attempt: QuizAttempt, course: Course, quiz: StoredQuiz, asStaff: Bool, request: Request, context: AppRequestContext) async throws -> AttemptResponse {

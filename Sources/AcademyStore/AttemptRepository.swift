@@ -74,17 +74,34 @@ public struct AttemptRepository: Sendable {
         }
     }
 
-    public func attempts(of quizID: UUID, userID: UUID?) async throws -> [QuizAttempt] {
+    /// A quiz's attempts by student, then attempt number, a page at a time.
+    public func attempts(of quizID: UUID, page: PageRequest) async throws -> Page<QuizAttempt> {
         let logger = database.logger
-        return try await database.withConnection { connection in
+        // The cursor's sort key is "<user id> <attempt number>".
+        let after = page.after.map { $0.sortKey.split(separator: " ") }
+        let afterUser = after.flatMap { $0.first.flatMap { UUID(uuidString: String($0)) } }
+        let afterNumber = after.flatMap { $0.last.flatMap { Int($0) } }
+        let rows = try await database.withConnection { connection in
             try await connection.rows(
                 """
                 SELECT \(unescaped: Self.columns) FROM quiz_attempts a
-                WHERE a.quiz_id = \(quizID) AND (\(userID)::uuid IS NULL OR a.user_id = \(userID))
+                WHERE a.quiz_id = \(quizID)
+                  AND (\(afterUser)::uuid IS NULL OR (a.user_id, a.number) > (\(afterUser)::uuid, \(afterNumber)::int))
                 ORDER BY a.user_id, a.number
+                LIMIT \(page.limit + 1)
                 """,
                 as: Row.self, logger: logger
             ).map(Self.attempt)
+        }
+        return Page(rows: rows, request: page) { PageCursor(sortKey: "\($0.userID.uuidString) \($0.number)", id: $0.id) }
+    }
+
+    public func hasAttempts(quizID: UUID) async throws -> Bool {
+        let logger = database.logger
+        return try await database.withConnection { connection in
+            try await connection.rows(
+                "SELECT EXISTS (SELECT 1 FROM quiz_attempts WHERE quiz_id = \(quizID))", as: Bool.self, logger: logger
+            )[0]
         }
     }
 

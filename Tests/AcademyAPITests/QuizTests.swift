@@ -267,7 +267,7 @@ extension TestClientProtocol {
     }
     @Test func concurrentStartsMakeOneAttemptAndRespectMaxAttempts() async throws {
         try await TestApp.withApp { client, app in
-            let (_, amina, _, quiz) = try await client.quizScene(app: app, ["max_attempts": 2])
+            let (teacher, amina, _, quiz) = try await client.quizScene(app: app, ["max_attempts": 2])
 
             func startTwelveAtOnce() async throws -> [(HTTPResponse.Status, String?)] {
                 try await withThrowingTaskGroup(of: (HTTPResponse.Status, String?).self) { group in
@@ -295,6 +295,12 @@ extension TestClientProtocol {
                     .collect().first?.decode(Int.self)
             }
             #expect(count == 2)
+            let first = try await client.send(.get, "/api/v1/quizzes/\(quiz)/attempts?limit=1", token: teacher)
+            #expect((first.json["items"] as? [[String: Any]])?.map { $0["number"] as? Int } == [1])
+            let cursor = try #require(first.json["next_cursor"] as? String)
+            let second = try await client.send(.get, "/api/v1/quizzes/\(quiz)/attempts?limit=1&cursor=\(cursor)", token: teacher)
+            #expect((second.json["items"] as? [[String: Any]])?.map { $0["number"] as? Int } == [2])
+            #expect(second.json["next_cursor"] is NSNull)
         }
     }
     @Test func scoresAndCorrectnessStayHiddenUntilTheReviewOpens() async throws {
