@@ -238,7 +238,14 @@ struct QuizController {
             throw AcademyError.notFound("The quiz's content is missing.")
         }
         let choice = LanguageChoice(request: request, context: context, available: content.translations.keys, fallback: course.defaultLanguage)
-        let reviewOpen = asStaff || (attempt.state != .inProgress && QuizRules.reviewIsOpen(quiz.settings.review, closesAt: quiz.settings.closesAt, now: Date()))
+        var reviewOpen = asStaff
+        if !asStaff, attempt.state != .inProgress {
+            // "After close" waits for the last student with a later close date: answers shown
+            // earlier could reach someone still taking the quiz.
+            let extended = quiz.settings.review == .afterClose ? try await quizzes.latestOverrideClose(quizID: quiz.id) : nil
+            let closesAt = [quiz.settings.closesAt, extended].compactMap { $0 }.max()
+            reviewOpen = QuizRules.reviewIsOpen(quiz.settings.review, closesAt: quiz.settings.closesAt == nil ? nil : closesAt, now: Date())
+        }
         return AttemptResponse(
             attempt: attempt, content: content, answers: try await attempts.answers(of: attempt.id), choice: choice, showResults: reviewOpen
         )

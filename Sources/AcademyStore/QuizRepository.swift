@@ -202,6 +202,16 @@ public struct QuizRepository: Sendable {
         }
     }
 
+    /// The latest close date any student's override gives this quiz (nil: none does).
+    public func latestOverrideClose(quizID: UUID) async throws -> Date? {
+        let logger = database.logger
+        return try await database.withConnection { connection in
+            try await connection.rows(
+                "SELECT max(closes_at) FROM quiz_overrides WHERE quiz_id = \(quizID)", as: Date?.self, logger: logger
+            )[0]
+        }
+    }
+
     public func setOverride(_ override: QuizOverride, quizID: UUID, userID: UUID) async throws {
         let logger = database.logger
         try await database.withConnection { connection in

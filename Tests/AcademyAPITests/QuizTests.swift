@@ -324,6 +324,14 @@ extension TestClientProtocol {
             #expect(staff.json["score"] as? Double == 0)
             #expect((staff.json["results"] as? [[String: Any]])?.first?["correct"] as? Bool == false)
 
+            // Omar has until tomorrow: while he may still be answering, nobody sees the answers.
+            try await app.makeUser("omar@example.org")
+            let omar = try await client.login("omar@example.org")
+            _ = try await client.send(.post, "/api/v1/courses/arabic-script/enrollments", json: [:], token: omar)
+            let omarID = try #require(try await client.send(.get, "/api/v1/me", token: omar).json["id"] as? String)
+            let extended = try await client.send(.put, "/api/v1/quizzes/\(quiz)/overrides/\(omarID)", json: ["closes_at": RFC3339.string(from: Date().addingTimeInterval(86_400))], token: teacher)
+            #expect(extended.status == .noContent)
+
             // Once the quiz closes, the student sees them too.
             try await app.database.withConnection { connection in
                 _ = try await connection.query(
@@ -331,6 +339,8 @@ extension TestClientProtocol {
                     logger: app.logger
                 ).collect()
             }
+            #expect(try await client.send(.get, "/api/v1/attempts/\(attempt)", token: amina).json["score"] is NSNull)
+            #expect(try await client.send(.delete, "/api/v1/quizzes/\(quiz)/overrides/\(omarID)", token: teacher).status == .noContent)
             let reviewed = try await client.send(.get, "/api/v1/attempts/\(attempt)", token: amina)
             #expect(reviewed.json["score"] as? Double == 0)
             #expect((reviewed.json["results"] as? [Any])?.count == 3)
