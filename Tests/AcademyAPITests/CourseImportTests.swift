@@ -81,6 +81,33 @@ import Testing
         }
     }
 
+    @Test func reimportingKeepsQuizzesAndTheirAttempts() async throws {
+        try await TestApp.withApp { client, app in
+            try await app.makeUser("teacher@example.org", role: .instructor)
+            try await app.makeUser("amina@example.org")
+            let service = CourseFolderService(dependencies: app)
+            let folder = Self.samples.appendingPathComponent("arabic-script")
+            _ = try await service.importFolders([folder], instructorEmail: "teacher@example.org")
+            let teacher = try await client.login("teacher@example.org")
+            let amina = try await client.login("amina@example.org")
+            let outline = try await client.send(.get, "/api/v1/courses/arabic-script/outline", token: teacher)
+            let module = try #require((outline.json["modules"] as? [[String: Any]])?.first?["id"] as? String)
+            let quiz = try await client.makeQuiz(module: module, token: teacher, ["position": 1])
+            _ = try await client.send(.post, "/api/v1/courses/arabic-script/enrollments", json: [:], token: amina)
+            let attempt = try #require(try await client.send(.post, "/api/v1/quizzes/\(quiz)/attempts", token: amina).json["id"] as? String)
+            _ = try await client.send(.post, "/api/v1/attempts/\(attempt)/submit", token: amina)
+
+            // The folder does not list the quiz: importing it again keeps the quiz, behind the lessons.
+            let again = try await service.importFolders([folder], instructorEmail: nil)
+            #expect(again.first?.outcome?.lessonsKept == 1)
+            #expect(try await client.send(.get, "/api/v1/quizzes/\(quiz)", token: teacher).status == .ok)
+            #expect(try await client.send(.get, "/api/v1/attempts/\(attempt)", token: amina).json["state"] as? String == "submitted")
+            let items = try await client.send(.get, "/api/v1/courses/arabic-script/outline", token: teacher)
+            let first = try #require((items.json["modules"] as? [[String: Any]])?.first?["items"] as? [[String: Any]])
+            #expect(first.last?["id"] as? String == quiz)
+        }
+    }
+
     @Test func aBrokenFolderWritesNothing() async throws {
         let copy = try Self.copyOfSamples()
         defer { try? FileManager.default.removeItem(at: copy) }
