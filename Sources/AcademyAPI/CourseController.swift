@@ -44,7 +44,7 @@ struct CourseController {
 
     private func response(_ course: Course, relation: CourseRelation, _ request: Request, _ context: AppRequestContext) -> EditedResponse<CourseResponse> {
         let choice = LanguageChoice(request: request, context: context, available: course.translations.keys, fallback: course.defaultLanguage)
-        let editor = context.principal?.role == .admin || relation == .instructor
+        let editor = CoursePolicy.isStaff(context.principal, relation: relation)
         return choice.apply(to: CourseResponse(course: course, choice: choice, includeTranslations: editor))
     }
 

@@ -84,7 +84,7 @@ struct EnrollmentController {
         }
         let found = try await courses.find(enrollment.courseID.apiString, for: principal.userID)
         guard let (course, relation) = found else { throw AcademyError.notFound("No such enrolment.") }
-        let isStaff = principal.role == .admin || relation == .instructor
+        let isStaff = CoursePolicy.isStaff(principal, relation: relation)
         guard isStaff || enrollment.userID == principal.userID else {
             throw AcademyError.notFound("No such enrolment.")
         }

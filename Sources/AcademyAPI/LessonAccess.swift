@@ -34,7 +34,7 @@ struct LessonAccess {
     /// The course and what the caller is to it; 403 for a signed-in user who is not admitted.
     func reader(of course: Course, relation: CourseRelation, context: AppRequestContext) async throws -> Reader {
         let principal = try context.requirePrincipal()
-        if principal.role == .admin || relation == .instructor {
+        if CoursePolicy.isStaff(principal, relation: relation) {
             return .editor
         }
         guard let enrollment = try await enrollments.find(userID: principal.userID, courseID: course.id), enrollment.status.admitsStudent else {

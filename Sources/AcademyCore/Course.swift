@@ -70,6 +70,12 @@ public enum CourseRelation: Sendable, Equatable {
 
 /// Who may see and change a course, decided once for every course endpoint.
 public enum CoursePolicy {
+    /// A course's staff: its instructors, and every admin. They edit it, see every answer key and
+    /// every student's work in it.
+    public static func isStaff(_ principal: Principal?, relation: CourseRelation) -> Bool {
+        principal?.role == .admin || relation == .instructor
+    }
+
     public static func requireAuthor(_ principal: Principal?) throws(AcademyError) {
         guard let principal else { throw .unauthenticated }
         guard principal.role == .instructor || principal.role == .admin else {
@@ -81,7 +87,7 @@ public enum CoursePolicy {
     /// instructors and admins: anyone else is told there is no such course (404), not 403.
     public static func requireVisible(_ course: Course, to principal: Principal?, relation: CourseRelation) throws(AcademyError) {
         if course.status == .published { return }
-        if principal?.role == .admin || relation == .instructor { return }
+        if isStaff(principal, relation: relation) { return }
         throw .notFound("No course \(course.slug).")
     }
 
@@ -90,7 +96,7 @@ public enum CoursePolicy {
     public static func requireEditable(_ course: Course, by principal: Principal?, relation: CourseRelation) throws(AcademyError) {
         guard let principal else { throw .unauthenticated }
         try requireVisible(course, to: principal, relation: relation)
-        guard principal.role == .admin || relation == .instructor else {
+        guard isStaff(principal, relation: relation) else {
             throw .forbidden("Only the course's instructors and administrators change it.")
         }
     }
