@@ -102,18 +102,14 @@ struct QuizController {
         let (quiz, _) = try await editableQuiz(context)
         let userID = try context.parameters.uuid("user_id")
         let body = try await request.decode(as: OverrideRequest.self, context: context)
+        let override = QuizOverride(timeLimitSeconds: body.timeLimitSeconds, maxAttempts: body.maxAttempts, closesAt: body.closesAt)
         var validation = FieldValidation()
-        if let limit = body.timeLimitSeconds, !(10...604_800).contains(limit) {
-            validation.add(FieldError(field: "time_limit_seconds", message: "must be from 10 to 604800"))
-        }
-        if let attempts = body.maxAttempts, !(1...100).contains(attempts) {
-            validation.add(FieldError(field: "max_attempts", message: "must be from 1 to 100"))
-        }
+        QuizRules.validate(override: override, into: &validation)
         try validation.finish()
         guard try await enrollments.find(userID: userID, courseID: quiz.courseID) != nil else {
             throw AcademyError.notFound("That person is not enrolled in this course.")
         }
-        try await quizzes.setOverride(QuizOverride(timeLimitSeconds: body.timeLimitSeconds, maxAttempts: body.maxAttempts, closesAt: body.closesAt), quizID: quiz.id, userID: userID)
+        try await quizzes.setOverride(override, quizID: quiz.id, userID: userID)
         return .noContent
     }
 
@@ -135,22 +131,16 @@ struct QuizController {
         guard case .student(let enrollment, _) = reader else {
             throw AcademyError.forbidden("Only enrolled students take quizzes.")
         }
-        let override = try await quizzes.override(quizID: quiz.id, userID: enrollment.userID)
+        let settings = quiz.settings.applying(try await quizzes.override(quizID: quiz.id, userID: enrollment.userID))
         let now = Date()
-        let closesAt = override?.closesAt ?? quiz.settings.closesAt
-        if let opensAt = quiz.settings.opensAt, now < opensAt {
-            throw AcademyError.forbidden("The quiz opens at \(RFC3339.string(from: opensAt)).")
-        }
-        if let closesAt, now >= closesAt {
-            throw AcademyError.forbidden("The quiz closed at \(RFC3339.string(from: closesAt)).")
-        }
+        try QuizRules.requireOpenForStart(settings, now: now)
         var generator = SystemRandomNumberGenerator()
         let outcome = try await attempts.start(
             quizID: quiz.id, userID: enrollment.userID, enrollmentID: enrollment.id, version: quiz.version,
-            maxAttempts: override?.maxAttempts ?? quiz.settings.maxAttempts, now: now,
-            plan: AttemptPlan.draw(from: quiz.content.questions, settings: quiz.settings, using: &generator),
-            deadline: attemptDeadline(startedAt: now, timeLimitSeconds: override?.timeLimitSeconds ?? quiz.settings.timeLimitSeconds, closesAt: closesAt),
-            graceSeconds: quiz.settings.graceSeconds
+            maxAttempts: settings.maxAttempts, now: now,
+            plan: AttemptPlan.draw(from: quiz.content.questions, settings: settings, using: &generator),
+            deadline: attemptDeadline(startedAt: now, timeLimitSeconds: settings.timeLimitSeconds, closesAt: settings.closesAt),
+            graceSeconds: settings.graceSeconds
         )
         let (attempt, status): (QuizAttempt, HTTPResponse.Status) = switch outcome {
         case .started(let attempt): (attempt, .created)
@@ -240,11 +230,8 @@ struct QuizController {
         let choice = LanguageChoice(request: request, context: context, available: content.translations.keys, fallback: course.defaultLanguage)
         var reviewOpen = asStaff
         if !asStaff, attempt.state != .inProgress {
-            // "After close" waits for the last student with a later close date: answers shown
-            // earlier could reach someone still taking the quiz.
             let extended = quiz.settings.review == .afterClose ? try await quizzes.latestOverrideClose(quizID: quiz.id) : nil
-            let closesAt = [quiz.settings.closesAt, extended].compactMap { $0 }.max()
-            reviewOpen = QuizRules.reviewIsOpen(quiz.settings.review, closesAt: quiz.settings.closesAt == nil ? nil : closesAt, now: Date())
+            reviewOpen = QuizRules.reviewIsOpen(quiz.settings.review, closesAt: quiz.settings.closesAt, latestExtendedClose: extended, now: Date())
         }
         return AttemptResponse(
             attempt: attempt, content: content, answers: try await attempts.answers(of: attempt.id), choice: choice, showResults: reviewOpen

@@ -51,6 +51,31 @@ public struct QuizSettings: Sendable, Equatable, Codable {
     }
 }
 
+/// Accommodations for one student: each field, when set, replaces the quiz's own.
+public struct QuizOverride: Sendable, Equatable, Codable {
+    public var timeLimitSeconds: Int?
+    public var maxAttempts: Int?
+    public var closesAt: Date?
+
+    public init(timeLimitSeconds: Int?, maxAttempts: Int?, closesAt: Date?) {
+        self.timeLimitSeconds = timeLimitSeconds
+        self.maxAttempts = maxAttempts
+        self.closesAt = closesAt
+    }
+}
+
+extension QuizSettings {
+    /// The settings one student takes the quiz under.
+    public func applying(_ override: QuizOverride?) -> QuizSettings {
+        guard let override else { return self }
+        var settings = self
+        settings.timeLimitSeconds = override.timeLimitSeconds ?? timeLimitSeconds
+        settings.maxAttempts = override.maxAttempts ?? maxAttempts
+        settings.closesAt = override.closesAt ?? closesAt
+        return settings
+    }
+}
+
 public struct QuizOption: Sendable, Equatable, Codable {
     public var id: String
     public var text: String

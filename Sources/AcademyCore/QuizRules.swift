@@ -114,12 +114,34 @@ public enum QuizRules {
         }
     }
 
-    /// When a student may see correctness and feedback.
-    public static func reviewIsOpen(_ policy: ReviewPolicy, closesAt: Date?, now: Date) -> Bool {
+    /// Overrides are checked like the quiz's own settings, with room for longer accommodations.
+    public static func validate(override: QuizOverride, into validation: inout FieldValidation) {
+        if let limit = override.timeLimitSeconds, !(10...604_800).contains(limit) {
+            validation.add(FieldError(field: "time_limit_seconds", message: "must be from 10 to 604800"))
+        }
+        if let attempts = override.maxAttempts, !(1...100).contains(attempts) {
+            validation.add(FieldError(field: "max_attempts", message: "must be from 1 to 100"))
+        }
+    }
+
+    /// A new attempt may start only between the quiz's opening and (this student's) close.
+    public static func requireOpenForStart(_ settings: QuizSettings, now: Date) throws(AcademyError) {
+        if let opensAt = settings.opensAt, now < opensAt {
+            throw .forbidden("The quiz opens at \(RFC3339.string(from: opensAt)).")
+        }
+        if let closesAt = settings.closesAt, now >= closesAt {
+            throw .forbidden("The quiz closed at \(RFC3339.string(from: closesAt)).")
+        }
+    }
+
+    /// When a student may see correctness and feedback. "After close" also waits for the latest
+    /// close any student's override grants: answers shown earlier could reach someone still
+    /// taking the quiz.
+    public static func reviewIsOpen(_ policy: ReviewPolicy, closesAt: Date?, latestExtendedClose: Date? = nil, now: Date) -> Bool {
         switch policy {
         case .never: false
         case .afterSubmit: true
-        case .afterClose: closesAt.map { now >= $0 } ?? false
+        case .afterClose: closesAt.map { now >= max($0, latestExtendedClose ?? $0) } ?? false
         }
     }
 }

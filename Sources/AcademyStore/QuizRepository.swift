@@ -51,18 +51,6 @@ public struct SavedAnswer: Sendable, Equatable {
     public let savedAt: Date
 }
 
-public struct QuizOverride: Sendable, Equatable, Codable {
-    public var timeLimitSeconds: Int?
-    public var maxAttempts: Int?
-    public var closesAt: Date?
-
-    public init(timeLimitSeconds: Int?, maxAttempts: Int?, closesAt: Date?) {
-        self.timeLimitSeconds = timeLimitSeconds
-        self.maxAttempts = maxAttempts
-        self.closesAt = closesAt
-    }
-}
-
 /// JSON as quizzes keep it in jsonb columns: snake_case keys, RFC 3339 dates.
 enum QuizJSON {
     static func encode<Value: Encodable>(_ value: Value) throws -> String {

@@ -84,6 +84,10 @@ struct SeededGenerator: RandomNumberGenerator {
         #expect(QuizRules.reviewIsOpen(.afterSubmit, closesAt: nil, now: close))
         #expect(!QuizRules.reviewIsOpen(.afterClose, closesAt: close, now: Date(timeIntervalSince1970: 1_999)))
         #expect(QuizRules.reviewIsOpen(.afterClose, closesAt: close, now: close))
+        #expect(!QuizRules.reviewIsOpen(.afterClose, closesAt: close, latestExtendedClose: Date(timeIntervalSince1970: 3_000), now: close))
+        let extended = QuizSettings(timeLimitSeconds: 600, maxAttempts: 1, passPercent: 50, closesAt: close)
+            .applying(QuizOverride(timeLimitSeconds: 1_200, maxAttempts: nil, closesAt: nil))
+        #expect(extended.timeLimitSeconds == 1_200 && extended.maxAttempts == 1 && extended.closesAt == close)
     }
 
     @Test func gradingCountsOnlyThePlannedQuestionsAndUnansweredEarnNothing() {
