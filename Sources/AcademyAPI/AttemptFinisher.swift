@@ -23,9 +23,7 @@ public struct AttemptFinisher: Sendable {
     /// The content is read before the attempt's row is locked: grading inside the transaction
     /// must not wait for a second pooled connection, or a burst of submits starves the pool.
     func finish(_ attempt: QuizAttempt, quiz: StoredQuiz, as state: AttemptState, now: Date) async throws -> QuizAttempt {
-        guard let content = try await quizzes.content(of: attempt.quizID, version: attempt.version) else {
-            throw AcademyError.notFound("The quiz's content is missing.")
-        }
+        let content = try await quizzes.content(for: attempt, of: quiz)
         let passPercent = quiz.settings.passPercent
         let (attempt, finishedNow) = try await attempts.finish(attempt.id, as: state, now: now) { attempt, answers in
             AttemptResult.grade(plan: attempt.plan, content: content, answers: answers, passPercent: passPercent)

@@ -174,8 +174,8 @@ struct QuizController {
         }
         let questionID = context.parameters.get("question_id") ?? ""
         let body = try await request.decode(as: AnswerSave.self, context: context)
-        guard let content = try await quizzes.content(of: quiz.id, version: attempt.version),
-              attempt.plan.items.contains(where: { $0.questionId == questionID }),
+        let content = try await quizzes.content(for: attempt, of: quiz)
+        guard attempt.plan.items.contains(where: { $0.questionId == questionID }),
               let question = content.questions.first(where: { $0.id == questionID })
         else {
             throw AcademyError.notFound("This attempt has no question \(questionID).")
@@ -224,9 +224,7 @@ struct QuizController {
     }
 
     private func view(_ attempt: QuizAttempt, course: Course, quiz: StoredQuiz, asStaff: Bool, request: Request, context: AppRequestContext) async throws -> AttemptResponse {
-        guard let content = try await quizzes.content(of: quiz.id, version: attempt.version) else {
-            throw AcademyError.notFound("The quiz's content is missing.")
-        }
+        let content = try await quizzes.content(for: attempt, of: quiz)
         let choice = LanguageChoice(request: request, context: context, available: content.translations.keys, fallback: course.defaultLanguage)
         var reviewOpen = asStaff
         if !asStaff, attempt.state != .inProgress {

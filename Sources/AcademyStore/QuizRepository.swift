@@ -132,7 +132,17 @@ public struct QuizRepository: Sendable {
         }
     }
 
-    /// The content an attempt started with.
+    /// The content `attempt` started with: the quiz's current content, already loaded, unless
+    /// the quiz was edited since (most saves and submits need no query here).
+    public func content(for attempt: QuizAttempt, of quiz: StoredQuiz) async throws -> QuizContent {
+        if attempt.version == quiz.version { return quiz.content }
+        guard let content = try await content(of: quiz.id, version: attempt.version) else {
+            throw AcademyError.notFound("The quiz's content is missing.")
+        }
+        return content
+    }
+
+    /// The content of one version of a quiz.
     public func content(of quizID: UUID, version: Int) async throws -> QuizContent? {
         let logger = database.logger
         return try await database.withConnection { connection in
