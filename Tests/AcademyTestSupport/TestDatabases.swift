@@ -112,29 +112,34 @@ struct AdminConnection: Sendable {
     }
 }
 
-/// The migrated template, created on first use. Clones are made one at a time: PostgreSQL refuses
-/// to copy a template that another copy is reading.
+/// The migrated template, created once per test process by whichever test asks first; the others
+/// wait for that same creation (an actor alone would let every early caller build its own, since
+/// it is re-entered at each `await`). Clones then run in parallel: PostgreSQL copies a template
+/// for several `CREATE DATABASE`s at once, as long as nobody is connected to it.
 actor TemplateDatabase {
     static let shared = TemplateDatabase()
-    private var templateName: String?
+    private var creation: Task<String, any Error>?
 
     func clone() async throws -> DatabaseURL {
         let server = try TestDatabases.serverURL()
-        let template = try await ensureTemplate(server: server)
+        let template = try await templateName(server: server)
         let name = TestDatabases.uniqueName(prefix: "t")
         try await TestDatabases.admin { try await $0.create(database: name, template: template) }
         return server.replacingDatabase(with: name)
     }
 
-    private func ensureTemplate(server: DatabaseURL) async throws -> String {
-        if let templateName { return templateName }
-        let name = TestDatabases.uniqueName(prefix: "academy_template")
-        try await TestDatabases.admin { try await $0.create(database: name, template: "template0") }
-        _ = try await TestDatabases.withDatabase(server.replacingDatabase(with: name)) { database in
-            try await Migrator(database: database, migrations: try Migration.bundled(), logger: TestDatabases.logger).migrate()
+    private func templateName(server: DatabaseURL) async throws -> String {
+        if let creation { return try await creation.value }
+        let creation = Task {
+            let name = TestDatabases.uniqueName(prefix: "academy_template")
+            try await TestDatabases.admin { try await $0.create(database: name, template: "template0") }
+            _ = try await TestDatabases.withDatabase(server.replacingDatabase(with: name)) { database in
+                try await Migrator(database: database, migrations: try Migration.bundled(), logger: TestDatabases.logger).migrate()
+            }
+            return name
         }
-        templateName = name
-        return name
+        self.creation = creation
+        return try await creation.value
     }
 }
 
