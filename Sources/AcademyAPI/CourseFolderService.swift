@@ -12,6 +12,7 @@ public struct CourseFolderService: Sendable {
     let imports: CourseImportRepository
     let users: UserRepository
     let attachments: AttachmentRepository
+    let quizzes: QuizRepository
     let blobs: BlobStore
     let languages: [String]
     let maxUploadBytes: Int
@@ -22,6 +23,7 @@ public struct CourseFolderService: Sendable {
         imports = CourseImportRepository(database: dependencies.database)
         users = dependencies.accounts.users
         attachments = AttachmentRepository(database: dependencies.database)
+        quizzes = QuizRepository(database: dependencies.database)
         blobs = BlobStore(dataDirectory: dependencies.configuration.dataDirectory)
         languages = dependencies.configuration.languages
         maxUploadBytes = dependencies.configuration.maxUploadBytes
@@ -81,10 +83,11 @@ public struct CourseFolderService: Sendable {
     func plan(_ folder: CourseFolder) async throws -> CourseImportPlan {
         var stored: [String: [CourseImportPlan.AttachmentFile]] = [:]
         for item in folder.modules.flatMap(\.items) {
-            for (name, url) in item.attachments.sorted(by: { $0.key < $1.key }) {
+            guard case .lesson(_, let attachments) = item.content else { continue }
+            for (name, url) in attachments.sorted(by: { $0.key < $1.key }) {
                 let mediaType = AttachmentRules.mediaType(forFileNamed: name) ?? "application/octet-stream"
                 let blob = try await blobs.store(fileAt: url, limit: maxUploadBytes, mediaType: mediaType)
-                stored[item.lessonKey, default: []].append(.init(filename: name, sha256: blob.sha256, size: blob.size, contentType: mediaType))
+                stored[item.key, default: []].append(.init(filename: name, sha256: blob.sha256, size: blob.size, contentType: mediaType))
             }
         }
         return Self.plan(folder, attachments: stored)
@@ -99,18 +102,20 @@ public struct CourseFolderService: Sendable {
             ),
             status: folder.status,
             modules: folder.modules.map { module in
-                .init(key: module.key, titles: module.titles, lessons: module.items.map { item in
-                    .init(
-                        key: item.lessonKey, releaseAt: item.releaseAt, requiresPrevious: item.requiresPrevious,
-                        translations: item.translations.mapValues { ($0.title, $0.bodyMarkdown) },
-                        attachments: attachments[item.lessonKey] ?? []
-                    )
+                .init(key: module.key, titles: module.titles, items: module.items.map { item in
+                    let content: CourseImportPlan.ItemPlan.Content = switch item.content {
+                    case .lesson(let translations, _):
+                        .lesson(translations: translations.mapValues { ($0.title, $0.bodyMarkdown) }, attachments: attachments[item.key] ?? [])
+                    case .quiz(let settings, let content):
+                        .quiz(settings, content)
+                    }
+                    return .init(key: item.key, releaseAt: item.releaseAt, requiresPrevious: item.requiresPrevious, content: content)
                 })
             }
         )
     }
 
-    /// Writes the course as a folder. Modules and lessons made through the API get their keys
+    /// Writes the course as a folder. Modules, lessons and quizzes made through the API get their keys
     /// first (from their position), so that importing the folder updates them in place.
     public func export(slug: String, to directory: URL) async throws {
         guard let (course, _) = try await courses.find(slug, for: nil) else {
@@ -118,12 +123,23 @@ public struct CourseFolderService: Sendable {
         }
         try await content.assignMissingKeys(of: course.id)
         let modules = try await content.modules(of: course.id)
-        let lessons = try await content.lessons(of: course.id)
-        var files: [UUID: [String: URL]] = [:]
-        for lesson in lessons {
+        var items: [UUID: [(position: Int, item: CourseFolder.Item)]] = [:]
+        for lesson in try await content.lessons(of: course.id) {
+            var files: [String: URL] = [:]
             for attachment in try await attachments.attachments(of: lesson.id) {
-                files[lesson.id, default: [:]][attachment.filename] = URL(fileURLWithPath: blobs.path(for: attachment.sha256).string)
+                files[attachment.filename] = URL(fileURLWithPath: blobs.path(for: attachment.sha256).string)
             }
+            let translations = lesson.translations.mapValues { CourseFolder.LessonSource(title: $0.title, bodyMarkdown: $0.bodyMarkdown) }
+            items[lesson.moduleID, default: []].append((lesson.position, CourseFolder.Item(
+                key: lesson.key ?? "", releaseAt: lesson.releaseAt, requiresPrevious: lesson.requiresPrevious,
+                content: .lesson(translations: translations, attachments: files)
+            )))
+        }
+        for quiz in try await quizzes.quizzes(of: course.id) {
+            items[quiz.moduleID, default: []].append((quiz.position, CourseFolder.Item(
+                key: quiz.key ?? "", releaseAt: quiz.releaseAt, requiresPrevious: quiz.requiresPrevious,
+                content: .quiz(quiz.settings, quiz.content)
+            )))
         }
         let folder = CourseFolder(
             slug: course.slug, defaultLanguage: course.defaultLanguage,
@@ -133,16 +149,8 @@ public struct CourseFolderService: Sendable {
             startsAt: course.startsAt, endsAt: course.endsAt,
             modules: modules.map { module in
                 CourseFolder.Module(
-                    key: module.key ?? "",
-                    titles: module.titles,
-                    items: lessons.filter { $0.moduleID == module.id }.map { lesson in
-                        CourseFolder.Item(
-                            lessonKey: lesson.key ?? "",
-                            releaseAt: lesson.releaseAt, requiresPrevious: lesson.requiresPrevious,
-                            translations: lesson.translations.mapValues { .init(title: $0.title, bodyMarkdown: $0.bodyMarkdown) },
-                            attachments: files[lesson.id] ?? [:]
-                        )
-                    }
+                    key: module.key ?? "", titles: module.titles,
+                    items: (items[module.id] ?? []).sorted { $0.position < $1.position }.map(\.item)
                 )
             }
         )

@@ -46,15 +46,16 @@ struct QuizController {
     }
 
     private func validated(_ body: QuizRequest, over existing: StoredQuiz?, course: Course) throws(AcademyError) -> (QuizSettings, QuizContent) {
-        let settings = try body.settings(over: existing?.settings)
-        let content = try body.content(over: existing?.content)
         var validation = FieldValidation()
         if let position = body.position, position < 1 {
             validation.add(FieldError(field: "position", message: "must be 1 or more"))
         }
-        QuizRules.validate(settings: settings, content: content, defaultLanguage: course.defaultLanguage, offered: languages, into: &validation)
+        let quiz = body.draft.validated(
+            over: existing.map { ($0.settings, $0.content) }, defaultLanguage: course.defaultLanguage, offered: languages, into: &validation
+        )
         try validation.finish()
-        return (settings, content)
+        guard let quiz else { throw .validationFailed(validation.errors) }
+        return quiz
     }
 
     /// The quiz in the path and its course, for its editors.

@@ -3,57 +3,26 @@ import AcademyStore
 import Foundation
 import Hummingbird
 
-/// `POST /courses/{course}/quizzes` and `PATCH /quizzes/{id}`: on PATCH every field is optional
-/// and applies over the quiz as it is; `questions` and `translations` replace theirs whole.
+/// `POST /courses/{course}/quizzes` and `PATCH /quizzes/{id}`: the quiz itself (as a course
+/// folder writes it too) and its place in the course.
 struct QuizRequest: Decodable {
+    let draft: QuizDraft
     let moduleId: UUID?
     let position: Int?
-    let translations: [String: QuizContent.Text]?
-    let questions: [QuizQuestion]?
-    let timeLimitSeconds: Int?
-    let graceSeconds: Int?
-    let maxAttempts: Int?
-    let grading: AttemptGrading?
-    let passPercent: Double?
-    let required: Bool?
-    let shuffleQuestions: Bool?
-    let shuffleOptions: Bool?
-    let questionsPerAttempt: Int?
-    let opensAt: Date?
-    let closesAt: Date?
-    let review: ReviewPolicy?
     let releaseAt: Date?
     let requiresPrevious: Bool?
 
-    func settings(over existing: QuizSettings?) throws(AcademyError) -> QuizSettings {
-        guard let passPercent = passPercent ?? existing?.passPercent else {
-            throw .validationFailed([FieldError(field: "pass_percent", message: "is required")])
-        }
-        return QuizSettings(
-            timeLimitSeconds: timeLimitSeconds ?? existing?.timeLimitSeconds,
-            graceSeconds: graceSeconds ?? existing?.graceSeconds ?? 30,
-            maxAttempts: maxAttempts ?? existing?.maxAttempts,
-            grading: grading ?? existing?.grading ?? .highest,
-            passPercent: passPercent,
-            required: required ?? existing?.required ?? false,
-            shuffleQuestions: shuffleQuestions ?? existing?.shuffleQuestions ?? false,
-            shuffleOptions: shuffleOptions ?? existing?.shuffleOptions ?? false,
-            questionsPerAttempt: questionsPerAttempt ?? existing?.questionsPerAttempt,
-            opensAt: opensAt ?? existing?.opensAt,
-            closesAt: closesAt ?? existing?.closesAt,
-            review: review ?? existing?.review ?? .afterSubmit
-        )
+    enum CodingKeys: String, CodingKey {
+        case moduleId, position, releaseAt, requiresPrevious
     }
 
-    func content(over existing: QuizContent?) throws(AcademyError) -> QuizContent {
-        var errors: [FieldError] = []
-        if translations == nil, existing == nil { errors.append(FieldError(field: "translations", message: "is required")) }
-        if questions == nil, existing == nil { errors.append(FieldError(field: "questions", message: "is required")) }
-        if !errors.isEmpty { throw .validationFailed(errors) }
-        return QuizContent(
-            translations: translations ?? existing?.translations ?? [:],
-            questions: questions ?? existing?.questions ?? []
-        )
+    init(from decoder: any Decoder) throws {
+        draft = try QuizDraft(from: decoder)
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        moduleId = try container.decodeIfPresent(UUID.self, forKey: .moduleId)
+        position = try container.decodeIfPresent(Int.self, forKey: .position)
+        releaseAt = try container.decodeIfPresent(Date.self, forKey: .releaseAt)
+        requiresPrevious = try container.decodeIfPresent(Bool.self, forKey: .requiresPrevious)
     }
 }
 

@@ -27,23 +27,31 @@ public struct CourseFolder: Sendable, Equatable {
         }
     }
 
-    /// A lesson in a module: its folder name is its key; its files hold its translations.
+    /// A lesson or quiz in a module, by its stable key: `lessons/KEY/` or `quizzes/KEY.yaml`.
     public struct Item: Sendable, Equatable {
-        public var lessonKey: String
+        public enum Content: Sendable, Equatable {
+            /// Language → (title, Markdown body), from `lessons/KEY/LANG.md`; file name → where
+            /// its bytes are: `lessons/KEY/attachments/NAME` when read, the stored blob when exported.
+            case lesson(translations: [String: LessonSource], attachments: [String: URL])
+            case quiz(QuizSettings, QuizContent)
+        }
+
+        public var key: String
         public var releaseAt: Date?
         public var requiresPrevious: Bool
-        /// Language → (title, Markdown body), from `lessons/KEY/LANG.md`.
-        public var translations: [String: LessonSource]
-        /// File name → where its bytes are: `lessons/KEY/attachments/NAME` when read, the stored
-        /// blob when exported.
-        public var attachments: [String: URL]
+        public var content: Content
 
-        public init(lessonKey: String, releaseAt: Date?, requiresPrevious: Bool, translations: [String: LessonSource], attachments: [String: URL] = [:]) {
-            self.lessonKey = lessonKey
+        public init(key: String, releaseAt: Date?, requiresPrevious: Bool, content: Content) {
+            self.key = key
             self.releaseAt = releaseAt
             self.requiresPrevious = requiresPrevious
-            self.translations = translations
-            self.attachments = attachments
+            self.content = content
+        }
+
+        /// `lesson` or `quiz`, as course.yaml names the item.
+        public var kindName: String {
+            if case .quiz = content { return "quiz" }
+            return "lesson"
         }
     }
 

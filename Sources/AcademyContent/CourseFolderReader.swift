@@ -8,6 +8,8 @@ public struct CourseFolderReader {
     let directory: URL
     let offered: [String]
     private var problems: [FolderProblem] = []
+    /// Keys of the items read so far: a course's lessons and quizzes share one set.
+    private var itemKeys: Set<String> = []
 
     /// The folder, or every problem found in it.
     public static func read(_ directory: URL, offered: [String]) -> Result<CourseFolder, FolderProblems> {
@@ -30,24 +32,7 @@ public struct CourseFolderReader {
 
     private mutating func readFolder() -> CourseFolder? {
         let file = directory.appendingPathComponent("course.yaml").path
-        guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
-            problems.append(FolderProblem(file: file, line: nil, message: "is missing or not UTF-8 text"))
-            return nil
-        }
-        let root: Node
-        do {
-            guard let composed = try Yams.compose(yaml: text) else {
-                problems.append(FolderProblem(file: file, line: nil, message: "is empty"))
-                return nil
-            }
-            root = composed
-        } catch let error as YamlError {
-            problems.append(Self.locate(error, in: file))
-            return nil
-        } catch {
-            problems.append(FolderProblem(file: file, line: nil, message: "\(error)"))
-            return nil
-        }
+        guard let root = composeYAML(at: file) else { return nil }
         guard let mapping = root.mapping else {
             problem(file, root, "must be a mapping of settings")
             return nil
@@ -76,8 +61,10 @@ public struct CourseFolderReader {
             problem(file, mapping["ends_at"], "ends_at must be after starts_at")
         }
         let modules = readModules(mapping["modules"], defaultLanguage: defaultLanguage, file: file)
-        checkUnlistedLessons(listed: Set(modules.flatMap { $0.items.map(\.lessonKey) }))
-        if status == .published, modules.allSatisfy({ $0.items.isEmpty }) {
+        let items = modules.flatMap(\.items)
+        checkUnlisted(folder: "lessons", suffix: "", listed: Set(items.filter { $0.kindName == "lesson" }.map(\.key)))
+        checkUnlisted(folder: "quizzes", suffix: ".yaml", listed: Set(items.filter { $0.kindName == "quiz" }.map(\.key)))
+        if status == .published, !items.contains(where: { $0.kindName == "lesson" }) {
             problem(file, mapping["status"], "a published course needs at least one lesson")
         }
         guard let slug, let defaultLanguage else { return nil }
@@ -148,7 +135,6 @@ public struct CourseFolderReader {
         }
         var modules: [CourseFolder.Module] = []
         var moduleKeys: Set<String> = []
-        var lessonKeys: Set<String> = []
         for (index, entry) in sequence.enumerated() {
             let path = "modules[\(index + 1)]"
             guard let mapping = entry.mapping else {
@@ -180,11 +166,7 @@ public struct CourseFolderReader {
                 if let list = itemsNode.sequence {
                     for (itemIndex, itemNode) in list.enumerated() {
                         if let item = readItem(itemNode, path: "\(path).items[\(itemIndex + 1)]", defaultLanguage: defaultLanguage, file: file) {
-                            if lessonKeys.insert(item.lessonKey).inserted {
-                                items.append(item)
-                            } else {
-                                problem(file, itemNode, "lesson \(item.lessonKey) is listed twice")
-                            }
+                            items.append(item)
                         }
                     }
                 } else {
@@ -199,14 +181,24 @@ public struct CourseFolderReader {
     }
 
     private mutating func readItem(_ node: Node, path: String, defaultLanguage: String?, file: String) -> CourseFolder.Item? {
+        let shape = "\(path) must be a mapping such as `lesson: 01-welcome` or `quiz: 05-check`"
         guard let mapping = node.mapping else {
-            problem(file, node, "\(path) must be a mapping such as `lesson: 01-welcome`")
+            problem(file, node, shape)
             return nil
         }
-        checkKeys(mapping, allowed: ["lesson", "release_at", "requires_previous"], file: file, path: "\(path).")
-        guard let key = string(mapping["lesson"], path: "\(path).lesson", file: file, required: true).flatMap({
-            check(CourseRules.slug($0, field: "\(path).lesson"), file: file, node: mapping["lesson"])
+        checkKeys(mapping, allowed: ["lesson", "quiz", "release_at", "requires_previous"], file: file, path: "\(path).")
+        guard (mapping["lesson"] == nil) != (mapping["quiz"] == nil) else {
+            problem(file, node, shape)
+            return nil
+        }
+        let kind = mapping["lesson"] == nil ? "quiz" : "lesson"
+        guard let key = string(mapping[kind], path: "\(path).\(kind)", file: file, required: true).flatMap({
+            check(CourseRules.slug($0, field: "\(path).\(kind)"), file: file, node: mapping[kind])
         }) else { return nil }
+        guard itemKeys.insert(key).inserted else {
+            problem(file, node, "\(key) is listed twice: lessons and quizzes share one set of keys")
+            return nil
+        }
         let releaseAt = date(mapping["release_at"], path: "\(path).release_at", file: file)
         var requiresPrevious = false
         if let flag = mapping["requires_previous"] {
@@ -216,9 +208,52 @@ public struct CourseFolderReader {
                 problem(file, flag, "\(path).requires_previous must be true or false")
             }
         }
-        let translations = readLesson(key: key, defaultLanguage: defaultLanguage, listedAt: mapping["lesson"], file: file)
-        let attachments = readAttachments(key: key)
-        return CourseFolder.Item(lessonKey: key, releaseAt: releaseAt, requiresPrevious: requiresPrevious, translations: translations, attachments: attachments)
+        let content: CourseFolder.Item.Content
+        if kind == "lesson" {
+            let translations = readLesson(key: key, defaultLanguage: defaultLanguage, listedAt: mapping["lesson"], file: file)
+            content = .lesson(translations: translations, attachments: readAttachments(key: key))
+        } else {
+            guard let quiz = readQuiz(key: key, defaultLanguage: defaultLanguage, listedAt: mapping["quiz"], file: file) else { return nil }
+            content = .quiz(quiz.settings, quiz.content)
+        }
+        return CourseFolder.Item(key: key, releaseAt: releaseAt, requiresPrevious: requiresPrevious, content: content)
+    }
+
+    // MARK: Quiz files
+
+    /// `quizzes/KEY.yaml`: the API's quiz fields, checked by the API's decoder and rules.
+    private mutating func readQuiz(key: String, defaultLanguage: String?, listedAt: Node?, file: String) -> (settings: QuizSettings, content: QuizContent)? {
+        let path = directory.appendingPathComponent("quizzes").appendingPathComponent("\(key).yaml").path
+        guard FileManager.default.fileExists(atPath: path) else {
+            problem(file, listedAt, "quiz \(key) has no file quizzes/\(key).yaml")
+            return nil
+        }
+        guard let root = composeYAML(at: path) else { return nil }
+        let tree: JSONValue
+        switch YAMLTree.json(from: root, file: path) {
+        case .success(let converted): tree = converted
+        case .failure(let found):
+            problems.append(found)
+            return nil
+        }
+        let located = { (error: FieldError) in
+            FolderProblem(file: path, line: YAMLTree.line(of: error.field, in: root), message: error.field.isEmpty ? error.message : "\(error.field) \(error.message)")
+        }
+        let draft: QuizDraft
+        do {
+            draft = try StrictJSONDecoder().decode(QuizDraft.self, from: tree)
+        } catch .validationFailed(let errors) {
+            problems += errors.map(located)
+            return nil
+        } catch {
+            problems.append(FolderProblem(file: path, line: nil, message: "\(error)"))
+            return nil
+        }
+        guard let defaultLanguage else { return nil }
+        var validation = FieldValidation()
+        let quiz = draft.validated(over: nil, defaultLanguage: defaultLanguage, offered: offered, into: &validation)
+        problems += validation.errors.map(located)
+        return quiz
     }
 
     // MARK: Lesson files
@@ -289,15 +324,40 @@ public struct CourseFolderReader {
         }
     }
 
-    private mutating func checkUnlistedLessons(listed: Set<String>) {
-        let lessons = directory.appendingPathComponent("lessons")
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: lessons.path) else { return }
-        for name in names.sorted() where !name.hasPrefix(".") && !listed.contains(name) {
-            problems.append(FolderProblem(file: lessons.appendingPathComponent(name).path, line: nil, message: "is not listed in any module of course.yaml"))
+    /// Lesson folders and quiz files that no module lists: an author forgot them or misspelt a key.
+    private mutating func checkUnlisted(folder: String, suffix: String, listed: Set<String>) {
+        let parent = directory.appendingPathComponent(folder)
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: parent.path) else { return }
+        for name in names.sorted() where !name.hasPrefix(".") {
+            let path = parent.appendingPathComponent(name).path
+            if !name.hasSuffix(suffix) {
+                problems.append(FolderProblem(file: path, line: nil, message: "is not a KEY\(suffix) file"))
+            } else if !listed.contains(String(name.dropLast(suffix.count))) {
+                problems.append(FolderProblem(file: path, line: nil, message: "is not listed in any module of course.yaml"))
+            }
         }
     }
 
     // MARK: Helpers
+
+    private mutating func composeYAML(at file: String) -> Node? {
+        guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
+            problems.append(FolderProblem(file: file, line: nil, message: "is missing or not UTF-8 text"))
+            return nil
+        }
+        do {
+            guard let composed = try Yams.compose(yaml: text) else {
+                problems.append(FolderProblem(file: file, line: nil, message: "is empty"))
+                return nil
+            }
+            return composed
+        } catch let error as YamlError {
+            problems.append(Self.locate(error, in: file))
+        } catch {
+            problems.append(FolderProblem(file: file, line: nil, message: "\(error)"))
+        }
+        return nil
+    }
 
     private mutating func languageMap(_ node: Node?, path: String, defaultLanguage: String?, file: String) -> [(String, Node, Node)] {
         guard let node else {

@@ -8,25 +8,57 @@ public enum CourseFolderWriter {
         let files = FileManager.default
         try files.createDirectory(at: directory, withIntermediateDirectories: true)
         try Data(courseYAML(folder).utf8).write(to: directory.appendingPathComponent("course.yaml"))
-        for module in folder.modules {
-            for item in module.items {
-                let lesson = directory.appendingPathComponent("lessons").appendingPathComponent(item.lessonKey)
-                try files.createDirectory(at: lesson, withIntermediateDirectories: true)
-                for (language, source) in folder.ordered(item.translations) {
-                    try Data(lessonMarkdown(source).utf8).write(to: lesson.appendingPathComponent("\(language).md"))
-                }
-                if !item.attachments.isEmpty {
-                    let attachments = lesson.appendingPathComponent("attachments")
-                    try files.createDirectory(at: attachments, withIntermediateDirectories: true)
-                    for (name, source) in item.attachments.sorted(by: { $0.key < $1.key }) {
-                        let destination = attachments.appendingPathComponent(name)
-                        try? files.removeItem(at: destination)
-                        try files.copyItem(at: source, to: destination)
-                    }
-                }
+        for item in folder.modules.flatMap(\.items) {
+            switch item.content {
+            case .lesson(let translations, let attachments):
+                try writeLesson(key: item.key, translations: folder.ordered(translations), attachments: attachments, in: directory)
+            case .quiz(let settings, let content):
+                let quizzes = directory.appendingPathComponent("quizzes")
+                try files.createDirectory(at: quizzes, withIntermediateDirectories: true)
+                let yaml = try quizYAML(settings: settings, content: content, defaultLanguage: folder.defaultLanguage)
+                try Data(yaml.utf8).write(to: quizzes.appendingPathComponent("\(item.key).yaml"))
             }
         }
     }
+
+    private static func writeLesson(key: String, translations: [(String, CourseFolder.LessonSource)], attachments: [String: URL], in directory: URL) throws {
+        let files = FileManager.default
+        let lesson = directory.appendingPathComponent("lessons").appendingPathComponent(key)
+        try files.createDirectory(at: lesson, withIntermediateDirectories: true)
+        for (language, source) in translations {
+            try Data(lessonMarkdown(source).utf8).write(to: lesson.appendingPathComponent("\(language).md"))
+        }
+        guard !attachments.isEmpty else { return }
+        let folder = lesson.appendingPathComponent("attachments")
+        try files.createDirectory(at: folder, withIntermediateDirectories: true)
+        for (name, source) in attachments.sorted(by: { $0.key < $1.key }) {
+            let destination = folder.appendingPathComponent(name)
+            try? files.removeItem(at: destination)
+            try files.copyItem(at: source, to: destination)
+        }
+    }
+
+    /// A quiz file: the fields of the API's quiz body, settings at their defaults left out, the
+    /// quiz's texts first and its questions last, languages default-first.
+    public static func quizYAML(settings: QuizSettings, content: QuizContent, defaultLanguage: String) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.dateEncodingStrategy = .iso8601
+        let tree = try JSONDecoder().decode(JSONValue.self, from: encoder.encode(QuizDraft(settings: settings, content: content)))
+        guard case .object(let object) = tree else { return "" }
+        return YAMLTree.yaml(object) { key in
+            if key == defaultLanguage { return (-1, key) }
+            return (quizFieldOrder.firstIndex(of: key) ?? quizFieldOrder.count, key)
+        }
+    }
+
+    private static let quizFieldOrder = [
+        "id", "kind", "points", "partial_credit", "translations", "title", "instructions",
+        "pass_percent", "required", "time_limit_seconds", "grace_seconds", "max_attempts", "grading", "questions_per_attempt",
+        "shuffle_questions", "shuffle_options", "opens_at", "closes_at", "review",
+        "questions", "prompt", "options", "text", "feedback",
+        "answer", "option_id", "option_ids", "value", "accepted", "case_sensitive", "normalize", "tolerance",
+    ]
 
     public static func courseYAML(_ folder: CourseFolder) -> String {
         var lines = [
@@ -59,7 +91,7 @@ public enum CourseFolderWriter {
             }
             lines.append(module.items.isEmpty ? "    items: []" : "    items:")
             for item in module.items {
-                lines.append("      - lesson: \(quoted(item.lessonKey))")
+                lines.append("      - \(item.kindName): \(quoted(item.key))")
                 if item.requiresPrevious {
                     lines.append("        requires_previous: true")
                 }

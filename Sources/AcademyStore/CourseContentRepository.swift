@@ -108,7 +108,7 @@ public struct CourseContentRepository: Sendable {
     }
 
     /// Gives modules and lessons made through the API the stable keys a course folder needs:
-    /// `module-N` by position, `NN-lesson` by the lesson's place in the course, skipping keys
+    /// `module-N` by position, `NN-lesson` or `NN-quiz` by the item's place in the course, skipping keys
     /// already taken. Done once, in one transaction; the keys stay from then on.
     public func assignMissingKeys(of courseID: UUID) async throws {
         let logger = database.logger
@@ -127,14 +127,14 @@ public struct CourseContentRepository: Sendable {
             }
             let items = try await connection.rows(
                 """
-                SELECT i.id, i.key FROM course_items i JOIN course_modules m ON m.id = i.module_id
+                SELECT i.id, i.key, i.kind FROM course_items i JOIN course_modules m ON m.id = i.module_id
                 WHERE i.course_id = \(courseID) ORDER BY m.position, i.position
                 """,
-                as: (UUID, String?).self, logger: logger
+                as: (UUID, String?, String).self, logger: logger
             )
             var itemKeys = Set(items.compactMap(\.1))
-            for (index, (id, key)) in items.enumerated() where key == nil {
-                let assigned = Self.firstFree(String(format: "%02d-lesson", index + 1), in: itemKeys)
+            for (index, (id, key, kind)) in items.enumerated() where key == nil {
+                let assigned = Self.firstFree(String(format: "%02d-\(kind)", index + 1), in: itemKeys)
                 itemKeys.insert(assigned)
                 try await connection.run("UPDATE course_items SET key = \(assigned) WHERE id = \(id)", logger: logger)
             }

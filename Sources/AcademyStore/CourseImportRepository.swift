@@ -8,30 +8,38 @@ public struct CourseImportPlan: Sendable {
     public struct ModulePlan: Sendable {
         public var key: String
         public var titles: [String: String]
-        public var lessons: [LessonPlan]
+        public var items: [ItemPlan]
 
-        public init(key: String, titles: [String: String], lessons: [LessonPlan]) {
+        public init(key: String, titles: [String: String], items: [ItemPlan]) {
             self.key = key
             self.titles = titles
-            self.lessons = lessons
+            self.items = items
         }
     }
 
-    public struct LessonPlan: Sendable {
+    public struct ItemPlan: Sendable {
+        public enum Content: Sendable {
+            /// Title and Markdown by language (the HTML is rendered once attachment ids are
+            /// known), and files already written under their hashes, by file name.
+            case lesson(translations: [String: (title: String, markdown: String)], attachments: [AttachmentFile])
+            case quiz(QuizSettings, QuizContent)
+
+            var kind: String {
+                if case .quiz = self { return "quiz" }
+                return "lesson"
+            }
+        }
+
         public var key: String
         public var releaseAt: Date?
         public var requiresPrevious: Bool
-        /// Title and Markdown by language; the HTML is rendered once attachment ids are known.
-        public var translations: [String: (title: String, markdown: String)]
-        /// Files already written under their hashes, by file name.
-        public var attachments: [AttachmentFile]
+        public var content: Content
 
-        public init(key: String, releaseAt: Date?, requiresPrevious: Bool, translations: [String: (title: String, markdown: String)], attachments: [AttachmentFile]) {
+        public init(key: String, releaseAt: Date?, requiresPrevious: Bool, content: Content) {
             self.key = key
             self.releaseAt = releaseAt
             self.requiresPrevious = requiresPrevious
-            self.translations = translations
-            self.attachments = attachments
+            self.content = content
         }
     }
 
@@ -67,10 +75,12 @@ public struct CourseImportOutcome: Sendable, Equatable {
     public var modulesUpdated = 0
     public var lessonsCreated = 0
     public var lessonsUpdated = 0
-    /// Modules and lessons in the database but not in the folder: kept (with whatever students
+    public var quizzesCreated = 0
+    public var quizzesUpdated = 0
+    /// Modules and items in the database but not in the folder: kept (with whatever students
     /// did with them), placed after the folder's.
     public var modulesKept = 0
-    public var lessonsKept = 0
+    public var itemsKept = 0
 }
 
 public struct CourseImportRepository: Sendable {
@@ -134,10 +144,13 @@ public struct CourseImportRepository: Sendable {
                 "SELECT key, id FROM course_modules WHERE course_id = \(courseID) AND key IS NOT NULL",
                 as: (String, UUID).self, logger: logger
             ))
-            let lessons = Dictionary(uniqueKeysWithValues: try await connection.rows(
-                "SELECT key, id FROM course_items WHERE course_id = \(courseID) AND kind = 'lesson' AND key IS NOT NULL",
-                as: (String, UUID).self, logger: logger
-            ))
+            var items: [String: (id: UUID, kind: String)] = [:]
+            for (key, id, kind) in try await connection.rows(
+                "SELECT key, id, kind FROM course_items WHERE course_id = \(courseID) AND key IS NOT NULL",
+                as: (String, UUID, String).self, logger: logger
+            ) {
+                items[key] = (id, kind)
+            }
             var placedModules: [UUID] = []
             var placedItems: Set<UUID> = []
             for (moduleIndex, module) in plan.modules.enumerated() {
@@ -155,36 +168,50 @@ public struct CourseImportRepository: Sendable {
                 }
                 placedModules.append(moduleID)
                 try await CourseContentRepository.replaceModuleTitles(of: moduleID, with: module.titles, on: connection, logger: logger)
-                for (lessonIndex, lesson) in module.lessons.enumerated() {
-                    let lessonID: UUID
-                    if let id = lessons[lesson.key] {
-                        lessonID = id
-                        outcome.lessonsUpdated += 1
+                for (itemIndex, item) in module.items.enumerated() {
+                    let existing = items[item.key]
+                    if let existing, existing.kind != item.content.kind {
+                        throw AcademyError.conflict("\(item.key) is a \(existing.kind) in \(draft.slug) but a \(item.content.kind) in the folder: give the \(item.content.kind) another key")
+                    }
+                    let itemID: UUID
+                    if let existing {
+                        itemID = existing.id
                         try await connection.run(
                             """
-                            UPDATE course_items SET module_id = \(moduleID), position = \(lessonIndex + 1), release_at = \(lesson.releaseAt),
-                                requires_previous = \(lesson.requiresPrevious), updated_at = now()
-                            WHERE id = \(id)
+                            UPDATE course_items SET module_id = \(moduleID), position = \(itemIndex + 1), release_at = \(item.releaseAt),
+                                requires_previous = \(item.requiresPrevious), updated_at = now()
+                            WHERE id = \(itemID)
                             """,
                             logger: logger
                         )
                     } else {
-                        outcome.lessonsCreated += 1
-                        lessonID = try await connection.rows(
+                        itemID = try await connection.rows(
                             """
                             INSERT INTO course_items (course_id, module_id, kind, position, release_at, requires_previous, key)
-                            VALUES (\(courseID), \(moduleID), 'lesson', \(lessonIndex + 1), \(lesson.releaseAt), \(lesson.requiresPrevious), \(lesson.key))
+                            VALUES (\(courseID), \(moduleID), \(item.content.kind), \(itemIndex + 1), \(item.releaseAt), \(item.requiresPrevious), \(item.key))
                             RETURNING id
                             """,
                             as: UUID.self, logger: logger
                         )[0]
                     }
-                    placedItems.insert(lessonID)
-                    let attachmentIDs = try await Self.upsertAttachments(lesson.attachments, of: lessonID, on: connection, logger: logger)
-                    let texts = lesson.translations.mapValues { text in
-                        LessonText(title: text.title, bodyMarkdown: text.markdown, bodyHTML: render(text.markdown, attachmentIDs))
+                    placedItems.insert(itemID)
+                    switch item.content {
+                    case .lesson(let translations, let attachments):
+                        if existing == nil { outcome.lessonsCreated += 1 } else { outcome.lessonsUpdated += 1 }
+                        let attachmentIDs = try await Self.upsertAttachments(attachments, of: itemID, on: connection, logger: logger)
+                        let texts = translations.mapValues { text in
+                            LessonText(title: text.title, bodyMarkdown: text.markdown, bodyHTML: render(text.markdown, attachmentIDs))
+                        }
+                        try await CourseContentRepository.replaceLessonTexts(of: itemID, with: texts, on: connection, logger: logger)
+                    case .quiz(let settings, let content):
+                        if existing == nil {
+                            outcome.quizzesCreated += 1
+                            try await QuizRepository.insertQuiz(itemID, settings: settings, content: content, on: connection, logger: logger)
+                        } else {
+                            outcome.quizzesUpdated += 1
+                            try await QuizRepository.storeRevision(of: itemID, settings: settings, content: content, on: connection, logger: logger)
+                        }
                     }
-                    try await CourseContentRepository.replaceLessonTexts(of: lessonID, with: texts, on: connection, logger: logger)
                 }
             }
             try await placeKept(courseID: courseID, placedModules: placedModules, placedItems: placedItems, outcome: &outcome, on: connection, logger: logger)
@@ -254,7 +281,7 @@ public struct CourseImportRepository: Sendable {
         }
         for (id, moduleID) in items where !placedItems.contains(id) {
             counts[moduleID, default: 0] += 1
-            outcome.lessonsKept += 1
+            outcome.itemsKept += 1
             try await connection.run("UPDATE course_items SET position = \(counts[moduleID] ?? 1) WHERE id = \(id)", logger: logger)
         }
     }

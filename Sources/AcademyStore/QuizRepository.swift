@@ -11,6 +11,8 @@ public struct StoredQuiz: Sendable, Equatable {
     public let position: Int
     public let releaseAt: Date?
     public let requiresPrevious: Bool
+    /// The stable key of course folders (nil until the course is first exported).
+    public let key: String?
     public let settings: QuizSettings
     public let content: QuizContent
     public let version: Int
@@ -77,37 +79,65 @@ public struct QuizRepository: Sendable {
     }
 
     static let quizColumns = """
-        i.id, i.course_id, i.module_id, i.position, i.release_at, i.requires_previous, q.settings::text, v.content::text, q.current_version
+        i.id, i.course_id, i.module_id, i.position, i.release_at, i.requires_previous, i.key, q.settings::text, v.content::text, q.current_version
         """
     static let quizFrom = """
         FROM quizzes q JOIN course_items i ON i.id = q.id JOIN quiz_versions v ON v.quiz_id = q.id AND v.version = q.current_version
         """
-    typealias QuizRow = (UUID, UUID, UUID, Int, Date?, Bool, String, String, Int)
+    typealias QuizRow = (UUID, UUID, UUID, Int, Date?, Bool, String?, String, String, Int)
 
     static func quiz(_ row: QuizRow) throws -> StoredQuiz {
         StoredQuiz(
-            id: row.0, courseID: row.1, moduleID: row.2, position: row.3, releaseAt: row.4, requiresPrevious: row.5,
-            settings: try QuizJSON.decode(QuizSettings.self, from: row.6), content: try QuizJSON.decode(QuizContent.self, from: row.7), version: row.8
+            id: row.0, courseID: row.1, moduleID: row.2, position: row.3, releaseAt: row.4, requiresPrevious: row.5, key: row.6,
+            settings: try QuizJSON.decode(QuizSettings.self, from: row.7), content: try QuizJSON.decode(QuizContent.self, from: row.8), version: row.9
         )
     }
 
     public func create(in module: CourseModule, position: Int?, releaseAt: Date?, requiresPrevious: Bool, settings: QuizSettings, content: QuizContent) async throws -> StoredQuiz {
         let logger = database.logger
-        let settingsJSON = try QuizJSON.encode(settings)
-        let contentJSON = try QuizJSON.encode(content)
         return try await database.withTransaction { connection in
             let (id, _, _) = try await CourseContentRepository.insertItem(
                 kind: "quiz", in: module, position: position, releaseAt: releaseAt, requiresPrevious: requiresPrevious,
                 on: connection, logger: logger
             )
-            try await connection.run("INSERT INTO quizzes (id, settings) VALUES (\(id), \(settingsJSON)::jsonb)", logger: logger)
-            try await connection.run(
-                "INSERT INTO quiz_versions (quiz_id, version, content) VALUES (\(id), 1, \(contentJSON)::jsonb)", logger: logger
-            )
+            try await Self.insertQuiz(id, settings: settings, content: content, on: connection, logger: logger)
             return try Self.quiz(try await connection.rows(
                 "SELECT \(unescaped: Self.quizColumns) \(unescaped: Self.quizFrom) WHERE q.id = \(id)", as: QuizRow.self, logger: logger
             )[0])
         }
+    }
+
+    /// The quiz rows of the course item `id`, its content as version 1.
+    static func insertQuiz(_ id: UUID, settings: QuizSettings, content: QuizContent, on connection: PostgresConnection, logger: Logger) async throws {
+        try await connection.run("INSERT INTO quizzes (id, settings) VALUES (\(id), \(try QuizJSON.encode(settings))::jsonb)", logger: logger)
+        try await connection.run(
+            "INSERT INTO quiz_versions (quiz_id, version, content) VALUES (\(id), 1, \(try QuizJSON.encode(content))::jsonb)", logger: logger
+        )
+    }
+
+    /// New settings, and new content as a new version only when it differs from the current one
+    /// (compared as jsonb): attempts keep the version they started with. The quiz row is locked
+    /// first, so two simultaneous edits make two versions rather than one failing.
+    static func storeRevision(of id: UUID, settings: QuizSettings, content: QuizContent, on connection: PostgresConnection, logger: Logger) async throws {
+        let contentJSON = try QuizJSON.encode(content)
+        try await connection.run("SELECT 1 FROM quizzes WHERE id = \(id) FOR UPDATE", logger: logger)
+        let newVersion = try await connection.rows(
+            """
+            INSERT INTO quiz_versions (quiz_id, version, content)
+            SELECT q.id, q.current_version + 1, \(contentJSON)::jsonb
+            FROM quizzes q JOIN quiz_versions v ON v.quiz_id = q.id AND v.version = q.current_version
+            WHERE q.id = \(id) AND v.content <> \(contentJSON)::jsonb
+            RETURNING version
+            """,
+            as: Int.self, logger: logger
+        ).first
+        try await connection.run(
+            """
+            UPDATE quizzes SET settings = \(try QuizJSON.encode(settings))::jsonb, current_version = COALESCE(\(newVersion), current_version)
+            WHERE id = \(id)
+            """,
+            logger: logger
+        )
     }
 
     public func find(_ id: UUID) async throws -> StoredQuiz? {
@@ -155,25 +185,12 @@ public struct QuizRepository: Sendable {
     /// New settings, and new content as a new version when it changed: attempts keep theirs.
     public func update(_ quiz: StoredQuiz, settings: QuizSettings, content: QuizContent, releaseAt: Date?, requiresPrevious: Bool) async throws -> StoredQuiz {
         let logger = database.logger
-        let settingsJSON = try QuizJSON.encode(settings)
-        let contentJSON = try QuizJSON.encode(content)
-        let changed = content != quiz.content
         return try await database.withTransaction { connection in
             try await connection.run(
                 "UPDATE course_items SET release_at = \(releaseAt), requires_previous = \(requiresPrevious), updated_at = now() WHERE id = \(quiz.id)",
                 logger: logger
             )
-            if changed {
-                try await connection.run(
-                    """
-                    INSERT INTO quiz_versions (quiz_id, version, content)
-                    SELECT \(quiz.id), current_version + 1, \(contentJSON)::jsonb FROM quizzes WHERE id = \(quiz.id)
-                    """,
-                    logger: logger
-                )
-                try await connection.run("UPDATE quizzes SET current_version = current_version + 1 WHERE id = \(quiz.id)", logger: logger)
-            }
-            try await connection.run("UPDATE quizzes SET settings = \(settingsJSON)::jsonb WHERE id = \(quiz.id)", logger: logger)
+            try await Self.storeRevision(of: quiz.id, settings: settings, content: content, on: connection, logger: logger)
             return try Self.quiz(try await connection.rows(
                 "SELECT \(unescaped: Self.quizColumns) \(unescaped: Self.quizFrom) WHERE q.id = \(quiz.id)", as: QuizRow.self, logger: logger
             )[0])

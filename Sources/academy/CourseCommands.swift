@@ -41,9 +41,12 @@ struct CourseCommand: AsyncParsableCommand {
                     print("Left \(slug) as it is: it exists already.")
                     continue
                 }
-                var parts = ["\(outcome.modulesCreated + outcome.modulesUpdated) modules", "\(outcome.lessonsCreated + outcome.lessonsUpdated) lessons"]
-                if outcome.modulesKept + outcome.lessonsKept > 0 {
-                    parts.append("kept \(outcome.modulesKept) modules and \(outcome.lessonsKept) items that the folder no longer lists")
+                var parts = [
+                    "\(outcome.modulesCreated + outcome.modulesUpdated) modules", "\(outcome.lessonsCreated + outcome.lessonsUpdated) lessons",
+                    "\(outcome.quizzesCreated + outcome.quizzesUpdated) quizzes",
+                ]
+                if outcome.modulesKept + outcome.itemsKept > 0 {
+                    parts.append("kept \(outcome.modulesKept) modules and \(outcome.itemsKept) items that the folder no longer lists")
                 }
                 print("\(outcome.created ? "Created" : "Updated") \(slug): \(parts.joined(separator: ", ")).")
             }

@@ -26,7 +26,7 @@ import Testing
                 instructorEmail: nil
             )
             #expect(results.map(\.slug) == ["studying-online", "arabic-script"])
-            #expect(results.allSatisfy { $0.outcome?.created == true && $0.outcome?.lessonsCreated == 4 && $0.outcome?.modulesCreated == 2 })
+            #expect(results.allSatisfy { $0.outcome?.created == true && $0.outcome?.lessonsCreated == 4 && $0.outcome?.modulesCreated == 2 && $0.outcome?.quizzesCreated == 1 })
             // Scripts/run's second start: existing courses are left as they are.
             let again = try await service.importFolders([Self.samples.appendingPathComponent("arabic-script")], instructorEmail: nil, onlyNew: true)
             #expect(again.count == 1 && again[0].outcome == nil)
@@ -71,7 +71,7 @@ import Testing
             let again = try await service.importFolders([folder], instructorEmail: nil)
             #expect(again.first?.outcome?.created == false)
             #expect(again.first?.outcome?.lessonsUpdated == 4)
-            #expect(again.first?.outcome?.lessonsKept == 1)
+            #expect(again.first?.outcome?.itemsKept == 1)
             let after = try await content.lessons(of: courseID)
             #expect(Set(after.map(\.id)) == Set(before.map(\.id)).union([UUID(uuidString: added.json["id"] as? String ?? "")!]))
             #expect(after.first { $0.key == "01-the-alphabet" }?.translations["en"]?.title == "The 28 letters")
@@ -99,12 +99,101 @@ import Testing
 
             // The folder does not list the quiz: importing it again keeps the quiz, behind the lessons.
             let again = try await service.importFolders([folder], instructorEmail: nil)
-            #expect(again.first?.outcome?.lessonsKept == 1)
+            #expect(again.first?.outcome?.itemsKept == 1)
             #expect(try await client.send(.get, "/api/v1/quizzes/\(quiz)", token: teacher).status == .ok)
             #expect(try await client.send(.get, "/api/v1/attempts/\(attempt)", token: amina).json["state"] as? String == "submitted")
             let items = try await client.send(.get, "/api/v1/courses/arabic-script/outline", token: teacher)
             let first = try #require((items.json["modules"] as? [[String: Any]])?.first?["items"] as? [[String: Any]])
             #expect(first.last?["id"] as? String == quiz)
+        }
+    }
+
+    @Test func folderQuizzesUpdateInPlaceAndGetANewVersionOnlyWhenTheirContentChanges() async throws {
+        let copy = try Self.copyOfSamples()
+        defer { try? FileManager.default.removeItem(at: copy) }
+        try await TestApp.withApp { client, app in
+            try await app.makeUser("amina@example.org")
+            let service = CourseFolderService(dependencies: app)
+            let folder = copy.appendingPathComponent("arabic-script")
+            _ = try await service.importFolders([folder], instructorEmail: nil)
+            let courseID = try #require(try await CourseRepository(database: app.database).find("arabic-script", for: nil)?.course.id)
+            let quizzes = QuizRepository(database: app.database)
+            let imported = try #require(try await quizzes.quizzes(of: courseID).first)
+            #expect(imported.key == "05-reading-check" && imported.version == 1 && imported.requiresPrevious)
+            #expect(imported.settings.required && imported.settings.maxAttempts == 3 && imported.content.questions.count == 6)
+
+            // The same folder again: nothing about the quiz changes.
+            let same = try await service.importFolders([folder], instructorEmail: nil)
+            #expect(same.first?.outcome?.quizzesUpdated == 1 && same.first?.outcome?.quizzesCreated == 0)
+            #expect(try await quizzes.find(imported.id)?.version == 1)
+
+            // An edited question makes version 2 under the same id; settings change in place.
+            let file = folder.appendingPathComponent("quizzes/05-reading-check.yaml")
+            let original = try String(contentsOf: file, encoding: .utf8)
+            let edited = original
+                .replacingOccurrences(of: "How many letters does the basic Arabic alphabet have?", with: "How many letters are in the basic Arabic alphabet?")
+                .replacingOccurrences(of: "max_attempts: 3\n", with: "max_attempts: 5\n")
+            #expect(edited != original)
+            try edited.write(to: file, atomically: true, encoding: .utf8)
+            _ = try await service.importFolders([folder], instructorEmail: nil)
+            let updated = try #require(try await quizzes.find(imported.id))
+            #expect(updated.version == 2 && updated.settings.maxAttempts == 5)
+            #expect(updated.content.questions[0].translations["en"]?.prompt == "How many letters are in the basic Arabic alphabet?")
+            #expect(try await quizzes.content(of: imported.id, version: 1) == imported.content)
+
+            // Exported, the quiz file is the folder's file, byte for byte.
+            let exported = FileManager.default.temporaryDirectory.appendingPathComponent("export-\(UUID().uuidString)")
+            defer { try? FileManager.default.removeItem(at: exported) }
+            try await service.export(slug: "arabic-script", to: exported)
+            #expect(try Data(contentsOf: exported.appendingPathComponent("quizzes/05-reading-check.yaml")) == Data(edited.utf8))
+            #expect(try Data(contentsOf: exported.appendingPathComponent("course.yaml")) == Data(contentsOf: folder.appendingPathComponent("course.yaml")))
+
+            // A key that is a lesson in the academy cannot become a quiz: refused, nothing written.
+            let course = folder.appendingPathComponent("course.yaml")
+            try String(contentsOf: course, encoding: .utf8)
+                .replacingOccurrences(of: "      - lesson: \"04-first-words\"\n        requires_previous: true\n", with: "")
+                .replacingOccurrences(of: "- quiz: \"05-reading-check\"", with: "- quiz: \"04-first-words\"")
+                .write(to: course, atomically: true, encoding: .utf8)
+            try FileManager.default.removeItem(at: folder.appendingPathComponent("lessons/04-first-words"))
+            try FileManager.default.moveItem(at: file, to: folder.appendingPathComponent("quizzes/04-first-words.yaml"))
+            await #expect(throws: AcademyError.conflict("04-first-words is a lesson in arabic-script but a quiz in the folder: give the quiz another key")) {
+                try await service.importFolders([folder], instructorEmail: nil)
+            }
+            #expect(try await quizzes.find(imported.id)?.key == "05-reading-check")
+            _ = client
+        }
+    }
+
+    @Test func theSampleQuizAcceptsArabicSpellingVariants() async throws {
+        try await TestApp.withApp { client, app in
+            try await app.makeUser("amina@example.org")
+            _ = try await CourseFolderService(dependencies: app).importFolders([Self.samples.appendingPathComponent("arabic-script")], instructorEmail: nil)
+            let courseID = try #require(try await CourseRepository(database: app.database).find("arabic-script", for: nil)?.course.id)
+            let quiz = try #require(try await QuizRepository(database: app.database).quizzes(of: courseID).first)
+            let amina = try await client.login("amina@example.org")
+            #expect(try await client.send(.post, "/api/v1/courses/arabic-script/enrollments", json: [:], token: amina).status == .created)
+            // The quiz waits for the lessons before it (requires_previous): Amina reads them first.
+            for lesson in try await CourseContentRepository(database: app.database).lessons(of: courseID) {
+                #expect(try await client.send(.post, "/api/v1/lessons/\(lesson.id.uuidString.lowercased())/complete", token: amina).status == .ok)
+            }
+            let started = try await client.send(.post, "/api/v1/quizzes/\(quiz.id.uuidString.lowercased())/attempts", token: amina)
+            #expect(started.status == .created, "\(started.text)")
+            let attempt = try #require(started.json["id"] as? String)
+            let answers: [(String, Any)] = [
+                ("letter-count", ["option_id": "b"]), ("direction", ["value": true]), ("non-joining", ["option_ids": ["alif", "dal", "waw"]]),
+                ("tha-dots", ["value": 3]), ("book", ["text": "كِتَاب"]), ("school", ["text": "مَدْرَسَه"]),
+            ]
+            for (seq, (question, response)) in answers.enumerated() {
+                let saved = try await client.send(.put, "/api/v1/attempts/\(attempt)/answers/\(question)", json: ["response": response, "seq": seq + 1], token: amina)
+                #expect(saved.status == .ok, "\(question): \(saved.text)")
+            }
+            let result = try await client.send(.post, "/api/v1/attempts/\(attempt)/submit", token: amina)
+            #expect(result.json["percent"] as? Double == 100, "\(result.text)")
+            #expect(result.json["passed"] as? Bool == true)
+            // Every lesson and the required quiz: the course is complete.
+            let enrollments = try await client.send(.get, "/api/v1/me/enrollments", token: amina)
+            let enrollment = (enrollments.json["items"] as? [[String: Any]])?.first?["enrollment"] as? [String: Any]
+            #expect(enrollment?["status"] as? String == "completed", "\(enrollments.text)")
         }
     }
 
@@ -132,13 +221,20 @@ import Testing
         try await TestApp.withApp { client, app in
             try await app.makeUser("teacher@example.org", role: .instructor)
             let teacher = try await client.login("teacher@example.org")
-            _ = try await client.makeCourse(token: teacher, publish: true)
+            let (module, _) = try await client.makeCourse(token: teacher, publish: true)
+            _ = try await client.makeQuiz(module: module, token: teacher, [
+                "time_limit_seconds": 300, "review": "after_close", "closes_at": "2031-01-01T00:00:00Z", "shuffle_options": true,
+            ])
             let service = CourseFolderService(dependencies: app)
             try await service.export(slug: "arabic-script", to: first)
             _ = try await service.importFolders([first], instructorEmail: nil)
             try await service.export(slug: "arabic-script", to: second)
             let files = try FileManager.default.subpathsOfDirectory(atPath: first.path).sorted()
             #expect(files.contains("lessons/01-lesson/ar.md"))
+            #expect(files.contains("quizzes/02-quiz.yaml"))
+            let quizFile = try String(contentsOf: first.appendingPathComponent("quizzes/02-quiz.yaml"), encoding: .utf8)
+            #expect(quizFile.hasPrefix("translations:\n  ar:\n    title: \"اختبار الحروف\"\n  en:\n    title: \"Letters quiz\"\npass_percent: 60\nrequired: true\ntime_limit_seconds: 300\n"), "\(quizFile)")
+            #expect(quizFile.contains("closes_at: \"2031-01-01T00:00:00Z\"\nreview: \"after_close\"\nquestions:\n  - id: \"q1\"\n    kind: \"single_choice\"\n"), "\(quizFile)")
             #expect(try FileManager.default.subpathsOfDirectory(atPath: second.path).sorted() == files)
             for file in files where !file.hasSuffix("/") {
                 var isDirectory: ObjCBool = false
@@ -147,9 +243,11 @@ import Testing
                     #expect(FileManager.default.contentsEqual(atPath: first.appendingPathComponent(file).path, andPath: second.appendingPathComponent(file).path), "\(file)")
                 }
             }
-            // The re-import did not duplicate the lesson.
+            // The re-import did not duplicate the lesson or the quiz, nor make a new quiz version.
             let courseID = try #require(try await CourseRepository(database: app.database).find("arabic-script", for: nil)?.course.id)
             #expect(try await CourseContentRepository(database: app.database).lessons(of: courseID).count == 1)
+            let quizzes = try await QuizRepository(database: app.database).quizzes(of: courseID)
+            #expect(quizzes.count == 1 && quizzes.first?.version == 1 && quizzes.first?.key == "02-quiz")
         }
     }
 

@@ -18,11 +18,12 @@ import Testing
         #expect(folder.slug == slug)
         #expect(folder.status == .published)
         #expect(folder.modules.count >= 2)
-        #expect(folder.modules.flatMap(\.items).count >= 4)
-        for item in folder.modules.flatMap(\.items) {
-            #expect(item.translations["ar"] != nil)
-            #expect(item.translations["en"] != nil)
-            #expect(!(item.translations["ar"]?.bodyMarkdown.contains("lorem") ?? true))
+        let lessons = folder.modules.flatMap(\.items).filter { $0.kindName == "lesson" }
+        #expect(lessons.count >= 4)
+        for item in lessons {
+            #expect(item.lessonTranslations["ar"] != nil)
+            #expect(item.lessonTranslations["en"] != nil)
+            #expect(!(item.lessonTranslations["ar"]?.bodyMarkdown.contains("lorem") ?? true))
         }
         // Writing it back gives the very same bytes.
         let copy = Self.temporaryFolder()
@@ -30,8 +31,8 @@ import Testing
         try CourseFolderWriter.write(folder, to: copy)
         #expect(try Data(contentsOf: copy.appendingPathComponent("course.yaml")) == Data(contentsOf: source.appendingPathComponent("course.yaml")))
         for item in folder.modules.flatMap(\.items) {
-            for language in item.translations.keys {
-                let path = "lessons/\(item.lessonKey)/\(language).md"
+            let paths = item.kindName == "quiz" ? ["quizzes/\(item.key).yaml"] : item.lessonTranslations.keys.map { "lessons/\(item.key)/\($0).md" }
+            for path in paths {
                 #expect(try Data(contentsOf: copy.appendingPathComponent(path)) == Data(contentsOf: source.appendingPathComponent(path)), "\(path)")
             }
         }
@@ -43,8 +44,8 @@ import Testing
         #expect(Set(folder.translations.keys) == Set(Self.languages))
         for module in folder.modules {
             #expect(Set(module.titles.keys) == Set(Self.languages))
-            for item in module.items {
-                #expect(Set(item.translations.keys) == Set(Self.languages), "\(item.lessonKey)")
+            for item in module.items where item.kindName == "lesson" {
+                #expect(Set(item.lessonTranslations.keys) == Set(Self.languages), "\(item.key)")
             }
         }
     }
@@ -104,19 +105,162 @@ import Testing
         #expect(missing.first?.message == "is missing or not UTF-8 text")
     }
 
+    static func quiz(_ questions: [QuizQuestion], settings: QuizSettings = QuizSettings(passPercent: 50)) -> CourseFolder.Item.Content {
+        .quiz(settings, QuizContent(translations: ["ar": .init(title: "اختبار"), "en": .init(title: "Check", instructions: "Read: \"all\" of it.\nThen answer.")], questions: questions))
+    }
+
+    static let everyKind: [QuizQuestion] = [
+        QuizQuestion(id: "one", kind: .singleChoice, points: 1, translations: [
+            "ar": .init(prompt: "أي؟", options: [.init(id: "a", text: "نعم"), .init(id: "b", text: "لا")], feedback: "نعم"),
+            "en": .init(prompt: "Which?", options: [.init(id: "a", text: "yes"), .init(id: "b", text: "no")]),
+        ], answer: .init(optionId: "a")),
+        QuizQuestion(id: "many", kind: .multipleChoice, points: 2.5, partialCredit: true, translations: [
+            "ar": .init(prompt: "أيها؟", options: [.init(id: "x", text: "1"), .init(id: "y", text: "null"), .init(id: "z", text: "- z")]),
+        ], answer: .init(optionIds: ["x", "z"])),
+        QuizQuestion(id: "true", kind: .trueFalse, points: 1, translations: ["ar": .init(prompt: "صح؟")], answer: .init(value: .bool(false))),
+        QuizQuestion(id: "pi", kind: .numeric, points: 1, translations: ["ar": .init(prompt: "π?")], answer: .init(value: .number(3.14159), tolerance: 0.001)),
+        QuizQuestion(id: "word", kind: .shortText, points: 3, translations: ["ar": .init(prompt: "اكتب")], answer: .init(accepted: ["كتاب", "yes"], caseSensitive: true, normalize: .arabic)),
+    ]
+
+    @Test func quizzesRoundTripWithEveryKindAndSetting() throws {
+        let settings = QuizSettings(
+            timeLimitSeconds: 600, graceSeconds: 0, maxAttempts: 2, grading: .average, passPercent: 62.5, required: true,
+            shuffleQuestions: true, shuffleOptions: true, questionsPerAttempt: 4,
+            opensAt: Date(timeIntervalSince1970: 1_800_000_000), closesAt: Date(timeIntervalSince1970: 1_800_086_400), review: .afterClose
+        )
+        let folder = CourseFolder(
+            slug: "quizzes", defaultLanguage: "ar", status: .published, translations: ["ar": CourseText(title: "اختبارات", summary: "")],
+            enrollment: .init(mode: .open, capacity: nil), startsAt: nil, endsAt: nil,
+            modules: [.init(key: "module", titles: ["ar": "م"], items: [
+                .init(key: "01-read", releaseAt: nil, requiresPrevious: false, content: .lesson(translations: ["ar": .init(title: "اقرأ", bodyMarkdown: "نص\n")], attachments: [:])),
+                .init(key: "02-every-kind", releaseAt: Date(timeIntervalSince1970: 1_800_000_000), requiresPrevious: true, content: Self.quiz(Self.everyKind, settings: settings)),
+                .init(key: "03-defaults", releaseAt: nil, requiresPrevious: false, content: Self.quiz([Self.everyKind[2]])),
+            ])]
+        )
+        let first = Self.temporaryFolder()
+        let second = Self.temporaryFolder()
+        defer { for url in [first, second] { try? FileManager.default.removeItem(at: url) } }
+        try CourseFolderWriter.write(folder, to: first)
+        let read = try CourseFolderReader.read(first, offered: Self.languages).get()
+        #expect(read == folder)
+        try CourseFolderWriter.write(read, to: second)
+        for file in ["course.yaml", "quizzes/02-every-kind.yaml", "quizzes/03-defaults.yaml"] {
+            #expect(try Data(contentsOf: first.appendingPathComponent(file)) == Data(contentsOf: second.appendingPathComponent(file)), "\(file)")
+        }
+        let course = try String(contentsOf: first.appendingPathComponent("course.yaml"), encoding: .utf8)
+        #expect(course.contains("      - quiz: \"02-every-kind\"\n        requires_previous: true\n        release_at: \"2027-01-15T08:00:00Z\"\n"))
+        // Settings at their defaults are left out; chosen ones are written.
+        let defaults = try String(contentsOf: first.appendingPathComponent("quizzes/03-defaults.yaml"), encoding: .utf8)
+        #expect(!defaults.contains("grace_seconds") && !defaults.contains("review") && defaults.contains("pass_percent: 50\n"))
+        let chosen = try String(contentsOf: first.appendingPathComponent("quizzes/02-every-kind.yaml"), encoding: .utf8)
+        #expect(chosen.contains("grace_seconds: 0\n") && chosen.contains("review: \"after_close\"\n") && chosen.contains("opens_at: \"2027-01-15T08:00:00Z\"\n"))
+        #expect(chosen.contains("      option_ids: [\"x\", \"z\"]\n") && chosen.contains("      tolerance: 0.001\n"))
+    }
+
+    @Test func quizProblemsAreReportedWithFileAndLine() throws {
+        let folder = Self.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let quizzes = folder.appendingPathComponent("quizzes")
+        try FileManager.default.createDirectory(at: quizzes, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("lessons/01-read"), withIntermediateDirectories: true)
+        try "---\ntitle: \"Read\"\n---\nText\n".write(to: folder.appendingPathComponent("lessons/01-read/en.md"), atomically: true, encoding: .utf8)
+        try """
+        slug: "checks"
+        default_language: "en"
+        translations:
+          en:
+            title: "Checks"
+        modules:
+          - key: "module"
+            translations:
+              en:
+                title: "M"
+            items:
+              - lesson: "01-read"
+              - quiz: "02-broken"
+              - quiz: "03-missing"
+              - quiz: "01-read"
+              - lesson: "04-both"
+                quiz: "04-both"
+        """.write(to: folder.appendingPathComponent("course.yaml"), atomically: true, encoding: .utf8)
+        try """
+        translations:
+          en:
+            title: "Broken"
+        pass_percent: 150
+        shuffle: true
+        questions:
+          - id: "q1"
+            kind: "single_choice"
+            points: 1
+            translations:
+              en:
+                prompt: "Which?"
+                options:
+                  - id: "a"
+                    text: "A"
+                  - id: "b"
+                    text: "B"
+            answer:
+              option_id: "c"
+          - id: "q2"
+            kind: "numeric"
+            points: "many"
+            translations:
+              en:
+                prompt: "How many?"
+            answer:
+              value: 3
+        """.write(to: quizzes.appendingPathComponent("02-broken.yaml"), atomically: true, encoding: .utf8)
+        try "translations: {}\n".write(to: quizzes.appendingPathComponent("99-stray.yaml"), atomically: true, encoding: .utf8)
+        try "notes".write(to: quizzes.appendingPathComponent("notes.txt"), atomically: true, encoding: .utf8)
+
+        let problems = try #require(CourseFolderReader.read(folder, offered: Self.languages).failure).problems
+        let found = problems.map { "\(URL(fileURLWithPath: $0.file).lastPathComponent):\($0.line.map(String.init) ?? "-"): \($0.message)" }
+        #expect(found.contains { $0.hasPrefix("course.yaml:14: quiz 03-missing has no file quizzes/03-missing.yaml") }, "\(found)")
+        #expect(found.contains { $0.hasPrefix("course.yaml:15: 01-read is listed twice") }, "\(found)")
+        #expect(found.contains { $0.hasPrefix("course.yaml:16: modules[1].items[5] must be a mapping such as") }, "\(found)")
+        // The decoder stops at the first wrong type: only that is reported for the file.
+        #expect(found.contains { $0.hasPrefix("02-broken.yaml:22: questions.1.points") }, "\(found)")
+        #expect(found.contains { $0.hasPrefix("99-stray.yaml:-: is not listed in any module") }, "\(found)")
+        #expect(found.contains { $0.hasPrefix("notes.txt:-: is not a KEY.yaml file") }, "\(found)")
+
+        // With the type fixed, the rules speak: every problem, each on its line.
+        let fixed = try String(contentsOf: quizzes.appendingPathComponent("02-broken.yaml"), encoding: .utf8).replacingOccurrences(of: "\"many\"", with: "2")
+        try fixed.write(to: quizzes.appendingPathComponent("02-broken.yaml"), atomically: true, encoding: .utf8)
+        let again = try #require(CourseFolderReader.read(folder, offered: Self.languages).failure).problems
+            .filter { $0.file.hasSuffix("02-broken.yaml") }.map { "\($0.line.map(String.init) ?? "-"): \($0.message)" }
+        #expect(again.contains("5: shuffle is not a known field"), "\(again)")
+        try fixed.replacingOccurrences(of: "shuffle: true\n", with: "shuffle_options: true\n").write(to: quizzes.appendingPathComponent("02-broken.yaml"), atomically: true, encoding: .utf8)
+        let rules = try #require(CourseFolderReader.read(folder, offered: Self.languages).failure).problems
+            .filter { $0.file.hasSuffix("02-broken.yaml") }.map { "\($0.line.map(String.init) ?? "-"): \($0.message)" }
+        #expect(rules.contains("4: pass_percent must be from 0 to 100"), "\(rules)")
+        #expect(rules.contains("19: questions.0.answer.option_id must be one of the question's options"), "\(rules)")
+    }
+
     @Test func quotingSurvivesAnyText() throws {
         let tricky = "Colon: \"quotes\" \\ back\nnew line\t#hash — عربي"
         let folder = CourseFolder(
             slug: "tricky", defaultLanguage: "en", status: .draft, translations: ["en": CourseText(title: tricky, summary: "- dash")],
             enrollment: .init(mode: .approval, capacity: 5), startsAt: Date(timeIntervalSince1970: 1_800_000_000), endsAt: nil,
             modules: [.init(key: "first-module", titles: ["en": "yes"], items: [
-                .init(lessonKey: "01-lesson", releaseAt: Date(timeIntervalSince1970: 1_800_000_000), requiresPrevious: true, translations: ["en": .init(title: "null", bodyMarkdown: "---\nnot front matter\n")]),
+                .init(
+                    key: "01-lesson", releaseAt: Date(timeIntervalSince1970: 1_800_000_000), requiresPrevious: true,
+                    content: .lesson(translations: ["en": .init(title: "null", bodyMarkdown: "---\nnot front matter\n")], attachments: [:])
+                ),
             ])]
         )
         let directory = Self.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: directory) }
         try CourseFolderWriter.write(folder, to: directory)
         #expect(try CourseFolderReader.read(directory, offered: Self.languages).get() == folder)
+    }
+}
+
+extension CourseFolder.Item {
+    var lessonTranslations: [String: CourseFolder.LessonSource] {
+        if case .lesson(let translations, _) = content { return translations }
+        return [:]
     }
 }
 

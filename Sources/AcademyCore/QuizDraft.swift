@@ -1,0 +1,82 @@
+public import Foundation
+
+/// A quiz as authors write it, the same fields in a request body (`POST /courses/{course}/quizzes`,
+/// `PATCH /quizzes/{id}`) and in a course folder's `quizzes/KEY.yaml`. Every field is optional so
+/// that a PATCH can apply over the quiz as it is; `questions` and `translations` replace theirs whole.
+public struct QuizDraft: Sendable, Equatable, Codable {
+    public var translations: [String: QuizContent.Text]?
+    public var questions: [QuizQuestion]?
+    public var timeLimitSeconds: Int?
+    public var graceSeconds: Int?
+    public var maxAttempts: Int?
+    public var grading: AttemptGrading?
+    public var passPercent: Double?
+    public var required: Bool?
+    public var shuffleQuestions: Bool?
+    public var shuffleOptions: Bool?
+    public var questionsPerAttempt: Int?
+    public var opensAt: Date?
+    public var closesAt: Date?
+    public var review: ReviewPolicy?
+
+    /// The quiz as a draft that, applied over nothing, gives it back. Settings at their defaults
+    /// are left out, so that a written quiz shows only what its author chose.
+    public init(settings: QuizSettings, content: QuizContent) {
+        let defaults = QuizSettings(passPercent: settings.passPercent)
+        func chosen<Value: Equatable>(_ keyPath: KeyPath<QuizSettings, Value>) -> Value? {
+            settings[keyPath: keyPath] == defaults[keyPath: keyPath] ? nil : settings[keyPath: keyPath]
+        }
+        translations = content.translations
+        questions = content.questions
+        timeLimitSeconds = settings.timeLimitSeconds
+        graceSeconds = chosen(\.graceSeconds)
+        maxAttempts = settings.maxAttempts
+        grading = chosen(\.grading)
+        passPercent = settings.passPercent
+        required = chosen(\.required)
+        shuffleQuestions = chosen(\.shuffleQuestions)
+        shuffleOptions = chosen(\.shuffleOptions)
+        questionsPerAttempt = settings.questionsPerAttempt
+        opensAt = settings.opensAt
+        closesAt = settings.closesAt
+        review = chosen(\.review)
+    }
+
+    /// The quiz this draft gives, applied over `existing` (nil for a new quiz, which needs
+    /// `translations`, `questions` and `pass_percent`) and checked against every rule of
+    /// `QuizRules`; nil when a problem was added to `validation`.
+    public func validated(
+        over existing: (settings: QuizSettings, content: QuizContent)?, defaultLanguage: String, offered: [String],
+        into validation: inout FieldValidation
+    ) -> (settings: QuizSettings, content: QuizContent)? {
+        let before = validation.errors.count
+        if translations == nil, existing == nil { validation.add(FieldError(field: "translations", message: "is required")) }
+        if questions == nil, existing == nil { validation.add(FieldError(field: "questions", message: "is required")) }
+        guard let passPercent = passPercent ?? existing?.settings.passPercent else {
+            validation.add(FieldError(field: "pass_percent", message: "is required"))
+            return nil
+        }
+        let old = existing?.settings
+        let settings = QuizSettings(
+            timeLimitSeconds: timeLimitSeconds ?? old?.timeLimitSeconds,
+            graceSeconds: graceSeconds ?? old?.graceSeconds ?? 30,
+            maxAttempts: maxAttempts ?? old?.maxAttempts,
+            grading: grading ?? old?.grading ?? .highest,
+            passPercent: passPercent,
+            required: required ?? old?.required ?? false,
+            shuffleQuestions: shuffleQuestions ?? old?.shuffleQuestions ?? false,
+            shuffleOptions: shuffleOptions ?? old?.shuffleOptions ?? false,
+            questionsPerAttempt: questionsPerAttempt ?? old?.questionsPerAttempt,
+            opensAt: opensAt ?? old?.opensAt,
+            closesAt: closesAt ?? old?.closesAt,
+            review: review ?? old?.review ?? .afterSubmit
+        )
+        guard validation.errors.count == before else { return nil }
+        let content = QuizContent(
+            translations: translations ?? existing?.content.translations ?? [:],
+            questions: questions ?? existing?.content.questions ?? []
+        )
+        QuizRules.validate(settings: settings, content: content, defaultLanguage: defaultLanguage, offered: offered, into: &validation)
+        return validation.errors.count == before ? (settings, content) : nil
+    }
+}
