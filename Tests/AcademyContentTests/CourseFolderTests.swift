@@ -39,13 +39,38 @@ import Testing
         #expect(try CourseFolderReader.read(copy, offered: Self.languages).get() == folder)
     }
 
+    @Test func theSampleQuizzesUseEveryKindAndTheArabicCourseItsNormalization() throws {
+        var kinds: Set<QuestionKind> = []
+        for slug in ["studying-online", "arabic-script"] {
+            let folder = try CourseFolderReader.read(Self.samples.appendingPathComponent(slug), offered: Self.languages).get()
+            let quizzes = folder.modules.flatMap(\.items).compactMap { item -> QuizContent? in
+                if case .quiz(_, let content) = item.content { return content }
+                return nil
+            }
+            #expect(!quizzes.isEmpty, "\(slug)")
+            kinds.formUnion(quizzes.flatMap { $0.questions.map(\.kind) })
+            if slug == "arabic-script" {
+                #expect(quizzes.flatMap(\.questions).contains { $0.answer.normalize == .arabic })
+            }
+        }
+        #expect(kinds == Set(QuestionKind.allCases))
+    }
+
     @Test func theEightLanguageSampleHasEveryLanguageEverywhere() throws {
         let folder = try CourseFolderReader.read(Self.samples.appendingPathComponent("studying-online"), offered: Self.languages).get()
         #expect(Set(folder.translations.keys) == Set(Self.languages))
         for module in folder.modules {
             #expect(Set(module.titles.keys) == Set(Self.languages))
-            for item in module.items where item.kindName == "lesson" {
-                #expect(Set(item.lessonTranslations.keys) == Set(Self.languages), "\(item.key)")
+            for item in module.items {
+                switch item.content {
+                case .lesson(let translations, _):
+                    #expect(Set(translations.keys) == Set(Self.languages), "\(item.key)")
+                case .quiz(_, let content):
+                    #expect(Set(content.translations.keys) == Set(Self.languages), "\(item.key)")
+                    for question in content.questions {
+                        #expect(Set(question.translations.keys) == Set(Self.languages), "\(item.key) \(question.id)")
+                    }
+                }
             }
         }
     }
