@@ -2,7 +2,7 @@
 # PostgreSQL clusters that belong to this checkout. Source it; it defines functions only.
 
 ACADEMY_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-ACADEMY_PACKAGES=(postgresql libssl-dev libcmark-gfm-dev libcmark-gfm-extensions-dev zlib1g-dev pkg-config)
+ACADEMY_PACKAGES=(postgresql libssl-dev libcmark-gfm-dev libcmark-gfm-extensions-dev zlib1g-dev pkg-config iproute2)
 
 say() { printf '==> %s\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
@@ -138,9 +138,13 @@ random_secret() {
 }
 
 # The first port from $1 on which nothing listens on 127.0.0.1.
+# The first port from $1 with no socket on it. Nothing listening is not enough: these ports lie in
+# Linux's ephemeral range, so a client connection (even one in TIME-WAIT) may hold one, and a
+# server then fails to bind it.
 free_port_from() {
     local port=$1
-    while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do
+    while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null \
+        || { command -v ss >/dev/null 2>&1 && [ -n "$(ss -Htan "( sport = :$port )")" ]; }; do
         port=$((port + 1))
     done
     printf '%s\n' "$port"
