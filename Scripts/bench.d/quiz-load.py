@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """The start-of-exam spike: N students (default 1,000), all at once, each starting one timed quiz,
 autosaving 10 answers and submitting. Prints throughput, p50/p99 latency per step and errors.
+With MODE `abandon`, each student saves 3 answers and leaves without submitting.
 
-Usage: quiz-load.py BASE_URL QUIZ_ID PASSWORD STUDENTS_FILE [CONCURRENCY]
+Usage: quiz-load.py BASE_URL QUIZ_ID PASSWORD STUDENTS_FILE [CONCURRENCY] [MODE]
 STUDENTS_FILE holds one email per line; each student signs in first (not measured)."""
 import http.client
 import json
@@ -14,6 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 base, quiz, password, students_file = sys.argv[1:5]
 concurrency = int(sys.argv[5]) if len(sys.argv) > 5 else 200
+abandon = len(sys.argv) > 6 and sys.argv[6] == "abandon"
 emails = [line.strip() for line in open(students_file) if line.strip()]
 host = urllib.parse.urlsplit(base)
 lock = threading.Lock()
@@ -64,11 +66,12 @@ def student(token):
     if status not in (200, 201):
         return
     attempt = json.loads(payload)
-    for seq, question in enumerate(attempt["questions"], start=1):
+    for seq, question in enumerate(attempt["questions"][:3] if abandon else attempt["questions"], start=1):
         options = question.get("options") or [{"id": "a"}]
         timed("save", conn, "PUT", f"/api/v1/attempts/{attempt['id']}/answers/{question['id']}",
               {"response": {"option_id": options[seq % len(options)]["id"]}, "seq": seq}, token, (200,))
-    timed("submit", conn, "POST", f"/api/v1/attempts/{attempt['id']}/submit", None, token, (200,))
+    if not abandon:
+        timed("submit", conn, "POST", f"/api/v1/attempts/{attempt['id']}/submit", None, token, (200,))
     conn.close()
 
 

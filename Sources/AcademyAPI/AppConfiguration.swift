@@ -17,6 +17,7 @@ public struct AppConfiguration: Sendable {
     public var databaseTimeoutSeconds: Int
     public var statementTimeoutMilliseconds: Int
     public var shutdownGraceSeconds: Int
+    public var attemptSweepSeconds: Int
     public var selfRegistration: Bool
     public var sessionLifetimeHours: Int
     public var passwordHashCost: Int
@@ -44,6 +45,7 @@ public struct AppConfiguration: Sendable {
         Setting("ACADEMY_DATABASE_TIMEOUT_SECONDS", accepts: "an integer from 1 to 300", default: "5"),
         Setting("ACADEMY_STATEMENT_TIMEOUT_MS", accepts: "an integer from 0 (no limit) to 3600000", default: "15000"),
         Setting("ACADEMY_SHUTDOWN_GRACE_SECONDS", accepts: "an integer from 1 to 600", default: "30"),
+        Setting("ACADEMY_ATTEMPT_SWEEP_SECONDS", accepts: "an integer from 1 to 3600", default: "15"),
         Setting("ACADEMY_SELF_REGISTRATION", accepts: "true or false", default: "true"),
         Setting("ACADEMY_SESSION_LIFETIME_HOURS", accepts: "an integer from 1 to 8760", default: "720"),
         Setting("ACADEMY_PASSWORD_HASH_COST", accepts: "log2 of scrypt's N, an integer from 10 to 20 (17 is OWASP's; lower only for tests)", default: "17"),
@@ -82,6 +84,7 @@ public struct AppConfiguration: Sendable {
         let timeout = reader.integer("ACADEMY_DATABASE_TIMEOUT_SECONDS", in: 1...300)
         let statementTimeout = reader.integer("ACADEMY_STATEMENT_TIMEOUT_MS", in: 0...3_600_000)
         let shutdownGrace = reader.integer("ACADEMY_SHUTDOWN_GRACE_SECONDS", in: 1...600)
+        let attemptSweep = reader.integer("ACADEMY_ATTEMPT_SWEEP_SECONDS", in: 1...3600)
         let selfRegistration = reader.boolean("ACADEMY_SELF_REGISTRATION")
         let sessionLifetime = reader.integer("ACADEMY_SESSION_LIFETIME_HOURS", in: 1...8760)
         let hashCost = reader.integer("ACADEMY_PASSWORD_HASH_COST", in: 10...20)
@@ -95,7 +98,7 @@ public struct AppConfiguration: Sendable {
         reader.rejectUnknownVariables()
 
         guard reader.problems.isEmpty, let databaseURL, let host, let port, let dataDirectory, let logLevel,
-              let maxBodyBytes, let autoMigrate, let poolSize, let timeout, let statementTimeout, let shutdownGrace,
+              let maxBodyBytes, let autoMigrate, let poolSize, let timeout, let statementTimeout, let shutdownGrace, let attemptSweep,
               let selfRegistration, let sessionLifetime, let hashCost, let hashThreads, let hashQueue,
               let accountFailures, let addressFailures, let failureWindow, let trustProxy, let languages, let maxUploadBytes
         else {
@@ -112,6 +115,7 @@ public struct AppConfiguration: Sendable {
         self.databaseTimeoutSeconds = timeout
         self.statementTimeoutMilliseconds = statementTimeout
         self.shutdownGraceSeconds = shutdownGrace
+        self.attemptSweepSeconds = attemptSweep
         self.selfRegistration = selfRegistration
         self.sessionLifetimeHours = sessionLifetime
         self.passwordHashCost = hashCost

@@ -115,7 +115,7 @@ public func buildApplication(router: AcademyRouter, dependencies: AppDependencie
             dependencies.hashingPool,
             AttemptSweeper(
                 finisher: AttemptFinisher(database: dependencies.database, users: dependencies.accounts.users),
-                interval: .seconds(15),
+                interval: .seconds(configuration.attemptSweepSeconds),
                 logger: dependencies.logger
             ),
         ],

@@ -23,9 +23,12 @@ public struct AttemptFinisher: Sendable {
     /// The content is read before the attempt's row is locked: grading inside the transaction
     /// must not wait for a second pooled connection, or a burst of submits starves the pool.
     func finish(_ attempt: QuizAttempt, quiz: StoredQuiz, as state: AttemptState, now: Date) async throws -> QuizAttempt {
-        let content = try await quizzes.content(for: attempt, of: quiz)
+        try await finish(attempt.id, quiz: quiz, content: try await quizzes.content(for: attempt, of: quiz), as: state, now: now)
+    }
+
+    private func finish(_ attemptID: UUID, quiz: StoredQuiz, content: QuizContent, as state: AttemptState, now: Date) async throws -> QuizAttempt {
         let passPercent = quiz.settings.passPercent
-        let (attempt, finishedNow) = try await attempts.finish(attempt.id, as: state, now: now) { attempt, answers in
+        let (attempt, finishedNow) = try await attempts.finish(attemptID, as: state, now: now) { attempt, answers in
             AttemptResult.grade(plan: attempt.plan, content: content, answers: answers, passPercent: passPercent)
         }
         if finishedNow, attempt.result?.passed == true,
@@ -41,18 +44,78 @@ public struct AttemptFinisher: Sendable {
         return try await finish(attempt, quiz: quiz, as: .expiredSubmitted, now: now)
     }
 
-    /// Grades every attempt whose deadline and grace have passed, in batches; returns how many.
-    public func finishExpired(now: Date = Date(), batch: Int = 500) async throws -> Int {
-        var finished = 0
-        while true {
-            let due = try await attempts.expired(now: now, limit: batch)
-            for id in due {
-                guard let attempt = try await attempts.find(id), let quiz = try await quizzes.find(attempt.quizID) else { continue }
-                _ = try await finish(attempt, quiz: quiz, as: .expiredSubmitted, now: now)
-                finished += 1
+    /// What one sweep did.
+    public struct Sweep: Sendable, Equatable {
+        public var finished = 0
+        /// Attempts that could not be graded, with the reason; the next sweep tries them again.
+        public var failures: [UUID: String] = [:]
+        /// Another instance held the sweep lock: it grades the same attempts, so this one rested.
+        public var sweptElsewhere = false
+    }
+
+    /// Grades every attempt whose deadline and grace have passed, `workers` at a time, in batches.
+    /// One instance sweeps at a time. An attempt that cannot be graded is reported and skipped for
+    /// the rest of the sweep, so it never holds up the others.
+    public func finishExpired(now: Date = Date(), batch: Int = 500, workers: Int = 4) async throws -> Sweep {
+        try await attempts.whileHoldingSweepLock {
+            var sweep = Sweep()
+            while true {
+                let due = try await attempts.expired(now: now, limit: batch, skipping: Array(sweep.failures.keys))
+                let contents = try await contentsOfQuizzes(for: due)
+                let outcomes = await withTaskGroup(of: (UUID, String?).self) { group in
+                    var pending = due.makeIterator()
+                    var outcomes: [(UUID, String?)] = []
+                    func addNext() {
+                        guard let next = pending.next() else { return }
+                        group.addTask {
+                            guard let (quiz, content) = contents[QuizVersion(quizID: next.quizID, version: next.version)] else {
+                                return (next.id, "its quiz or the quiz's version \(next.version) is missing")
+                            }
+                            do {
+                                _ = try await finish(next.id, quiz: quiz, content: content, as: .expiredSubmitted, now: now)
+                                return (next.id, nil)
+                            } catch {
+                                return (next.id, "\(ProblemMiddleware.loggable(error))")
+                            }
+                        }
+                    }
+                    for _ in 0..<workers { addNext() }
+                    while let outcome = await group.next() {
+                        outcomes.append(outcome)
+                        addNext()
+                    }
+                    return outcomes
+                }
+                for (id, failure) in outcomes {
+                    if let failure { sweep.failures[id] = failure } else { sweep.finished += 1 }
+                }
+                if due.count < batch { return sweep }
             }
-            if due.count < batch { return finished }
+        } ?? Sweep(sweptElsewhere: true)
+    }
+
+    private struct QuizVersion: Hashable {
+        let quizID: UUID
+        let version: Int
+    }
+
+    /// Each quiz of a batch once, with the content of each version its attempts started with.
+    private func contentsOfQuizzes(for due: [AttemptRepository.ExpiredAttempt]) async throws -> [QuizVersion: (StoredQuiz, QuizContent)] {
+        var contents: [QuizVersion: (StoredQuiz, QuizContent)] = [:]
+        var loaded: [UUID: StoredQuiz] = [:]
+        for key in Set(due.map { QuizVersion(quizID: $0.quizID, version: $0.version) }) {
+            let quiz: StoredQuiz
+            if let known = loaded[key.quizID] {
+                quiz = known
+            } else {
+                guard let found = try await quizzes.find(key.quizID) else { continue }
+                quiz = found
+                loaded[key.quizID] = found
+            }
+            let content = key.version == quiz.version ? quiz.content : try await quizzes.content(of: quiz.id, version: key.version)
+            if let content { contents[key] = (quiz, content) }
         }
+        return contents
     }
 }
 
@@ -66,9 +129,12 @@ struct AttemptSweeper: Service {
     func run() async throws {
         while !Task.isShuttingDownGracefully, !Task.isCancelled {
             do {
-                let finished = try await finisher.finishExpired()
-                if finished > 0 {
-                    logger.info("Graded expired quiz attempts", metadata: ["count": "\(finished)"])
+                let sweep = try await finisher.finishExpired()
+                if sweep.finished > 0 {
+                    logger.info("Graded expired quiz attempts", metadata: ["count": "\(sweep.finished)"])
+                }
+                for (attempt, reason) in sweep.failures {
+                    logger.error("Could not grade an expired quiz attempt; retrying next round", metadata: ["attempt": "\(attempt)", "reason": "\(reason)"])
                 }
             } catch {
                 // The database may be starting or briefly gone; the next round retries.

@@ -211,18 +211,49 @@ public struct AttemptRepository: Sendable {
         }
     }
 
-    /// Attempts past their deadline and grace, oldest first, for the sweeper.
-    public func expired(now: Date, limit: Int) async throws -> [UUID] {
+    /// An attempt past its deadline and grace, as the sweeper needs it.
+    public struct ExpiredAttempt: Sendable, Equatable {
+        public let id: UUID
+        public let quizID: UUID
+        public let version: Int
+    }
+
+    /// Attempts past their deadline and grace, oldest first, for the sweeper; `skipping` those it
+    /// could not grade this round.
+    public func expired(now: Date, limit: Int, skipping: [UUID] = []) async throws -> [ExpiredAttempt] {
         let logger = database.logger
         return try await database.withConnection { connection in
             try await connection.rows(
                 """
-                SELECT id FROM quiz_attempts
+                SELECT id, quiz_id, version FROM quiz_attempts
                 WHERE state = 'in_progress' AND deadline < \(now) AND deadline + grace_seconds * interval '1 second' < \(now)
+                    AND NOT (id = ANY(\(skipping)))
                 ORDER BY deadline LIMIT \(limit)
                 """,
-                as: UUID.self, logger: logger
-            )
+                as: (UUID, UUID, Int).self, logger: logger
+            ).map { ExpiredAttempt(id: $0.0, quizID: $0.1, version: $0.2) }
         }
     }
+
+    /// Runs `sweep` unless another instance is sweeping (nil then): a session advisory lock, held on
+    /// a connection of its own while `sweep` works on others, and released with it if it dies.
+    public func whileHoldingSweepLock<Result: Sendable>(_ sweep: @escaping @Sendable () async throws -> Result) async throws -> Result? {
+        let logger = database.logger
+        return try await database.withConnection { connection in
+            guard try await connection.rows("SELECT pg_try_advisory_lock(\(Self.sweepLockKey))", as: Bool.self, logger: logger)[0] else {
+                return nil
+            }
+            do {
+                let result = try await sweep()
+                try await connection.run("SELECT pg_advisory_unlock(\(Self.sweepLockKey))", logger: logger)
+                return result
+            } catch {
+                _ = try? await connection.run("SELECT pg_advisory_unlock(\(Self.sweepLockKey))", logger: logger)
+                throw error
+            }
+        }
+    }
+
+    /// Arbitrary, fixed, and not the migrator's: every instance takes the same lock to sweep.
+    public static let sweepLockKey: Int64 = 0x4143_4144_5357_4550
 }

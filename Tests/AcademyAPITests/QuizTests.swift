@@ -193,25 +193,26 @@ extension TestClientProtocol {
         }
     }
     @Test func theSweeperGradesAbandonedAttemptsOnce() async throws {
-        try await TestApp.withApp { client, app in
+        // The app's own sweeper runs once at start, before the attempt exists; this test sweeps.
+        try await TestApp.withApp(overrides: ["ACADEMY_ATTEMPT_SWEEP_SECONDS": "3600"]) { client, app in
             let (teacher, amina, _, quiz) = try await client.quizScene(app: app, ["time_limit_seconds": 600])
             let attempt = try #require(try await client.send(.post, "/api/v1/quizzes/\(quiz)/attempts", token: amina).json["id"] as? String)
             _ = try await client.send(.put, "/api/v1/attempts/\(attempt)/answers/q2", json: ["response": ["value": true], "seq": 1], token: amina)
 
             let finisher = AttemptFinisher(database: app.database, users: app.accounts.users)
-            #expect(try await finisher.finishExpired() == 0)
+            #expect(try await finisher.finishExpired().finished == 0)
             // Past the deadline but inside the 30-second grace: a late save still lands.
             let id = try #require(UUID(uuidString: attempt))
             try await app.database.withConnection { connection in
                 _ = try await connection.query("UPDATE quiz_attempts SET deadline = now() - interval '10 seconds' WHERE id = \(id)", logger: app.logger).collect()
             }
-            #expect(try await finisher.finishExpired() == 0)
+            #expect(try await finisher.finishExpired().finished == 0)
             #expect(try await client.send(.put, "/api/v1/attempts/\(attempt)/answers/q3", json: ["response": ["text": "alif"], "seq": 1], token: amina).status == .ok)
             try await app.database.withConnection { connection in
                 _ = try await connection.query("UPDATE quiz_attempts SET deadline = now() - interval '1 hour' WHERE id = \(id)", logger: app.logger).collect()
             }
-            #expect(try await finisher.finishExpired() == 1)
-            #expect(try await finisher.finishExpired() == 0)
+            #expect(try await finisher.finishExpired().finished == 1)
+            #expect(try await finisher.finishExpired().finished == 0)
             let stored = try await app.database.withConnection { connection in
                 try await connection.query("SELECT state, submitted_at IS NOT NULL FROM quiz_attempts WHERE id = \(id)", logger: app.logger)
                     .collect().first?.decode((String, Bool).self)
@@ -222,6 +223,45 @@ extension TestClientProtocol {
             #expect((listed.json["items"] as? [[String: Any]])?.first?["percent"] as? Double == 50)
         }
     }
+    @Test func oneInstanceSweepsAtATimeAndAnUngradableAttemptHoldsUpNoOther() async throws {
+        try await TestApp.withApp(overrides: ["ACADEMY_ATTEMPT_SWEEP_SECONDS": "3600"]) { client, app in
+            let (_, amina, _, quiz) = try await client.quizScene(app: app, ["time_limit_seconds": 600])
+            try await app.makeUser("omar@example.org")
+            let omar = try await client.login("omar@example.org")
+            #expect(try await client.send(.post, "/api/v1/courses/arabic-script/enrollments", json: [:], token: omar).status == .created)
+            var started: [UUID] = []
+            for token in [amina, omar] {
+                let attempt = try await client.send(.post, "/api/v1/quizzes/\(quiz)/attempts", token: token)
+                started.append(try #require(UUID(uuidString: attempt.json["id"] as? String ?? "")))
+            }
+            let ids = started
+            let (broken, sound) = (ids[0], ids[1])
+            // Both left past their deadline; the first names a content version that does not exist.
+            try await app.database.withConnection { connection in
+                _ = try await connection.query("UPDATE quiz_attempts SET deadline = now() - interval '1 hour' WHERE id = ANY(\(ids))", logger: app.logger).collect()
+                _ = try await connection.query("UPDATE quiz_attempts SET version = 99 WHERE id = \(broken)", logger: app.logger).collect()
+            }
+            let finisher = AttemptFinisher(database: app.database, users: app.accounts.users)
+            // While another instance holds the sweep lock, this one rests.
+            let rested = try await app.database.withConnection { connection in
+                _ = try await connection.query("SELECT pg_advisory_lock(\(AttemptRepository.sweepLockKey))", logger: app.logger).collect()
+                let sweep = try await finisher.finishExpired()
+                _ = try await connection.query("SELECT pg_advisory_unlock(\(AttemptRepository.sweepLockKey))", logger: app.logger).collect()
+                return sweep
+            }
+            #expect(rested.sweptElsewhere && rested.finished == 0)
+
+            let sweep = try await finisher.finishExpired()
+            #expect(!sweep.sweptElsewhere && sweep.finished == 1)
+            #expect(Array(sweep.failures.keys) == [broken], "\(sweep.failures)")
+            let states = try await app.database.withConnection { connection in
+                try await connection.query("SELECT id, state FROM quiz_attempts WHERE id = ANY(\(ids))", logger: app.logger)
+                    .collect().map { try $0.decode((UUID, String).self) }
+            }
+            #expect(Dictionary(uniqueKeysWithValues: states) == [broken: "in_progress", sound: "expired_submitted"])
+        }
+    }
+
     @Test func theGradebookFollowsEachQuizsGradingInJSONAndCSV() async throws {
         try await TestApp.withApp { client, app in
             try await app.makeUser("teacher@example.org", role: .instructor)
