@@ -8,8 +8,8 @@ public struct CourseFolderReader {
     let directory: URL
     let offered: [String]
     private var problems: [FolderProblem] = []
-    /// Keys of the items read so far: a course's lessons and quizzes share one set.
-    private var itemKeys: Set<String> = []
+    /// The kind of each item listed so far, by key: a course's lessons and quizzes share one set.
+    private var itemKinds: [String: String] = [:]
 
     /// The folder, or every problem found in it.
     public static func read(_ directory: URL, offered: [String]) -> Result<CourseFolder, FolderProblems> {
@@ -61,10 +61,9 @@ public struct CourseFolderReader {
             problem(file, mapping["ends_at"], "ends_at must be after starts_at")
         }
         let modules = readModules(mapping["modules"], defaultLanguage: defaultLanguage, file: file)
-        let items = modules.flatMap(\.items)
-        checkUnlisted(folder: "lessons", suffix: "", listed: Set(items.filter { $0.kindName == "lesson" }.map(\.key)))
-        checkUnlisted(folder: "quizzes", suffix: ".yaml", listed: Set(items.filter { $0.kindName == "quiz" }.map(\.key)))
-        if status == .published, !items.contains(where: { $0.kindName == "lesson" }) {
+        checkUnlisted(folder: "lessons", suffix: "", listed: Set(itemKinds.filter { $0.value == "lesson" }.keys))
+        checkUnlisted(folder: "quizzes", suffix: ".yaml", listed: Set(itemKinds.filter { $0.value == "quiz" }.keys))
+        if status == .published, !itemKinds.values.contains("lesson") {
             problem(file, mapping["status"], "a published course needs at least one lesson")
         }
         guard let slug, let defaultLanguage else { return nil }
@@ -195,7 +194,7 @@ public struct CourseFolderReader {
         guard let key = string(mapping[kind], path: "\(path).\(kind)", file: file, required: true).flatMap({
             check(CourseRules.slug($0, field: "\(path).\(kind)"), file: file, node: mapping[kind])
         }) else { return nil }
-        guard itemKeys.insert(key).inserted else {
+        guard itemKinds.updateValue(kind, forKey: key) == nil else {
             problem(file, node, "\(key) is listed twice: lessons and quizzes share one set of keys")
             return nil
         }

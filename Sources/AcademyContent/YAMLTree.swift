@@ -8,44 +8,52 @@ import Yams
 /// by line through the YAML it came from.
 enum YAMLTree {
     /// The document as JSON: quoted scalars are text; plain ones are numbers, booleans or null
-    /// when YAML reads them so (`yes` too), text otherwise.
-    static func json(from node: Node, file: String) -> Result<JSONValue, FolderProblem> {
+    /// when YAML reads them so (`yes` too), text otherwise. The composer shares an anchored node
+    /// wherever it is aliased, so nested aliases written out grow exponentially (a "billion
+    /// laughs"): past `limit` values the file is refused. The largest valid quiz (500 questions, 8
+    /// languages, 26 options each) has about 350,000.
+    static func json(from node: Node, file: String, limit: Int = 600_000) -> Result<JSONValue, FolderProblem> {
+        var budget = limit
+        do {
+            return .success(try json(from: node, file: file, budget: &budget))
+        } catch let problem as FolderProblem {
+            return .failure(problem)
+        } catch {
+            return .failure(FolderProblem(file: file, line: nil, message: "\(error)"))
+        }
+    }
+
+    private static func json(from node: Node, file: String, budget: inout Int) throws -> JSONValue {
+        budget -= 1
+        guard budget >= 0 else {
+            throw FolderProblem(file: file, line: node.mark?.line, message: "holds too many values (YAML aliases are not supported; write the values out)")
+        }
         switch node {
         case .scalar(let scalar):
-            guard scalar.style == .plain || scalar.style == .any else { return .success(.string(scalar.string)) }
+            guard scalar.style == .plain || scalar.style == .any else { return .string(scalar.string) }
             switch Tag.Name(rawValue: node.tag.rawValue) {
-            case .null: return .success(.null)
-            case .bool: return node.bool.map { .success(.bool($0)) } ?? .success(.string(scalar.string))
-            case .int: return node.int.map { .success(.number(Double($0))) } ?? .success(.string(scalar.string))
-            case .float: return node.float.map { .success(.number($0)) } ?? .success(.string(scalar.string))
-            default: return .success(.string(scalar.string))
+            case .null: return .null
+            case .bool: return node.bool.map(JSONValue.bool) ?? .string(scalar.string)
+            case .int: return node.int.map { .number(Double($0)) } ?? .string(scalar.string)
+            case .float: return node.float.map(JSONValue.number) ?? .string(scalar.string)
+            default: return .string(scalar.string)
             }
         case .mapping(let mapping):
             var object: [String: JSONValue] = [:]
             for (key, value) in mapping {
                 guard let name = key.scalar?.string else {
-                    return .failure(FolderProblem(file: file, line: key.mark?.line, message: "a key must be plain text"))
+                    throw FolderProblem(file: file, line: key.mark?.line, message: "a key must be plain text")
                 }
                 guard object[name] == nil else {
-                    return .failure(FolderProblem(file: file, line: key.mark?.line, message: "\(name) is given twice"))
+                    throw FolderProblem(file: file, line: key.mark?.line, message: "\(name) is given twice")
                 }
-                switch json(from: value, file: file) {
-                case .success(let converted): object[name] = converted
-                case .failure(let problem): return .failure(problem)
-                }
+                object[name] = try json(from: value, file: file, budget: &budget)
             }
-            return .success(.object(object))
+            return .object(object)
         case .sequence(let sequence):
-            var array: [JSONValue] = []
-            for element in sequence {
-                switch json(from: element, file: file) {
-                case .success(let converted): array.append(converted)
-                case .failure(let problem): return .failure(problem)
-                }
-            }
-            return .success(.array(array))
+            return .array(try sequence.map { try json(from: $0, file: file, budget: &budget) })
         case .alias:
-            return .failure(FolderProblem(file: file, line: node.mark?.line, message: "YAML aliases are not supported; write the value out"))
+            throw FolderProblem(file: file, line: node.mark?.line, message: "YAML aliases are not supported; write the value out")
         }
     }
 

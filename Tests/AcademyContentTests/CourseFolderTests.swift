@@ -263,6 +263,25 @@ import Testing
         #expect(rules.contains("19: questions.0.answer.option_id must be one of the question's options"), "\(rules)")
     }
 
+    @Test func nestedAliasesInAQuizFileCannotExplode() throws {
+        let folder = Self.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try CourseFolderWriter.write(CourseFolder(
+            slug: "laughs", defaultLanguage: "en", status: .draft, translations: ["en": CourseText(title: "Laughs", summary: "")],
+            enrollment: .init(mode: .open, capacity: nil), startsAt: nil, endsAt: nil,
+            modules: [.init(key: "module", titles: ["en": "M"], items: [.init(key: "01-quiz", releaseAt: nil, requiresPrevious: false, content: Self.quiz([Self.everyKind[2]]))])]
+        ), to: folder)
+        // Nine levels of ten aliases each would be a billion strings once written out.
+        var yaml = "a0: &a0 \"lol\"\n"
+        for level in 1...9 {
+            yaml += "a\(level): &a\(level) [" + Array(repeating: "*a\(level - 1)", count: 10).joined(separator: ", ") + "]\n"
+        }
+        try yaml.write(to: folder.appendingPathComponent("quizzes/01-quiz.yaml"), atomically: true, encoding: .utf8)
+        let problems = try #require(CourseFolderReader.read(folder, offered: Self.languages).failure).problems
+        #expect(problems.map(\.description).contains { $0.contains("01-quiz.yaml:") && $0.hasSuffix(": holds too many values (YAML aliases are not supported; write the values out)") }, "\(problems)")
+        #expect(!problems.contains { $0.message.contains("not listed") }, "\(problems)")
+    }
+
     @Test func quotingSurvivesAnyText() throws {
         let tricky = "Colon: \"quotes\" \\ back\nnew line\t#hash — عربي"
         let folder = CourseFolder(
