@@ -42,14 +42,20 @@ struct CourseCommand: AsyncParsableCommand {
                     continue
                 }
                 var parts = [
-                    "\(outcome.modulesCreated + outcome.modulesUpdated) modules", "\(outcome.lessonsCreated + outcome.lessonsUpdated) lessons",
-                    "\(outcome.quizzesCreated + outcome.quizzesUpdated) quizzes",
+                    Self.count(outcome.modulesCreated + outcome.modulesUpdated, "module"),
+                    Self.count(outcome.lessonsCreated + outcome.lessonsUpdated, "lesson"),
+                    Self.count(outcome.quizzesCreated + outcome.quizzesUpdated, "quiz", plural: "quizzes"),
                 ]
                 if outcome.modulesKept + outcome.itemsKept > 0 {
-                    parts.append("kept \(outcome.modulesKept) modules and \(outcome.itemsKept) items that the folder no longer lists")
+                    parts.append("kept \(Self.count(outcome.modulesKept, "module")) and \(Self.count(outcome.itemsKept, "item")) that the folder no longer lists")
                 }
                 print("\(outcome.created ? "Created" : "Updated") \(slug): \(parts.joined(separator: ", ")).")
             }
+        }
+
+        /// "1 lesson", "4 lessons".
+        static func count(_ number: Int, _ noun: String, plural: String? = nil) -> String {
+            "\(number) \(number == 1 ? noun : plural ?? noun + "s")"
         }
     }
 
