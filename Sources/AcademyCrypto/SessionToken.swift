@@ -11,9 +11,14 @@ public struct SigningKey: Sendable, Equatable {
         self.secret = secret
     }
 
-    /// A fresh key: 256 random bits, and an id that is short and safe inside a token.
+    /// A fresh key: 256 random bits, and an id that is short and safe inside a token. An id never
+    /// starts with `-`: `academy keys retire <kid>` would read it as an option.
     public static func generate() -> SigningKey {
-        SigningKey(id: Base64URL.encode(SecureRandom.bytes(count: 6)), secret: SecureRandom.bytes(count: 32))
+        var id: String
+        repeat {
+            id = Base64URL.encode(SecureRandom.bytes(count: 6))
+        } while id.hasPrefix("-")
+        return SigningKey(id: id, secret: SecureRandom.bytes(count: 32))
     }
 
     /// Ids are short runs of the base64url alphabet, as the database's CHECK constraint says.

@@ -70,7 +70,7 @@ struct KeysCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Retire a key: every session it signed ends at once, on every instance."
         )
-        @Argument(help: "The key id (see `academy keys list`).") var kid: String
+        @Argument(help: "The key id (see `academy keys list`); one that starts with - goes after --.") var kid: String
 
         func run() async throws {
             let kid = self.kid

@@ -85,6 +85,11 @@ import Testing
         }
     }
 
+    @Test func keyIdsNeverLookLikeCommandLineOptions() {
+        // One base64url id in 64 would start with "-"; among 2,000, one almost surely would.
+        #expect((0..<2000).map { _ in SigningKey.generate().id }.allSatisfy { !$0.hasPrefix("-") })
+    }
+
     @Test func base64URLIsCanonical() {
         let bytes = SecureRandom.bytes(count: 32)
         let encoded = Base64URL.encode(bytes)
