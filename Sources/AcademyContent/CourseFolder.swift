@@ -48,10 +48,14 @@ public struct CourseFolder: Sendable, Equatable {
             self.content = content
         }
 
-        /// `lesson` or `quiz`, as course.yaml names the item.
-        public var kindName: String {
-            if case .quiz = content { return "quiz" }
-            return "lesson"
+        /// What course.yaml calls the item: `- lesson: KEY` or `- quiz: KEY`.
+        public enum Kind: String, Sendable {
+            case lesson, quiz
+        }
+
+        public var kind: Kind {
+            if case .quiz = content { return .quiz }
+            return .lesson
         }
     }
 

@@ -9,7 +9,7 @@ public struct CourseFolderReader {
     let offered: [String]
     private var problems: [FolderProblem] = []
     /// The kind of each item listed so far, by key: a course's lessons and quizzes share one set.
-    private var itemKinds: [String: String] = [:]
+    private var itemKinds: [String: CourseFolder.Item.Kind] = [:]
 
     /// The folder, or every problem found in it.
     public static func read(_ directory: URL, offered: [String]) -> Result<CourseFolder, FolderProblems> {
@@ -61,9 +61,9 @@ public struct CourseFolderReader {
             problem(file, mapping["ends_at"], "ends_at must be after starts_at")
         }
         let modules = readModules(mapping["modules"], defaultLanguage: defaultLanguage, file: file)
-        checkUnlisted(folder: "lessons", suffix: "", listed: Set(itemKinds.filter { $0.value == "lesson" }.keys))
-        checkUnlisted(folder: "quizzes", suffix: ".yaml", listed: Set(itemKinds.filter { $0.value == "quiz" }.keys))
-        if status == .published, !itemKinds.values.contains("lesson") {
+        checkUnlisted(folder: "lessons", suffix: "", listed: Set(itemKinds.filter { $0.value == .lesson }.keys))
+        checkUnlisted(folder: "quizzes", suffix: ".yaml", listed: Set(itemKinds.filter { $0.value == .quiz }.keys))
+        if status == .published, !itemKinds.values.contains(.lesson) {
             problem(file, mapping["status"], "a published course needs at least one lesson")
         }
         guard let slug, let defaultLanguage else { return nil }
@@ -190,9 +190,10 @@ public struct CourseFolderReader {
             problem(file, node, shape)
             return nil
         }
-        let kind = mapping["lesson"] == nil ? "quiz" : "lesson"
-        guard let key = string(mapping[kind], path: "\(path).\(kind)", file: file, required: true).flatMap({
-            check(CourseRules.slug($0, field: "\(path).\(kind)"), file: file, node: mapping[kind])
+        let kind: CourseFolder.Item.Kind = mapping["lesson"] == nil ? .quiz : .lesson
+        let keyNode = mapping[kind.rawValue]
+        guard let key = string(keyNode, path: "\(path).\(kind.rawValue)", file: file, required: true).flatMap({
+            check(CourseRules.slug($0, field: "\(path).\(kind.rawValue)"), file: file, node: keyNode)
         }) else { return nil }
         guard itemKinds.updateValue(kind, forKey: key) == nil else {
             problem(file, node, "\(key) is listed twice: lessons and quizzes share one set of keys")
@@ -208,11 +209,12 @@ public struct CourseFolderReader {
             }
         }
         let content: CourseFolder.Item.Content
-        if kind == "lesson" {
-            let translations = readLesson(key: key, defaultLanguage: defaultLanguage, listedAt: mapping["lesson"], file: file)
+        switch kind {
+        case .lesson:
+            let translations = readLesson(key: key, defaultLanguage: defaultLanguage, listedAt: keyNode, file: file)
             content = .lesson(translations: translations, attachments: readAttachments(key: key))
-        } else {
-            guard let quiz = readQuiz(key: key, defaultLanguage: defaultLanguage, listedAt: mapping["quiz"], file: file) else { return nil }
+        case .quiz:
+            guard let quiz = readQuiz(key: key, defaultLanguage: defaultLanguage, listedAt: keyNode, file: file) else { return nil }
             content = .quiz(quiz.settings, quiz.content)
         }
         return CourseFolder.Item(key: key, releaseAt: releaseAt, requiresPrevious: requiresPrevious, content: content)

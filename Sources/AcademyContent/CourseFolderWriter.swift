@@ -91,7 +91,7 @@ public enum CourseFolderWriter {
             }
             lines.append(module.items.isEmpty ? "    items: []" : "    items:")
             for item in module.items {
-                lines.append("      - \(item.kindName): \(quoted(item.key))")
+                lines.append("      - \(item.kind.rawValue): \(quoted(item.key))")
                 if item.requiresPrevious {
                     lines.append("        requires_previous: true")
                 }

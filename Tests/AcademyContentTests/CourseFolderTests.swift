@@ -18,7 +18,7 @@ import Testing
         #expect(folder.slug == slug)
         #expect(folder.status == .published)
         #expect(folder.modules.count >= 2)
-        let lessons = folder.modules.flatMap(\.items).filter { $0.kindName == "lesson" }
+        let lessons = folder.modules.flatMap(\.items).filter { $0.kind == .lesson }
         #expect(lessons.count >= 4)
         for item in lessons {
             #expect(item.lessonTranslations["ar"] != nil)
@@ -31,7 +31,7 @@ import Testing
         try CourseFolderWriter.write(folder, to: copy)
         #expect(try Data(contentsOf: copy.appendingPathComponent("course.yaml")) == Data(contentsOf: source.appendingPathComponent("course.yaml")))
         for item in folder.modules.flatMap(\.items) {
-            let paths = item.kindName == "quiz" ? ["quizzes/\(item.key).yaml"] : item.lessonTranslations.keys.map { "lessons/\(item.key)/\($0).md" }
+            let paths = item.kind == .quiz ? ["quizzes/\(item.key).yaml"] : item.lessonTranslations.keys.map { "lessons/\(item.key)/\($0).md" }
             for path in paths {
                 #expect(try Data(contentsOf: copy.appendingPathComponent(path)) == Data(contentsOf: source.appendingPathComponent(path)), "\(path)")
             }
