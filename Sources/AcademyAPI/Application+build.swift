@@ -46,7 +46,7 @@ public func buildRouter(_ dependencies: AppDependencies) throws -> AcademyRouter
     let attachments = AttachmentRepository(database: dependencies.database)
     let quizzes = QuizRepository(database: dependencies.database)
     let attempts = AttemptRepository(database: dependencies.database)
-    let access = LessonAccess(courseController: courses, content: content, quizzes: quizzes, attempts: attempts, enrollments: enrollments)
+    let access = LessonAccess(courseController: courses, content: content, attempts: attempts, enrollments: enrollments)
     CourseContentController(
         courseController: courses,
         content: content,

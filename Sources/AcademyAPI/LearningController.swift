@@ -22,11 +22,11 @@ struct LearningController {
         let (course, relation) = try await access.courseController.visibleCourse(context)
         let reader = try await access.reader(of: course, relation: relation, context: context)
         let modules = try await content.modules(of: course.id)
-        let entries = try await access.entries(of: course.id)
-        let locks = access.locks(of: entries, course: course, reader: reader)
+        let items = try await content.items(of: course.id)
+        let locks = access.locks(of: items, course: course, reader: reader)
         let done: Set<UUID>? = if case .student(_, let done) = reader { done } else { nil }
         let choice = LanguageChoice(request: request, context: context, available: course.translations.keys, fallback: course.defaultLanguage)
-        return choice.apply(to: OutlineResponse(course: course, modules: modules, entries: entries, locks: locks, done: done, choice: choice))
+        return choice.apply(to: OutlineResponse(course: course, modules: modules, items: items, locks: locks, done: done, choice: choice))
     }
 
     /// Idempotent: completing a lesson twice changes nothing and answers the same progress. The
@@ -47,7 +47,7 @@ struct LearningController {
 struct OutlineResponse: ResponseEncodable {
     let course: Course
     let modules: [CourseModule]
-    let entries: [LessonAccess.Entry]
+    let items: [CourseItem]
     let locks: [UUID: ItemLock]
     /// Completed items, for a student; nil for the course's editors.
     let done: Set<UUID>?
@@ -68,9 +68,9 @@ struct OutlineResponse: ResponseEncodable {
             try moduleContainer.encode(module.id.apiString, forKey: .id)
             try moduleContainer.encode(module.position, forKey: .position)
             try moduleContainer.encode(module.titles[choice.language] ?? module.titles[course.defaultLanguage] ?? "", forKey: .title)
-            var items = moduleContainer.nestedUnkeyedContainer(forKey: .items)
-            for entry in entries where entry.moduleID == module.id {
-                var item = items.nestedContainer(keyedBy: ItemKeys.self)
+            var itemList = moduleContainer.nestedUnkeyedContainer(forKey: .items)
+            for entry in items where entry.moduleID == module.id {
+                var item = itemList.nestedContainer(keyedBy: ItemKeys.self)
                 let lock = locks[entry.id] ?? .open
                 try item.encode(entry.id.apiString, forKey: .id)
                 try item.encode(entry.kind, forKey: .kind)

@@ -10,7 +10,6 @@ import Hummingbird
 struct LessonAccess {
     let courseController: CourseController
     let content: CourseContentRepository
-    let quizzes: QuizRepository
     let attempts: AttemptRepository
     let enrollments: EnrollmentRepository
 
@@ -18,17 +17,6 @@ struct LessonAccess {
         case editor
         /// `done`: completed lessons and passed quizzes.
         case student(Enrollment, done: Set<UUID>)
-    }
-
-    /// One item of a course's outline.
-    struct Entry {
-        let id: UUID
-        let kind: String
-        let moduleID: UUID
-        let position: Int
-        let titles: [String: String]
-        let releaseAt: Date?
-        let requiresPrevious: Bool
     }
 
     /// The course and what the caller is to it; 403 for a signed-in user who is not admitted.
@@ -45,25 +33,13 @@ struct LessonAccess {
         return .student(enrollment, done: done)
     }
 
-    /// Lessons and quizzes in course order: modules in order, items in order within each.
-    func entries(of courseID: UUID) async throws -> [Entry] {
-        let modules = Dictionary(uniqueKeysWithValues: try await content.modules(of: courseID).map { ($0.id, $0.position) })
-        let lessons = try await content.lessons(of: courseID).map {
-            Entry(id: $0.id, kind: "lesson", moduleID: $0.moduleID, position: $0.position, titles: $0.translations.mapValues(\.title), releaseAt: $0.releaseAt, requiresPrevious: $0.requiresPrevious)
-        }
-        let quizEntries = try await quizzes.quizzes(of: courseID).map {
-            Entry(id: $0.id, kind: "quiz", moduleID: $0.moduleID, position: $0.position, titles: $0.content.translations.mapValues(\.title), releaseAt: $0.releaseAt, requiresPrevious: $0.requiresPrevious)
-        }
-        return (lessons + quizEntries).sorted { (modules[$0.moduleID] ?? 0, $0.position) < (modules[$1.moduleID] ?? 0, $1.position) }
-    }
-
     /// The locks of the course's items for this reader (all open for editors).
-    func locks(of entries: [Entry], course: Course, reader: Reader, now: Date = Date()) -> [UUID: ItemLock] {
+    func locks(of items: [CourseItem], course: Course, reader: Reader, now: Date = Date()) -> [UUID: ItemLock] {
         guard case .student(_, let done) = reader else {
-            return Dictionary(uniqueKeysWithValues: entries.map { ($0.id, ItemLock.open) })
+            return Dictionary(uniqueKeysWithValues: items.map { ($0.id, ItemLock.open) })
         }
         return ItemLocking.locks(
-            items: entries.map { ItemLocking.Item(id: $0.id, releaseAt: $0.releaseAt, requiresPrevious: $0.requiresPrevious) },
+            items: items.map { ItemLocking.Item(id: $0.id, releaseAt: $0.releaseAt, requiresPrevious: $0.requiresPrevious) },
             done: done, courseStartsAt: course.startsAt, now: now
         )
     }
@@ -75,7 +51,7 @@ struct LessonAccess {
         let (course, relation) = try await courseController.visibleCourse(context, reference: courseID.apiString)
         let reader = try await reader(of: course, relation: relation, context: context)
         if case .student = reader {
-            let lock = locks(of: try await entries(of: course.id), course: course, reader: reader)[itemID] ?? .open
+            let lock = locks(of: try await content.items(of: course.id), course: course, reader: reader)[itemID] ?? .open
             if lock.isLocked { throw AcademyError.itemLocked(lock) }
         }
         return (course, reader)

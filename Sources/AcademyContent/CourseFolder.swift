@@ -49,11 +49,7 @@ public struct CourseFolder: Sendable, Equatable {
         }
 
         /// What course.yaml calls the item: `- lesson: KEY` or `- quiz: KEY`.
-        public enum Kind: String, Sendable {
-            case lesson, quiz
-        }
-
-        public var kind: Kind {
+        public var kind: CourseItem.Kind {
             if case .quiz = content { return .quiz }
             return .lesson
         }

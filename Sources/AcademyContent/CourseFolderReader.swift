@@ -9,7 +9,7 @@ public struct CourseFolderReader {
     let offered: [String]
     private var problems: [FolderProblem] = []
     /// The kind of each item listed so far, by key: a course's lessons and quizzes share one set.
-    private var itemKinds: [String: CourseFolder.Item.Kind] = [:]
+    private var itemKinds: [String: CourseItem.Kind] = [:]
 
     /// The folder, or every problem found in it.
     public static func read(_ directory: URL, offered: [String]) -> Result<CourseFolder, FolderProblems> {
@@ -190,7 +190,7 @@ public struct CourseFolderReader {
             problem(file, node, shape)
             return nil
         }
-        let kind: CourseFolder.Item.Kind = mapping["lesson"] == nil ? .quiz : .lesson
+        let kind: CourseItem.Kind = mapping["lesson"] == nil ? .quiz : .lesson
         let keyNode = mapping[kind.rawValue]
         guard let key = string(keyNode, path: "\(path).\(kind.rawValue)", file: file, required: true).flatMap({
             check(CourseRules.slug($0, field: "\(path).\(kind.rawValue)"), file: file, node: keyNode)

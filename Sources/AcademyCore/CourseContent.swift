@@ -19,6 +19,33 @@ public struct CourseModule: Sendable, Equatable {
     }
 }
 
+/// A lesson or quiz as a course's outline lists it: its place, when it opens, and its titles;
+/// neither a lesson's body nor a quiz's questions.
+public struct CourseItem: Sendable, Equatable {
+    public enum Kind: String, Sendable, Codable {
+        case lesson, quiz
+    }
+
+    public var id: UUID
+    public var kind: Kind
+    public var moduleID: UUID
+    public var position: Int
+    public var releaseAt: Date?
+    public var requiresPrevious: Bool
+    /// Title by language.
+    public var titles: [String: String]
+
+    public init(id: UUID, kind: Kind, moduleID: UUID, position: Int, releaseAt: Date?, requiresPrevious: Bool, titles: [String: String]) {
+        self.id = id
+        self.kind = kind
+        self.moduleID = moduleID
+        self.position = position
+        self.releaseAt = releaseAt
+        self.requiresPrevious = requiresPrevious
+        self.titles = titles
+    }
+}
+
 /// A lesson's content in one language; the HTML is rendered from the Markdown when stored.
 public struct LessonText: Sendable, Equatable {
     public var title: String

@@ -24,9 +24,9 @@ public struct CourseImportPlan: Sendable {
             case lesson(translations: [String: (title: String, markdown: String)], attachments: [AttachmentFile])
             case quiz(QuizSettings, QuizContent)
 
-            var kind: String {
-                if case .quiz = self { return "quiz" }
-                return "lesson"
+            var kind: CourseItem.Kind {
+                if case .quiz = self { return .quiz }
+                return .lesson
             }
         }
 
@@ -144,12 +144,12 @@ public struct CourseImportRepository: Sendable {
                 "SELECT key, id FROM course_modules WHERE course_id = \(courseID) AND key IS NOT NULL",
                 as: (String, UUID).self, logger: logger
             ))
-            var items: [String: (id: UUID, kind: String)] = [:]
+            var items: [String: (id: UUID, kind: CourseItem.Kind)] = [:]
             for (key, id, kind) in try await connection.rows(
                 "SELECT key, id, kind FROM course_items WHERE course_id = \(courseID) AND key IS NOT NULL",
                 as: (String, UUID, String).self, logger: logger
             ) {
-                items[key] = (id, kind)
+                items[key] = (id, CourseItem.Kind(rawValue: kind) ?? .lesson)
             }
             var placedModules: [UUID] = []
             var placedItems: Set<UUID> = []
@@ -171,7 +171,7 @@ public struct CourseImportRepository: Sendable {
                 for (itemIndex, item) in module.items.enumerated() {
                     let existing = items[item.key]
                     if let existing, existing.kind != item.content.kind {
-                        throw AcademyError.conflict("\(item.key) is a \(existing.kind) in \(draft.slug) but a \(item.content.kind) in the folder: give the \(item.content.kind) another key")
+                        throw AcademyError.conflict("\(item.key) is a \(existing.kind.rawValue) in \(draft.slug) but a \(item.content.kind.rawValue) in the folder: give the \(item.content.kind.rawValue) another key")
                     }
                     let itemID: UUID
                     if let existing {
@@ -188,7 +188,7 @@ public struct CourseImportRepository: Sendable {
                         itemID = try await connection.rows(
                             """
                             INSERT INTO course_items (course_id, module_id, kind, position, release_at, requires_previous, key)
-                            VALUES (\(courseID), \(moduleID), \(item.content.kind), \(itemIndex + 1), \(item.releaseAt), \(item.requiresPrevious), \(item.key))
+                            VALUES (\(courseID), \(moduleID), \(item.content.kind.rawValue), \(itemIndex + 1), \(item.releaseAt), \(item.requiresPrevious), \(item.key))
                             RETURNING id
                             """,
                             as: UUID.self, logger: logger
