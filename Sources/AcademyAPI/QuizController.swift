@@ -102,8 +102,7 @@ struct QuizController {
     @Sendable func setOverride(_ request: Request, context: AppRequestContext) async throws -> HTTPResponse.Status {
         let (quiz, _) = try await editableQuiz(context)
         let userID = try context.parameters.uuid("user_id")
-        let body = try await request.decode(as: OverrideRequest.self, context: context)
-        let override = QuizOverride(timeLimitSeconds: body.timeLimitSeconds, maxAttempts: body.maxAttempts, closesAt: body.closesAt)
+        let override = try await request.decode(as: QuizOverride.self, context: context)
         var validation = FieldValidation()
         QuizRules.validate(override: override, into: &validation)
         try validation.finish()
@@ -161,18 +160,15 @@ struct QuizController {
         guard let (course, relation) = try await access.courseController.courses.find(quiz.courseID.apiString, for: principal.userID) else {
             throw AcademyError.notFound("No such attempt.")
         }
-        let asStaff = CoursePolicy.isStaff(principal, relation: relation)
-        guard asStaff || attempt.userID == principal.userID else { throw AcademyError.notFound("No such attempt.") }
+        let asStaff = try AttemptPolicy.requireReader(ofAttemptBy: attempt.userID, principal: principal, relation: relation)
         return (try await finisher.finishIfExpired(attempt, quiz: quiz), quiz, course, asStaff)
     }
 
     /// Autosaves one answer, durably, before answering; a repeated or older `seq` never overwrites
     /// a newer answer. After the deadline and its grace: 409, and the saved answers stand.
     @Sendable func save(_ request: Request, context: AppRequestContext) async throws -> SavedAnswerResponse {
-        let (attempt, quiz, _, asStaff) = try await attemptForCaller(context)
-        guard !asStaff || attempt.userID == context.principal?.userID else {
-            throw AcademyError.forbidden("Only the student answers their attempt.")
-        }
+        let (attempt, quiz, _, _) = try await attemptForCaller(context)
+        try AttemptPolicy.requireStudent(ofAttemptBy: attempt.userID, principal: context.principal)
         let questionID = context.parameters.get("question_id") ?? ""
         let body = try await request.decode(as: AnswerSave.self, context: context)
         let content = try await quizzes.content(for: attempt, of: quiz)
@@ -201,9 +197,7 @@ struct QuizController {
     /// Idempotent: a second submit returns the same result.
     @Sendable func submit(_ request: Request, context: AppRequestContext) async throws -> AttemptResponse {
         let (attempt, quiz, course, asStaff) = try await attemptForCaller(context)
-        guard attempt.userID == context.principal?.userID else {
-            throw AcademyError.forbidden("Only the student submits their attempt.")
-        }
+        try AttemptPolicy.requireStudent(ofAttemptBy: attempt.userID, principal: context.principal)
         let finished = try await finisher.finish(attempt, quiz: quiz, as: .submitted, now: Date())
         return try await view(finished, course: course, quiz: quiz, asStaff: asStaff, request: request, context: context)
     }

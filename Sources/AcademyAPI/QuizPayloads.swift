@@ -31,12 +31,6 @@ struct AnswerSave: Decodable {
     let seq: Int
 }
 
-struct OverrideRequest: Decodable {
-    let timeLimitSeconds: Int?
-    let maxAttempts: Int?
-    let closesAt: Date?
-}
-
 /// A quiz for its editors: everything, answers included.
 struct QuizAuthoringResponse: ResponseEncodable {
     let quiz: StoredQuiz

@@ -101,3 +101,29 @@ struct SeededGenerator: RandomNumberGenerator {
         #expect(result.questions.map(\.correct) == [true, false])
     }
 }
+
+@Suite struct AttemptPolicyTests {
+    let student = Principal(userID: UUID(), role: .student, sessionID: nil)
+    let classmate = Principal(userID: UUID(), role: .student, sessionID: nil)
+    let instructor = Principal(userID: UUID(), role: .instructor, sessionID: nil)
+
+    @Test func itsStudentAndTheCourseStaffReadAnAttemptAndNobodyElseKnowsOfIt() throws {
+        #expect(try AttemptPolicy.requireReader(ofAttemptBy: student.userID, principal: student, relation: .stranger) == false)
+        #expect(try AttemptPolicy.requireReader(ofAttemptBy: student.userID, principal: instructor, relation: .instructor) == true)
+        #expect(throws: AcademyError.notFound("No such attempt.")) {
+            try AttemptPolicy.requireReader(ofAttemptBy: student.userID, principal: classmate, relation: .stranger)
+        }
+        // An instructor of another course is a stranger here.
+        #expect(throws: AcademyError.notFound("No such attempt.")) {
+            try AttemptPolicy.requireReader(ofAttemptBy: student.userID, principal: instructor, relation: .stranger)
+        }
+    }
+
+    @Test func onlyItsStudentAnswersAndSubmits() throws {
+        try AttemptPolicy.requireStudent(ofAttemptBy: student.userID, principal: student)
+        for other in [instructor, classmate] {
+            #expect(throws: AcademyError.self) { try AttemptPolicy.requireStudent(ofAttemptBy: student.userID, principal: other) }
+        }
+        #expect(throws: AcademyError.self) { try AttemptPolicy.requireStudent(ofAttemptBy: student.userID, principal: nil) }
+    }
+}
