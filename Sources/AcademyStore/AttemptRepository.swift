@@ -133,8 +133,10 @@ public struct AttemptRepository: Sendable {
                 """,
                 logger: logger
             )
-            let stored = try await Self.answers(of: attemptID, on: connection, logger: logger)
-            guard let answer = stored.first(where: { $0.questionID == questionID }) else { return .closed }
+            // The answer as stored: this one, or the newer one that it did not overwrite.
+            guard let answer = try await Self.answers(of: attemptID, question: questionID, on: connection, logger: logger).first else {
+                return .closed
+            }
             return .saved(answer)
         }
     }
@@ -146,9 +148,14 @@ public struct AttemptRepository: Sendable {
         }
     }
 
-    static func answers(of attemptID: UUID, on connection: PostgresConnection, logger: Logger) async throws -> [SavedAnswer] {
+    /// The attempt's saved answers, or only the one to `question` when it is given.
+    static func answers(of attemptID: UUID, question: String? = nil, on connection: PostgresConnection, logger: Logger) async throws -> [SavedAnswer] {
         try await connection.rows(
-            "SELECT question_id, response::text, seq, saved_at FROM attempt_answers WHERE attempt_id = \(attemptID) ORDER BY question_id",
+            """
+            SELECT question_id, response::text, seq, saved_at FROM attempt_answers
+            WHERE attempt_id = \(attemptID) AND (\(question)::text IS NULL OR question_id = \(question))
+            ORDER BY question_id
+            """,
             as: (String, String, Int, Date).self, logger: logger
         ).map { SavedAnswer(questionID: $0.0, response: try QuizJSON.decode(QuestionResponse.self, from: $0.1), seq: $0.2, savedAt: $0.3) }
     }
