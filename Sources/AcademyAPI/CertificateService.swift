@@ -32,7 +32,7 @@ public struct CertificateService: Sendable {
         let payload = CertificatePayload(
             certificateId: id.apiString, serial: serial, studentName: student.displayName,
             courseId: course.id.apiString, courseSlug: course.slug,
-            courseTitle: course.translations[language]?.title ?? "", language: language,
+            courseTitle: Languages.text(course.translations, in: language, fallback: course.defaultLanguage)?.title ?? "", language: language,
             completedAt: RFC3339.string(from: Date())
         )
         let bytes = payload.canonicalJSON()

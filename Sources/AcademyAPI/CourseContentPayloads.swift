@@ -102,7 +102,7 @@ struct ModuleResponse: ResponseEncodable {
         try container.encode(choice.language, forKey: .language)
         try container.encode(choice.direction, forKey: .direction)
         try container.encode(choice.available, forKey: .availableLanguages)
-        try container.encode(module.titles[choice.language] ?? "", forKey: .title)
+        try container.encode(choice.text(module.titles) ?? "", forKey: .title)
         try container.encode(module.titles.mapValues { ["title": $0] }, forKey: .translations)
     }
 }
@@ -125,7 +125,7 @@ struct LessonResponse: ResponseEncodable {
 
     func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        let text = lesson.translations[choice.language]
+        let text = choice.text(lesson.translations)
         try container.encode(lesson.id.apiString, forKey: .id)
         try container.encode(lesson.courseID.apiString, forKey: .courseId)
         try container.encode(lesson.moduleID.apiString, forKey: .moduleId)

@@ -77,6 +77,8 @@ struct CourseRequest: Decodable {
 struct LanguageChoice {
     let language: String
     let available: [String]
+    /// The course's default language, for a text that lacks `language`.
+    let fallback: String
 
     var direction: Languages.Direction { Languages.direction(of: language) }
 
@@ -85,6 +87,7 @@ struct LanguageChoice {
     init(request: Request, context: AppRequestContext, available: some Collection<String>, fallback: String) {
         let sorted = available.sorted()
         self.available = sorted
+        self.fallback = fallback
         language = Languages.negotiate(
             query: request.uri.queryParameters.get("lang"),
             acceptLanguage: request.headers[.acceptLanguage],
@@ -92,6 +95,11 @@ struct LanguageChoice {
             available: sorted,
             fallback: fallback
         )
+    }
+
+    /// The text of `texts` to serve: in the chosen language, else in the course's default.
+    func text<Text>(_ texts: [String: Text]) -> Text? {
+        Languages.text(texts, in: language, fallback: fallback)
     }
 
     /// Sets `Content-Language` and `Vary: Accept-Language` on a localized response.
@@ -132,7 +140,7 @@ struct CourseResponse: ResponseEncodable {
 
     func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        let text = course.translations[choice.language] ?? course.translations[course.defaultLanguage]
+        let text = choice.text(course.translations)
         try container.encode(course.id.apiString, forKey: .id)
         try container.encode(course.slug, forKey: .slug)
         try container.encode(course.status, forKey: .status)

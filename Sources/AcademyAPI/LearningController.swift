@@ -67,7 +67,7 @@ struct OutlineResponse: ResponseEncodable {
             var moduleContainer = moduleList.nestedContainer(keyedBy: ModuleKeys.self)
             try moduleContainer.encode(module.id.apiString, forKey: .id)
             try moduleContainer.encode(module.position, forKey: .position)
-            try moduleContainer.encode(module.titles[choice.language] ?? module.titles[course.defaultLanguage] ?? "", forKey: .title)
+            try moduleContainer.encode(choice.text(module.titles) ?? "", forKey: .title)
             var itemList = moduleContainer.nestedUnkeyedContainer(forKey: .items)
             for entry in items where entry.moduleID == module.id {
                 var item = itemList.nestedContainer(keyedBy: ItemKeys.self)
@@ -75,7 +75,7 @@ struct OutlineResponse: ResponseEncodable {
                 try item.encode(entry.id.apiString, forKey: .id)
                 try item.encode(entry.kind, forKey: .kind)
                 try item.encode(entry.position, forKey: .position)
-                try item.encode(entry.titles[choice.language] ?? entry.titles[course.defaultLanguage] ?? "", forKey: .title)
+                try item.encode(choice.text(entry.titles) ?? "", forKey: .title)
                 try item.encode(lock.isLocked, forKey: .locked)
                 try item.encode(Self.reason(lock), forKey: .lockReason)
                 try item.encode(lock.unlocksAt, forKey: .unlocksAt)

@@ -67,7 +67,7 @@ struct QuizStudentResponse: ResponseEncodable {
 
     func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        let text = quiz.content.translations[choice.language]
+        let text = choice.text(quiz.content.translations)
         let settings = quiz.settings
         try container.encode(quiz.id.apiString, forKey: .id)
         try container.encode(quiz.courseID.apiString, forKey: .courseId)
@@ -127,7 +127,7 @@ struct AttemptResponse: ResponseEncodable {
         var list = container.nestedUnkeyedContainer(forKey: .questions)
         for item in attempt.plan.items {
             guard let question = questions[item.questionId] else { continue }
-            let text = question.translations[choice.language] ?? question.translations.values.first
+            let text = choice.text(question.translations)
             var entry = list.nestedContainer(keyedBy: QuestionKeys.self)
             try entry.encode(question.id, forKey: .id)
             try entry.encode(question.kind, forKey: .kind)
@@ -153,7 +153,7 @@ struct AttemptResponse: ResponseEncodable {
                 try item.encode(entry.id, forKey: .id)
                 try item.encode(entry.correct, forKey: .correct)
                 try item.encode(entry.points, forKey: .points)
-                let text = questions[entry.id].flatMap { $0.translations[choice.language] ?? $0.translations.values.first }
+                let text = questions[entry.id].flatMap { choice.text($0.translations) }
                 try item.encode(text?.feedback, forKey: .feedback)
             }
         }

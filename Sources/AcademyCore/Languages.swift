@@ -21,6 +21,13 @@ public enum Languages {
         String(tag.split(separator: "-", maxSplits: 1).first ?? "").lowercased()
     }
 
+    /// A text in `language`, else in `fallback`: the course's default language, which every text of
+    /// a course has (validation requires it). The one rule for every localized title, body, prompt
+    /// and option, so a missing translation never shows an arbitrary language.
+    public static func text<Text>(_ texts: [String: Text], in language: String, fallback: String) -> Text? {
+        texts[language] ?? texts[fallback]
+    }
+
     /// Picks the language to serve, in the contract's order: `?lang=`, then `Accept-Language`
     /// (q-values honoured, `*` accepted, region subtags matched by their language), then the
     /// user's locale, then the content's default. Only languages in `available` are chosen; a

@@ -16,7 +16,7 @@ public struct GradebookReader: Sendable {
     /// Quiz titles in `language` when the quiz has it, else in the course's default language.
     public func gradebook(of course: Course, language: String) async throws -> Gradebook {
         let columns = try await quizzes.quizzes(of: course.id).map { quiz in
-            let text = quiz.content.translations[language] ?? quiz.content.translations[course.defaultLanguage]
+            let text = Languages.text(quiz.content.translations, in: language, fallback: course.defaultLanguage)
             return Gradebook.Column(
                 quizID: quiz.id, title: text?.title ?? quiz.id.uuidString.lowercased(), grading: quiz.settings.grading,
                 passPercent: quiz.settings.passPercent, required: quiz.settings.required

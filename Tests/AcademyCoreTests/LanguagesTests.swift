@@ -49,4 +49,12 @@ import Testing
         #expect(Languages.direction(of: "ms") == .ltr)
         #expect(Languages.direction(of: "tr") == .ltr)
     }
+
+    @Test func aMissingTranslationFallsBackToTheDefaultLanguageNeverAnother() {
+        let texts = ["ar": "الحروف", "en": "Letters", "fr": "Lettres"]
+        #expect(Languages.text(texts, in: "fr", fallback: "ar") == "Lettres")
+        // Urdu is missing: the default, whatever order the dictionary keeps.
+        #expect(Languages.text(texts, in: "ur", fallback: "ar") == "الحروف")
+        #expect(Languages.text(["en": "Letters"], in: "ur", fallback: "ar") == nil)
+    }
 }
