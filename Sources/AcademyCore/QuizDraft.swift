@@ -56,22 +56,23 @@ public struct QuizDraft: Sendable, Equatable, Codable {
             validation.add(FieldError(field: "pass_percent", message: "is required"))
             return nil
         }
-        let old = existing?.settings
-        let settings = QuizSettings(
-            timeLimitSeconds: timeLimitSeconds ?? old?.timeLimitSeconds,
-            graceSeconds: graceSeconds ?? old?.graceSeconds ?? 30,
-            maxAttempts: maxAttempts ?? old?.maxAttempts,
-            grading: grading ?? old?.grading ?? .highest,
-            passPercent: passPercent,
-            required: required ?? old?.required ?? false,
-            shuffleQuestions: shuffleQuestions ?? old?.shuffleQuestions ?? false,
-            shuffleOptions: shuffleOptions ?? old?.shuffleOptions ?? false,
-            questionsPerAttempt: questionsPerAttempt ?? old?.questionsPerAttempt,
-            opensAt: opensAt ?? old?.opensAt,
-            closesAt: closesAt ?? old?.closesAt,
-            review: review ?? old?.review ?? .afterSubmit
-        )
         guard validation.errors.count == before else { return nil }
+        // A new quiz starts from the defaults, which live in QuizSettings.init alone.
+        let base = existing?.settings ?? QuizSettings(passPercent: passPercent)
+        let settings = QuizSettings(
+            timeLimitSeconds: timeLimitSeconds ?? base.timeLimitSeconds,
+            graceSeconds: graceSeconds ?? base.graceSeconds,
+            maxAttempts: maxAttempts ?? base.maxAttempts,
+            grading: grading ?? base.grading,
+            passPercent: passPercent,
+            required: required ?? base.required,
+            shuffleQuestions: shuffleQuestions ?? base.shuffleQuestions,
+            shuffleOptions: shuffleOptions ?? base.shuffleOptions,
+            questionsPerAttempt: questionsPerAttempt ?? base.questionsPerAttempt,
+            opensAt: opensAt ?? base.opensAt,
+            closesAt: closesAt ?? base.closesAt,
+            review: review ?? base.review
+        )
         let content = QuizContent(
             translations: translations ?? existing?.content.translations ?? [:],
             questions: questions ?? existing?.content.questions ?? []
