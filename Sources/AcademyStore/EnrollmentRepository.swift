@@ -142,13 +142,24 @@ public struct EnrollmentRepository: Sendable {
 
     /// Enrolments of a course with each student's progress, by display name.
     public func roster(of courseID: UUID, status: EnrollmentStatus?, page: PageRequest) async throws -> Page<EnrollmentSummary> {
+        let summaries = try await roster(of: courseID, status: status, after: page.after, limit: page.limit + 1)
+        return Page(rows: summaries, request: page) { PageCursor(sortKey: $0.user.displayName, id: $0.enrollment.id) }
+    }
+
+    /// Every enrolment of a course, in one query (for exports: the roster CSV, the gradebook).
+    public func wholeRoster(of courseID: UUID) async throws -> [EnrollmentSummary] {
+        try await roster(of: courseID, status: nil, after: nil, limit: nil)
+    }
+
+    /// `limit` nil is no limit (PostgreSQL reads `LIMIT NULL` as `LIMIT ALL`).
+    private func roster(of courseID: UUID, status: EnrollmentStatus?, after: PageCursor?, limit: Int?) async throws -> [EnrollmentSummary] {
         let logger = database.logger
-        let afterName = page.after?.sortKey
-        let afterID = page.after?.id
+        let afterName = after?.sortKey
+        let afterID = after?.id
         let rows = try await database.withConnection { connection in
             try await connection.rows(
                 """
-                SELECT \(unescaped: Self.columns), \(unescaped: UserRepository.columns.split(separator: ",").map { "u." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", ")),
+                SELECT \(unescaped: Self.columns), \(unescaped: Self.userColumns),
                        (SELECT count(*)::int FROM item_completions ic JOIN course_items i ON i.id = ic.item_id AND i.kind = 'lesson'
                         WHERE ic.enrollment_id = e.id),
                        (SELECT count(*)::int FROM course_items i WHERE i.course_id = e.course_id AND i.kind = 'lesson')
@@ -156,33 +167,23 @@ public struct EnrollmentRepository: Sendable {
                 WHERE e.course_id = \(courseID) AND (\(status?.rawValue)::text IS NULL OR e.status = \(status?.rawValue))
                   AND (\(afterName)::text IS NULL OR (u.display_name COLLATE "und-x-icu", e.id) > (\(afterName)::text COLLATE "und-x-icu", \(afterID)::uuid))
                 ORDER BY u.display_name COLLATE "und-x-icu", e.id
-                LIMIT \(page.limit + 1)
+                LIMIT \(limit)
                 """,
                 as: (UUID, UUID, UUID, String, Date, Date, Date?, UUID, String, String, String, String?, String?, Date, Bool, Int, Int).self,
                 logger: logger
             )
         }
-        let summaries = rows.map { row in
+        return rows.map { row in
             EnrollmentSummary(
                 enrollment: Self.enrollment((row.0, row.1, row.2, row.3, row.4, row.5, row.6)),
                 user: UserRepository.user((row.7, row.8, row.9, row.10, row.11, row.12, row.13, row.14)),
                 progress: CourseProgress(completedLessons: row.15, totalLessons: row.16)
             )
         }
-        return Page(rows: summaries, request: page) { PageCursor(sortKey: $0.user.displayName, id: $0.enrollment.id) }
     }
 
-    /// Every enrolment of a course, page by page (for exports: the roster, the gradebook).
-    public func wholeRoster(of courseID: UUID) async throws -> [EnrollmentSummary] {
-        var all: [EnrollmentSummary] = []
-        var page = PageRequest(limit: PageRequest.maximumLimit)
-        while true {
-            let result = try await roster(of: courseID, status: nil, page: page)
-            all += result.items
-            guard let next = result.nextCursor else { return all }
-            page = PageRequest(limit: PageRequest.maximumLimit, after: next)
-        }
-    }
+    /// The user columns, qualified for the roster's join.
+    private static let userColumns = UserRepository.columns.split(separator: ",").map { "u." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", ")
 
     /// A user's own enrolments (any status) with progress, newest first.
     public func enrollments(of userID: UUID) async throws -> [(enrollment: Enrollment, progress: CourseProgress)] {
