@@ -47,7 +47,7 @@ let package = Package(
         ),
         .target(
             name: "AcademyCrypto",
-            dependencies: ["COpenSSL", "AcademyCore"],
+            dependencies: ["COpenSSL"],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -67,10 +67,28 @@ let package = Package(
             dependencies: ["CCmark", "AcademyCore", .product(name: "Yams", package: "Yams")],
             swiftSettings: swiftSettings
         ),
+        // What the API, the web pages and the CLI share: access, accounts, certificates, course
+        // folders, the attempt finisher and sweeper, blobs; built once in `AppDependencies`.
+        .target(
+            name: "AcademyServices",
+            dependencies: [
+                "AcademyCore", "AcademyCrypto", "AcademyStore", "AcademyContent",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "_NIOFileSystem", package: "swift-nio"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "AcademyAPI",
             dependencies: [
-                "AcademyCore", "AcademyCrypto", "AcademyStore", "AcademyContent",
+                "AcademyCore", "AcademyCrypto", "AcademyStore", "AcademyContent", "AcademyServices",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -90,7 +108,7 @@ let package = Package(
         .executableTarget(
             name: "academy",
             dependencies: [
-                "AcademyAPI", "AcademyStore", "AcademyCore", "AcademyContent",
+                "AcademyAPI", "AcademyServices", "AcademyStore", "AcademyCore", "AcademyContent", "AcademyCrypto",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -129,7 +147,7 @@ let package = Package(
         .testTarget(
             name: "AcademyAPITests",
             dependencies: [
-                "AcademyAPI", "AcademyStore", "AcademyTestSupport",
+                "AcademyAPI", "AcademyServices", "AcademyStore", "AcademyTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -139,7 +157,7 @@ let package = Package(
         ),
         .testTarget(
             name: "academyTests",
-            dependencies: ["academy", "AcademyAPI", "AcademyCore", "AcademyStore", "AcademyTestSupport"],
+            dependencies: ["academy", "AcademyServices", "AcademyCore", "AcademyStore", "AcademyTestSupport"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -1,47 +1,29 @@
 import AcademyCore
+import AcademyServices
 import AcademyStore
 import Foundation
 import Hummingbird
 
 /// A user as every endpoint returns one: all fields present (null when unset), never a hash.
 struct UserResponse: ResponseEncodable {
-    let user: User
+    let id: String
+    let email: String
+    let displayName: String
+    let role: Role
+    @NullEncoded var locale: String?
+    @NullEncoded var timezone: String?
+    let createdAt: Date
+    let disabled: Bool
 
-    enum CodingKeys: String, CodingKey {
-        case id, email, displayName, role, locale, timezone, createdAt, disabled
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(user.id.apiString, forKey: .id)
-        try container.encode(user.email, forKey: .email)
-        try container.encode(user.displayName, forKey: .displayName)
-        try container.encode(user.role, forKey: .role)
-        try container.encode(user.locale, forKey: .locale)
-        try container.encode(user.timezone, forKey: .timezone)
-        try container.encode(user.createdAt, forKey: .createdAt)
-        try container.encode(user.disabled, forKey: .disabled)
-    }
-}
-
-/// `{"items": [...], "next_cursor": null | "..."}`.
-struct PageResponse<Item: Encodable & Sendable>: ResponseEncodable {
-    let items: [Item]
-    let nextCursor: String?
-
-    init(items: [Item], nextCursor: PageCursor?) {
-        self.items = items
-        self.nextCursor = nextCursor?.encoded
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case items, nextCursor
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(items, forKey: .items)
-        try container.encode(nextCursor, forKey: .nextCursor)
+    init(user: User) {
+        id = user.id.apiString
+        email = user.email
+        displayName = user.displayName
+        role = user.role
+        locale = user.locale
+        timezone = user.timezone
+        createdAt = user.createdAt
+        disabled = user.disabled
     }
 }
 
@@ -119,33 +101,19 @@ struct AccessChangeRequest: Decodable {
 }
 
 struct SessionResponse: Encodable, Sendable {
-    let id: UUID
+    let id: String
     let createdAt: Date
     let expiresAt: Date
-    let clientAddress: String?
-    let userAgent: String?
+    @NullEncoded var clientAddress: String?
+    @NullEncoded var userAgent: String?
     let current: Bool
 
     init(_ record: SessionRecord, current: UUID?) {
-        id = record.id
+        id = record.id.apiString
         createdAt = record.createdAt
         expiresAt = record.expiresAt
         clientAddress = record.clientAddress
         userAgent = record.userAgent
         self.current = record.id == current
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case id, createdAt, expiresAt, clientAddress, userAgent, current
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(id.apiString, forKey: .id)
-        try container.encode(createdAt, forKey: .createdAt)
-        try container.encode(expiresAt, forKey: .expiresAt)
-        try container.encode(clientAddress, forKey: .clientAddress)
-        try container.encode(userAgent, forKey: .userAgent)
-        try container.encode(current, forKey: .current)
     }
 }

@@ -46,8 +46,3 @@ public enum APIJSON {
         return encoder
     }
 }
-
-extension UUID {
-    /// Ids as the API writes them: lowercase, as RFC 9562 recommends.
-    var apiString: String { uuidString.lowercased() }
-}

@@ -1,100 +1,74 @@
+public import AcademyServices
 import AcademyStore
 public import Hummingbird
 import Logging
 public import Prometheus
-import ServiceLifecycle
 
 /// Builds the router: the cross-cutting middleware in the order a request meets it, then each
-/// resource's routes. The 405 answers are added by `buildApplication`, after any other routes.
+/// resource's routes, the REST API under one `/api/v1` group. The 405 answers are added by
+/// `buildApplication`, after any other routes.
 public func buildRouter(_ dependencies: AppDependencies) throws -> AcademyRouter {
+    let configuration = dependencies.configuration
     let router = AcademyRouter()
-    if dependencies.configuration.trustProxy {
+    if configuration.trustProxy {
         router.add(middleware: ClientAddressMiddleware())
     }
     router.add(middleware: RequestIDMiddleware())
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: LogRequestsMiddleware(.info))
     router.add(middleware: ProblemMiddleware())
-    router.add(middleware: RequestLimitsMiddleware(maxBodyBytes: dependencies.configuration.maxBodyBytes))
+    router.add(middleware: RequestLimitsMiddleware(maxBodyBytes: configuration.maxBodyBytes))
 
-    HealthController(migrator: dependencies.migrator).addRoutes(to: router)
+    router.addRoutes(HealthController(migrator: dependencies.migrator).endpoints)
+    router.addRoutes(try ServiceDocumentsController(metricsRegistry: dependencies.metricsRegistry).endpoints)
+
     let authentication = AuthenticationMiddleware(keyRing: dependencies.keyRing, sessions: dependencies.accounts.sessions)
-    AuthController(
-        accounts: dependencies.accounts,
-        selfRegistration: dependencies.configuration.selfRegistration,
-        authentication: authentication
-    ).addRoutes(to: router)
-    MeController(accounts: dependencies.accounts, authentication: authentication).addRoutes(to: router)
-    UsersController(accounts: dependencies.accounts, authentication: authentication).addRoutes(to: router)
-    let courses = CourseController(
-        courses: CourseRepository(database: dependencies.database),
-        hashing: dependencies.hashingPool,
-        languages: dependencies.configuration.languages,
-        authentication: authentication
-    )
-    courses.addRoutes(to: router)
-    let enrollments = EnrollmentRepository(database: dependencies.database)
-    EnrollmentController(
-        courseController: courses,
-        courses: CourseRepository(database: dependencies.database),
-        enrollments: enrollments,
-        users: dependencies.accounts.users,
-        hashing: dependencies.hashingPool,
-        authentication: authentication
-    ).addRoutes(to: router)
-    let content = CourseContentRepository(database: dependencies.database)
-    let attachments = AttachmentRepository(database: dependencies.database)
-    let quizzes = QuizRepository(database: dependencies.database)
-    let attempts = AttemptRepository(database: dependencies.database)
-    let access = LessonAccess(courseController: courses, content: content, attempts: attempts, enrollments: enrollments)
-    CourseContentController(
-        courseController: courses,
-        content: content,
-        attachments: attachments,
-        access: access,
-        languages: dependencies.configuration.languages,
-        authentication: authentication
-    ).addRoutes(to: router)
-    let blobs = BlobStore(dataDirectory: dependencies.configuration.dataDirectory)
-    LessonUploadController(
-        courseController: courses,
-        content: content,
-        attachments: attachments,
-        blobs: blobs,
-        dataDirectory: dependencies.configuration.dataDirectory,
-        languages: dependencies.configuration.languages,
-        maxUploadBytes: dependencies.configuration.maxUploadBytes,
-        authentication: authentication
-    ).addRoutes(to: router)
-    AttachmentController(
-        content: content,
-        attachments: attachments,
-        courseController: courses,
-        access: access,
-        blobs: blobs,
-        maxUploadBytes: dependencies.configuration.maxUploadBytes,
-        authentication: authentication
-    ).addRoutes(to: router)
-    try ServiceDocumentsController(metricsRegistry: dependencies.metricsRegistry).addRoutes(to: router)
-    let certificates = CertificateService(database: dependencies.database, users: dependencies.accounts.users)
-    LearningController(
-        access: access, content: content, enrollments: enrollments, certificates: certificates, authentication: authentication
-    ).addRoutes(to: router)
-    CertificateController(service: certificates, authentication: authentication).addRoutes(to: router)
-    QuizController(
-        access: access, quizzes: quizzes, attempts: attempts, enrollments: enrollments,
-        finisher: AttemptFinisher(database: dependencies.database, users: dependencies.accounts.users),
-        languages: dependencies.configuration.languages, authentication: authentication
-    ).addRoutes(to: router)
-    GradebookController(
-        courseController: courses, reader: GradebookReader(database: dependencies.database),
-        languages: dependencies.configuration.languages, authentication: authentication
-    ).addRoutes(to: router)
+    let access = dependencies.access
+    let api = router.group("/api/v1")
+    api.addRoutes(AuthController(
+        accounts: dependencies.accounts, selfRegistration: configuration.selfRegistration, authentication: authentication
+    ).endpoints)
+    api.addRoutes(MeController(accounts: dependencies.accounts, authentication: authentication).endpoints)
+    api.addRoutes(UsersController(accounts: dependencies.accounts, authentication: authentication).endpoints)
+    api.addRoutes(CourseController(
+        access: access, courses: dependencies.courses, hashing: dependencies.hashingPool,
+        languages: configuration.languages, authentication: authentication
+    ).endpoints)
+    api.addRoutes(EnrollmentController(
+        access: access, courses: dependencies.courses, enrollments: dependencies.enrollments, users: dependencies.accounts.users,
+        hashing: dependencies.hashingPool, authentication: authentication
+    ).endpoints)
+    api.addRoutes(CourseContentController(
+        access: access, content: dependencies.content, attachments: dependencies.attachments,
+        languages: configuration.languages, authentication: authentication
+    ).endpoints)
+    api.addRoutes(LessonUploadController(
+        access: access, content: dependencies.content, attachments: dependencies.attachments, blobs: dependencies.blobs,
+        dataDirectory: configuration.dataDirectory, languages: configuration.languages,
+        maxUploadBytes: configuration.maxUploadBytes, authentication: authentication
+    ).endpoints)
+    api.addRoutes(AttachmentController(
+        access: access, attachments: dependencies.attachments, blobs: dependencies.blobs,
+        maxUploadBytes: configuration.maxUploadBytes, authentication: authentication
+    ).endpoints)
+    api.addRoutes(LearningController(
+        access: access, content: dependencies.content, enrollments: dependencies.enrollments,
+        certificates: dependencies.certificates, authentication: authentication
+    ).endpoints)
+    api.addRoutes(CertificateController(service: dependencies.certificates, authentication: authentication).endpoints)
+    api.addRoutes(QuizController(
+        access: access, content: dependencies.content, quizzes: dependencies.quizzes, attempts: dependencies.attempts,
+        enrollments: dependencies.enrollments, finisher: dependencies.finisher,
+        languages: configuration.languages, authentication: authentication
+    ).endpoints)
+    api.addRoutes(GradebookController(
+        access: access, reader: dependencies.gradebook, languages: configuration.languages, authentication: authentication
+    ).endpoints)
     return router
 }
 
-/// The runnable application: the router's HTTP server plus the database pool and the start-up
-/// migration, in one service group.
+/// The runnable application: the router's HTTP server plus the services that run beside it
+/// (database pool, start-up migration, hashing threads, attempt sweeper), in one service group.
 public func buildApplication(router: AcademyRouter, dependencies: AppDependencies) -> some ApplicationProtocol {
     router.addMethodNotAllowedResponders()
     let configuration = dependencies.configuration
@@ -104,21 +78,7 @@ public func buildApplication(router: AcademyRouter, dependencies: AppDependencie
             address: .hostname(configuration.host, port: configuration.port),
             serverName: "academy"
         ),
-        services: [
-            dependencies.postgres,
-            DatabaseStartupService(
-                migrator: dependencies.migrator,
-                autoMigrate: configuration.autoMigrate,
-                keyRing: dependencies.keyRing,
-                logger: dependencies.logger
-            ),
-            dependencies.hashingPool,
-            AttemptSweeper(
-                finisher: AttemptFinisher(database: dependencies.database, users: dependencies.accounts.users),
-                interval: .seconds(configuration.attemptSweepSeconds),
-                logger: dependencies.logger
-            ),
-        ],
+        services: dependencies.backgroundServices,
         logger: dependencies.logger
     )
 }

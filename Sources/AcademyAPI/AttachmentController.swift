@@ -1,4 +1,5 @@
 import AcademyCore
+import AcademyServices
 import AcademyStore
 import Foundation
 import Hummingbird
@@ -9,27 +10,23 @@ import _NIOFileSystem
 /// `/lessons/{id}/attachments` and `/attachments/{id}`: files streamed to disk and back, with
 /// ETags, ranges for video, and the original (Unicode) file name.
 struct AttachmentController {
-    let content: CourseContentRepository
+    let access: CourseAccess
     let attachments: AttachmentRepository
-    let courseController: CourseController
-    let access: LessonAccess
     let blobs: BlobStore
     let maxUploadBytes: Int
     let authentication: AuthenticationMiddleware
 
-    func addRoutes(to router: some RouterMethods<AppRequestContext>) {
-        let authoring = router.group("/api/v1").add(middleware: authentication)
-        authoring.post("lessons/:id/attachments", use: upload)
-        authoring.get("attachments/:id", use: download)
+    var endpoints: RouteCollection<AppRequestContext> {
+        let routes = RouteCollection(context: AppRequestContext.self).add(middleware: authentication)
+        routes.post("lessons/:id/attachments", use: upload)
+        routes.get("attachments/:id", use: download)
+        return routes
     }
 
     /// The raw body is the file (`Content-Type` says what it is, `?filename=` names it), or a
     /// multipart form with one file part (its name says both).
     @Sendable func upload(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<AttachmentResponse> {
-        guard let lesson = try await content.lesson(try context.parameters.uuid("id")) else {
-            throw AcademyError.notFound("No such lesson.")
-        }
-        _ = try await courseController.editableCourse(context, reference: lesson.courseID.apiString)
+        let (lesson, _) = try await access.editableLesson(try context.parameters.uuid("id"), by: context.principal)
         if let contentType = request.headers[.contentType], contentType.lowercased().hasPrefix("multipart/form-data"),
            let boundary = MultipartStaging.boundary(of: contentType) {
             return try await uploadForm(request, boundary: boundary, lesson: lesson)
@@ -78,7 +75,7 @@ struct AttachmentController {
             throw AcademyError.notFound("No such attachment.")
         }
         // Whoever may open the lesson may download its files.
-        _ = try await access.openLesson(attachment.lessonID, context: context)
+        _ = try await access.openLesson(attachment.lessonID, principal: context.principal)
         let etag = "\"\(attachment.sha256)\""
         var headers: HTTPFields = [
             .eTag: etag,
@@ -107,19 +104,19 @@ struct AttachmentController {
 }
 
 struct AttachmentResponse: ResponseEncodable, Encodable {
-    let attachment: Attachment
+    let id: String
+    let filename: String
+    let contentType: String
+    let size: Int
+    let sha256: String
+    let url: String
 
-    enum CodingKeys: String, CodingKey {
-        case id, filename, contentType, size, sha256, url
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(attachment.id.apiString, forKey: .id)
-        try container.encode(attachment.filename, forKey: .filename)
-        try container.encode(attachment.contentType, forKey: .contentType)
-        try container.encode(attachment.size, forKey: .size)
-        try container.encode(attachment.sha256, forKey: .sha256)
-        try container.encode("/api/v1/attachments/\(attachment.id.apiString)", forKey: .url)
+    init(attachment: Attachment) {
+        id = attachment.id.apiString
+        filename = attachment.filename
+        contentType = attachment.contentType
+        size = attachment.size
+        sha256 = attachment.sha256
+        url = AttachmentRules.url(of: attachment.id)
     }
 }

@@ -1,4 +1,5 @@
 import AcademyCore
+import AcademyServices
 import AcademyStore
 import Foundation
 import Hummingbird
@@ -9,13 +10,12 @@ struct AuthController {
     let selfRegistration: Bool
     let authentication: AuthenticationMiddleware
 
-    func addRoutes(to router: some RouterMethods<AppRequestContext>) {
-        let auth = router.group("/api/v1/auth")
-        auth.post("register", use: register)
-        auth.post("login", use: login)
-        router.group("/api/v1/auth/logout")
-            .add(middleware: authentication)
-            .post(use: logout)
+    var endpoints: RouteCollection<AppRequestContext> {
+        let routes = RouteCollection(context: AppRequestContext.self)
+        routes.post("auth/register", use: register)
+        routes.post("auth/login", use: login)
+        routes.group("auth/logout").add(middleware: authentication).post(use: logout)
+        return routes
     }
 
     @Sendable func register(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<UserResponse> {

@@ -1,5 +1,6 @@
 import AcademyCore
 import AcademyCrypto
+public import AcademyServices
 public import AcademyStore
 import Foundation
 import Logging

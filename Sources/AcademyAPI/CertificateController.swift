@@ -1,4 +1,5 @@
 import AcademyCore
+import AcademyServices
 import AcademyStore
 import Foundation
 import Hummingbird
@@ -8,10 +9,12 @@ struct CertificateController {
     let service: CertificateService
     let authentication: AuthenticationMiddleware
 
-    func addRoutes(to router: some RouterMethods<AppRequestContext>) {
-        router.get("/api/v1/certificates/public-key", use: publicKey)
-        router.get("/api/v1/certificates/:id", use: show)
-        router.group("/api/v1/me/certificates").add(middleware: authentication).get(use: mine)
+    var endpoints: RouteCollection<AppRequestContext> {
+        let routes = RouteCollection(context: AppRequestContext.self)
+        routes.get("certificates/public-key", use: publicKey)
+        routes.get("certificates/:id", use: show)
+        routes.group("me/certificates").add(middleware: authentication).get(use: mine)
+        return routes
     }
 
     @Sendable func publicKey(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -44,24 +47,27 @@ struct CertificateController {
 }
 
 struct CertificateResponse: ResponseEncodable, Encodable {
-    let verification: CertificateService.Verification
+    let id: String
+    let valid: Bool
+    let revoked: Bool
+    @NullEncoded var revokedReason: String?
+    let issuedAt: Date
+    let keyId: String
+    let signature: String
+    /// The exact signed bytes, for offline verification, and the same facts as fields.
+    let payload: String
+    @NullEncoded var certificate: CertificatePayload?
 
-    enum CodingKeys: String, CodingKey {
-        case id, valid, revoked, revokedReason, issuedAt, keyId, signature, payload, certificate
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
+    init(verification: CertificateService.Verification) {
         let certificate = verification.certificate
-        try container.encode(certificate.id.apiString, forKey: .id)
-        try container.encode(verification.valid, forKey: .valid)
-        try container.encode(certificate.revokedAt != nil, forKey: .revoked)
-        try container.encode(certificate.revokedReason, forKey: .revokedReason)
-        try container.encode(certificate.issuedAt, forKey: .issuedAt)
-        try container.encode(certificate.keyID, forKey: .keyId)
-        try container.encode(certificate.signature, forKey: .signature)
-        // The exact signed bytes, for offline verification, and the same facts as fields.
-        try container.encode(certificate.payload, forKey: .payload)
-        try container.encode(verification.payload, forKey: .certificate)
+        id = certificate.id.apiString
+        valid = verification.valid
+        revoked = certificate.revokedAt != nil
+        revokedReason = certificate.revokedReason
+        issuedAt = certificate.issuedAt
+        keyId = certificate.keyID
+        signature = certificate.signature
+        payload = certificate.payload
+        self.certificate = verification.payload
     }
 }

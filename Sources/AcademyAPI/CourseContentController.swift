@@ -1,22 +1,22 @@
 import AcademyContent
 import AcademyCore
+import AcademyServices
 import AcademyStore
 import Foundation
 import Hummingbird
 
 /// Modules, lessons and the translation coverage of a course.
 struct CourseContentController {
-    let courseController: CourseController
+    let access: CourseAccess
     let content: CourseContentRepository
     let attachments: AttachmentRepository
-    let access: LessonAccess
     let languages: [String]
     let authentication: AuthenticationMiddleware
 
-    func addRoutes(to router: some RouterMethods<AppRequestContext>) {
-        let viewing = router.group("/api/v1/courses").add(middleware: authentication.optional)
-        viewing.get(":course/modules", use: modules)
-        let authoring = router.group("/api/v1").add(middleware: authentication)
+    var endpoints: RouteCollection<AppRequestContext> {
+        let routes = RouteCollection(context: AppRequestContext.self)
+        routes.group("courses").add(middleware: authentication.optional).get(":course/modules", use: modules)
+        let authoring = routes.group().add(middleware: authentication)
         authoring.post("courses/:course/modules", use: createModule)
         authoring.patch("modules/:id", use: updateModule)
         authoring.delete("modules/:id", use: deleteModule)
@@ -25,12 +25,13 @@ struct CourseContentController {
         authoring.patch("lessons/:id", use: updateLesson)
         authoring.delete("lessons/:id", use: deleteLesson)
         authoring.get("courses/:course/translations", use: coverage)
+        return routes
     }
 
     // MARK: Modules
 
     @Sendable func modules(_ request: Request, context: AppRequestContext) async throws -> PageResponse<ModuleResponse> {
-        let found = try await courseController.visibleCourse(context)
+        let found = try await access.visibleCourse(context)
         let modules = try await content.modules(of: found.course.id)
         return PageResponse(items: modules.map { module in
             ModuleResponse(module: module, choice: LanguageChoice(request: request, context: context, available: module.titles.keys, fallback: found.course.defaultLanguage))
@@ -38,7 +39,7 @@ struct CourseContentController {
     }
 
     @Sendable func createModule(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<ModuleResponse> {
-        let course = try await courseController.editableCourse(context)
+        let course = try await access.editableCourse(context)
         let body = try await request.decode(as: ModuleRequest.self, context: context)
         let titles = try body.validatedTitles(defaultLanguage: course.defaultLanguage, offered: languages, required: true) ?? [:]
         let module = try await content.createModule(in: course.id, position: body.position, titles: titles)
@@ -48,10 +49,7 @@ struct CourseContentController {
 
     /// The module in the path and its course, if the caller may change them.
     private func editableModule(_ context: AppRequestContext) async throws -> (CourseModule, Course) {
-        let id = try context.parameters.uuid("id")
-        guard let module = try await content.module(id) else { throw AcademyError.notFound("No such module.") }
-        let course = try await courseController.editableCourse(context, reference: module.courseID.apiString)
-        return (module, course)
+        try await access.editableModule(try context.parameters.uuid("id"), by: context.principal)
     }
 
     @Sendable func updateModule(_ request: Request, context: AppRequestContext) async throws -> ModuleResponse {
@@ -71,7 +69,7 @@ struct CourseContentController {
     // MARK: Lessons
 
     @Sendable func createLesson(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<LessonResponse> {
-        let course = try await courseController.editableCourse(context)
+        let course = try await access.editableCourse(context)
         let body = try await request.decode(as: LessonRequest.self, context: context)
         let texts = try body.validatedTexts(defaultLanguage: course.defaultLanguage, offered: languages)
         guard let moduleID = body.moduleId else {
@@ -96,15 +94,12 @@ struct CourseContentController {
 
     /// The lesson in the path and its course, if the caller may change them.
     private func editableLesson(_ context: AppRequestContext) async throws -> (Lesson, Course) {
-        let id = try context.parameters.uuid("id")
-        guard let lesson = try await content.lesson(id) else { throw AcademyError.notFound("No such lesson.") }
-        let course = try await courseController.editableCourse(context, reference: lesson.courseID.apiString)
-        return (lesson, course)
+        try await access.editableLesson(try context.parameters.uuid("id"), by: context.principal)
     }
 
     /// Editors read any lesson with all its translations; admitted students read open lessons.
     @Sendable func showLesson(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<LessonResponse> {
-        let (lesson, course, reader) = try await access.openLesson(try context.parameters.uuid("id"), context: context)
+        let (lesson, course, reader) = try await access.openLesson(try context.parameters.uuid("id"), principal: context.principal)
         let choice = LanguageChoice(request: request, context: context, available: lesson.translations.keys, fallback: course.defaultLanguage)
         let files = try await attachments.attachments(of: lesson.id)
         let isEditor = if case .editor = reader { true } else { false }
@@ -135,7 +130,7 @@ struct CourseContentController {
     // MARK: Coverage
 
     @Sendable func coverage(_ request: Request, context: AppRequestContext) async throws -> CoverageResponse {
-        let course = try await courseController.editableCourse(context)
+        let course = try await access.editableCourse(context)
         let modules = try await content.modules(of: course.id)
         let lessons = try await content.lessons(of: course.id)
         func title<Text>(_ texts: [String: Text], _ extract: (Text) -> String) -> String {

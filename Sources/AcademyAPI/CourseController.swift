@@ -1,20 +1,23 @@
 import AcademyCore
+import AcademyServices
 import AcademyStore
 import Foundation
 import Hummingbird
 
 /// `/courses`: the catalogue, course settings, status and instructors.
 struct CourseController {
+    let access: CourseAccess
     let courses: CourseRepository
     let hashing: PasswordHashingPool
     let languages: [String]
     let authentication: AuthenticationMiddleware
 
-    func addRoutes(to router: some RouterMethods<AppRequestContext>) {
-        let public_ = router.group("/api/v1/courses").add(middleware: authentication.optional)
-        public_.get(use: catalogue)
-        public_.get(":course", use: show)
-        let authoring = router.group("/api/v1/courses").add(middleware: authentication)
+    var endpoints: RouteCollection<AppRequestContext> {
+        let routes = RouteCollection(context: AppRequestContext.self)
+        let viewing = routes.group("courses").add(middleware: authentication.optional)
+        viewing.get(use: catalogue)
+        viewing.get(":course", use: show)
+        let authoring = routes.group("courses").add(middleware: authentication)
         authoring.post(use: create)
         authoring.patch(":course", use: update)
         authoring.delete(":course", use: archive)
@@ -22,24 +25,7 @@ struct CourseController {
         authoring.post(":course/unpublish") { request, context in try await setStatus(.draft, request, context) }
         authoring.get(":course/instructors", use: instructors)
         authoring.post(":course/instructors", use: addInstructor)
-    }
-
-    /// The course named by `reference` (id or slug; the path's `:course` by default), if the
-    /// caller may see it (404 otherwise).
-    func visibleCourse(_ context: AppRequestContext, reference: String? = nil) async throws -> (course: Course, relation: CourseRelation) {
-        let reference = reference ?? context.parameters.get("course") ?? ""
-        guard let found = try await courses.find(reference, for: context.principal?.userID) else {
-            throw AcademyError.notFound("No course \(reference).")
-        }
-        try CoursePolicy.requireVisible(found.course, to: context.principal, relation: found.relation)
-        return found
-    }
-
-    /// The course named by `reference` (the path's `:course` by default), if the caller may change it.
-    func editableCourse(_ context: AppRequestContext, reference: String? = nil) async throws -> Course {
-        let found = try await visibleCourse(context, reference: reference)
-        try CoursePolicy.requireEditable(found.course, by: context.principal, relation: found.relation)
-        return found.course
+        return routes
     }
 
     private func response(_ course: Course, relation: CourseRelation, _ request: Request, _ context: AppRequestContext) -> EditedResponse<CourseResponse> {
@@ -70,7 +56,7 @@ struct CourseController {
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<CourseResponse> {
-        let found = try await visibleCourse(context)
+        let found = try await access.visibleCourse(context)
         return response(found.course, relation: found.relation, request, context)
     }
 
@@ -87,7 +73,7 @@ struct CourseController {
     }
 
     @Sendable func update(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<CourseResponse> {
-        let course = try await editableCourse(context)
+        let course = try await access.editableCourse(context)
         let body = try await request.decode(as: CourseRequest.self, context: context)
         var draft = try body.draft(over: course, offered: languages)
         draft.enrollmentKeyHash = try await hashedKey(body)
@@ -103,23 +89,23 @@ struct CourseController {
     }
 
     @Sendable func archive(_ request: Request, context: AppRequestContext) async throws -> HTTPResponse.Status {
-        let course = try await editableCourse(context)
+        let course = try await access.editableCourse(context)
         _ = try await courses.setStatus(course.id, to: .archived)
         return .noContent
     }
 
     func setStatus(_ status: CourseStatus, _ request: Request, _ context: AppRequestContext) async throws -> EditedResponse<CourseResponse> {
-        let course = try await editableCourse(context)
+        let course = try await access.editableCourse(context)
         return response(try await courses.setStatus(course.id, to: status), relation: .instructor, request, context)
     }
 
     @Sendable func instructors(_ request: Request, context: AppRequestContext) async throws -> PageResponse<UserResponse> {
-        let course = try await editableCourse(context)
+        let course = try await access.editableCourse(context)
         return PageResponse(items: try await courses.instructors(of: course.id).map(UserResponse.init), nextCursor: nil)
     }
 
     @Sendable func addInstructor(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<UserResponse> {
-        let course = try await editableCourse(context)
+        let course = try await access.editableCourse(context)
         let body = try await request.decode(as: InstructorRequest.self, context: context)
         let user = try await courses.addInstructor(body.userId, to: course.id)
         return EditedResponse(status: .created, response: UserResponse(user: user))

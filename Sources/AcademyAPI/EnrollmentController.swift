@@ -1,31 +1,33 @@
 import AcademyCore
 import AcademyCrypto
+import AcademyServices
 import AcademyStore
 import Foundation
 import Hummingbird
 
 /// Enrolments: joining a course by its mode, the roster, approvals and drops, and one's own list.
 struct EnrollmentController {
-    let courseController: CourseController
+    let access: CourseAccess
     let courses: CourseRepository
     let enrollments: EnrollmentRepository
     let users: UserRepository
     let hashing: PasswordHashingPool
     let authentication: AuthenticationMiddleware
 
-    func addRoutes(to router: some RouterMethods<AppRequestContext>) {
-        let api = router.group("/api/v1").add(middleware: authentication)
-        api.post("courses/:course/enrollments", use: enroll)
-        api.get("courses/:course/enrollments", use: roster)
-        api.patch("enrollments/:id", use: update)
-        api.delete("enrollments/:id", use: drop)
-        api.get("me/enrollments", use: mine)
+    var endpoints: RouteCollection<AppRequestContext> {
+        let routes = RouteCollection(context: AppRequestContext.self).add(middleware: authentication)
+        routes.post("courses/:course/enrollments", use: enroll)
+        routes.get("courses/:course/enrollments", use: roster)
+        routes.patch("enrollments/:id", use: update)
+        routes.delete("enrollments/:id", use: drop)
+        routes.get("me/enrollments", use: mine)
+        return routes
     }
 
     /// A student enrols themself (`{key?}`); an instructor or admin adds someone (`{user_id}` or `{email}`).
     @Sendable func enroll(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<EnrollmentResponse> {
         let principal = try context.requirePrincipal()
-        let (course, relation) = try await courseController.visibleCourse(context)
+        let (course, relation) = try await access.visibleCourse(context)
         let body = try await request.decode(as: EnrollmentRequest.self, context: context)
         let result: (enrollment: Enrollment, created: Bool)
         if body.userId != nil || body.email != nil {
@@ -62,7 +64,7 @@ struct EnrollmentController {
     }
 
     @Sendable func roster(_ request: Request, context: AppRequestContext) async throws -> PageResponse<RosterEntry> {
-        let course = try await courseController.editableCourse(context)
+        let course = try await access.editableCourse(context)
         let query = request.uri.queryParameters
         let page = try PageRequest(limitParameter: query.get("limit"), cursorParameter: query.get("cursor"))
         var status: EnrollmentStatus?
@@ -78,17 +80,7 @@ struct EnrollmentController {
 
     /// The enrolment in the path, with whether the caller is its course's staff (else its student).
     private func enrollmentForCaller(_ context: AppRequestContext) async throws -> (Enrollment, Course, isStaff: Bool) {
-        let principal = try context.requirePrincipal()
-        guard let enrollment = try await enrollments.find(try context.parameters.uuid("id")) else {
-            throw AcademyError.notFound("No such enrolment.")
-        }
-        let found = try await courses.find(enrollment.courseID.apiString, for: principal.userID)
-        guard let (course, relation) = found else { throw AcademyError.notFound("No such enrolment.") }
-        let isStaff = CoursePolicy.isStaff(principal, relation: relation)
-        guard isStaff || enrollment.userID == principal.userID else {
-            throw AcademyError.notFound("No such enrolment.")
-        }
-        return (enrollment, course, isStaff)
+        try await access.enrollment(try context.parameters.uuid("id"), principal: context.principal)
     }
 
     @Sendable func update(_ request: Request, context: AppRequestContext) async throws -> EnrollmentResponse {
@@ -112,7 +104,7 @@ struct EnrollmentController {
         let principal = try context.requirePrincipal()
         var items: [MyEnrollment] = []
         for (enrollment, progress) in try await enrollments.enrollments(of: principal.userID) {
-            guard let (course, _) = try await courses.find(enrollment.courseID.apiString, for: principal.userID) else { continue }
+            guard let (course, _) = try await courses.find(.id(enrollment.courseID), for: principal.userID) else { continue }
             let choice = LanguageChoice(request: request, context: context, available: course.translations.keys, fallback: course.defaultLanguage)
             items.append(MyEnrollment(enrollment: enrollment, course: course, choice: choice, progress: progress))
         }

@@ -14,65 +14,55 @@ struct EnrollmentChange: Decodable {
 }
 
 struct EnrollmentResponse: ResponseEncodable {
-    let enrollment: Enrollment
+    let id: String
+    let courseId: String
+    let userId: String
+    let status: EnrollmentStatus
+    let enrolledAt: Date
+    @NullEncoded var lastActivityAt: Date?
 
-    enum CodingKeys: String, CodingKey {
-        case id, courseId, userId, status, enrolledAt, lastActivityAt
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(enrollment.id.apiString, forKey: .id)
-        try container.encode(enrollment.courseID.apiString, forKey: .courseId)
-        try container.encode(enrollment.userID.apiString, forKey: .userId)
-        try container.encode(enrollment.status, forKey: .status)
-        try container.encode(enrollment.enrolledAt, forKey: .enrolledAt)
-        try container.encode(enrollment.lastActivityAt, forKey: .lastActivityAt)
+    init(enrollment: Enrollment) {
+        id = enrollment.id.apiString
+        courseId = enrollment.courseID.apiString
+        userId = enrollment.userID.apiString
+        status = enrollment.status
+        enrolledAt = enrollment.enrolledAt
+        lastActivityAt = enrollment.lastActivityAt
     }
 }
 
 struct ProgressResponse: ResponseEncodable, Encodable {
-    let progress: CourseProgress
+    let completedLessons: Int
+    let totalLessons: Int
+    let percent: Int
 
-    enum CodingKeys: String, CodingKey { case completedLessons, totalLessons, percent }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(progress.completedLessons, forKey: .completedLessons)
-        try container.encode(progress.totalLessons, forKey: .totalLessons)
-        try container.encode(progress.percent, forKey: .percent)
+    init(progress: CourseProgress) {
+        completedLessons = progress.completedLessons
+        totalLessons = progress.totalLessons
+        percent = progress.percent
     }
 }
 
 struct RosterEntry: Encodable, Sendable {
-    let summary: EnrollmentSummary
+    let enrollment: EnrollmentResponse
+    let user: UserResponse
+    let progress: ProgressResponse
 
     init(_ summary: EnrollmentSummary) {
-        self.summary = summary
-    }
-
-    enum CodingKeys: String, CodingKey { case enrollment, user, progress }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(EnrollmentResponse(enrollment: summary.enrollment), forKey: .enrollment)
-        try container.encode(UserResponse(user: summary.user), forKey: .user)
-        try container.encode(ProgressResponse(progress: summary.progress), forKey: .progress)
+        enrollment = EnrollmentResponse(enrollment: summary.enrollment)
+        user = UserResponse(user: summary.user)
+        progress = ProgressResponse(progress: summary.progress)
     }
 }
 
 struct MyEnrollment: Encodable, Sendable {
-    let enrollment: Enrollment
-    let course: Course
-    let choice: LanguageChoice
-    let progress: CourseProgress
+    let enrollment: EnrollmentResponse
+    let course: CourseResponse
+    let progress: ProgressResponse
 
-    enum CodingKeys: String, CodingKey { case enrollment, course, progress }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(EnrollmentResponse(enrollment: enrollment), forKey: .enrollment)
-        try container.encode(CourseResponse(course: course, choice: choice, includeTranslations: false), forKey: .course)
-        try container.encode(ProgressResponse(progress: progress), forKey: .progress)
+    init(enrollment: Enrollment, course: Course, choice: LanguageChoice, progress: CourseProgress) {
+        self.enrollment = EnrollmentResponse(enrollment: enrollment)
+        self.course = CourseResponse(course: course, choice: choice, includeTranslations: false)
+        self.progress = ProgressResponse(progress: progress)
     }
 }

@@ -1,4 +1,5 @@
 import AcademyCore
+import AcademyServices
 import AcademyStore
 import Foundation
 import Hummingbird
@@ -6,17 +7,19 @@ import Hummingbird
 /// `GET /courses/{course}/gradebook`: every enrolled student's lesson progress and quiz grades,
 /// for the course's staff; JSON, or CSV with `Accept: text/csv`.
 struct GradebookController {
-    let courseController: CourseController
+    let access: CourseAccess
     let reader: GradebookReader
     let languages: [String]
     let authentication: AuthenticationMiddleware
 
-    func addRoutes(to router: some RouterMethods<AppRequestContext>) {
-        router.group("/api/v1").add(middleware: authentication).get("courses/:course/gradebook", use: show)
+    var endpoints: RouteCollection<AppRequestContext> {
+        let routes = RouteCollection(context: AppRequestContext.self).add(middleware: authentication)
+        routes.get("courses/:course/gradebook", use: show)
+        return routes
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let course = try await courseController.editableCourse(context)
+        let course = try await access.editableCourse(context)
         let choice = LanguageChoice(request: request, context: context, available: languages, fallback: course.defaultLanguage)
         let gradebook = try await reader.gradebook(of: course, language: choice.language)
         if request.headers[.accept]?.contains("text/csv") == true {

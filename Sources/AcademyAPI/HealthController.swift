@@ -12,13 +12,15 @@ struct HealthController {
         let appliedMigrations: Int?
     }
 
-    func addRoutes(to router: some RouterMethods<AppRequestContext>) {
-        router.get("/health/live") { _, _ in
+    var endpoints: RouteCollection<AppRequestContext> {
+        let routes = RouteCollection(context: AppRequestContext.self)
+        routes.get("health/live") { _, _ in
             Health(status: "live", appliedMigrations: nil)
         }
-        router.get("/health/ready") { _, _ in
+        routes.get("health/ready") { _, _ in
             try await ready()
         }
+        return routes
     }
 
     private func ready() async throws -> Health {

@@ -1,4 +1,5 @@
 import AcademyCore
+import AcademyServices
 import AcademyStore
 import Foundation
 import Hummingbird
@@ -6,21 +7,22 @@ import Hummingbird
 /// A student's way through a course: the outline with what is locked and done, and completing
 /// lessons.
 struct LearningController {
-    let access: LessonAccess
+    let access: CourseAccess
     let content: CourseContentRepository
     let enrollments: EnrollmentRepository
     let certificates: CertificateService
     let authentication: AuthenticationMiddleware
 
-    func addRoutes(to router: some RouterMethods<AppRequestContext>) {
-        let api = router.group("/api/v1").add(middleware: authentication)
-        api.get("courses/:course/outline", use: outline)
-        api.post("lessons/:id/complete", use: complete)
+    var endpoints: RouteCollection<AppRequestContext> {
+        let routes = RouteCollection(context: AppRequestContext.self).add(middleware: authentication)
+        routes.get("courses/:course/outline", use: outline)
+        routes.post("lessons/:id/complete", use: complete)
+        return routes
     }
 
     @Sendable func outline(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<OutlineResponse> {
-        let (course, relation) = try await access.courseController.visibleCourse(context)
-        let reader = try await access.reader(of: course, relation: relation, context: context)
+        let (course, relation) = try await access.visibleCourse(context)
+        let reader = try await access.reader(of: course, relation: relation, principal: context.principal)
         let modules = try await content.modules(of: course.id)
         let items = try await content.items(of: course.id)
         let locks = access.locks(of: items, course: course, reader: reader)
@@ -32,7 +34,7 @@ struct LearningController {
     /// Idempotent: completing a lesson twice changes nothing and answers the same progress. The
     /// completion that finishes the course issues its certificate, once.
     @Sendable func complete(_ request: Request, context: AppRequestContext) async throws -> ProgressResponse {
-        let (lesson, _, reader) = try await access.openLesson(try context.parameters.uuid("id"), context: context)
+        let (lesson, _, reader) = try await access.openLesson(try context.parameters.uuid("id"), principal: context.principal)
         guard case .student(let enrollment, _) = reader else {
             throw AcademyError.forbidden("Only enrolled students complete lessons.")
         }

@@ -1,5 +1,6 @@
 import AcademyContent
 import AcademyCore
+import AcademyServices
 import AcademyStore
 import Foundation
 import Hummingbird
@@ -15,7 +16,7 @@ import _NIOFileSystem
 /// limits on size and file count, checked, and only then stored; Markdown links to attachments
 /// by file name are pointed at the stored attachments.
 struct LessonUploadController {
-    let courseController: CourseController
+    let access: CourseAccess
     let content: CourseContentRepository
     let attachments: AttachmentRepository
     let blobs: BlobStore
@@ -26,12 +27,14 @@ struct LessonUploadController {
 
     static let maximumFiles = 200
 
-    func addRoutes(to router: some RouterMethods<AppRequestContext>) {
-        router.group("/api/v1/courses").add(middleware: authentication).post(":course/lessons/upload", use: upload)
+    var endpoints: RouteCollection<AppRequestContext> {
+        let routes = RouteCollection(context: AppRequestContext.self).add(middleware: authentication)
+        routes.post("courses/:course/lessons/upload", use: upload)
+        return routes
     }
 
     @Sendable func upload(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<LessonResponse> {
-        let course = try await courseController.editableCourse(context)
+        let course = try await access.editableCourse(context)
         let query = request.uri.queryParameters
         guard let moduleID = query.get("module_id").flatMap(UUID.init(uuidString:)),
               let module = try await content.module(moduleID), module.courseID == course.id
@@ -68,48 +71,23 @@ struct LessonUploadController {
     private func createLesson(
         from files: [String: URL], course: Course, module: CourseModule, position: Int?, request: Request, context: AppRequestContext
     ) async throws -> EditedResponse<LessonResponse> {
-        var validation = FieldValidation()
-        var sources: [String: CourseFolder.LessonSource] = [:]
-        var attachmentFiles: [(name: String, url: URL, mediaType: String)] = []
-        for (name, url) in files.sorted(by: { $0.key < $1.key }) {
-            if name.hasPrefix("attachments/") {
-                let filename = String(name.dropFirst("attachments/".count))
-                guard let mediaType = AttachmentRules.mediaType(forFileNamed: filename) else {
-                    validation.add(FieldError(field: "files.\(name)", message: "is not a type lessons may carry (\(AttachmentRules.typesByExtension.keys.sorted().joined(separator: ", ")))"))
-                    continue
-                }
-                attachmentFiles.append((filename, url, mediaType))
-            } else if name.hasSuffix(".md"), languages.contains(String(name.dropLast(3))) {
-                let text = (try? String(contentsOf: url, encoding: .utf8)) ?? ""
-                switch LessonMarkdown.parse(text, file: name) {
-                case .success(let source): sources[String(name.dropLast(3))] = source
-                case .failure(let found):
-                    for problem in found.problems {
-                        validation.add(FieldError(field: "files.\(name)", message: problem.line.map { "line \($0): \(problem.message)" } ?? problem.message))
-                    }
-                }
-            } else {
-                validation.add(FieldError(field: "files.\(name)", message: "is neither LANG.md (\(languages.joined(separator: ", "))) nor attachments/NAME"))
-            }
+        let lessonFiles: LessonFiles
+        switch LessonFiles.read(files, offered: languages, defaultLanguage: course.defaultLanguage) {
+        case .success(let read):
+            lessonFiles = read
+        case .failure(let found):
+            throw AcademyError.validationFailed(found.problems.map { problem in
+                FieldError(field: "files.\(problem.file)", message: problem.line.map { "line \($0): \(problem.message)" } ?? problem.message)
+            })
         }
-        if sources[course.defaultLanguage] == nil {
-            validation.add(FieldError(field: "files.\(course.defaultLanguage).md", message: "is required: it is the default language"))
-        }
-        try validation.finish()
-
         var pending: [PendingAttachment] = []
-        var targets: [String: String] = [:]
-        for file in attachmentFiles {
+        for file in lessonFiles.attachments {
             let stored = try await blobs.store(fileAt: file.url, limit: maxUploadBytes, mediaType: file.mediaType)
-            let attachment = PendingAttachment(id: UUID(), sha256: stored.sha256, size: stored.size, filename: file.name, contentType: file.mediaType)
-            pending.append(attachment)
-            let url = "/api/v1/attachments/\(attachment.id.apiString)"
-            targets[file.name] = url
-            targets["attachments/\(file.name)"] = url
-            targets["./attachments/\(file.name)"] = url
+            pending.append(PendingAttachment(id: UUID(), sha256: stored.sha256, size: stored.size, filename: file.name, contentType: file.mediaType))
         }
-        let texts = sources.mapValues { source in
-            LessonText(title: source.title, bodyMarkdown: source.bodyMarkdown, bodyHTML: MarkdownRenderer.html(from: source.bodyMarkdown, linkTargets: targets))
+        let attachmentIDs = Dictionary(uniqueKeysWithValues: pending.map { ($0.filename, $0.id) })
+        let texts = lessonFiles.sources.mapValues { source in
+            LessonText(title: source.title, bodyMarkdown: source.bodyMarkdown, bodyHTML: LessonFiles.html(from: source.bodyMarkdown, attachments: attachmentIDs))
         }
         let lesson = try await content.createLesson(
             in: module, position: position, releaseAt: nil, requiresPrevious: false, translations: texts, attachments: pending

@@ -1,4 +1,5 @@
 import AcademyCore
+import AcademyServices
 import AcademyStore
 import Foundation
 import Hummingbird
@@ -8,12 +9,13 @@ struct MeController {
     let accounts: AccountService
     let authentication: AuthenticationMiddleware
 
-    func addRoutes(to router: some RouterMethods<AppRequestContext>) {
-        let me = router.group("/api/v1/me").add(middleware: authentication)
-        me.get(use: show)
-        me.patch(use: update)
-        me.get("sessions", use: sessions)
-        me.delete("sessions/:id", use: revokeSession)
+    var endpoints: RouteCollection<AppRequestContext> {
+        let routes = RouteCollection(context: AppRequestContext.self).add(middleware: authentication)
+        routes.get("me", use: show)
+        routes.patch("me", use: update)
+        routes.get("me/sessions", use: sessions)
+        routes.delete("me/sessions/:id", use: revokeSession)
+        return routes
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> UserResponse {
@@ -61,15 +63,5 @@ struct MeController {
         )
         guard revoked else { throw AcademyError.notFound("You have no active session with this id.") }
         return .noContent
-    }
-}
-
-extension Parameters {
-    /// A path parameter that must be a UUID; anything else cannot name a resource (404).
-    func uuid(_ name: String) throws(AcademyError) -> UUID {
-        guard let raw = self.get(name), let id = UUID(uuidString: raw) else {
-            throw .notFound("No resource has the id \(self.get(name) ?? "").")
-        }
-        return id
     }
 }

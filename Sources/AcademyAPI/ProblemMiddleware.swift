@@ -1,4 +1,5 @@
 import AcademyCore
+import AcademyStore
 public import Hummingbird
 import Logging
 import NIOCore
@@ -44,22 +45,11 @@ public struct ProblemMiddleware: RouterMiddleware {
     }
 
     private func unexpected(_ error: any Error, context: Context) -> ProblemDetails {
-        context.logger.error("Unexpected error", metadata: ["error": "\(Self.loggable(error))"])
+        context.logger.error("Unexpected error", metadata: ["error": "\(Database.loggable(error))"])
         return ProblemDetails(
             status: .internalServerError,
             detail: "Something went wrong on our side. Quote the request id \(context.requestID) when you report it.",
             requestID: context.requestID
         )
-    }
-
-    /// PostgresNIO's debug description includes bound values, which may be secrets (password
-    /// hashes, tokens): log only what the server said.
-    static func loggable(_ error: any Error) -> String {
-        if let error = error as? PSQLError {
-            let sqlState = error.serverInfo?[.sqlState] ?? "-"
-            let message = error.serverInfo?[.message] ?? "-"
-            return "PSQLError(code: \(error.code), sqlstate: \(sqlState), message: \(message))"
-        }
-        return String(reflecting: error)
     }
 }

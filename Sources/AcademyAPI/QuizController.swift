@@ -1,4 +1,5 @@
 import AcademyCore
+import AcademyServices
 import AcademyStore
 import Foundation
 import Hummingbird
@@ -6,7 +7,8 @@ import Hummingbird
 /// Quizzes: authoring (versioned), and timed attempts whose answers are saved one by one and
 /// graded on the server from what is stored.
 struct QuizController {
-    let access: LessonAccess
+    let access: CourseAccess
+    let content: CourseContentRepository
     let quizzes: QuizRepository
     let attempts: AttemptRepository
     let enrollments: EnrollmentRepository
@@ -14,28 +16,29 @@ struct QuizController {
     let languages: [String]
     let authentication: AuthenticationMiddleware
 
-    func addRoutes(to router: some RouterMethods<AppRequestContext>) {
-        let api = router.group("/api/v1").add(middleware: authentication)
-        api.post("courses/:course/quizzes", use: create)
-        api.get("quizzes/:id", use: show)
-        api.patch("quizzes/:id", use: update)
-        api.delete("quizzes/:id", use: delete)
-        api.post("quizzes/:id/attempts", use: start)
-        api.get("quizzes/:id/attempts", use: list)
-        api.put("quizzes/:id/overrides/:user_id", use: setOverride)
-        api.delete("quizzes/:id/overrides/:user_id", use: deleteOverride)
-        api.put("attempts/:id/answers/:question_id", use: save)
-        api.post("attempts/:id/submit", use: submit)
-        api.get("attempts/:id", use: showAttempt)
+    var endpoints: RouteCollection<AppRequestContext> {
+        let routes = RouteCollection(context: AppRequestContext.self).add(middleware: authentication)
+        routes.post("courses/:course/quizzes", use: create)
+        routes.get("quizzes/:id", use: show)
+        routes.patch("quizzes/:id", use: update)
+        routes.delete("quizzes/:id", use: delete)
+        routes.post("quizzes/:id/attempts", use: start)
+        routes.get("quizzes/:id/attempts", use: list)
+        routes.put("quizzes/:id/overrides/:user_id", use: setOverride)
+        routes.delete("quizzes/:id/overrides/:user_id", use: deleteOverride)
+        routes.put("attempts/:id/answers/:question_id", use: save)
+        routes.post("attempts/:id/submit", use: submit)
+        routes.get("attempts/:id", use: showAttempt)
+        return routes
     }
 
     // MARK: Authoring
 
     @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<QuizAuthoringResponse> {
-        let course = try await access.courseController.editableCourse(context)
+        let course = try await access.editableCourse(context)
         let body = try await request.decode(as: QuizRequest.self, context: context)
         let (settings, content) = try validated(body, over: nil, course: course)
-        guard let moduleID = body.moduleId, let module = try await access.content.module(moduleID), module.courseID == course.id else {
+        guard let moduleID = body.moduleId, let module = try await self.content.module(moduleID), module.courseID == course.id else {
             throw AcademyError.validationFailed([FieldError(field: "module_id", message: "must name a module of this course")])
         }
         let quiz = try await quizzes.create(
@@ -60,15 +63,12 @@ struct QuizController {
 
     /// The quiz in the path and its course, for its editors.
     private func editableQuiz(_ context: AppRequestContext) async throws -> (StoredQuiz, Course) {
-        guard let quiz = try await quizzes.find(try context.parameters.uuid("id")) else { throw AcademyError.notFound("No such quiz.") }
-        let course = try await access.courseController.editableCourse(context, reference: quiz.courseID.apiString)
-        return (quiz, course)
+        try await access.editableQuiz(try context.parameters.uuid("id"), by: context.principal)
     }
 
     /// Editors get everything; admitted students the quiz's rules and texts, never its questions.
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
-        guard let quiz = try await quizzes.find(try context.parameters.uuid("id")) else { throw AcademyError.notFound("No such quiz.") }
-        let (course, reader) = try await access.open(itemID: quiz.id, courseID: quiz.courseID, context: context)
+        let (quiz, course, reader) = try await access.openQuiz(try context.parameters.uuid("id"), principal: context.principal)
         if case .editor = reader {
             return try QuizAuthoringResponse(quiz: quiz).response(from: request, context: context)
         }
@@ -126,8 +126,7 @@ struct QuizController {
     /// Starts an attempt (201), or returns the one still open (200). The questions drawn, their
     /// order, the options' order and the deadline are fixed now.
     @Sendable func start(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<AttemptResponse> {
-        guard let quiz = try await quizzes.find(try context.parameters.uuid("id")) else { throw AcademyError.notFound("No such quiz.") }
-        let (course, reader) = try await access.open(itemID: quiz.id, courseID: quiz.courseID, context: context)
+        let (quiz, course, reader) = try await access.openQuiz(try context.parameters.uuid("id"), principal: context.principal)
         guard case .student(let enrollment, _) = reader else {
             throw AcademyError.forbidden("Only enrolled students take quizzes.")
         }
@@ -153,14 +152,7 @@ struct QuizController {
     /// The attempt in the path, for its student or the course's staff; an attempt past its
     /// deadline is graded first, with its saved answers.
     private func attemptForCaller(_ context: AppRequestContext) async throws -> (QuizAttempt, StoredQuiz, Course, asStaff: Bool) {
-        let principal = try context.requirePrincipal()
-        guard let attempt = try await attempts.find(try context.parameters.uuid("id")), let quiz = try await quizzes.find(attempt.quizID) else {
-            throw AcademyError.notFound("No such attempt.")
-        }
-        guard let (course, relation) = try await access.courseController.courses.find(quiz.courseID.apiString, for: principal.userID) else {
-            throw AcademyError.notFound("No such attempt.")
-        }
-        let asStaff = try AttemptPolicy.requireReader(ofAttemptBy: attempt.userID, principal: principal, relation: relation)
+        let (attempt, quiz, course, asStaff) = try await access.attempt(try context.parameters.uuid("id"), principal: context.principal)
         return (try await finisher.finishIfExpired(attempt, quiz: quiz), quiz, course, asStaff)
     }
 
@@ -172,19 +164,7 @@ struct QuizController {
         let questionID = context.parameters.get("question_id") ?? ""
         let body = try await request.decode(as: AnswerSave.self, context: context)
         let content = try await quizzes.content(for: attempt, of: quiz)
-        guard attempt.plan.items.contains(where: { $0.questionId == questionID }),
-              let question = content.questions.first(where: { $0.id == questionID })
-        else {
-            throw AcademyError.notFound("This attempt has no question \(questionID).")
-        }
-        var validation = FieldValidation()
-        if !QuizRules.response(body.response, fits: question) {
-            validation.add(FieldError(field: "response", message: "does not fit a \(question.kind.rawValue) question"))
-        }
-        if body.seq < 0 {
-            validation.add(FieldError(field: "seq", message: "must be 0 or more"))
-        }
-        try validation.finish()
+        try AnswerRules.validate(body.response, seq: body.seq, questionID: questionID, attempt: attempt, content: content)
         switch try await attempts.save(attemptID: attempt.id, questionID: questionID, response: body.response, seq: body.seq, now: Date()) {
         case .saved(let answer):
             return SavedAnswerResponse(answer: answer)
@@ -233,33 +213,37 @@ struct QuizController {
 }
 
 struct SavedAnswerResponse: ResponseEncodable {
-    let answer: SavedAnswer
+    let questionId: String
+    let response: QuestionResponse
+    let seq: Int
+    let savedAt: Date
 
-    enum CodingKeys: String, CodingKey { case questionId, response, seq, savedAt }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(answer.questionID, forKey: .questionId)
-        try container.encode(answer.response, forKey: .response)
-        try container.encode(answer.seq, forKey: .seq)
-        try container.encode(answer.savedAt, forKey: .savedAt)
+    init(answer: SavedAnswer) {
+        questionId = answer.questionID
+        response = answer.response
+        seq = answer.seq
+        savedAt = answer.savedAt
     }
 }
 
 struct AttemptSummary: Encodable, Sendable {
-    let attempt: QuizAttempt
+    let id: String
+    let userId: String
+    let number: Int
+    let state: AttemptState
+    let startedAt: Date
+    @NullEncoded var submittedAt: Date?
+    @NullEncoded var percent: Double?
+    @NullEncoded var passed: Bool?
 
-    enum CodingKeys: String, CodingKey { case id, userId, number, state, startedAt, submittedAt, percent, passed }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(attempt.id.apiString, forKey: .id)
-        try container.encode(attempt.userID.apiString, forKey: .userId)
-        try container.encode(attempt.number, forKey: .number)
-        try container.encode(attempt.state, forKey: .state)
-        try container.encode(attempt.startedAt, forKey: .startedAt)
-        try container.encode(attempt.submittedAt, forKey: .submittedAt)
-        try container.encode(attempt.result?.percent, forKey: .percent)
-        try container.encode(attempt.result?.passed, forKey: .passed)
+    init(attempt: QuizAttempt) {
+        id = attempt.id.apiString
+        userId = attempt.userID.apiString
+        number = attempt.number
+        state = attempt.state
+        startedAt = attempt.startedAt
+        submittedAt = attempt.submittedAt
+        percent = attempt.result?.percent
+        passed = attempt.result?.passed
     }
 }

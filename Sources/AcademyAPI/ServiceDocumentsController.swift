@@ -16,20 +16,22 @@ struct ServiceDocumentsController {
         openAPIDocument = ByteBuffer(bytes: try Data(contentsOf: url))
     }
 
-    func addRoutes(to router: some RouterMethods<AppRequestContext>) {
-        router.get("/metrics") { _, _ in
+    var endpoints: RouteCollection<AppRequestContext> {
+        let routes = RouteCollection(context: AppRequestContext.self)
+        routes.get("metrics") { _, _ in
             Response(
                 status: .ok,
                 headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                 body: .init(byteBuffer: ByteBuffer(bytes: metricsRegistry.emitToBuffer()))
             )
         }
-        router.get("/openapi.yaml") { _, _ in
+        routes.get("openapi.yaml") { _, _ in
             Response(
                 status: .ok,
                 headers: [.contentType: "application/yaml; charset=utf-8"],
                 body: .init(byteBuffer: openAPIDocument)
             )
         }
+        return routes
     }
 }

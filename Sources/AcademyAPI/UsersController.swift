@@ -1,4 +1,5 @@
 import AcademyCore
+import AcademyServices
 import AcademyStore
 import Foundation
 import Hummingbird
@@ -8,12 +9,13 @@ struct UsersController {
     let accounts: AccountService
     let authentication: AuthenticationMiddleware
 
-    func addRoutes(to router: some RouterMethods<AppRequestContext>) {
-        let users = router.group("/api/v1/users").add(middleware: authentication)
-        users.post(use: create)
-        users.get(use: list)
-        users.get(":id", use: show)
-        users.patch(":id", use: update)
+    var endpoints: RouteCollection<AppRequestContext> {
+        let routes = RouteCollection(context: AppRequestContext.self).add(middleware: authentication)
+        routes.post("users", use: create)
+        routes.get("users", use: list)
+        routes.get("users/:id", use: show)
+        routes.patch("users/:id", use: update)
+        return routes
     }
 
     private func admin(_ context: AppRequestContext) throws -> Principal {

@@ -57,13 +57,17 @@ public struct CourseFolderReader {
         let enrollment = readEnrollment(mapping["enrollment"], file: file)
         let startsAt = date(mapping["starts_at"], path: "starts_at", file: file)
         let endsAt = date(mapping["ends_at"], path: "ends_at", file: file)
-        if let startsAt, let endsAt, endsAt <= startsAt {
-            problem(file, mapping["ends_at"], "ends_at must be after starts_at")
+        var schedule = FieldValidation()
+        CourseRules.schedule(startsAt: startsAt, endsAt: endsAt, into: &schedule)
+        for error in schedule.errors {
+            problem(file, mapping[error.field], "\(error.field) \(error.message)")
         }
         let modules = readModules(mapping["modules"], defaultLanguage: defaultLanguage, file: file)
         checkUnlisted(folder: "lessons", suffix: "", listed: Set(itemKinds.filter { $0.value == .lesson }.keys))
         checkUnlisted(folder: "quizzes", suffix: ".yaml", listed: Set(itemKinds.filter { $0.value == .quiz }.keys))
-        if status == .published, !itemKinds.values.contains(.lesson) {
+        do {
+            try CourseRules.requirePublishable(status, lessonCount: itemKinds.values.filter { $0 == .lesson }.count)
+        } catch {
             problem(file, mapping["status"], "a published course needs at least one lesson")
         }
         guard let slug, let defaultLanguage else { return nil }
@@ -211,8 +215,11 @@ public struct CourseFolderReader {
         let content: CourseFolder.Item.Content
         switch kind {
         case .lesson:
-            let translations = readLesson(key: key, defaultLanguage: defaultLanguage, listedAt: keyNode, file: file)
-            content = .lesson(translations: translations, attachments: readAttachments(key: key))
+            let lesson = readLesson(key: key, defaultLanguage: defaultLanguage, listedAt: keyNode, file: file)
+            content = .lesson(
+                translations: lesson?.sources ?? [:],
+                attachments: Dictionary(uniqueKeysWithValues: (lesson?.attachments ?? []).map { ($0.name, $0.url) })
+            )
         case .quiz:
             guard let quiz = readQuiz(key: key, defaultLanguage: defaultLanguage, listedAt: keyNode, file: file) else { return nil }
             content = .quiz(quiz.settings, quiz.content)
@@ -259,68 +266,29 @@ public struct CourseFolderReader {
 
     // MARK: Lesson files
 
-    private mutating func readLesson(key: String, defaultLanguage: String?, listedAt: Node?, file: String) -> [String: CourseFolder.LessonSource] {
+    /// `lessons/KEY/`: its files, read as any lesson given as files is.
+    private mutating func readLesson(key: String, defaultLanguage: String?, listedAt: Node?, file: String) -> LessonFiles? {
         let folder = directory.appendingPathComponent("lessons").appendingPathComponent(key)
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else {
             problem(file, listedAt, "lesson \(key) has no folder lessons/\(key)")
-            return [:]
-        }
-        var sources: [String: CourseFolder.LessonSource] = [:]
-        for name in names.sorted() where !name.hasPrefix(".") {
-            let path = folder.appendingPathComponent(name).path
-            guard name.hasSuffix(".md") else {
-                if name != "attachments" {
-                    problems.append(FolderProblem(file: path, line: nil, message: "is not a LANG.md file (such as ar.md)"))
-                }
-                continue
-            }
-            let language = String(name.dropLast(3))
-            guard offered.contains(language) else {
-                problems.append(FolderProblem(file: path, line: nil, message: "names a language the academy does not offer (\(offered.joined(separator: ", ")))"))
-                continue
-            }
-            if let source = readMarkdown(at: path) {
-                sources[language] = source
-            }
-        }
-        if let defaultLanguage, sources[defaultLanguage] == nil {
-            problems.append(FolderProblem(file: folder.appendingPathComponent("\(defaultLanguage).md").path, line: nil, message: "is missing: every lesson needs the default language"))
-        }
-        return sources
-    }
-
-    /// `lessons/KEY/attachments/NAME`: files of the types lessons may carry, no folders inside.
-    private mutating func readAttachments(key: String) -> [String: URL] {
-        let folder = directory.appendingPathComponent("lessons").appendingPathComponent(key).appendingPathComponent("attachments")
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else { return [:] }
-        var attachments: [String: URL] = [:]
-        for name in names.sorted() where !name.hasPrefix(".") {
-            let url = folder.appendingPathComponent(name)
-            var isDirectory: ObjCBool = false
-            FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory)
-            if isDirectory.boolValue {
-                problems.append(FolderProblem(file: url.path, line: nil, message: "is a folder; attachments/ holds files only"))
-            } else if case .failure(let error) = AttachmentRules.filename(name) {
-                problems.append(FolderProblem(file: url.path, line: nil, message: error.message))
-            } else if AttachmentRules.mediaType(forFileNamed: name) == nil {
-                problems.append(FolderProblem(file: url.path, line: nil, message: "is not a type lessons may carry (\(AttachmentRules.typesByExtension.keys.sorted().joined(separator: ", ")))"))
-            } else {
-                attachments[name.precomposedStringWithCanonicalMapping] = url
-            }
-        }
-        return attachments
-    }
-
-    private mutating func readMarkdown(at path: String) -> CourseFolder.LessonSource? {
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-            problems.append(FolderProblem(file: path, line: nil, message: "is not UTF-8 text"))
             return nil
         }
-        switch LessonMarkdown.parse(text, file: path) {
-        case .success(let source):
-            return source
+        var files: [String: URL] = [:]
+        for name in names where !name.hasPrefix(".") && name != "attachments" {
+            files[name] = folder.appendingPathComponent(name)
+        }
+        let attachmentFolder = folder.appendingPathComponent("attachments")
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: attachmentFolder.path)) ?? [] where !name.hasPrefix(".") {
+            let url = attachmentFolder.appendingPathComponent(name)
+            var isDirectory: ObjCBool = false
+            FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory)
+            files["attachments/\(name)\(isDirectory.boolValue ? "/" : "")"] = url
+        }
+        switch LessonFiles.read(files, offered: offered, defaultLanguage: defaultLanguage) {
+        case .success(let lesson):
+            return lesson
         case .failure(let found):
-            problems += found.problems
+            problems += found.problems.map { FolderProblem(file: folder.appendingPathComponent($0.file).path, line: $0.line, message: $0.message) }
             return nil
         }
     }

@@ -16,6 +16,11 @@ public enum AttachmentRules {
         "md": "text/markdown", "csv": "text/csv",
     ]
 
+    /// Where an attachment is served; lesson HTML links to it there.
+    public static func url(of id: UUID) -> String {
+        "/api/v1/attachments/\(id.apiString)"
+    }
+
     public static func mediaType(forFileNamed name: String) -> String? {
         guard name.contains(".") else { return nil }
         return name.split(separator: ".").last.flatMap { typesByExtension[$0.lowercased()] }

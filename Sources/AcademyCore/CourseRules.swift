@@ -86,3 +86,28 @@ public enum CourseRules {
         }
     }
 }
+
+extension CourseRules {
+    /// Students must never find a published course with nothing to read: publishing needs at least
+    /// one lesson. Checked when a course is published through the API or the CLI and when a course
+    /// folder says `status: published`.
+    public static func requirePublishable(_ status: CourseStatus, lessonCount: Int) throws(AcademyError) {
+        if status == .published, lessonCount == 0 {
+            throw .validationFailed([FieldError(field: "lessons", message: "must include at least one lesson before the course is published")])
+        }
+    }
+
+    /// A module is deleted only when empty, so no lesson or quiz disappears with it by accident.
+    public static func requireDeletable(moduleHolding itemCount: Int) throws(AcademyError) {
+        guard itemCount == 0 else {
+            throw .conflict("The module still holds \(itemCount) item(s); move or delete them first.")
+        }
+    }
+
+    /// Only instructors and admins teach: a student account must change role before it can.
+    public static func requireCanTeach(_ role: Role) throws(AcademyError) {
+        guard role != .student else {
+            throw .validationFailed([FieldError(field: "user_id", message: "must be an instructor or administrator; change the role first")])
+        }
+    }
+}

@@ -3,8 +3,11 @@ public import Foundation
 public enum EnrollmentStatus: String, Sendable, Codable, CaseIterable {
     case pending, active, dropped, rejected, completed
 
-    /// Statuses that let the student into the course's content.
-    public var admitsStudent: Bool { self == .active || self == .completed }
+    /// Statuses that let the student into the course's content, and that hold one of the
+    /// course's seats (a capacity counts them).
+    public static let admitting: [EnrollmentStatus] = [.active, .completed]
+
+    public var admitsStudent: Bool { Self.admitting.contains(self) }
 }
 
 public struct Enrollment: Sendable, Equatable {
@@ -119,5 +122,15 @@ public enum EnrollmentPolicy {
 public enum CourseCompletion {
     public static func isComplete(_ progress: CourseProgress, requiredQuizzesOutstanding: Int) -> Bool {
         progress.totalLessons > 0 && progress.completedLessons == progress.totalLessons && requiredQuizzesOutstanding == 0
+    }
+}
+
+extension EnrollmentPolicy {
+    /// An enrolment is the business of its student and of the course's staff; anyone else is told
+    /// it does not exist. Returns whether the caller acts as staff.
+    public static func requireParty(toEnrollmentOf student: UUID, principal: Principal, relation: CourseRelation) throws(AcademyError) -> Bool {
+        if CoursePolicy.isStaff(principal, relation: relation) { return true }
+        guard principal.userID == student else { throw .notFound("No such enrolment.") }
+        return false
     }
 }

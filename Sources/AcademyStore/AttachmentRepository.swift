@@ -46,10 +46,9 @@ public struct AttachmentRepository: Sendable {
     /// Records a file already written and synced under its hash: the blob (once) and the
     /// lesson's attachment, in one transaction.
     public func attach(lessonID: UUID, sha256: String, size: Int, filename: String, contentType: String) async throws -> Attachment {
-        let logger = database.logger
         return try await database.withTransaction { connection in
             try await connection.run(
-                "INSERT INTO blobs (sha256, size) VALUES (\(sha256), \(size)) ON CONFLICT (sha256) DO NOTHING", logger: logger
+                "INSERT INTO blobs (sha256, size) VALUES (\(sha256), \(size)) ON CONFLICT (sha256) DO NOTHING"
             )
             return Self.attachment(try await connection.rows(
                 """
@@ -57,39 +56,36 @@ public struct AttachmentRepository: Sendable {
                 VALUES (\(lessonID), \(sha256), \(filename), \(contentType), \(size))
                 RETURNING \(unescaped: Self.columns)
                 """,
-                as: Row.self, logger: logger
+                as: Row.self
             )[0])
         }
     }
 
-    static func record(_ attachment: PendingAttachment, lessonID: UUID, on connection: PostgresConnection, logger: Logger) async throws {
+    static func record(_ attachment: PendingAttachment, lessonID: UUID, on connection: DatabaseConnection) async throws {
         try await connection.run(
-            "INSERT INTO blobs (sha256, size) VALUES (\(attachment.sha256), \(attachment.size)) ON CONFLICT (sha256) DO NOTHING", logger: logger
+            "INSERT INTO blobs (sha256, size) VALUES (\(attachment.sha256), \(attachment.size)) ON CONFLICT (sha256) DO NOTHING"
         )
         try await connection.run(
             """
             INSERT INTO lesson_attachments (id, lesson_id, sha256, filename, content_type, size)
             VALUES (\(attachment.id), \(lessonID), \(attachment.sha256), \(attachment.filename), \(attachment.contentType), \(attachment.size))
-            """,
-            logger: logger
+            """
         )
     }
 
     public func find(_ id: UUID) async throws -> Attachment? {
-        let logger = database.logger
         return try await database.withConnection { connection in
             try await connection.rows(
-                "SELECT \(unescaped: Self.columns) FROM lesson_attachments WHERE id = \(id)", as: Row.self, logger: logger
+                "SELECT \(unescaped: Self.columns) FROM lesson_attachments WHERE id = \(id)", as: Row.self
             ).first.map(Self.attachment)
         }
     }
 
     public func attachments(of lessonID: UUID) async throws -> [Attachment] {
-        let logger = database.logger
         return try await database.withConnection { connection in
             try await connection.rows(
                 "SELECT \(unescaped: Self.columns) FROM lesson_attachments WHERE lesson_id = \(lessonID) ORDER BY created_at, id",
-                as: Row.self, logger: logger
+                as: Row.self
             ).map(Self.attachment)
         }
     }

@@ -40,43 +40,39 @@ public struct AttemptRepository: Sendable {
         quizID: UUID, userID: UUID, enrollmentID: UUID, version: Int, maxAttempts: Int?, now: Date,
         plan: AttemptPlan, deadline: Date?, graceSeconds: Int
     ) async throws -> StartOutcome {
-        let logger = database.logger
         let planJSON = try QuizJSON.encode(plan)
         return try await database.withTransaction { connection in
-            try await connection.run("SELECT id FROM enrollments WHERE id = \(enrollmentID) FOR UPDATE", logger: logger)
+            try await connection.run("SELECT id FROM enrollments WHERE id = \(enrollmentID) FOR UPDATE")
             let attempts = try await connection.rows(
                 "SELECT \(unescaped: Self.columns) FROM quiz_attempts a WHERE a.quiz_id = \(quizID) AND a.user_id = \(userID) ORDER BY a.number",
-                as: Row.self, logger: logger
+                as: Row.self
             ).map(Self.attempt)
-            if let open = attempts.last(where: { $0.isOpen(at: now) }) {
-                return .resumed(open)
-            }
-            if let maxAttempts, attempts.count >= maxAttempts {
-                throw AcademyError.conflict("You have used all \(maxAttempts) attempts of this quiz.")
+            let number: Int
+            switch try AttemptStart.decide(existing: attempts, maxAttempts: maxAttempts, now: now) {
+            case .resume(let open): return .resumed(open)
+            case .start(let next): number = next
             }
             let row = try await connection.rows(
                 """
                 INSERT INTO quiz_attempts AS a (quiz_id, user_id, number, version, plan, started_at, deadline, grace_seconds)
-                VALUES (\(quizID), \(userID), \(attempts.count + 1), \(version), \(planJSON)::jsonb, \(now), \(deadline), \(graceSeconds))
+                VALUES (\(quizID), \(userID), \(number), \(version), \(planJSON)::jsonb, \(now), \(deadline), \(graceSeconds))
                 RETURNING \(unescaped: Self.columns)
                 """,
-                as: Row.self, logger: logger
+                as: Row.self
             )[0]
             return .started(try Self.attempt(row))
         }
     }
 
     public func find(_ id: UUID) async throws -> QuizAttempt? {
-        let logger = database.logger
         return try await database.withConnection { connection in
-            try await connection.rows("SELECT \(unescaped: Self.columns) FROM quiz_attempts a WHERE a.id = \(id)", as: Row.self, logger: logger)
+            try await connection.rows("SELECT \(unescaped: Self.columns) FROM quiz_attempts a WHERE a.id = \(id)", as: Row.self)
                 .first.map(Self.attempt)
         }
     }
 
     /// A quiz's attempts by student, then attempt number, a page at a time.
     public func attempts(of quizID: UUID, page: PageRequest) async throws -> Page<QuizAttempt> {
-        let logger = database.logger
         // The cursor's sort key is "<user id> <attempt number>".
         let after = page.after.map { $0.sortKey.split(separator: " ") }
         let afterUser = after.flatMap { $0.first.flatMap { UUID(uuidString: String($0)) } }
@@ -90,17 +86,16 @@ public struct AttemptRepository: Sendable {
                 ORDER BY a.user_id, a.number
                 LIMIT \(page.limit + 1)
                 """,
-                as: Row.self, logger: logger
+                as: Row.self
             ).map(Self.attempt)
         }
         return Page(rows: rows, request: page) { PageCursor(sortKey: "\($0.userID.uuidString) \($0.number)", id: $0.id) }
     }
 
     public func hasAttempts(quizID: UUID) async throws -> Bool {
-        let logger = database.logger
         return try await database.withConnection { connection in
             try await connection.rows(
-                "SELECT EXISTS (SELECT 1 FROM quiz_attempts WHERE quiz_id = \(quizID))", as: Bool.self, logger: logger
+                "SELECT EXISTS (SELECT 1 FROM quiz_attempts WHERE quiz_id = \(quizID))", as: Bool.self
             )[0]
         }
     }
@@ -114,12 +109,11 @@ public struct AttemptRepository: Sendable {
 
     /// Upserts one answer unless a newer `seq` is stored; committed before it returns.
     public func save(attemptID: UUID, questionID: String, response: QuestionResponse, seq: Int, now: Date) async throws -> SaveOutcome {
-        let logger = database.logger
         let responseJSON = try QuizJSON.encode(response)
         return try await database.withTransaction { connection in
             // A share lock: saves run side by side; grading (FOR UPDATE) waits for them and they for it.
             guard let attempt = try await connection.rows(
-                "SELECT \(unescaped: Self.columns) FROM quiz_attempts a WHERE a.id = \(attemptID) FOR SHARE", as: Row.self, logger: logger
+                "SELECT \(unescaped: Self.columns) FROM quiz_attempts a WHERE a.id = \(attemptID) FOR SHARE", as: Row.self
             ).first.map(Self.attempt), attempt.isOpen(at: now) else {
                 return .closed
             }
@@ -130,11 +124,10 @@ public struct AttemptRepository: Sendable {
                 ON CONFLICT (attempt_id, question_id) DO UPDATE
                     SET response = EXCLUDED.response, seq = EXCLUDED.seq, saved_at = EXCLUDED.saved_at
                     WHERE attempt_answers.seq < EXCLUDED.seq
-                """,
-                logger: logger
+                """
             )
             // The answer as stored: this one, or the newer one that it did not overwrite.
-            guard let answer = try await Self.answers(of: attemptID, question: questionID, on: connection, logger: logger).first else {
+            guard let answer = try await Self.answers(of: attemptID, question: questionID, on: connection).first else {
                 return .closed
             }
             return .saved(answer)
@@ -142,21 +135,20 @@ public struct AttemptRepository: Sendable {
     }
 
     public func answers(of attemptID: UUID) async throws -> [SavedAnswer] {
-        let logger = database.logger
         return try await database.withConnection { connection in
-            try await Self.answers(of: attemptID, on: connection, logger: logger)
+            try await Self.answers(of: attemptID, on: connection)
         }
     }
 
     /// The attempt's saved answers, or only the one to `question` when it is given.
-    static func answers(of attemptID: UUID, question: String? = nil, on connection: PostgresConnection, logger: Logger) async throws -> [SavedAnswer] {
+    static func answers(of attemptID: UUID, question: String? = nil, on connection: DatabaseConnection) async throws -> [SavedAnswer] {
         try await connection.rows(
             """
             SELECT question_id, response::text, seq, saved_at FROM attempt_answers
             WHERE attempt_id = \(attemptID) AND (\(question)::text IS NULL OR question_id = \(question))
             ORDER BY question_id
             """,
-            as: (String, String, Int, Date).self, logger: logger
+            as: (String, String, Int, Date).self
         ).map { SavedAnswer(questionID: $0.0, response: try QuizJSON.decode(QuestionResponse.self, from: $0.1), seq: $0.2, savedAt: $0.3) }
     }
 
@@ -166,15 +158,14 @@ public struct AttemptRepository: Sendable {
         _ attemptID: UUID, as state: AttemptState, now: Date,
         grade: @escaping @Sendable (QuizAttempt, [String: QuestionResponse]) throws -> AttemptResult
     ) async throws -> (attempt: QuizAttempt, finishedNow: Bool) {
-        let logger = database.logger
         return try await database.withTransaction { connection in
             guard let attempt = try await connection.rows(
-                "SELECT \(unescaped: Self.columns) FROM quiz_attempts a WHERE a.id = \(attemptID) FOR UPDATE", as: Row.self, logger: logger
+                "SELECT \(unescaped: Self.columns) FROM quiz_attempts a WHERE a.id = \(attemptID) FOR UPDATE", as: Row.self
             ).first.map(Self.attempt) else {
                 throw AcademyError.notFound("No such attempt.")
             }
             guard attempt.state == .inProgress else { return (attempt, false) }
-            let answers = try await Self.answers(of: attemptID, on: connection, logger: logger)
+            let answers = try await Self.answers(of: attemptID, on: connection)
             let result = try grade(attempt, Dictionary(uniqueKeysWithValues: answers.map { ($0.questionID, $0.response) }))
             let resultJSON = try QuizJSON.encode(result)
             let row = try await connection.rows(
@@ -183,7 +174,7 @@ public struct AttemptRepository: Sendable {
                     max_score = \(result.maxScore), percent = \(result.percent), passed = \(result.passed), results = \(resultJSON)::jsonb
                 WHERE a.id = \(attemptID) RETURNING \(unescaped: Self.columns)
                 """,
-                as: Row.self, logger: logger
+                as: Row.self
             )[0]
             return (try Self.attempt(row), true)
         }
@@ -191,21 +182,19 @@ public struct AttemptRepository: Sendable {
 
     /// The quizzes of a course that the user has passed at least once.
     public func passedQuizzes(userID: UUID, courseID: UUID) async throws -> Set<UUID> {
-        let logger = database.logger
         return try await database.withConnection { connection in
             Set(try await connection.rows(
                 """
                 SELECT DISTINCT a.quiz_id FROM quiz_attempts a JOIN course_items i ON i.id = a.quiz_id
                 WHERE a.user_id = \(userID) AND i.course_id = \(courseID) AND a.passed
                 """,
-                as: UUID.self, logger: logger
+                as: UUID.self
             ).map { $0 })
         }
     }
 
     /// Every graded attempt in a course, in the order each student made them.
     public func finishedAttempts(courseID: UUID) async throws -> [Gradebook.FinishedAttempt] {
-        let logger = database.logger
         return try await database.withConnection { connection in
             try await connection.rows(
                 """
@@ -213,7 +202,7 @@ public struct AttemptRepository: Sendable {
                 WHERE i.course_id = \(courseID) AND a.state <> 'in_progress' AND a.percent IS NOT NULL
                 ORDER BY a.user_id, a.quiz_id, a.number
                 """,
-                as: (UUID, UUID, Double).self, logger: logger
+                as: (UUID, UUID, Double).self
             ).map { Gradebook.FinishedAttempt(userID: $0.0, quizID: $0.1, percent: $0.2) }
         }
     }
@@ -228,7 +217,6 @@ public struct AttemptRepository: Sendable {
     /// Attempts past their deadline and grace, oldest first, for the sweeper; `skipping` those it
     /// could not grade this round.
     public func expired(now: Date, limit: Int, skipping: [UUID] = []) async throws -> [ExpiredAttempt] {
-        let logger = database.logger
         return try await database.withConnection { connection in
             try await connection.rows(
                 """
@@ -237,7 +225,7 @@ public struct AttemptRepository: Sendable {
                     AND NOT (id = ANY(\(skipping)))
                 ORDER BY deadline LIMIT \(limit)
                 """,
-                as: (UUID, UUID, Int).self, logger: logger
+                as: (UUID, UUID, Int).self
             ).map { ExpiredAttempt(id: $0.0, quizID: $0.1, version: $0.2) }
         }
     }
@@ -245,17 +233,16 @@ public struct AttemptRepository: Sendable {
     /// Runs `sweep` unless another instance is sweeping (nil then): a session advisory lock, held on
     /// a connection of its own while `sweep` works on others, and released with it if it dies.
     public func whileHoldingSweepLock<Result: Sendable>(_ sweep: @escaping @Sendable () async throws -> Result) async throws -> Result? {
-        let logger = database.logger
         return try await database.withConnection { connection in
-            guard try await connection.rows("SELECT pg_try_advisory_lock(\(Self.sweepLockKey))", as: Bool.self, logger: logger)[0] else {
+            guard try await connection.rows("SELECT pg_try_advisory_lock(\(Self.sweepLockKey))", as: Bool.self)[0] else {
                 return nil
             }
             do {
                 let result = try await sweep()
-                try await connection.run("SELECT pg_advisory_unlock(\(Self.sweepLockKey))", logger: logger)
+                try await connection.run("SELECT pg_advisory_unlock(\(Self.sweepLockKey))")
                 return result
             } catch {
-                _ = try? await connection.run("SELECT pg_advisory_unlock(\(Self.sweepLockKey))", logger: logger)
+                _ = try? await connection.run("SELECT pg_advisory_unlock(\(Self.sweepLockKey))")
                 throw error
             }
         }

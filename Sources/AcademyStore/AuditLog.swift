@@ -54,36 +54,32 @@ public struct AuditLog: Sendable {
         self.database = database
     }
 
-    static func append(_ entry: AuditEntry, on connection: PostgresConnection, logger: Logger) async throws {
+    static func append(_ entry: AuditEntry, on connection: DatabaseConnection) async throws {
         let details = String(decoding: try JSONEncoder().encode(entry.details), as: UTF8.self)
         try await connection.run(
             """
             INSERT INTO audit_log (event, actor_id, subject_id, subject_email, request_id, client_address, details)
             VALUES (\(entry.event.rawValue), \(entry.actorID), \(entry.subjectID), \(entry.subjectEmail),
                     \(entry.requestID), \(entry.clientAddress), \(details)::jsonb)
-            """,
-            logger: logger
+            """
         )
     }
 
     public func append(_ entry: AuditEntry) async throws {
-        let logger = database.logger
         try await database.withConnection { connection in
-            try await Self.append(entry, on: connection, logger: logger)
+            try await Self.append(entry, on: connection)
         }
     }
 
     /// The newest `limit` entries, newest first.
     public func tail(limit: Int) async throws -> [AuditEntry] {
-        let logger = database.logger
         return try await database.withConnection { connection in
             try await connection.rows(
                 """
                 SELECT event, actor_id, subject_id, subject_email, request_id, client_address, details::text, occurred_at
                 FROM audit_log ORDER BY occurred_at DESC, id DESC LIMIT \(limit)
                 """,
-                as: (String, UUID?, UUID?, String?, String?, String?, String, Date).self,
-                logger: logger
+                as: (String, UUID?, UUID?, String?, String?, String?, String, Date).self
             ).compactMap { event, actor, subject, email, requestID, address, details, occurredAt in
                 guard let event = AuditEntry.Event(rawValue: event) else { return nil }
                 var entry = AuditEntry(

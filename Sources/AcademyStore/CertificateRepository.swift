@@ -32,35 +32,31 @@ public struct CertificateRepository: Sendable {
 
     /// The newest key, creating the first one (made by `newKey`) when there is none.
     public func signingKey(creating newKey: @escaping @Sendable () -> CertificateKeyRecord) async throws -> CertificateKeyRecord {
-        let logger = database.logger
         return try await database.withTransaction { connection in
-            try await connection.run("LOCK TABLE certificate_keys IN SHARE ROW EXCLUSIVE MODE", logger: logger)
+            try await connection.run("LOCK TABLE certificate_keys IN SHARE ROW EXCLUSIVE MODE")
             if let row = try await connection.rows(
                 "SELECT id, private_key, public_key FROM certificate_keys ORDER BY created_at DESC, id LIMIT 1",
-                as: (String, Data, Data).self, logger: logger
+                as: (String, Data, Data).self
             ).first {
                 return CertificateKeyRecord(id: row.0, privateKey: Array(row.1), publicKey: Array(row.2))
             }
             let key = newKey()
             try await connection.run(
-                "INSERT INTO certificate_keys (id, private_key, public_key) VALUES (\(key.id), \(Data(key.privateKey)), \(Data(key.publicKey)))",
-                logger: logger
+                "INSERT INTO certificate_keys (id, private_key, public_key) VALUES (\(key.id), \(Data(key.privateKey)), \(Data(key.publicKey)))"
             )
             return key
         }
     }
 
     public func publicKey(id: String) async throws -> [UInt8]? {
-        let logger = database.logger
         return try await database.withConnection { connection in
-            try await connection.rows("SELECT public_key FROM certificate_keys WHERE id = \(id)", as: Data.self, logger: logger).first.map { Array($0) }
+            try await connection.rows("SELECT public_key FROM certificate_keys WHERE id = \(id)", as: Data.self).first.map { Array($0) }
         }
     }
 
     public func nextSerial() async throws -> Int {
-        let logger = database.logger
         return try await database.withConnection { connection in
-            try await connection.rows("SELECT nextval('certificate_serial_seq')::int", as: Int.self, logger: logger)[0]
+            try await connection.rows("SELECT nextval('certificate_serial_seq')::int", as: Int.self)[0]
         }
     }
 
@@ -68,7 +64,6 @@ public struct CertificateRepository: Sendable {
     public func issue(
         id: UUID, enrollment: Enrollment, serial: String, payload: String, signature: String, keyID: String
     ) async throws -> Certificate {
-        let logger = database.logger
         return try await database.withConnection { connection in
             if let row = try await connection.rows(
                 """
@@ -77,40 +72,37 @@ public struct CertificateRepository: Sendable {
                 ON CONFLICT (enrollment_id) DO NOTHING
                 RETURNING \(unescaped: Self.columns)
                 """,
-                as: Row.self, logger: logger
+                as: Row.self
             ).first {
                 return Self.certificate(row)
             }
             return Self.certificate(try await connection.rows(
-                "SELECT \(unescaped: Self.columns) FROM certificates WHERE enrollment_id = \(enrollment.id)", as: Row.self, logger: logger
+                "SELECT \(unescaped: Self.columns) FROM certificates WHERE enrollment_id = \(enrollment.id)", as: Row.self
             )[0])
         }
     }
 
     public func find(_ id: UUID) async throws -> Certificate? {
-        let logger = database.logger
         return try await database.withConnection { connection in
-            try await connection.rows("SELECT \(unescaped: Self.columns) FROM certificates WHERE id = \(id)", as: Row.self, logger: logger)
+            try await connection.rows("SELECT \(unescaped: Self.columns) FROM certificates WHERE id = \(id)", as: Row.self)
                 .first.map(Self.certificate)
         }
     }
 
     public func certificates(of userID: UUID) async throws -> [Certificate] {
-        let logger = database.logger
         return try await database.withConnection { connection in
             try await connection.rows(
                 "SELECT \(unescaped: Self.columns) FROM certificates WHERE user_id = \(userID) ORDER BY issued_at DESC",
-                as: Row.self, logger: logger
+                as: Row.self
             ).map(Self.certificate)
         }
     }
 
     public func revoke(_ id: UUID, reason: String) async throws -> Bool {
-        let logger = database.logger
         return try await database.withConnection { connection in
             !(try await connection.rows(
                 "UPDATE certificates SET revoked_at = now(), revoked_reason = \(reason) WHERE id = \(id) AND revoked_at IS NULL RETURNING id",
-                as: UUID.self, logger: logger
+                as: UUID.self
             ).isEmpty)
         }
     }

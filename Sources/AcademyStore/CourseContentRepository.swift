@@ -16,55 +16,51 @@ public struct CourseContentRepository: Sendable {
     // MARK: Modules
 
     public func modules(of courseID: UUID) async throws -> [CourseModule] {
-        let logger = database.logger
         return try await database.withConnection { connection in
             let rows = try await connection.rows(
                 "SELECT id, position, key FROM course_modules WHERE course_id = \(courseID) ORDER BY position",
-                as: (UUID, Int, String?).self, logger: logger
+                as: (UUID, Int, String?).self
             )
-            let titles = try await Self.moduleTitles(of: rows.map(\.0), on: connection, logger: logger)
+            let titles = try await Self.moduleTitles(of: rows.map(\.0), on: connection)
             return rows.map { CourseModule(id: $0.0, courseID: courseID, position: $0.1, titles: titles[$0.0] ?? [:], key: $0.2) }
         }
     }
 
     public func module(_ id: UUID) async throws -> CourseModule? {
-        let logger = database.logger
         return try await database.withConnection { connection in
             guard let row = try await connection.rows(
-                "SELECT id, course_id, position, key FROM course_modules WHERE id = \(id)", as: (UUID, UUID, Int, String?).self, logger: logger
+                "SELECT id, course_id, position, key FROM course_modules WHERE id = \(id)", as: (UUID, UUID, Int, String?).self
             ).first else { return nil }
-            let titles = try await Self.moduleTitles(of: [id], on: connection, logger: logger)
+            let titles = try await Self.moduleTitles(of: [id], on: connection)
             return CourseModule(id: row.0, courseID: row.1, position: row.2, titles: titles[id] ?? [:], key: row.3)
         }
     }
 
     public func createModule(in courseID: UUID, position: Int?, titles: [String: String]) async throws -> CourseModule {
-        let logger = database.logger
         return try await database.withTransaction { connection in
             let count = try await connection.rows(
-                "SELECT count(*)::int FROM course_modules WHERE course_id = \(courseID)", as: Int.self, logger: logger
+                "SELECT count(*)::int FROM course_modules WHERE course_id = \(courseID)", as: Int.self
             )[0]
             let target = placement(requested: position, count: count)
             try await connection.run(
-                "UPDATE course_modules SET position = position + 1 WHERE course_id = \(courseID) AND position >= \(target)", logger: logger
+                "UPDATE course_modules SET position = position + 1 WHERE course_id = \(courseID) AND position >= \(target)"
             )
             let id = try await connection.rows(
                 "INSERT INTO course_modules (course_id, position) VALUES (\(courseID), \(target)) RETURNING id",
-                as: UUID.self, logger: logger
+                as: UUID.self
             )[0]
-            try await Self.replaceModuleTitles(of: id, with: titles, on: connection, logger: logger)
+            try await Self.replaceModuleTitles(of: id, with: titles, on: connection)
             return CourseModule(id: id, courseID: courseID, position: target, titles: titles)
         }
     }
 
     /// Moves the module and/or replaces its titles.
     public func updateModule(_ module: CourseModule, position: Int?, titles: [String: String]?) async throws -> CourseModule {
-        let logger = database.logger
         return try await database.withTransaction { connection in
             var updated = module
             if let position {
                 let count = try await connection.rows(
-                    "SELECT count(*)::int FROM course_modules WHERE course_id = \(module.courseID)", as: Int.self, logger: logger
+                    "SELECT count(*)::int FROM course_modules WHERE course_id = \(module.courseID)", as: Int.self
                 )[0]
                 let target = placement(requested: position, count: count - 1)
                 try await connection.run(
@@ -75,13 +71,12 @@ public struct CourseContentRepository: Sendable {
                         WHEN \(target) > \(module.position) AND position <= \(target) AND position > \(module.position) THEN position - 1
                         ELSE position END
                     WHERE course_id = \(module.courseID)
-                    """,
-                    logger: logger
+                    """
                 )
                 updated.position = target
             }
             if let titles {
-                try await Self.replaceModuleTitles(of: module.id, with: titles, on: connection, logger: logger)
+                try await Self.replaceModuleTitles(of: module.id, with: titles, on: connection)
                 updated.titles = titles
             }
             return updated
@@ -91,18 +86,14 @@ public struct CourseContentRepository: Sendable {
     /// Deletes an empty module; one that still holds items is refused, so no lesson disappears
     /// with it by accident.
     public func deleteModule(_ module: CourseModule) async throws {
-        let logger = database.logger
         try await database.withTransaction { connection in
             let items = try await connection.rows(
-                "SELECT count(*)::int FROM course_items WHERE module_id = \(module.id)", as: Int.self, logger: logger
+                "SELECT count(*)::int FROM course_items WHERE module_id = \(module.id)", as: Int.self
             )[0]
-            guard items == 0 else {
-                throw AcademyError.conflict("The module still holds \(items) item(s); move or delete them first.")
-            }
-            try await connection.run("DELETE FROM course_modules WHERE id = \(module.id)", logger: logger)
+            try CourseRules.requireDeletable(moduleHolding: items)
+            try await connection.run("DELETE FROM course_modules WHERE id = \(module.id)")
             try await connection.run(
-                "UPDATE course_modules SET position = position - 1 WHERE course_id = \(module.courseID) AND position > \(module.position)",
-                logger: logger
+                "UPDATE course_modules SET position = position - 1 WHERE course_id = \(module.courseID) AND position > \(module.position)"
             )
         }
     }
@@ -111,32 +102,31 @@ public struct CourseContentRepository: Sendable {
     /// `module-N` by position, `NN-lesson` or `NN-quiz` by the item's place in the course, skipping keys
     /// already taken. Done once, in one transaction; the keys stay from then on.
     public func assignMissingKeys(of courseID: UUID) async throws {
-        let logger = database.logger
         try await database.withTransaction { connection in
             let existingModuleKeys: [String] = try await connection.rows(
-                "SELECT key FROM course_modules WHERE course_id = \(courseID) AND key IS NOT NULL", as: String.self, logger: logger
+                "SELECT key FROM course_modules WHERE course_id = \(courseID) AND key IS NOT NULL", as: String.self
             )
             var moduleKeys = Set(existingModuleKeys)
             for (id, position) in try await connection.rows(
                 "SELECT id, position FROM course_modules WHERE course_id = \(courseID) AND key IS NULL ORDER BY position",
-                as: (UUID, Int).self, logger: logger
+                as: (UUID, Int).self
             ) {
                 let key = Self.firstFree("module-\(position)", in: moduleKeys)
                 moduleKeys.insert(key)
-                try await connection.run("UPDATE course_modules SET key = \(key) WHERE id = \(id)", logger: logger)
+                try await connection.run("UPDATE course_modules SET key = \(key) WHERE id = \(id)")
             }
             let items = try await connection.rows(
                 """
                 SELECT i.id, i.key, i.kind FROM course_items i JOIN course_modules m ON m.id = i.module_id
                 WHERE i.course_id = \(courseID) ORDER BY m.position, i.position
                 """,
-                as: (UUID, String?, String).self, logger: logger
+                as: (UUID, String?, String).self
             )
             var itemKeys = Set(items.compactMap(\.1))
             for (index, (id, key, kind)) in items.enumerated() where key == nil {
                 let assigned = Self.firstFree(String(format: "%02d-\(kind)", index + 1), in: itemKeys)
                 itemKeys.insert(assigned)
-                try await connection.run("UPDATE course_items SET key = \(assigned) WHERE id = \(id)", logger: logger)
+                try await connection.run("UPDATE course_items SET key = \(assigned) WHERE id = \(id)")
             }
         }
     }
@@ -155,7 +145,6 @@ public struct CourseContentRepository: Sendable {
     /// each), with their titles: one query, for the outline and for every lock check, so neither
     /// loads lesson bodies or quiz questions.
     public func items(of courseID: UUID) async throws -> [CourseItem] {
-        let logger = database.logger
         return try await database.withConnection { connection in
             try await connection.rows(
                 """
@@ -171,7 +160,7 @@ public struct CourseContentRepository: Sendable {
                 WHERE i.course_id = \(courseID)
                 ORDER BY m.position, i.position
                 """,
-                as: (UUID, String, UUID, Int, Date?, Bool, String).self, logger: logger
+                as: (UUID, String, UUID, Int, Date?, Bool, String).self
             ).map { row in
                 CourseItem(
                     id: row.0, kind: CourseItem.Kind(rawValue: row.1) ?? .lesson, moduleID: row.2, position: row.3,
@@ -198,7 +187,6 @@ public struct CourseContentRepository: Sendable {
     }
 
     private func lessons(where filter: LessonFilter) async throws -> [Lesson] {
-        let logger = database.logger
         let (id, courseID): (UUID?, UUID?) = switch filter {
         case .id(let id): (id, nil)
         case .course(let courseID): (nil, courseID)
@@ -211,13 +199,13 @@ public struct CourseContentRepository: Sendable {
                 WHERE i.kind = 'lesson' AND (\(id)::uuid IS NULL OR i.id = \(id)) AND (\(courseID)::uuid IS NULL OR i.course_id = \(courseID))
                 ORDER BY m.position, i.position
                 """,
-                as: (UUID, UUID, UUID, Int, Date?, Bool, Date, String?).self, logger: logger
+                as: (UUID, UUID, UUID, Int, Date?, Bool, Date, String?).self
             )
             guard !rows.isEmpty else { return [] }
             var texts: [UUID: [String: LessonText]] = [:]
             for (lessonID, language, title, markdown, html) in try await connection.rows(
                 "SELECT lesson_id, language, title, body_markdown, body_html FROM lesson_translations WHERE lesson_id = ANY(\(rows.map(\.0)))",
-                as: (UUID, String, String, String, String).self, logger: logger
+                as: (UUID, String, String, String, String).self
             ) {
                 texts[lessonID, default: [:]][language] = LessonText(title: title, bodyMarkdown: markdown, bodyHTML: html)
             }
@@ -232,15 +220,14 @@ public struct CourseContentRepository: Sendable {
         in module: CourseModule, position: Int?, releaseAt: Date?, requiresPrevious: Bool, translations: [String: LessonText],
         attachments: [PendingAttachment] = []
     ) async throws -> Lesson {
-        let logger = database.logger
         return try await database.withTransaction { connection in
             let (id, target, updatedAt) = try await Self.insertItem(
                 kind: "lesson", in: module, position: position, releaseAt: releaseAt, requiresPrevious: requiresPrevious,
-                on: connection, logger: logger
+                on: connection
             )
-            try await Self.replaceLessonTexts(of: id, with: translations, on: connection, logger: logger)
+            try await Self.replaceLessonTexts(of: id, with: translations, on: connection)
             for attachment in attachments {
-                try await AttachmentRepository.record(attachment, lessonID: id, on: connection, logger: logger)
+                try await AttachmentRepository.record(attachment, lessonID: id, on: connection)
             }
             return Lesson(id: id, courseID: module.courseID, moduleID: module.id, position: target, releaseAt: releaseAt, requiresPrevious: requiresPrevious, translations: translations, updatedAt: updatedAt)
         }
@@ -249,21 +236,19 @@ public struct CourseContentRepository: Sendable {
     /// Replaces a lesson's settings and translations; a new module or position moves it, closing
     /// the gap it leaves.
     public func updateLesson(_ lesson: Lesson, to target: CourseModule, position: Int?, releaseAt: Date?, requiresPrevious: Bool, translations: [String: LessonText]) async throws -> Lesson {
-        let logger = database.logger
         return try await database.withTransaction { connection in
             var updated = lesson
             if target.id != lesson.moduleID || position != nil && position != lesson.position {
-                try await Self.closeGap(after: lesson.position, in: lesson.moduleID, on: connection, logger: logger)
+                try await Self.closeGap(after: lesson.position, in: lesson.moduleID, on: connection)
                 let count = try await connection.rows(
-                    "SELECT count(*)::int FROM course_items WHERE module_id = \(target.id) AND id <> \(lesson.id)", as: Int.self, logger: logger
+                    "SELECT count(*)::int FROM course_items WHERE module_id = \(target.id) AND id <> \(lesson.id)", as: Int.self
                 )[0]
                 let place = placement(requested: position, count: count)
                 try await connection.run(
-                    "UPDATE course_items SET position = position + 1 WHERE module_id = \(target.id) AND id <> \(lesson.id) AND position >= \(place)",
-                    logger: logger
+                    "UPDATE course_items SET position = position + 1 WHERE module_id = \(target.id) AND id <> \(lesson.id) AND position >= \(place)"
                 )
                 try await connection.run(
-                    "UPDATE course_items SET module_id = \(target.id), position = \(place) WHERE id = \(lesson.id)", logger: logger
+                    "UPDATE course_items SET module_id = \(target.id), position = \(place) WHERE id = \(lesson.id)"
                 )
                 updated.moduleID = target.id
                 updated.position = place
@@ -273,9 +258,9 @@ public struct CourseContentRepository: Sendable {
                 UPDATE course_items SET release_at = \(releaseAt), requires_previous = \(requiresPrevious), updated_at = now()
                 WHERE id = \(lesson.id) RETURNING updated_at
                 """,
-                as: Date.self, logger: logger
+                as: Date.self
             )[0]
-            try await Self.replaceLessonTexts(of: lesson.id, with: translations, on: connection, logger: logger)
+            try await Self.replaceLessonTexts(of: lesson.id, with: translations, on: connection)
             updated.releaseAt = releaseAt
             updated.requiresPrevious = requiresPrevious
             updated.translations = translations
@@ -284,24 +269,23 @@ public struct CourseContentRepository: Sendable {
     }
 
     public func deleteLesson(_ lesson: Lesson) async throws {
-        let logger = database.logger
         try await database.withTransaction { connection in
-            try await connection.run("DELETE FROM course_items WHERE id = \(lesson.id)", logger: logger)
-            try await Self.closeGap(after: lesson.position, in: lesson.moduleID, on: connection, logger: logger)
+            try await connection.run("DELETE FROM course_items WHERE id = \(lesson.id)")
+            try await Self.closeGap(after: lesson.position, in: lesson.moduleID, on: connection)
         }
     }
 
     /// A new lesson or quiz at `position` in its module (the end when nil), making room after it.
     static func insertItem(
         kind: String, in module: CourseModule, position: Int?, releaseAt: Date?, requiresPrevious: Bool,
-        on connection: PostgresConnection, logger: Logger
+        on connection: DatabaseConnection
     ) async throws -> (id: UUID, position: Int, updatedAt: Date) {
         let count = try await connection.rows(
-            "SELECT count(*)::int FROM course_items WHERE module_id = \(module.id)", as: Int.self, logger: logger
+            "SELECT count(*)::int FROM course_items WHERE module_id = \(module.id)", as: Int.self
         )[0]
         let target = placement(requested: position, count: count)
         try await connection.run(
-            "UPDATE course_items SET position = position + 1 WHERE module_id = \(module.id) AND position >= \(target)", logger: logger
+            "UPDATE course_items SET position = position + 1 WHERE module_id = \(module.id) AND position >= \(target)"
         )
         let (id, updatedAt) = try await connection.rows(
             """
@@ -309,47 +293,46 @@ public struct CourseContentRepository: Sendable {
             VALUES (\(module.courseID), \(module.id), \(kind), \(target), \(releaseAt), \(requiresPrevious))
             RETURNING id, updated_at
             """,
-            as: (UUID, Date).self, logger: logger
+            as: (UUID, Date).self
         )[0]
         return (id, target, updatedAt)
     }
 
-    static func closeGap(after position: Int, in moduleID: UUID, on connection: PostgresConnection, logger: Logger) async throws {
+    static func closeGap(after position: Int, in moduleID: UUID, on connection: DatabaseConnection) async throws {
         try await connection.run(
-            "UPDATE course_items SET position = position - 1 WHERE module_id = \(moduleID) AND position > \(position)", logger: logger
+            "UPDATE course_items SET position = position - 1 WHERE module_id = \(moduleID) AND position > \(position)"
         )
     }
 
-    static func moduleTitles(of moduleIDs: [UUID], on connection: PostgresConnection, logger: Logger) async throws -> [UUID: [String: String]] {
+    static func moduleTitles(of moduleIDs: [UUID], on connection: DatabaseConnection) async throws -> [UUID: [String: String]] {
         guard !moduleIDs.isEmpty else { return [:] }
         var titles: [UUID: [String: String]] = [:]
         for (moduleID, language, title) in try await connection.rows(
             "SELECT module_id, language, title FROM module_translations WHERE module_id = ANY(\(moduleIDs))",
-            as: (UUID, String, String).self, logger: logger
+            as: (UUID, String, String).self
         ) {
             titles[moduleID, default: [:]][language] = title
         }
         return titles
     }
 
-    static func replaceModuleTitles(of moduleID: UUID, with titles: [String: String], on connection: PostgresConnection, logger: Logger) async throws {
-        try await connection.run("DELETE FROM module_translations WHERE module_id = \(moduleID)", logger: logger)
+    static func replaceModuleTitles(of moduleID: UUID, with titles: [String: String], on connection: DatabaseConnection) async throws {
+        try await connection.run("DELETE FROM module_translations WHERE module_id = \(moduleID)")
         for (language, title) in titles {
             try await connection.run(
-                "INSERT INTO module_translations (module_id, language, title) VALUES (\(moduleID), \(language), \(title))", logger: logger
+                "INSERT INTO module_translations (module_id, language, title) VALUES (\(moduleID), \(language), \(title))"
             )
         }
     }
 
-    static func replaceLessonTexts(of lessonID: UUID, with texts: [String: LessonText], on connection: PostgresConnection, logger: Logger) async throws {
-        try await connection.run("DELETE FROM lesson_translations WHERE lesson_id = \(lessonID)", logger: logger)
+    static func replaceLessonTexts(of lessonID: UUID, with texts: [String: LessonText], on connection: DatabaseConnection) async throws {
+        try await connection.run("DELETE FROM lesson_translations WHERE lesson_id = \(lessonID)")
         for (language, text) in texts {
             try await connection.run(
                 """
                 INSERT INTO lesson_translations (lesson_id, language, title, body_markdown, body_html)
                 VALUES (\(lessonID), \(language), \(text.title), \(text.bodyMarkdown), \(text.bodyHTML))
-                """,
-                logger: logger
+                """
             )
         }
     }

@@ -98,16 +98,15 @@ public struct CourseImportRepository: Sendable {
         _ plan: CourseImportPlan, instructor: UUID?,
         render: @escaping @Sendable (_ markdown: String, _ attachments: [String: UUID]) -> String
     ) async throws -> CourseImportOutcome {
-        let logger = database.logger
         return try await database.withTransaction { connection in
             var outcome = CourseImportOutcome()
             let draft = plan.course
             let existing = try await connection.rows(
                 "SELECT id, enrollment_key_hash IS NOT NULL FROM courses WHERE slug = \(draft.slug) FOR UPDATE",
-                as: (UUID, Bool).self, logger: logger
+                as: (UUID, Bool).self
             ).first
             if draft.enrollmentMode == .key, existing?.1 != true {
-                throw AcademyError.conflict("\(draft.slug) uses enrollment mode key but has no key: set one with PATCH /courses/\(draft.slug) first")
+                throw AcademyError.conflict("\(draft.slug) uses enrollment mode key but has no key: set the key on the course first, then import again")
             }
             let courseID: UUID
             if let existing {
@@ -117,8 +116,7 @@ public struct CourseImportRepository: Sendable {
                     UPDATE courses SET default_language = \(draft.defaultLanguage), enrollment_mode = \(draft.enrollmentMode.rawValue),
                         capacity = \(draft.capacity), starts_at = \(draft.startsAt), ends_at = \(draft.endsAt), updated_at = now()
                     WHERE id = \(courseID)
-                    """,
-                    logger: logger
+                    """
                 )
             } else {
                 outcome.created = true
@@ -129,25 +127,24 @@ public struct CourseImportRepository: Sendable {
                             \(draft.startsAt), \(draft.endsAt), \(instructor))
                     RETURNING id
                     """,
-                    as: UUID.self, logger: logger
+                    as: UUID.self
                 )[0]
             }
             if let instructor {
                 try await connection.run(
-                    "INSERT INTO course_instructors (course_id, user_id) VALUES (\(courseID), \(instructor)) ON CONFLICT DO NOTHING",
-                    logger: logger
+                    "INSERT INTO course_instructors (course_id, user_id) VALUES (\(courseID), \(instructor)) ON CONFLICT DO NOTHING"
                 )
             }
-            try await CourseRepository.replaceTranslations(of: courseID, with: draft.translations, on: connection, logger: logger)
+            try await CourseRepository.replaceTranslations(of: courseID, with: draft.translations, on: connection)
 
             let modules = Dictionary(uniqueKeysWithValues: try await connection.rows(
                 "SELECT key, id FROM course_modules WHERE course_id = \(courseID) AND key IS NOT NULL",
-                as: (String, UUID).self, logger: logger
+                as: (String, UUID).self
             ))
             var items: [String: (id: UUID, kind: CourseItem.Kind)] = [:]
             for (key, id, kind) in try await connection.rows(
                 "SELECT key, id, kind FROM course_items WHERE course_id = \(courseID) AND key IS NOT NULL",
-                as: (String, UUID, String).self, logger: logger
+                as: (String, UUID, String).self
             ) {
                 items[key] = (id, CourseItem.Kind(rawValue: kind) ?? .lesson)
             }
@@ -158,16 +155,16 @@ public struct CourseImportRepository: Sendable {
                 if let id = modules[module.key] {
                     moduleID = id
                     outcome.modulesUpdated += 1
-                    try await connection.run("UPDATE course_modules SET position = \(moduleIndex + 1) WHERE id = \(id)", logger: logger)
+                    try await connection.run("UPDATE course_modules SET position = \(moduleIndex + 1) WHERE id = \(id)")
                 } else {
                     outcome.modulesCreated += 1
                     moduleID = try await connection.rows(
                         "INSERT INTO course_modules (course_id, position, key) VALUES (\(courseID), \(moduleIndex + 1), \(module.key)) RETURNING id",
-                        as: UUID.self, logger: logger
+                        as: UUID.self
                     )[0]
                 }
                 placedModules.append(moduleID)
-                try await CourseContentRepository.replaceModuleTitles(of: moduleID, with: module.titles, on: connection, logger: logger)
+                try await CourseContentRepository.replaceModuleTitles(of: moduleID, with: module.titles, on: connection)
                 for (itemIndex, item) in module.items.enumerated() {
                     let existing = items[item.key]
                     if let existing, existing.kind != item.content.kind {
@@ -181,8 +178,7 @@ public struct CourseImportRepository: Sendable {
                             UPDATE course_items SET module_id = \(moduleID), position = \(itemIndex + 1), release_at = \(item.releaseAt),
                                 requires_previous = \(item.requiresPrevious), updated_at = now()
                             WHERE id = \(itemID)
-                            """,
-                            logger: logger
+                            """
                         )
                     } else {
                         itemID = try await connection.rows(
@@ -191,37 +187,36 @@ public struct CourseImportRepository: Sendable {
                             VALUES (\(courseID), \(moduleID), \(item.content.kind.rawValue), \(itemIndex + 1), \(item.releaseAt), \(item.requiresPrevious), \(item.key))
                             RETURNING id
                             """,
-                            as: UUID.self, logger: logger
+                            as: UUID.self
                         )[0]
                     }
                     placedItems.insert(itemID)
                     switch item.content {
                     case .lesson(let translations, let attachments):
                         if existing == nil { outcome.lessonsCreated += 1 } else { outcome.lessonsUpdated += 1 }
-                        let attachmentIDs = try await Self.upsertAttachments(attachments, of: itemID, on: connection, logger: logger)
+                        let attachmentIDs = try await Self.upsertAttachments(attachments, of: itemID, on: connection)
                         let texts = translations.mapValues { text in
                             LessonText(title: text.title, bodyMarkdown: text.markdown, bodyHTML: render(text.markdown, attachmentIDs))
                         }
-                        try await CourseContentRepository.replaceLessonTexts(of: itemID, with: texts, on: connection, logger: logger)
+                        try await CourseContentRepository.replaceLessonTexts(of: itemID, with: texts, on: connection)
                     case .quiz(let settings, let content):
                         if existing == nil {
                             outcome.quizzesCreated += 1
-                            try await QuizRepository.insertQuiz(itemID, settings: settings, content: content, on: connection, logger: logger)
+                            try await QuizRepository.insertQuiz(itemID, settings: settings, content: content, on: connection)
                         } else {
                             outcome.quizzesUpdated += 1
-                            try await QuizRepository.storeRevision(of: itemID, settings: settings, content: content, on: connection, logger: logger)
+                            try await QuizRepository.storeRevision(of: itemID, settings: settings, content: content, on: connection)
                         }
                     }
                 }
             }
-            try await placeKept(courseID: courseID, placedModules: placedModules, placedItems: placedItems, outcome: &outcome, on: connection, logger: logger)
+            try await placeKept(courseID: courseID, placedModules: placedModules, placedItems: placedItems, outcome: &outcome, on: connection)
             try await connection.run(
                 """
                 UPDATE courses SET status = \(plan.status.rawValue),
                     published_at = CASE WHEN \(plan.status.rawValue) = 'published' THEN COALESCE(published_at, now()) ELSE published_at END
                 WHERE id = \(courseID)
-                """,
-                logger: logger
+                """
             )
             return outcome
         }
@@ -229,21 +224,20 @@ public struct CourseImportRepository: Sendable {
 
     /// A lesson's attachments by file name: the same name keeps its id (and its links) with the
     /// new bytes; attachments the folder does not hold are kept, like lessons.
-    static func upsertAttachments(_ files: [CourseImportPlan.AttachmentFile], of lessonID: UUID, on connection: PostgresConnection, logger: Logger) async throws -> [String: UUID] {
+    static func upsertAttachments(_ files: [CourseImportPlan.AttachmentFile], of lessonID: UUID, on connection: DatabaseConnection) async throws -> [String: UUID] {
         // Two attachments may share a name (uploaded twice); the newest one is the name's.
         let existing = try await connection.rows(
             "SELECT filename, id FROM lesson_attachments WHERE lesson_id = \(lessonID) ORDER BY created_at, id",
-            as: (String, UUID).self, logger: logger
+            as: (String, UUID).self
         )
         var ids = Dictionary(existing.map { ($0.0, $0.1) }, uniquingKeysWith: { _, newest in newest })
         for file in files {
             try await connection.run(
-                "INSERT INTO blobs (sha256, size) VALUES (\(file.sha256), \(file.size)) ON CONFLICT (sha256) DO NOTHING", logger: logger
+                "INSERT INTO blobs (sha256, size) VALUES (\(file.sha256), \(file.size)) ON CONFLICT (sha256) DO NOTHING"
             )
             if let id = ids[file.filename] {
                 try await connection.run(
-                    "UPDATE lesson_attachments SET sha256 = \(file.sha256), size = \(file.size), content_type = \(file.contentType) WHERE id = \(id)",
-                    logger: logger
+                    "UPDATE lesson_attachments SET sha256 = \(file.sha256), size = \(file.size), content_type = \(file.contentType) WHERE id = \(id)"
                 )
             } else {
                 ids[file.filename] = try await connection.rows(
@@ -251,7 +245,7 @@ public struct CourseImportRepository: Sendable {
                     INSERT INTO lesson_attachments (lesson_id, sha256, filename, content_type, size)
                     VALUES (\(lessonID), \(file.sha256), \(file.filename), \(file.contentType), \(file.size)) RETURNING id
                     """,
-                    as: UUID.self, logger: logger
+                    as: UUID.self
                 )[0]
             }
         }
@@ -261,19 +255,19 @@ public struct CourseImportRepository: Sendable {
     /// Modules and items the folder does not list move behind the listed ones, in their old order.
     private func placeKept(
         courseID: UUID, placedModules: [UUID], placedItems: Set<UUID>, outcome: inout CourseImportOutcome,
-        on connection: PostgresConnection, logger: Logger
+        on connection: DatabaseConnection
     ) async throws {
         let keptModules = try await connection.rows(
             "SELECT id FROM course_modules WHERE course_id = \(courseID) AND NOT (id = ANY(\(placedModules))) ORDER BY position",
-            as: UUID.self, logger: logger
+            as: UUID.self
         )
         for (index, id) in keptModules.enumerated() {
-            try await connection.run("UPDATE course_modules SET position = \(placedModules.count + index + 1) WHERE id = \(id)", logger: logger)
+            try await connection.run("UPDATE course_modules SET position = \(placedModules.count + index + 1) WHERE id = \(id)")
         }
         outcome.modulesKept = keptModules.count
         let items = try await connection.rows(
             "SELECT id, module_id FROM course_items WHERE course_id = \(courseID) ORDER BY module_id, position",
-            as: (UUID, UUID).self, logger: logger
+            as: (UUID, UUID).self
         )
         var counts: [UUID: Int] = [:]
         for (id, moduleID) in items where placedItems.contains(id) {
@@ -282,7 +276,7 @@ public struct CourseImportRepository: Sendable {
         for (id, moduleID) in items where !placedItems.contains(id) {
             counts[moduleID, default: 0] += 1
             outcome.itemsKept += 1
-            try await connection.run("UPDATE course_items SET position = \(counts[moduleID] ?? 1) WHERE id = \(id)", logger: logger)
+            try await connection.run("UPDATE course_items SET position = \(counts[moduleID] ?? 1) WHERE id = \(id)")
         }
     }
 }

@@ -59,7 +59,6 @@ public struct CourseRepository: Sendable {
 
     /// Creates the course as a draft with its creator as first instructor.
     public func create(_ draft: CourseDraft, createdBy: UUID) async throws -> Course {
-        let logger = database.logger
         do {
             return try await database.withTransaction { connection in
                 let row = try await connection.rows(
@@ -70,11 +69,11 @@ public struct CourseRepository: Sendable {
                             \(draft.capacity), \(draft.startsAt), \(draft.endsAt), \(draft.enrolOpensAt), \(draft.enrolClosesAt), \(createdBy))
                     RETURNING \(unescaped: Self.columns)
                     """,
-                    as: Row.self, logger: logger
+                    as: Row.self
                 )[0]
-                try await Self.replaceTranslations(of: row.0, with: draft.translations, on: connection, logger: logger)
+                try await Self.replaceTranslations(of: row.0, with: draft.translations, on: connection)
                 try await connection.run(
-                    "INSERT INTO course_instructors (course_id, user_id) VALUES (\(row.0), \(createdBy))", logger: logger
+                    "INSERT INTO course_instructors (course_id, user_id) VALUES (\(row.0), \(createdBy))"
                 )
                 return Self.course(row, translations: draft.translations)
             }
@@ -84,21 +83,17 @@ public struct CourseRepository: Sendable {
     }
 
     /// A course by id or slug, with the caller's relation to it.
-    public func find(_ reference: String, for userID: UUID?) async throws -> (course: Course, relation: CourseRelation)? {
-        let logger = database.logger
-        let id = UUID(uuidString: reference)
+    public func find(_ reference: CourseReference, for userID: UUID?) async throws -> (course: Course, relation: CourseRelation)? {
+        let query: PostgresQuery = switch reference {
+        case .id(let id): "SELECT \(unescaped: Self.columns) FROM courses c WHERE c.id = \(id)"
+        case .slug(let slug): "SELECT \(unescaped: Self.columns) FROM courses c WHERE c.slug = \(slug)"
+        }
         return try await database.withConnection { connection in
-            guard let row = try await connection.rows(
-                """
-                SELECT \(unescaped: Self.columns) FROM courses c
-                WHERE (\(id)::uuid IS NOT NULL AND c.id = \(id)) OR (\(id)::uuid IS NULL AND c.slug = \(reference))
-                """,
-                as: Row.self, logger: logger
-            ).first else { return nil }
-            let translations = try await Self.translations(of: [row.0], on: connection, logger: logger)[row.0] ?? [:]
+            guard let row = try await connection.rows(query, as: Row.self).first else { return nil }
+            let translations = try await Self.translations(of: [row.0], on: connection)[row.0] ?? [:]
             let isInstructor = try await connection.rows(
                 "SELECT EXISTS (SELECT FROM course_instructors WHERE course_id = \(row.0) AND user_id = \(userID))",
-                as: Bool.self, logger: logger
+                as: Bool.self
             ).first ?? false
             return (Self.course(row, translations: translations), isInstructor ? .instructor : .stranger)
         }
@@ -106,7 +101,6 @@ public struct CourseRepository: Sendable {
 
     /// Replaces the course's settings and all its translations.
     public func update(_ id: UUID, with draft: CourseDraft) async throws -> Course {
-        let logger = database.logger
         do {
             return try await database.withTransaction { connection in
                 let row = try await connection.rows(
@@ -119,9 +113,9 @@ public struct CourseRepository: Sendable {
                     WHERE c.id = \(id)
                     RETURNING \(unescaped: Self.columns)
                     """,
-                    as: Row.self, logger: logger
+                    as: Row.self
                 )[0]
-                try await Self.replaceTranslations(of: id, with: draft.translations, on: connection, logger: logger)
+                try await Self.replaceTranslations(of: id, with: draft.translations, on: connection)
                 return Self.course(row, translations: draft.translations)
             }
         } catch let error as PSQLError where error.isUniqueViolation {
@@ -131,24 +125,21 @@ public struct CourseRepository: Sendable {
 
     /// Publishes, unpublishes or archives. Publishing needs at least one lesson.
     public func setStatus(_ id: UUID, to status: CourseStatus) async throws -> Course {
-        let logger = database.logger
         return try await database.withTransaction { connection in
-            try await connection.run("SELECT id FROM courses WHERE id = \(id) FOR UPDATE", logger: logger)
+            try await connection.run("SELECT id FROM courses WHERE id = \(id) FOR UPDATE")
             let lessons = try await connection.rows(
-                "SELECT count(*)::int FROM course_items WHERE course_id = \(id) AND kind = 'lesson'", as: Int.self, logger: logger
-            )
-            if status == .published, lessons.first ?? 0 == 0 {
-                throw AcademyError.validationFailed([FieldError(field: "lessons", message: "must include at least one lesson before the course is published")])
-            }
+                "SELECT count(*)::int FROM course_items WHERE course_id = \(id) AND kind = 'lesson'", as: Int.self
+            )[0]
+            try CourseRules.requirePublishable(status, lessonCount: lessons)
             let row = try await connection.rows(
                 """
                 UPDATE courses AS c SET status = \(status.rawValue), updated_at = now(),
                     published_at = CASE WHEN \(status.rawValue) = 'published' THEN COALESCE(published_at, now()) ELSE published_at END
                 WHERE c.id = \(id) RETURNING \(unescaped: Self.columns)
                 """,
-                as: Row.self, logger: logger
+                as: Row.self
             )[0]
-            let translations = try await Self.translations(of: [id], on: connection, logger: logger)[id] ?? [:]
+            let translations = try await Self.translations(of: [id], on: connection)[id] ?? [:]
             return Self.course(row, translations: translations)
         }
     }
@@ -156,7 +147,6 @@ public struct CourseRepository: Sendable {
     /// The published catalogue, newest first, or, with a query, ranked by relevance in whichever
     /// of `languages` matches best (each translation is searched with its own language's stemmer).
     public func catalogue(query: String?, languages: [String], page: PageRequest) async throws -> Page<Course> {
-        let logger = database.logger
         let afterKey = page.after?.sortKey
         let afterID = page.after?.id
         return try await database.withConnection { connection in
@@ -180,7 +170,7 @@ public struct CourseRepository: Sendable {
                     ORDER BY to_char(m.rank, 'FM0.000000000') DESC, c.id DESC
                     LIMIT \(page.limit + 1)
                     """,
-                    as: (UUID, String, String, String, String, Bool, Int?, Date?, Date?, Date, Date, Date?, Date?, String).self, logger: logger
+                    as: (UUID, String, String, String, String, Bool, Int?, Date?, Date?, Date, Date, Date?, Date?, String).self
                 ).map { (($0.0, $0.1, $0.2, $0.3, $0.4, $0.5, $0.6, $0.7, $0.8, $0.9, $0.10, $0.11, $0.12), $0.13) }
             } else {
                 ranked = try await connection.rows(
@@ -193,10 +183,10 @@ public struct CourseRepository: Sendable {
                     ORDER BY c.published_at DESC, c.id DESC
                     LIMIT \(page.limit + 1)
                     """,
-                    as: (UUID, String, String, String, String, Bool, Int?, Date?, Date?, Date, Date, Date?, Date?, String).self, logger: logger
+                    as: (UUID, String, String, String, String, Bool, Int?, Date?, Date?, Date, Date, Date?, Date?, String).self
                 ).map { (($0.0, $0.1, $0.2, $0.3, $0.4, $0.5, $0.6, $0.7, $0.8, $0.9, $0.10, $0.11, $0.12), $0.13) }
             }
-            let translations = try await Self.translations(of: ranked.map(\.0.0), on: connection, logger: logger)
+            let translations = try await Self.translations(of: ranked.map(\.0.0), on: connection)
             let courses = ranked.map { (Self.course($0.0, translations: translations[$0.0.0] ?? [:]), $0.1) }
             let built = Page(rows: courses, request: page) { PageCursor(sortKey: $0.1, id: $0.0.id) }
             return Page(items: built.items.map(\.0), nextCursor: built.nextCursor)
@@ -205,7 +195,6 @@ public struct CourseRepository: Sendable {
 
     /// Every course the user teaches, whatever its status, newest first.
     public func taught(by userID: UUID, page: PageRequest) async throws -> Page<Course> {
-        let logger = database.logger
         let afterKey = page.after?.sortKey
         let afterID = page.after?.id
         return try await database.withConnection { connection in
@@ -218,9 +207,9 @@ public struct CourseRepository: Sendable {
                 ORDER BY c.created_at DESC, c.id DESC
                 LIMIT \(page.limit + 1)
                 """,
-                as: (UUID, String, String, String, String, Bool, Int?, Date?, Date?, Date, Date, Date?, Date?, String).self, logger: logger
+                as: (UUID, String, String, String, String, Bool, Int?, Date?, Date?, Date, Date, Date?, Date?, String).self
             )
-            let translations = try await Self.translations(of: rows.map(\.0), on: connection, logger: logger)
+            let translations = try await Self.translations(of: rows.map(\.0), on: connection)
             let courses = rows.map { row in
                 (Self.course((row.0, row.1, row.2, row.3, row.4, row.5, row.6, row.7, row.8, row.9, row.10, row.11, row.12), translations: translations[row.0] ?? [:]), row.13)
             }
@@ -231,29 +220,26 @@ public struct CourseRepository: Sendable {
 
     /// The stored hash of a course's enrolment key, to verify a student's key against.
     public func enrollmentKeyHash(of courseID: UUID) async throws -> String? {
-        let logger = database.logger
         return try await database.withConnection { connection in
             try await connection.rows(
-                "SELECT enrollment_key_hash FROM courses WHERE id = \(courseID)", as: String?.self, logger: logger
+                "SELECT enrollment_key_hash FROM courses WHERE id = \(courseID)", as: String?.self
             ).first ?? nil
         }
     }
 
     /// Every course by slug, for the CLI.
     public func all(includingUnpublished: Bool) async throws -> [Course] {
-        let logger = database.logger
         return try await database.withConnection { connection in
             let rows = try await connection.rows(
                 "SELECT \(unescaped: Self.columns) FROM courses c WHERE \(includingUnpublished) OR c.status = 'published' ORDER BY c.slug",
-                as: Row.self, logger: logger
+                as: Row.self
             )
-            let translations = try await Self.translations(of: rows.map(\.0), on: connection, logger: logger)
+            let translations = try await Self.translations(of: rows.map(\.0), on: connection)
             return rows.map { Self.course($0, translations: translations[$0.0] ?? [:]) }
         }
     }
 
     public func instructors(of courseID: UUID) async throws -> [User] {
-        let logger = database.logger
         return try await database.withConnection { connection in
             try await connection.rows(
                 """
@@ -261,51 +247,47 @@ public struct CourseRepository: Sendable {
                 WHERE id IN (SELECT user_id FROM course_instructors WHERE course_id = \(courseID))
                 ORDER BY display_name COLLATE "und-x-icu", id
                 """,
-                as: UserRepository.Row.self, logger: logger
+                as: UserRepository.Row.self
             ).map(UserRepository.user)
         }
     }
 
     /// Adds a co-instructor; the user must be an instructor or admin.
     public func addInstructor(_ userID: UUID, to courseID: UUID) async throws -> User {
-        let logger = database.logger
         return try await database.withTransaction { connection in
             guard let user = try await connection.rows(
                 "SELECT \(unescaped: UserRepository.columns) FROM users WHERE id = \(userID) AND NOT disabled",
-                as: UserRepository.Row.self, logger: logger
+                as: UserRepository.Row.self
             ).first.map(UserRepository.user) else {
                 throw AcademyError.validationFailed([FieldError(field: "user_id", message: "is not an active account")])
             }
-            guard user.role != .student else {
-                throw AcademyError.validationFailed([FieldError(field: "user_id", message: "must be an instructor or administrator; change the role first")])
-            }
+            try CourseRules.requireCanTeach(user.role)
             let inserted = try await connection.rows(
                 "INSERT INTO course_instructors (course_id, user_id) VALUES (\(courseID), \(userID)) ON CONFLICT DO NOTHING RETURNING user_id",
-                as: UUID.self, logger: logger
+                as: UUID.self
             )
             guard !inserted.isEmpty else { throw AcademyError.conflict("\(user.email) already teaches this course.") }
             return user
         }
     }
 
-    static func translations(of courseIDs: [UUID], on connection: PostgresConnection, logger: Logger) async throws -> [UUID: [String: CourseText]] {
+    static func translations(of courseIDs: [UUID], on connection: DatabaseConnection) async throws -> [UUID: [String: CourseText]] {
         guard !courseIDs.isEmpty else { return [:] }
         var result: [UUID: [String: CourseText]] = [:]
         for (courseID, language, title, summary) in try await connection.rows(
             "SELECT course_id, language, title, summary FROM course_translations WHERE course_id = ANY(\(courseIDs))",
-            as: (UUID, String, String, String).self, logger: logger
+            as: (UUID, String, String, String).self
         ) {
             result[courseID, default: [:]][language] = CourseText(title: title, summary: summary)
         }
         return result
     }
 
-    static func replaceTranslations(of courseID: UUID, with translations: [String: CourseText], on connection: PostgresConnection, logger: Logger) async throws {
-        try await connection.run("DELETE FROM course_translations WHERE course_id = \(courseID)", logger: logger)
+    static func replaceTranslations(of courseID: UUID, with translations: [String: CourseText], on connection: DatabaseConnection) async throws {
+        try await connection.run("DELETE FROM course_translations WHERE course_id = \(courseID)")
         for (language, text) in translations {
             try await connection.run(
-                "INSERT INTO course_translations (course_id, language, title, summary) VALUES (\(courseID), \(language), \(text.title), \(text.summary))",
-                logger: logger
+                "INSERT INTO course_translations (course_id, language, title, summary) VALUES (\(courseID), \(language), \(text.title), \(text.summary))"
             )
         }
     }

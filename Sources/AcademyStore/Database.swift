@@ -29,11 +29,12 @@ public struct Database: Sendable {
     /// Runs `body` on a pooled connection, or throws `AcademyError.unavailable` when no connection
     /// can be had within the lease timeout or the connection to the server is lost.
     public func withConnection<Result: Sendable>(
-        _ body: @escaping @Sendable (PostgresConnection) async throws -> Result
+        _ body: @escaping @Sendable (DatabaseConnection) async throws -> Result
     ) async throws -> Result {
         let waitStarted = ContinuousClock.now
         let lease = LeaseState()
         let client = self.client
+        let logger = self.logger
         let metrics = self.metrics
         do {
             return try await withThrowingTaskGroup(of: LeaseOutcome<Result>.self) { group in
@@ -43,7 +44,7 @@ public struct Database: Sendable {
                         metrics.leaseWait.recordInterval(since: waitStarted)
                         metrics.leased.increment()
                         defer { metrics.leased.decrement() }
-                        return .finished(try await body(connection))
+                        return .finished(try await body(DatabaseConnection(underlying: connection, logger: logger)))
                     }
                 }
                 group.addTask {
@@ -77,12 +78,11 @@ public struct Database: Sendable {
     /// Runs `body` in one transaction: committed when it returns, rolled back when it throws. The
     /// error `body` threw comes out as itself, not wrapped.
     public func withTransaction<Result: Sendable>(
-        _ body: @escaping @Sendable (PostgresConnection) async throws -> Result
+        _ body: @escaping @Sendable (DatabaseConnection) async throws -> Result
     ) async throws -> Result {
-        let logger = self.logger
-        return try await withConnection { connection in
+        try await withConnection { connection in
             do {
-                return try await connection.withTransaction(logger: logger) { connection in
+                return try await connection.withTransaction { connection in
                     try await body(connection)
                 }
             } catch let error as PostgresTransactionError {

@@ -17,6 +17,9 @@ public struct EnrollmentRepository: Sendable {
         self.database = database
     }
 
+    /// The statuses `EnrollmentStatus.admitting` names, as the database stores them.
+    static let admittingStatuses = EnrollmentStatus.admitting.map(\.rawValue)
+
     static let columns = "e.id, e.course_id, e.user_id, e.status, e.enrolled_at, e.updated_at, e.last_activity_at"
     typealias Row = (UUID, UUID, UUID, String, Date, Date, Date?)
 
@@ -34,16 +37,15 @@ public struct EnrollmentRepository: Sendable {
         userID: UUID, in courseID: UUID, capacity: Int?,
         decide: @escaping @Sendable (EnrollmentStatus?) throws -> EnrollmentStatus
     ) async throws -> (enrollment: Enrollment, created: Bool) {
-        let logger = database.logger
         return try await database.withTransaction { connection in
-            try await connection.run("SELECT id FROM courses WHERE id = \(courseID) FOR UPDATE", logger: logger)
+            try await connection.run("SELECT id FROM courses WHERE id = \(courseID) FOR UPDATE")
             let existing = try await connection.rows(
                 "SELECT \(unescaped: Self.columns) FROM enrollments e WHERE e.course_id = \(courseID) AND e.user_id = \(userID)",
-                as: Row.self, logger: logger
+                as: Row.self
             ).first.map(Self.enrollment)
             let status = try decide(existing?.status)
             if status == .active {
-                try await Self.checkSeat(in: courseID, capacity: capacity, on: connection, logger: logger)
+                try await Self.checkSeat(in: courseID, capacity: capacity, on: connection)
             }
             let row = try await connection.rows(
                 """
@@ -51,7 +53,7 @@ public struct EnrollmentRepository: Sendable {
                 ON CONFLICT (course_id, user_id) DO UPDATE SET status = EXCLUDED.status, updated_at = now()
                 RETURNING \(unescaped: Self.columns)
                 """,
-                as: Row.self, logger: logger
+                as: Row.self
             )[0]
             return (Self.enrollment(row), existing == nil)
         }
@@ -60,12 +62,11 @@ public struct EnrollmentRepository: Sendable {
     /// Enrols many people at once (the CLI's CSV import), all or none: one transaction, seats
     /// counted once for all of them. People already active or completed are left as they are.
     public func enrollAll(userIDs: [UUID], in courseID: UUID, capacity: Int?) async throws -> Int {
-        let logger = database.logger
         return try await database.withTransaction { connection in
-            try await connection.run("SELECT id FROM courses WHERE id = \(courseID) FOR UPDATE", logger: logger)
+            try await connection.run("SELECT id FROM courses WHERE id = \(courseID) FOR UPDATE")
             let enrolled: [UUID] = try await connection.rows(
-                "SELECT user_id FROM enrollments WHERE course_id = \(courseID) AND status IN ('active', 'completed')",
-                as: UUID.self, logger: logger
+                "SELECT user_id FROM enrollments WHERE course_id = \(courseID) AND status = ANY(\(Self.admittingStatuses))",
+                as: UUID.self
             )
             let already = Set(enrolled)
             let newcomers = userIDs.filter { !already.contains($0) }
@@ -77,19 +78,18 @@ public struct EnrollmentRepository: Sendable {
                     """
                     INSERT INTO enrollments (course_id, user_id, status) VALUES (\(courseID), \(userID), 'active')
                     ON CONFLICT (course_id, user_id) DO UPDATE SET status = 'active', updated_at = now()
-                    """,
-                    logger: logger
+                    """
                 )
             }
             return newcomers.count
         }
     }
 
-    static func checkSeat(in courseID: UUID, capacity: Int?, on connection: PostgresConnection, logger: Logger) async throws {
+    static func checkSeat(in courseID: UUID, capacity: Int?, on connection: DatabaseConnection) async throws {
         guard let capacity else { return }
         let taken = try await connection.rows(
-            "SELECT count(*)::int FROM enrollments WHERE course_id = \(courseID) AND status IN ('active', 'completed')",
-            as: Int.self, logger: logger
+            "SELECT count(*)::int FROM enrollments WHERE course_id = \(courseID) AND status = ANY(\(Self.admittingStatuses))",
+            as: Int.self
         )[0]
         if taken >= capacity {
             throw AcademyError.courseFull(capacity: capacity)
@@ -97,20 +97,18 @@ public struct EnrollmentRepository: Sendable {
     }
 
     public func find(_ id: UUID) async throws -> Enrollment? {
-        let logger = database.logger
         return try await database.withConnection { connection in
             try await connection.rows(
-                "SELECT \(unescaped: Self.columns) FROM enrollments e WHERE e.id = \(id)", as: Row.self, logger: logger
+                "SELECT \(unescaped: Self.columns) FROM enrollments e WHERE e.id = \(id)", as: Row.self
             ).first.map(Self.enrollment)
         }
     }
 
     public func find(userID: UUID, courseID: UUID) async throws -> Enrollment? {
-        let logger = database.logger
         return try await database.withConnection { connection in
             try await connection.rows(
                 "SELECT \(unescaped: Self.columns) FROM enrollments e WHERE e.user_id = \(userID) AND e.course_id = \(courseID)",
-                as: Row.self, logger: logger
+                as: Row.self
             ).first.map(Self.enrollment)
         }
     }
@@ -121,21 +119,20 @@ public struct EnrollmentRepository: Sendable {
         _ id: UUID, to status: EnrollmentStatus, capacity: Int?,
         check: @escaping @Sendable (EnrollmentStatus) throws -> Void
     ) async throws -> Enrollment {
-        let logger = database.logger
         return try await database.withTransaction { connection in
             guard let current = try await connection.rows(
-                "SELECT \(unescaped: Self.columns) FROM enrollments e WHERE e.id = \(id)", as: Row.self, logger: logger
+                "SELECT \(unescaped: Self.columns) FROM enrollments e WHERE e.id = \(id)", as: Row.self
             ).first.map(Self.enrollment) else {
                 throw AcademyError.notFound("No such enrolment.")
             }
-            try await connection.run("SELECT id FROM courses WHERE id = \(current.courseID) FOR UPDATE", logger: logger)
+            try await connection.run("SELECT id FROM courses WHERE id = \(current.courseID) FOR UPDATE")
             try check(current.status)
             if status == .active {
-                try await Self.checkSeat(in: current.courseID, capacity: capacity, on: connection, logger: logger)
+                try await Self.checkSeat(in: current.courseID, capacity: capacity, on: connection)
             }
             return Self.enrollment(try await connection.rows(
                 "UPDATE enrollments e SET status = \(status.rawValue), updated_at = now() WHERE e.id = \(id) RETURNING \(unescaped: Self.columns)",
-                as: Row.self, logger: logger
+                as: Row.self
             )[0])
         }
     }
@@ -153,7 +150,6 @@ public struct EnrollmentRepository: Sendable {
 
     /// `limit` nil is no limit (PostgreSQL reads `LIMIT NULL` as `LIMIT ALL`).
     private func roster(of courseID: UUID, status: EnrollmentStatus?, after: PageCursor?, limit: Int?) async throws -> [EnrollmentSummary] {
-        let logger = database.logger
         let afterName = after?.sortKey
         let afterID = after?.id
         let rows = try await database.withConnection { connection in
@@ -169,8 +165,7 @@ public struct EnrollmentRepository: Sendable {
                 ORDER BY u.display_name COLLATE "und-x-icu", e.id
                 LIMIT \(limit)
                 """,
-                as: (UUID, UUID, UUID, String, Date, Date, Date?, UUID, String, String, String, String?, String?, Date, Bool, Int, Int).self,
-                logger: logger
+                as: (UUID, UUID, UUID, String, Date, Date, Date?, UUID, String, String, String, String?, String?, Date, Bool, Int, Int).self
             )
         }
         return rows.map { row in
@@ -187,7 +182,6 @@ public struct EnrollmentRepository: Sendable {
 
     /// A user's own enrolments (any status) with progress, newest first.
     public func enrollments(of userID: UUID) async throws -> [(enrollment: Enrollment, progress: CourseProgress)] {
-        let logger = database.logger
         return try await database.withConnection { connection in
             try await connection.rows(
                 """
@@ -198,7 +192,7 @@ public struct EnrollmentRepository: Sendable {
                 FROM enrollments e WHERE e.user_id = \(userID)
                 ORDER BY e.enrolled_at DESC LIMIT 500
                 """,
-                as: (UUID, UUID, UUID, String, Date, Date, Date?, Int, Int).self, logger: logger
+                as: (UUID, UUID, UUID, String, Date, Date, Date?, Int, Int).self
             ).map { row in
                 (Self.enrollment((row.0, row.1, row.2, row.3, row.4, row.5, row.6)), CourseProgress(completedLessons: row.7, totalLessons: row.8))
             }
@@ -207,10 +201,9 @@ public struct EnrollmentRepository: Sendable {
 
     /// The items this enrolment completed.
     public func completedItems(of enrollmentID: UUID) async throws -> Set<UUID> {
-        let logger = database.logger
         return try await database.withConnection { connection in
             Set(try await connection.rows(
-                "SELECT item_id FROM item_completions WHERE enrollment_id = \(enrollmentID)", as: UUID.self, logger: logger
+                "SELECT item_id FROM item_completions WHERE enrollment_id = \(enrollmentID)", as: UUID.self
             ).map { $0 })
         }
     }
@@ -219,29 +212,26 @@ public struct EnrollmentRepository: Sendable {
     /// completion finished the course (the enrolment became `completed`). The enrolment row is
     /// locked first, so two lessons completed at once cannot both miss the course's completion.
     public func complete(itemID: UUID, for enrollment: Enrollment) async throws -> (progress: CourseProgress, finishedCourse: Bool) {
-        let logger = database.logger
         return try await database.withTransaction { connection in
-            try await connection.run("SELECT id FROM enrollments WHERE id = \(enrollment.id) FOR UPDATE", logger: logger)
+            try await connection.run("SELECT id FROM enrollments WHERE id = \(enrollment.id) FOR UPDATE")
             try await connection.run(
-                "INSERT INTO item_completions (enrollment_id, item_id) VALUES (\(enrollment.id), \(itemID)) ON CONFLICT DO NOTHING",
-                logger: logger
+                "INSERT INTO item_completions (enrollment_id, item_id) VALUES (\(enrollment.id), \(itemID)) ON CONFLICT DO NOTHING"
             )
-            try await connection.run("UPDATE enrollments SET last_activity_at = now() WHERE id = \(enrollment.id)", logger: logger)
-            return try await Self.settle(enrollment, on: connection, logger: logger)
+            try await connection.run("UPDATE enrollments SET last_activity_at = now() WHERE id = \(enrollment.id)")
+            return try await Self.settle(enrollment, on: connection)
         }
     }
 
     /// Checks, after a lesson completed or a quiz passed, whether the course is finished; if so the
     /// enrolment becomes `completed` (once: `finishedCourse` is true only for that call).
     public func settle(_ enrollment: Enrollment) async throws -> (progress: CourseProgress, finishedCourse: Bool) {
-        let logger = database.logger
         return try await database.withTransaction { connection in
-            try await connection.run("SELECT id FROM enrollments WHERE id = \(enrollment.id) FOR UPDATE", logger: logger)
-            return try await Self.settle(enrollment, on: connection, logger: logger)
+            try await connection.run("SELECT id FROM enrollments WHERE id = \(enrollment.id) FOR UPDATE")
+            return try await Self.settle(enrollment, on: connection)
         }
     }
 
-    static func settle(_ enrollment: Enrollment, on connection: PostgresConnection, logger: Logger) async throws -> (progress: CourseProgress, finishedCourse: Bool) {
+    static func settle(_ enrollment: Enrollment, on connection: DatabaseConnection) async throws -> (progress: CourseProgress, finishedCourse: Bool) {
         let counts = try await connection.rows(
             """
             SELECT (SELECT count(*)::int FROM item_completions ic JOIN course_items i ON i.id = ic.item_id AND i.kind = 'lesson'
@@ -251,14 +241,14 @@ public struct EnrollmentRepository: Sendable {
                     WHERE i.course_id = \(enrollment.courseID) AND (q.settings->>'required')::boolean
                       AND NOT EXISTS (SELECT FROM quiz_attempts a WHERE a.quiz_id = q.id AND a.user_id = \(enrollment.userID) AND a.passed))
             """,
-            as: (Int, Int, Int).self, logger: logger
+            as: (Int, Int, Int).self
         )[0]
         let progress = CourseProgress(completedLessons: counts.0, totalLessons: counts.1)
         var finished = false
         if CourseCompletion.isComplete(progress, requiredQuizzesOutstanding: counts.2) {
             finished = !(try await connection.rows(
                 "UPDATE enrollments SET status = 'completed', updated_at = now() WHERE id = \(enrollment.id) AND status = 'active' RETURNING id",
-                as: UUID.self, logger: logger
+                as: UUID.self
             ).isEmpty)
         }
         return (progress, finished)

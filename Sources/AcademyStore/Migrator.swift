@@ -25,21 +25,18 @@ public struct Migrator: Sendable {
 
     public let database: Database
     public let migrations: [Migration]
-    let logger: Logger
 
-    public init(database: Database, migrations: [Migration], logger: Logger) {
+    public init(database: Database, migrations: [Migration]) {
         self.database = database
         self.migrations = migrations
-        self.logger = logger
     }
 
     /// Applies what is pending; returns the versions it applied.
     @discardableResult
     public func migrate() async throws -> [Int] {
         let migrations = self.migrations
-        let logger = self.logger
         return try await database.withConnection { connection in
-            try await connection.run("SELECT pg_advisory_lock(\(Self.advisoryLockKey))", logger: logger)
+            try await connection.run("SELECT pg_advisory_lock(\(Self.advisoryLockKey))")
             do {
                 try await connection.run(
                     """
@@ -49,22 +46,21 @@ public struct Migrator: Sendable {
                         checksum text NOT NULL,
                         applied_at timestamptz NOT NULL DEFAULT now()
                     )
-                    """,
-                    logger: logger
+                    """
                 )
-                let status = try await Self.status(of: migrations, on: connection, logger: logger)
+                let status = try await Self.status(of: migrations, on: connection)
                 var appliedVersions: [Int] = []
                 for migration in status.pending {
-                    try await Self.apply(migration, on: connection, logger: logger)
+                    try await Self.apply(migration, on: connection)
                     appliedVersions.append(migration.version)
                 }
-                try await connection.query("SELECT pg_advisory_unlock(\(Self.advisoryLockKey))", logger: logger)
+                try await connection.run("SELECT pg_advisory_unlock(\(Self.advisoryLockKey))")
                 return appliedVersions
             } catch {
                 // A failed migration leaves the session usable (its transaction was rolled back);
                 // release the lock for the next instance. If the connection itself died, the
                 // server has released the lock already.
-                _ = try? await connection.query("SELECT pg_advisory_unlock(\(Self.advisoryLockKey))", logger: logger).collect()
+                try? await connection.run("SELECT pg_advisory_unlock(\(Self.advisoryLockKey))")
                 throw error
             }
         }
@@ -73,14 +69,13 @@ public struct Migrator: Sendable {
     /// Applied and pending migrations, verifying the checksums of the applied ones.
     public func status() async throws -> MigrationStatus {
         let migrations = self.migrations
-        let logger = self.logger
         return try await database.withConnection { connection in
-            try await Self.status(of: migrations, on: connection, logger: logger)
+            try await Self.status(of: migrations, on: connection)
         }
     }
 
-    static func status(of migrations: [Migration], on connection: PostgresConnection, logger: Logger) async throws -> MigrationStatus {
-        let tableRows = try await connection.query("SELECT to_regclass('academy_migrations') IS NOT NULL", logger: logger)
+    static func status(of migrations: [Migration], on connection: DatabaseConnection) async throws -> MigrationStatus {
+        let tableRows = try await connection.query("SELECT to_regclass('academy_migrations') IS NOT NULL")
         var tableExists = false
         for try await exists in tableRows.decode(Bool.self) {
             tableExists = exists
@@ -95,8 +90,7 @@ public struct Migrator: Sendable {
             SELECT encode(sha256(convert_to(source, 'UTF8')), 'hex')
             FROM unnest(\(sources)::text[]) WITH ORDINALITY AS file(source, position)
             ORDER BY position
-            """,
-            logger: logger
+            """
         )
         var checksums: [String] = []
         for try await checksum in checksumRows.decode(String.self) {
@@ -106,8 +100,7 @@ public struct Migrator: Sendable {
 
         var applied: [MigrationStatus.Applied] = []
         let appliedRows = try await connection.query(
-            "SELECT version, name, checksum, applied_at FROM academy_migrations ORDER BY version",
-            logger: logger
+            "SELECT version, name, checksum, applied_at FROM academy_migrations ORDER BY version"
         )
         for try await (version, name, checksum, appliedAt) in appliedRows.decode((Int, String, String, Date).self) {
             guard let (migration, fileChecksum) = expected[version] else {
@@ -122,15 +115,15 @@ public struct Migrator: Sendable {
         return MigrationStatus(applied: applied, pending: migrations.filter { !appliedVersions.contains($0.version) })
     }
 
-    static func apply(_ migration: Migration, on connection: PostgresConnection, logger: Logger) async throws {
-        logger.info("Applying migration", metadata: ["version": "\(migration.version)", "name": "\(migration.name)"])
+    static func apply(_ migration: Migration, on connection: DatabaseConnection) async throws {
+        connection.logger.info("Applying migration", metadata: ["version": "\(migration.version)", "name": "\(migration.name)"])
         let statements = SQLScript.statements(in: migration.sql)
         do {
-            try await connection.withTransaction(logger: logger) { connection in
+            try await connection.withTransaction { connection in
                 for (index, statement) in statements.enumerated() {
                     do {
                         // Statements come from files bundled with the build, never from a request.
-                        try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+                        try await connection.run(PostgresQuery(unsafeSQL: statement))
                     } catch let error as PSQLError {
                         throw MigrationError.failed(
                             version: migration.version, name: migration.name, statement: index + 1,
@@ -142,8 +135,7 @@ public struct Migrator: Sendable {
                     """
                     INSERT INTO academy_migrations (version, name, checksum)
                     VALUES (\(migration.version), \(migration.name), encode(sha256(convert_to(\(migration.sql), 'UTF8')), 'hex'))
-                    """,
-                    logger: logger
+                    """
                 )
             }
         } catch let error as PostgresTransactionError {

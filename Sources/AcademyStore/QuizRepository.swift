@@ -3,56 +3,6 @@ public import Foundation
 import Logging
 import PostgresNIO
 
-/// A quiz as stored: its place in the course, its settings and its current content.
-public struct StoredQuiz: Sendable, Equatable {
-    public let id: UUID
-    public let courseID: UUID
-    public let moduleID: UUID
-    public let position: Int
-    public let releaseAt: Date?
-    public let requiresPrevious: Bool
-    /// The stable key of course folders (nil until the course is first exported).
-    public let key: String?
-    public let settings: QuizSettings
-    public let content: QuizContent
-    public let version: Int
-}
-
-public enum AttemptState: String, Sendable, Codable {
-    case inProgress = "in_progress"
-    case submitted
-    case expiredSubmitted = "expired_submitted"
-}
-
-public struct QuizAttempt: Sendable, Equatable {
-    public let id: UUID
-    public let quizID: UUID
-    public let userID: UUID
-    public let number: Int
-    public let version: Int
-    public let plan: AttemptPlan
-    public let state: AttemptState
-    public let startedAt: Date
-    public let deadline: Date?
-    public let graceSeconds: Int
-    public let submittedAt: Date?
-    public let result: AttemptResult?
-
-    /// After this, saves are refused and the attempt is graded as it stands.
-    public var closesAt: Date? { deadline.map { $0.addingTimeInterval(Double(graceSeconds)) } }
-
-    public func isOpen(at now: Date) -> Bool {
-        state == .inProgress && (closesAt.map { now <= $0 } ?? true)
-    }
-}
-
-public struct SavedAnswer: Sendable, Equatable {
-    public let questionID: String
-    public let response: QuestionResponse
-    public let seq: Int
-    public let savedAt: Date
-}
-
 /// JSON as quizzes keep it in jsonb columns: snake_case keys, RFC 3339 dates.
 enum QuizJSON {
     static func encode<Value: Encodable>(_ value: Value) throws -> String {
@@ -94,33 +44,32 @@ public struct QuizRepository: Sendable {
     }
 
     public func create(in module: CourseModule, position: Int?, releaseAt: Date?, requiresPrevious: Bool, settings: QuizSettings, content: QuizContent) async throws -> StoredQuiz {
-        let logger = database.logger
         return try await database.withTransaction { connection in
             let (id, _, _) = try await CourseContentRepository.insertItem(
                 kind: "quiz", in: module, position: position, releaseAt: releaseAt, requiresPrevious: requiresPrevious,
-                on: connection, logger: logger
+                on: connection
             )
-            try await Self.insertQuiz(id, settings: settings, content: content, on: connection, logger: logger)
+            try await Self.insertQuiz(id, settings: settings, content: content, on: connection)
             return try Self.quiz(try await connection.rows(
-                "SELECT \(unescaped: Self.quizColumns) \(unescaped: Self.quizFrom) WHERE q.id = \(id)", as: QuizRow.self, logger: logger
+                "SELECT \(unescaped: Self.quizColumns) \(unescaped: Self.quizFrom) WHERE q.id = \(id)", as: QuizRow.self
             )[0])
         }
     }
 
     /// The quiz rows of the course item `id`, its content as version 1.
-    static func insertQuiz(_ id: UUID, settings: QuizSettings, content: QuizContent, on connection: PostgresConnection, logger: Logger) async throws {
-        try await connection.run("INSERT INTO quizzes (id, settings) VALUES (\(id), \(try QuizJSON.encode(settings))::jsonb)", logger: logger)
+    static func insertQuiz(_ id: UUID, settings: QuizSettings, content: QuizContent, on connection: DatabaseConnection) async throws {
+        try await connection.run("INSERT INTO quizzes (id, settings) VALUES (\(id), \(try QuizJSON.encode(settings))::jsonb)")
         try await connection.run(
-            "INSERT INTO quiz_versions (quiz_id, version, content) VALUES (\(id), 1, \(try QuizJSON.encode(content))::jsonb)", logger: logger
+            "INSERT INTO quiz_versions (quiz_id, version, content) VALUES (\(id), 1, \(try QuizJSON.encode(content))::jsonb)"
         )
     }
 
     /// New settings, and new content as a new version only when it differs from the current one
     /// (compared as jsonb): attempts keep the version they started with. The quiz row is locked
     /// first, so two simultaneous edits make two versions rather than one failing.
-    static func storeRevision(of id: UUID, settings: QuizSettings, content: QuizContent, on connection: PostgresConnection, logger: Logger) async throws {
+    static func storeRevision(of id: UUID, settings: QuizSettings, content: QuizContent, on connection: DatabaseConnection) async throws {
         let contentJSON = try QuizJSON.encode(content)
-        try await connection.run("SELECT 1 FROM quizzes WHERE id = \(id) FOR UPDATE", logger: logger)
+        try await connection.run("SELECT 1 FROM quizzes WHERE id = \(id) FOR UPDATE")
         let newVersion = try await connection.rows(
             """
             INSERT INTO quiz_versions (quiz_id, version, content)
@@ -129,35 +78,32 @@ public struct QuizRepository: Sendable {
             WHERE q.id = \(id) AND v.content <> \(contentJSON)::jsonb
             RETURNING version
             """,
-            as: Int.self, logger: logger
+            as: Int.self
         ).first
         try await connection.run(
             """
             UPDATE quizzes SET settings = \(try QuizJSON.encode(settings))::jsonb, current_version = COALESCE(\(newVersion), current_version)
             WHERE id = \(id)
-            """,
-            logger: logger
+            """
         )
     }
 
     public func find(_ id: UUID) async throws -> StoredQuiz? {
-        let logger = database.logger
         return try await database.withConnection { connection in
             try await connection.rows(
-                "SELECT \(unescaped: Self.quizColumns) \(unescaped: Self.quizFrom) WHERE q.id = \(id)", as: QuizRow.self, logger: logger
+                "SELECT \(unescaped: Self.quizColumns) \(unescaped: Self.quizFrom) WHERE q.id = \(id)", as: QuizRow.self
             ).first.map(Self.quiz)
         }
     }
 
     public func quizzes(of courseID: UUID) async throws -> [StoredQuiz] {
-        let logger = database.logger
         return try await database.withConnection { connection in
             try await connection.rows(
                 """
                 SELECT \(unescaped: Self.quizColumns) \(unescaped: Self.quizFrom) JOIN course_modules m ON m.id = i.module_id
                 WHERE i.course_id = \(courseID) ORDER BY m.position, i.position
                 """,
-                as: QuizRow.self, logger: logger
+                as: QuizRow.self
             ).map(Self.quiz)
         }
     }
@@ -174,61 +120,54 @@ public struct QuizRepository: Sendable {
 
     /// The content of one version of a quiz.
     public func content(of quizID: UUID, version: Int) async throws -> QuizContent? {
-        let logger = database.logger
         return try await database.withConnection { connection in
             try await connection.rows(
-                "SELECT content::text FROM quiz_versions WHERE quiz_id = \(quizID) AND version = \(version)", as: String.self, logger: logger
+                "SELECT content::text FROM quiz_versions WHERE quiz_id = \(quizID) AND version = \(version)", as: String.self
             ).first.map { try QuizJSON.decode(QuizContent.self, from: $0) }
         }
     }
 
     /// New settings, and new content as a new version when it changed: attempts keep theirs.
     public func update(_ quiz: StoredQuiz, settings: QuizSettings, content: QuizContent, releaseAt: Date?, requiresPrevious: Bool) async throws -> StoredQuiz {
-        let logger = database.logger
         return try await database.withTransaction { connection in
             try await connection.run(
-                "UPDATE course_items SET release_at = \(releaseAt), requires_previous = \(requiresPrevious), updated_at = now() WHERE id = \(quiz.id)",
-                logger: logger
+                "UPDATE course_items SET release_at = \(releaseAt), requires_previous = \(requiresPrevious), updated_at = now() WHERE id = \(quiz.id)"
             )
-            try await Self.storeRevision(of: quiz.id, settings: settings, content: content, on: connection, logger: logger)
+            try await Self.storeRevision(of: quiz.id, settings: settings, content: content, on: connection)
             return try Self.quiz(try await connection.rows(
-                "SELECT \(unescaped: Self.quizColumns) \(unescaped: Self.quizFrom) WHERE q.id = \(quiz.id)", as: QuizRow.self, logger: logger
+                "SELECT \(unescaped: Self.quizColumns) \(unescaped: Self.quizFrom) WHERE q.id = \(quiz.id)", as: QuizRow.self
             )[0])
         }
     }
 
     public func delete(_ quiz: StoredQuiz) async throws {
-        let logger = database.logger
         try await database.withTransaction { connection in
-            try await connection.run("DELETE FROM course_items WHERE id = \(quiz.id)", logger: logger)
-            try await CourseContentRepository.closeGap(after: quiz.position, in: quiz.moduleID, on: connection, logger: logger)
+            try await connection.run("DELETE FROM course_items WHERE id = \(quiz.id)")
+            try await CourseContentRepository.closeGap(after: quiz.position, in: quiz.moduleID, on: connection)
         }
     }
 
     // MARK: Overrides
 
     public func override(quizID: UUID, userID: UUID) async throws -> QuizOverride? {
-        let logger = database.logger
         return try await database.withConnection { connection in
             try await connection.rows(
                 "SELECT time_limit_seconds, max_attempts, closes_at FROM quiz_overrides WHERE quiz_id = \(quizID) AND user_id = \(userID)",
-                as: (Int?, Int?, Date?).self, logger: logger
+                as: (Int?, Int?, Date?).self
             ).first.map { QuizOverride(timeLimitSeconds: $0.0, maxAttempts: $0.1, closesAt: $0.2) }
         }
     }
 
     /// The latest close date any student's override gives this quiz (nil: none does).
     public func latestOverrideClose(quizID: UUID) async throws -> Date? {
-        let logger = database.logger
         return try await database.withConnection { connection in
             try await connection.rows(
-                "SELECT max(closes_at) FROM quiz_overrides WHERE quiz_id = \(quizID)", as: Date?.self, logger: logger
+                "SELECT max(closes_at) FROM quiz_overrides WHERE quiz_id = \(quizID)", as: Date?.self
             )[0]
         }
     }
 
     public func setOverride(_ override: QuizOverride, quizID: UUID, userID: UUID) async throws {
-        let logger = database.logger
         try await database.withConnection { connection in
             try await connection.run(
                 """
@@ -236,17 +175,15 @@ public struct QuizRepository: Sendable {
                 VALUES (\(quizID), \(userID), \(override.timeLimitSeconds), \(override.maxAttempts), \(override.closesAt))
                 ON CONFLICT (quiz_id, user_id) DO UPDATE SET time_limit_seconds = EXCLUDED.time_limit_seconds,
                     max_attempts = EXCLUDED.max_attempts, closes_at = EXCLUDED.closes_at
-                """,
-                logger: logger
+                """
             )
         }
     }
 
     public func deleteOverride(quizID: UUID, userID: UUID) async throws -> Bool {
-        let logger = database.logger
         return try await database.withConnection { connection in
             !(try await connection.rows(
-                "DELETE FROM quiz_overrides WHERE quiz_id = \(quizID) AND user_id = \(userID) RETURNING user_id", as: UUID.self, logger: logger
+                "DELETE FROM quiz_overrides WHERE quiz_id = \(quizID) AND user_id = \(userID) RETURNING user_id", as: UUID.self
             ).isEmpty)
         }
     }

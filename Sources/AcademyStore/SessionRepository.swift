@@ -46,7 +46,6 @@ public struct SessionRepository: Sendable {
     public func open(
         id: UUID, for user: User, keyID: String, expiresAt: Date, clientAddress: String?, userAgent: String?, audit: AuditEntry
     ) async throws -> SessionRecord {
-        let logger = database.logger
         let emailKey = AccountRules.emailKey(user.email)
         let agent = userAgent.map { String($0.prefix(512)) }
         return try await database.withTransaction { connection in
@@ -56,10 +55,10 @@ public struct SessionRepository: Sendable {
                 VALUES (\(id), \(user.id), \(keyID), \(expiresAt), \(clientAddress), \(agent))
                 RETURNING \(unescaped: Self.columns)
                 """,
-                as: Row.self, logger: logger
+                as: Row.self
             )[0]
-            try await connection.run("DELETE FROM login_failures WHERE email_key = \(emailKey)", logger: logger)
-            try await AuditLog.append(audit, on: connection, logger: logger)
+            try await connection.run("DELETE FROM login_failures WHERE email_key = \(emailKey)")
+            try await AuditLog.append(audit, on: connection)
             return Self.record(row)
         }
     }
@@ -67,7 +66,6 @@ public struct SessionRepository: Sendable {
     /// The session behind a verified token, if it is still good: not revoked, not expired, its
     /// user not disabled and its key not retired.
     public func active(id: UUID) async throws -> ActiveSession? {
-        let logger = database.logger
         return try await database.withConnection { connection in
             try await connection.rows(
                 """
@@ -78,7 +76,7 @@ public struct SessionRepository: Sendable {
                 WHERE s.id = \(id) AND s.revoked_at IS NULL AND s.expires_at > now()
                   AND NOT u.disabled AND k.retired_at IS NULL
                 """,
-                as: (UUID, UUID, String, String?, Date).self, logger: logger
+                as: (UUID, UUID, String, String?, Date).self
             ).first.map { row in
                 ActiveSession(sessionID: row.0, userID: row.1, role: Role(rawValue: row.2) ?? .student, locale: row.3, expiresAt: row.4)
             }
@@ -87,7 +85,6 @@ public struct SessionRepository: Sendable {
 
     /// The user's sessions that are still usable, newest first.
     public func listActive(userID: UUID) async throws -> [SessionRecord] {
-        let logger = database.logger
         return try await database.withConnection { connection in
             try await connection.rows(
                 """
@@ -95,14 +92,13 @@ public struct SessionRepository: Sendable {
                 WHERE user_id = \(userID) AND revoked_at IS NULL AND expires_at > now()
                 ORDER BY created_at DESC LIMIT 200
                 """,
-                as: Row.self, logger: logger
+                as: Row.self
             ).map(Self.record)
         }
     }
 
     /// Revokes one of the user's sessions; false when the user has no such active session.
     public func revoke(id: UUID, ownedBy userID: UUID, audit: AuditEntry) async throws -> Bool {
-        let logger = database.logger
         return try await database.withTransaction { connection in
             let revoked = try await connection.rows(
                 """
@@ -110,35 +106,34 @@ public struct SessionRepository: Sendable {
                 WHERE id = \(id) AND user_id = \(userID) AND revoked_at IS NULL
                 RETURNING id
                 """,
-                as: UUID.self, logger: logger
+                as: UUID.self
             )
             guard !revoked.isEmpty else { return false }
-            try await AuditLog.append(audit, on: connection, logger: logger)
+            try await AuditLog.append(audit, on: connection)
             return true
         }
     }
 
     /// Revokes every session of a user (the CLI's `sessions revoke --user`); returns how many.
     public func revokeAll(userID: UUID, audit: AuditEntry) async throws -> Int {
-        let logger = database.logger
         return try await database.withTransaction { connection in
-            let count = try await Self.revokeAll(userID: userID, except: nil, on: connection, logger: logger)
+            let count = try await Self.revokeAll(userID: userID, except: nil, on: connection)
             var entry = audit
             entry.details["count"] = String(count)
-            try await AuditLog.append(entry, on: connection, logger: logger)
+            try await AuditLog.append(entry, on: connection)
             return count
         }
     }
 
     @discardableResult
-    static func revokeAll(userID: UUID, except kept: UUID?, on connection: PostgresConnection, logger: Logger) async throws -> Int {
+    static func revokeAll(userID: UUID, except kept: UUID?, on connection: DatabaseConnection) async throws -> Int {
         try await connection.rows(
             """
             UPDATE sessions SET revoked_at = now()
             WHERE user_id = \(userID) AND revoked_at IS NULL AND (\(kept)::uuid IS NULL OR id <> \(kept))
             RETURNING id
             """,
-            as: UUID.self, logger: logger
+            as: UUID.self
         ).count
     }
 }

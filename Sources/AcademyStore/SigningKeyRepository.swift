@@ -33,50 +33,46 @@ public struct SigningKeyRepository: Sendable {
     }
 
     public func all() async throws -> [SigningKeyRecord] {
-        let logger = database.logger
         return try await database.withConnection { connection in
             try await connection.rows(
                 "SELECT id, secret, created_at, retired_at FROM signing_keys ORDER BY created_at DESC, id",
-                as: (String, Data, Date, Date?).self, logger: logger
+                as: (String, Data, Date, Date?).self
             ).map { SigningKeyRecord(id: $0.0, secret: Array($0.1), createdAt: $0.2, retiredAt: $0.3) }
         }
     }
 
     /// Creates the first key on the first start; concurrent starts create exactly one.
     public func ensureUsableKey(creating newKey: @escaping @Sendable () -> SigningKeyRecord) async throws {
-        let logger = database.logger
         try await database.withTransaction { connection in
-            try await connection.run("LOCK TABLE signing_keys IN SHARE ROW EXCLUSIVE MODE", logger: logger)
+            try await connection.run("LOCK TABLE signing_keys IN SHARE ROW EXCLUSIVE MODE")
             let usable = try await connection.rows(
-                "SELECT count(*)::int FROM signing_keys WHERE retired_at IS NULL", as: Int.self, logger: logger
+                "SELECT count(*)::int FROM signing_keys WHERE retired_at IS NULL", as: Int.self
             )
             if usable.first == 0 {
-                try await Self.insert(newKey(), on: connection, logger: logger)
-                try await Self.notifyChanged(on: connection, logger: logger)
+                try await Self.insert(newKey(), on: connection)
+                try await Self.notifyChanged(on: connection)
             }
         }
     }
 
     /// Adds a key that signs from now on; older keys keep verifying until they are retired.
     public func rotate(to key: SigningKeyRecord, audit: AuditEntry) async throws {
-        let logger = database.logger
         try await database.withTransaction { connection in
-            try await Self.insert(key, on: connection, logger: logger)
+            try await Self.insert(key, on: connection)
             var entry = audit
             entry.details["key_id"] = key.id
-            try await AuditLog.append(entry, on: connection, logger: logger)
-            try await Self.notifyChanged(on: connection, logger: logger)
+            try await AuditLog.append(entry, on: connection)
+            try await Self.notifyChanged(on: connection)
         }
     }
 
     /// Retires a key: every token it signed stops verifying at once, on every instance. The last
     /// usable key cannot be retired (rotate first), or nobody could sign in.
     public func retire(id: String, audit: AuditEntry) async throws {
-        let logger = database.logger
         try await database.withTransaction { connection in
-            try await connection.run("LOCK TABLE signing_keys IN SHARE ROW EXCLUSIVE MODE", logger: logger)
+            try await connection.run("LOCK TABLE signing_keys IN SHARE ROW EXCLUSIVE MODE")
             let usable = try await connection.rows(
-                "SELECT id FROM signing_keys WHERE retired_at IS NULL", as: String.self, logger: logger
+                "SELECT id FROM signing_keys WHERE retired_at IS NULL", as: String.self
             )
             guard usable.contains(id) else {
                 throw SigningKeyError.noUsableKey(id)
@@ -84,14 +80,14 @@ public struct SigningKeyRepository: Sendable {
             guard usable.count > 1 else {
                 throw SigningKeyError.lastUsableKey(id)
             }
-            try await connection.run("UPDATE signing_keys SET retired_at = now() WHERE id = \(id)", logger: logger)
+            try await connection.run("UPDATE signing_keys SET retired_at = now() WHERE id = \(id)")
             try await connection.run(
-                "UPDATE sessions SET revoked_at = now() WHERE key_id = \(id) AND revoked_at IS NULL", logger: logger
+                "UPDATE sessions SET revoked_at = now() WHERE key_id = \(id) AND revoked_at IS NULL"
             )
             var entry = audit
             entry.details["key_id"] = id
-            try await AuditLog.append(entry, on: connection, logger: logger)
-            try await Self.notifyChanged(on: connection, logger: logger)
+            try await AuditLog.append(entry, on: connection)
+            try await Self.notifyChanged(on: connection)
         }
     }
 
@@ -99,13 +95,13 @@ public struct SigningKeyRepository: Sendable {
     /// on this channel and reload when a transaction that changed the keys commits.
     public static let changeChannel = "academy_signing_keys"
 
-    static func notifyChanged(on connection: PostgresConnection, logger: Logger) async throws {
-        try await connection.run("SELECT pg_notify(\(Self.changeChannel), '')", logger: logger)
+    static func notifyChanged(on connection: DatabaseConnection) async throws {
+        try await connection.run("SELECT pg_notify(\(Self.changeChannel), '')")
     }
 
-    static func insert(_ key: SigningKeyRecord, on connection: PostgresConnection, logger: Logger) async throws {
+    static func insert(_ key: SigningKeyRecord, on connection: DatabaseConnection) async throws {
         try await connection.run(
-            "INSERT INTO signing_keys (id, secret) VALUES (\(key.id), \(Data(key.secret)))", logger: logger
+            "INSERT INTO signing_keys (id, secret) VALUES (\(key.id), \(Data(key.secret)))"
         )
     }
 }
@@ -118,61 +114,6 @@ public enum SigningKeyError: Error, Sendable, Equatable, CustomStringConvertible
         switch self {
         case .noUsableKey(let id): "No usable signing key has the id \(id) (see `academy keys list`)."
         case .lastUsableKey(let id): "\(id) is the only usable signing key; run `academy keys rotate` first."
-        }
-    }
-}
-
-/// Failed logins, counted per account and per client address for throttling.
-public struct LoginFailureRepository: Sendable {
-    let database: Database
-
-    public init(database: Database) {
-        self.database = database
-    }
-
-    /// The newest failures within `window`, newest first, at most `limit`, for an account and for
-    /// an address.
-    public func recent(emailKey: String, clientAddress: String, window: Duration, limit: (account: Int, address: Int)) async throws -> (account: [Date], address: [Date]) {
-        let logger = database.logger
-        let seconds = Double(window.components.seconds)
-        return try await database.withConnection { connection in
-            let account = try await connection.rows(
-                """
-                SELECT failed_at FROM login_failures
-                WHERE email_key = \(emailKey) AND failed_at > now() - make_interval(secs => \(seconds))
-                ORDER BY failed_at DESC LIMIT \(limit.account)
-                """,
-                as: Date.self, logger: logger
-            )
-            let address = try await connection.rows(
-                """
-                SELECT failed_at FROM login_failures
-                WHERE client_address = \(clientAddress) AND failed_at > now() - make_interval(secs => \(seconds))
-                ORDER BY failed_at DESC LIMIT \(limit.address)
-                """,
-                as: Date.self, logger: logger
-            )
-            return (account, address)
-        }
-    }
-
-    /// Records a failure (and its audit entry); rows older than the window are pruned as it goes.
-    public func record(emailKey: String, clientAddress: String, window: Duration, audit: AuditEntry) async throws {
-        let logger = database.logger
-        let seconds = Double(window.components.seconds)
-        try await database.withTransaction { connection in
-            try await connection.run(
-                "INSERT INTO login_failures (email_key, client_address) VALUES (\(emailKey), \(clientAddress))", logger: logger
-            )
-            try await connection.run(
-                """
-                DELETE FROM login_failures
-                WHERE (email_key = \(emailKey) OR client_address = \(clientAddress))
-                  AND failed_at < now() - make_interval(secs => \(seconds))
-                """,
-                logger: logger
-            )
-            try await AuditLog.append(audit, on: connection, logger: logger)
         }
     }
 }

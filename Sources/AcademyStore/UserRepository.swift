@@ -50,7 +50,6 @@ public struct UserRepository: Sendable {
 
     /// Creates the account and records `audit` in the same transaction; a taken email is a conflict.
     public func create(_ newUser: NewUser, audit: AuditEntry) async throws -> User {
-        let logger = database.logger
         do {
             return try await database.withTransaction { connection in
                 let rows = try await connection.rows(
@@ -60,13 +59,13 @@ public struct UserRepository: Sendable {
                             \(newUser.timezone), \(newUser.passwordHash))
                     RETURNING \(unescaped: Self.columns)
                     """,
-                    as: Row.self, logger: logger
+                    as: Row.self
                 )
                 let user = Self.user(rows[0])
                 var entry = audit
                 entry.subjectID = user.id
                 entry.subjectEmail = user.email
-                try await AuditLog.append(entry, on: connection, logger: logger)
+                try await AuditLog.append(entry, on: connection)
                 return user
             }
         } catch let error as PSQLError where error.isUniqueViolation {
@@ -75,10 +74,9 @@ public struct UserRepository: Sendable {
     }
 
     public func find(id: UUID) async throws -> User? {
-        let logger = database.logger
         return try await database.withConnection { connection in
             try await connection.rows(
-                "SELECT \(unescaped: Self.columns) FROM users WHERE id = \(id)", as: Row.self, logger: logger
+                "SELECT \(unescaped: Self.columns) FROM users WHERE id = \(id)", as: Row.self
             ).first.map(Self.user)
         }
     }
@@ -88,12 +86,11 @@ public struct UserRepository: Sendable {
     }
 
     public func credentials(email: String) async throws -> StoredCredentials? {
-        let logger = database.logger
         let key = AccountRules.emailKey(email)
         return try await database.withConnection { connection in
             try await connection.rows(
                 "SELECT \(unescaped: Self.columns), password_hash FROM users WHERE lower(email) = \(key)",
-                as: (UUID, String, String, String, String?, String?, Date, Bool, String).self, logger: logger
+                as: (UUID, String, String, String, String?, String?, Date, Bool, String).self
             ).first.map { row in
                 StoredCredentials(user: Self.user((row.0, row.1, row.2, row.3, row.4, row.5, row.6, row.7)), passwordHash: row.8)
             }
@@ -101,16 +98,14 @@ public struct UserRepository: Sendable {
     }
 
     public func passwordHash(id: UUID) async throws -> String? {
-        let logger = database.logger
         return try await database.withConnection { connection in
-            try await connection.rows("SELECT password_hash FROM users WHERE id = \(id)", as: String.self, logger: logger).first
+            try await connection.rows("SELECT password_hash FROM users WHERE id = \(id)", as: String.self).first
         }
     }
 
     /// Accounts by display name (ICU order, so Arabic and Latin names sort as people expect),
     /// filtered by a search over name and email and by role.
     public func list(matching query: String?, role: Role?, page: PageRequest) async throws -> Page<User> {
-        let logger = database.logger
         let pattern = query.map { "%" + Self.escapeLike($0) + "%" }
         let afterName = page.after?.sortKey
         let afterID = page.after?.id
@@ -125,24 +120,22 @@ public struct UserRepository: Sendable {
                 ORDER BY display_name COLLATE "und-x-icu", id
                 LIMIT \(page.limit + 1)
                 """,
-                as: Row.self, logger: logger
+                as: Row.self
             )
         }
         return Page(rows: rows.map(Self.user), request: page) { PageCursor(sortKey: $0.displayName, id: $0.id) }
     }
 
     public func hasActiveAdmin() async throws -> Bool {
-        let logger = database.logger
         return try await database.withConnection { connection in
             try await connection.rows(
-                "SELECT EXISTS (SELECT FROM users WHERE role = 'admin' AND NOT disabled)", as: Bool.self, logger: logger
+                "SELECT EXISTS (SELECT FROM users WHERE role = 'admin' AND NOT disabled)", as: Bool.self
             ).first ?? false
         }
     }
 
     /// The user's own profile fields; nil leaves a field as it is.
     public func updateProfile(id: UUID, displayName: String?, locale: String??, timezone: String??) async throws -> User {
-        let logger = database.logger
         let rows = try await database.withConnection { connection in
             try await connection.rows(
                 """
@@ -154,7 +147,7 @@ public struct UserRepository: Sendable {
                 WHERE id = \(id)
                 RETURNING \(unescaped: Self.columns)
                 """,
-                as: Row.self, logger: logger
+                as: Row.self
             )
         }
         guard let row = rows.first else { throw AcademyError.notFound("No such user.") }
@@ -173,14 +166,13 @@ public struct UserRepository: Sendable {
         displayName: String?,
         audit: AuditEntry
     ) async throws -> User {
-        let logger = database.logger
         return try await database.withTransaction { connection in
             let admins = try await connection.rows(
                 "SELECT id FROM users WHERE role = 'admin' AND NOT disabled ORDER BY id FOR UPDATE",
-                as: UUID.self, logger: logger
+                as: UUID.self
             )
             guard let targetRow = try await connection.rows(
-                "SELECT \(unescaped: Self.columns) FROM users WHERE id = \(id) FOR UPDATE", as: Row.self, logger: logger
+                "SELECT \(unescaped: Self.columns) FROM users WHERE id = \(id) FOR UPDATE", as: Row.self
             ).first else {
                 throw AcademyError.notFound("No such user.")
             }
@@ -196,7 +188,7 @@ public struct UserRepository: Sendable {
                 WHERE id = \(id)
                 RETURNING \(unescaped: Self.columns)
                 """,
-                as: Row.self, logger: logger
+                as: Row.self
             )[0])
             var entries: [AuditEntry] = []
             if updated.role != target.role {
@@ -210,14 +202,14 @@ public struct UserRepository: Sendable {
                 entry.event = updated.disabled ? .userDisabled : .userEnabled
                 entries.append(entry)
                 if updated.disabled {
-                    try await SessionRepository.revokeAll(userID: id, except: nil, on: connection, logger: logger)
+                    try await SessionRepository.revokeAll(userID: id, except: nil, on: connection)
                 }
             }
             for var entry in entries {
                 entry.actorID = actor.userID
                 entry.subjectID = id
                 entry.subjectEmail = updated.email
-                try await AuditLog.append(entry, on: connection, logger: logger)
+                try await AuditLog.append(entry, on: connection)
             }
             return updated
         }
@@ -227,29 +219,26 @@ public struct UserRepository: Sendable {
     public func replacePasswordHash(
         of id: UUID, with hash: String, keepingSession: UUID?, audit: AuditEntry
     ) async throws {
-        let logger = database.logger
         try await database.withTransaction { connection in
             let updated = try await connection.rows(
                 "UPDATE users SET password_hash = \(hash), updated_at = now() WHERE id = \(id) RETURNING email",
-                as: String.self, logger: logger
+                as: String.self
             )
             guard let email = updated.first else { throw AcademyError.notFound("No such user.") }
-            try await SessionRepository.revokeAll(userID: id, except: keepingSession, on: connection, logger: logger)
+            try await SessionRepository.revokeAll(userID: id, except: keepingSession, on: connection)
             var entry = audit
             entry.subjectID = id
             entry.subjectEmail = email
-            try await AuditLog.append(entry, on: connection, logger: logger)
+            try await AuditLog.append(entry, on: connection)
         }
     }
 
     /// A hash computed with weaker parameters, replaced after a successful login. Only if it is
     /// still the one that was verified: a password change in between wins.
     public func upgradePasswordHash(of id: UUID, from oldHash: String, to newHash: String) async throws {
-        let logger = database.logger
         try await database.withConnection { connection in
             try await connection.run(
-                "UPDATE users SET password_hash = \(newHash) WHERE id = \(id) AND password_hash = \(oldHash)",
-                logger: logger
+                "UPDATE users SET password_hash = \(newHash) WHERE id = \(id) AND password_hash = \(oldHash)"
             )
         }
     }

@@ -1,4 +1,4 @@
-import AcademyAPI
+import AcademyServices
 import AcademyContent
 import AcademyCore
 import AcademyStore
@@ -31,7 +31,7 @@ struct CourseCommand: AsyncParsableCommand {
             let (instructor, onlyNew) = (self.instructor, self.onlyNew)
             let results = try await CommandEnvironment.withDependencies { dependencies in
                 do {
-                    return try await CourseFolderService(dependencies: dependencies).importFolders(urls, instructorEmail: instructor, onlyNew: onlyNew)
+                    return try await dependencies.courseFolders.importFolders(urls, instructorEmail: instructor, onlyNew: onlyNew)
                 } catch let problems as FolderProblems {
                     throw CommandFailure("Nothing was imported; fix these first:\n\(problems.description)")
                 }
@@ -67,7 +67,7 @@ struct CourseCommand: AsyncParsableCommand {
         func run() async throws {
             let (slug, url) = (self.slug, URL(fileURLWithPath: directory))
             try await CommandEnvironment.withDependencies { dependencies in
-                try await CourseFolderService(dependencies: dependencies).export(slug: slug, to: url)
+                try await dependencies.courseFolders.export(slug: slug, to: url)
             }
             print("Exported \(slug) to \(directory).")
         }
@@ -80,7 +80,7 @@ struct CourseCommand: AsyncParsableCommand {
         func run() async throws {
             let all = self.all
             let courses = try await CommandEnvironment.withDependencies { dependencies in
-                try await CourseRepository(database: dependencies.database).all(includingUnpublished: all)
+                try await dependencies.courses.all(includingUnpublished: all)
             }
             for course in courses {
                 let title = course.translations[course.defaultLanguage]?.title ?? ""
@@ -109,11 +109,8 @@ struct CourseCommand: AsyncParsableCommand {
 
     static func setStatus(of slug: String, to status: CourseStatus) async throws {
         try await CommandEnvironment.withDependencies { dependencies in
-            let courses = CourseRepository(database: dependencies.database)
-            guard let (course, _) = try await courses.find(slug, for: nil) else {
-                throw CommandFailure("No course has the slug \(slug).")
-            }
-            _ = try await courses.setStatus(course.id, to: status)
+            let course = try await dependencies.access.course(.slug(slug))
+            _ = try await dependencies.courses.setStatus(course.id, to: status)
         }
         print("\(slug) is now \(status.rawValue).")
     }

@@ -1,4 +1,4 @@
-import AcademyAPI
+import AcademyServices
 import AcademyCore
 import AcademyStore
 import ArgumentParser
@@ -26,11 +26,8 @@ struct EnrollCommand: AsyncParsableCommand {
     func run() async throws {
         let (slug, user, csvPath) = (course, self.user, csv)
         let report = try await CommandEnvironment.withDependencies { dependencies in
-            let courses = CourseRepository(database: dependencies.database)
-            guard let (course, _) = try await courses.find(slug, for: nil) else {
-                throw CommandFailure("No course has the slug \(slug).")
-            }
-            let enrollments = EnrollmentRepository(database: dependencies.database)
+            let course = try await dependencies.access.course(.slug(slug))
+            let enrollments = dependencies.enrollments
             if let user {
                 guard let account = try await dependencies.accounts.users.find(email: user), !account.disabled else {
                     throw CommandFailure("No active account has the email \(user).")
@@ -93,10 +90,8 @@ struct RosterCommand: AsyncParsableCommand {
     func run() async throws {
         let (slug, csv) = (self.slug, self.csv)
         let entries = try await CommandEnvironment.withDependencies { dependencies in
-            guard let (course, _) = try await CourseRepository(database: dependencies.database).find(slug, for: nil) else {
-                throw CommandFailure("No course has the slug \(slug).")
-            }
-            return try await EnrollmentRepository(database: dependencies.database).wholeRoster(of: course.id)
+            let course = try await dependencies.access.course(.slug(slug))
+            return try await dependencies.enrollments.wholeRoster(of: course.id)
         }
         let header = ["email", "display_name", "status", "enrolled_at", "completed_lessons", "total_lessons", "percent", "last_activity_at"]
         let rows = entries.map { entry in
@@ -128,7 +123,7 @@ struct CertificatesCommand: AsyncParsableCommand {
         func run() async throws {
             guard let id = UUID(uuidString: self.id) else { throw ValidationError("\(self.id) is not a certificate id.") }
             let verification = try await CommandEnvironment.withDependencies { dependencies in
-                try await CertificateService(database: dependencies.database, users: dependencies.accounts.users).verify(id)
+                try await dependencies.certificates.verify(id)
             }
             guard let verification else { throw CommandFailure("No certificate has the id \(id.uuidString.lowercased()).") }
             print(verification.certificate.payload)
@@ -149,7 +144,7 @@ struct CertificatesCommand: AsyncParsableCommand {
             guard let id = UUID(uuidString: self.id) else { throw ValidationError("\(self.id) is not a certificate id.") }
             let reason = self.reason
             let revoked = try await CommandEnvironment.withDependencies { dependencies in
-                try await CertificateService(database: dependencies.database, users: dependencies.accounts.users).revoke(id, reason: reason)
+                try await dependencies.certificates.revoke(id, reason: reason)
             }
             guard revoked else { throw CommandFailure("No certificate \(id.uuidString.lowercased()) that is not revoked already.") }
             print("Certificate \(id.uuidString.lowercased()) is revoked.")
@@ -175,10 +170,8 @@ struct GradebookCommand: AsyncParsableCommand {
     func run() async throws {
         let (slug, lang) = (self.slug, self.lang)
         let gradebook = try await CommandEnvironment.withDependencies { dependencies in
-            guard let (course, _) = try await CourseRepository(database: dependencies.database).find(slug, for: nil) else {
-                throw CommandFailure("No course has the slug \(slug).")
-            }
-            return try await GradebookReader(database: dependencies.database).gradebook(of: course, language: lang ?? course.defaultLanguage)
+            let course = try await dependencies.access.course(.slug(slug))
+            return try await dependencies.gradebook.gradebook(of: course, language: lang ?? course.defaultLanguage)
         }
         if csv {
             print(CSV.document(gradebook.table), terminator: "")

@@ -1,4 +1,4 @@
-import AcademyAPI
+import AcademyServices
 import AcademyCore
 import AcademyStore
 import ArgumentParser

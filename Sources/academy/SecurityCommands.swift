@@ -1,4 +1,4 @@
-import AcademyAPI
+import AcademyServices
 import AcademyCore
 import AcademyStore
 import ArgumentParser
@@ -40,7 +40,7 @@ struct KeysCommand: AsyncParsableCommand {
 
         func run() async throws {
             let keys = try await CommandEnvironment.withDependencies { dependencies in
-                try await SigningKeyRepository(database: dependencies.database).all()
+                try await dependencies.signingKeys.all()
             }
             let signing = keys.first { $0.retiredAt == nil }?.id
             for key in keys {
@@ -58,7 +58,7 @@ struct KeysCommand: AsyncParsableCommand {
         func run() async throws {
             let key = SigningKeyRing.newKey()
             try await CommandEnvironment.withDependencies { dependencies in
-                try await SigningKeyRepository(database: dependencies.database).rotate(
+                try await dependencies.signingKeys.rotate(
                     to: key, audit: AuditEntry(.keyRotated, clientAddress: "cli")
                 )
             }
@@ -76,7 +76,7 @@ struct KeysCommand: AsyncParsableCommand {
             let kid = self.kid
             try await CommandEnvironment.withDependencies { dependencies in
                 do {
-                    try await SigningKeyRepository(database: dependencies.database).retire(
+                    try await dependencies.signingKeys.retire(
                         id: kid, audit: AuditEntry(.keyRetired, clientAddress: "cli")
                     )
                 } catch let error as SigningKeyError {

@@ -1,4 +1,5 @@
 import AcademyAPI
+import AcademyServices
 import ArgumentParser
 import Logging
 import Metrics

@@ -1,4 +1,5 @@
 import AcademyAPI
+import AcademyServices
 import AcademyCore
 import AcademyStore
 import Foundation

@@ -1,4 +1,5 @@
 import AcademyAPI
+import AcademyServices
 import AcademyCore
 import AcademyCrypto
 import AcademyStore
@@ -76,7 +77,7 @@ import Testing
             _ = try await client.send(.post, "/api/v1/courses/arabic-script/enrollments", json: [:], token: amina)
             _ = try await client.send(.post, "/api/v1/lessons/\(lesson)/complete", token: amina)
             let id = try #require(((try await client.send(.get, "/api/v1/me/certificates", token: amina).json["items"] as? [[String: Any]])?.first?["id"] as? String).flatMap(UUID.init(uuidString:)))
-            let service = CertificateService(database: app.database, users: app.accounts.users)
+            let service = app.certificates
             #expect(try await service.revoke(id, reason: "issued in error"))
             #expect(try await !service.revoke(id, reason: "again"))
             let shown = try await client.send(.get, "/api/v1/certificates/\(id.uuidString)")

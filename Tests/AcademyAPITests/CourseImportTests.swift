@@ -1,4 +1,5 @@
 import AcademyAPI
+import AcademyServices
 import AcademyContent
 import AcademyCore
 import AcademyStore
@@ -20,7 +21,7 @@ import Testing
 
     @Test func importsTheSampleCoursesAndServesThemInEveryLanguage() async throws {
         try await TestApp.withApp { client, app in
-            let service = CourseFolderService(dependencies: app)
+            let service = app.courseFolders
             let results = try await service.importFolders(
                 [Self.samples.appendingPathComponent("studying-online"), Self.samples.appendingPathComponent("arabic-script")],
                 instructorEmail: nil
@@ -51,11 +52,11 @@ import Testing
         defer { try? FileManager.default.removeItem(at: copy) }
         try await TestApp.withApp { client, app in
             try await app.makeUser("teacher@example.org", role: .instructor)
-            let service = CourseFolderService(dependencies: app)
+            let service = app.courseFolders
             let folder = copy.appendingPathComponent("arabic-script")
             _ = try await service.importFolders([folder], instructorEmail: "teacher@example.org")
             let content = CourseContentRepository(database: app.database)
-            let courseID = try #require(try await CourseRepository(database: app.database).find("arabic-script", for: nil)?.course.id)
+            let courseID = try #require(try await CourseRepository(database: app.database).find(.slug("arabic-script"), for: nil)?.course.id)
             let before = try await content.lessons(of: courseID)
 
             // The teacher adds a lesson through the API, then the folder changes and is imported again.
@@ -85,7 +86,7 @@ import Testing
         try await TestApp.withApp { client, app in
             try await app.makeUser("teacher@example.org", role: .instructor)
             try await app.makeUser("amina@example.org")
-            let service = CourseFolderService(dependencies: app)
+            let service = app.courseFolders
             let folder = Self.samples.appendingPathComponent("arabic-script")
             _ = try await service.importFolders([folder], instructorEmail: "teacher@example.org")
             let teacher = try await client.login("teacher@example.org")
@@ -113,10 +114,10 @@ import Testing
         defer { try? FileManager.default.removeItem(at: copy) }
         try await TestApp.withApp { client, app in
             try await app.makeUser("amina@example.org")
-            let service = CourseFolderService(dependencies: app)
+            let service = app.courseFolders
             let folder = copy.appendingPathComponent("arabic-script")
             _ = try await service.importFolders([folder], instructorEmail: nil)
-            let courseID = try #require(try await CourseRepository(database: app.database).find("arabic-script", for: nil)?.course.id)
+            let courseID = try #require(try await CourseRepository(database: app.database).find(.slug("arabic-script"), for: nil)?.course.id)
             let quizzes = QuizRepository(database: app.database)
             let imported = try #require(try await quizzes.quizzes(of: courseID).first)
             #expect(imported.key == "05-reading-check" && imported.version == 1 && imported.requiresPrevious)
@@ -167,8 +168,8 @@ import Testing
     @Test func theSampleQuizAcceptsArabicSpellingVariants() async throws {
         try await TestApp.withApp { client, app in
             try await app.makeUser("amina@example.org")
-            _ = try await CourseFolderService(dependencies: app).importFolders([Self.samples.appendingPathComponent("arabic-script")], instructorEmail: nil)
-            let courseID = try #require(try await CourseRepository(database: app.database).find("arabic-script", for: nil)?.course.id)
+            _ = try await app.courseFolders.importFolders([Self.samples.appendingPathComponent("arabic-script")], instructorEmail: nil)
+            let courseID = try #require(try await CourseRepository(database: app.database).find(.slug("arabic-script"), for: nil)?.course.id)
             let quiz = try #require(try await QuizRepository(database: app.database).quizzes(of: courseID).first)
             let amina = try await client.login("amina@example.org")
             #expect(try await client.send(.post, "/api/v1/courses/arabic-script/enrollments", json: [:], token: amina).status == .created)
@@ -202,7 +203,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: copy) }
         try FileManager.default.removeItem(at: copy.appendingPathComponent("arabic-script/lessons/02-letter-shapes/ar.md"))
         try await TestApp.withApp { _, app in
-            let service = CourseFolderService(dependencies: app)
+            let service = app.courseFolders
             await #expect(throws: FolderProblems.self) {
                 try await service.importFolders([copy.appendingPathComponent("studying-online"), copy.appendingPathComponent("arabic-script")], instructorEmail: nil)
             }
@@ -225,7 +226,7 @@ import Testing
             _ = try await client.makeQuiz(module: module, token: teacher, [
                 "time_limit_seconds": 300, "review": "after_close", "closes_at": "2031-01-01T00:00:00Z", "shuffle_options": true,
             ])
-            let service = CourseFolderService(dependencies: app)
+            let service = app.courseFolders
             try await service.export(slug: "arabic-script", to: first)
             _ = try await service.importFolders([first], instructorEmail: nil)
             try await service.export(slug: "arabic-script", to: second)
@@ -244,7 +245,7 @@ import Testing
                 }
             }
             // The re-import did not duplicate the lesson or the quiz, nor make a new quiz version.
-            let courseID = try #require(try await CourseRepository(database: app.database).find("arabic-script", for: nil)?.course.id)
+            let courseID = try #require(try await CourseRepository(database: app.database).find(.slug("arabic-script"), for: nil)?.course.id)
             #expect(try await CourseContentRepository(database: app.database).lessons(of: courseID).count == 1)
             let quizzes = try await QuizRepository(database: app.database).quizzes(of: courseID)
             #expect(quizzes.count == 1 && quizzes.first?.version == 1 && quizzes.first?.key == "02-quiz")
@@ -269,9 +270,9 @@ import Testing
             try await TestApp.withApp(overrides: ["ACADEMY_DATA_DIR": folder]) { client, app in
                 try await app.makeUser("admin@example.org", role: .admin)
                 let admin = try await client.login("admin@example.org")
-                let service = CourseFolderService(dependencies: app)
+                let service = app.courseFolders
                 _ = try await service.importFolders([copy.appendingPathComponent("arabic-script")], instructorEmail: nil)
-                let courseID = try #require(try await CourseRepository(database: app.database).find("arabic-script", for: nil)?.course.id)
+                let courseID = try #require(try await CourseRepository(database: app.database).find(.slug("arabic-script"), for: nil)?.course.id)
                 let alphabet = try #require(try await CourseContentRepository(database: app.database).lessons(of: courseID).first { $0.key == "01-the-alphabet" })
                 let shown = try await client.send(.get, "/api/v1/lessons/\(alphabet.id)?lang=en", token: admin)
                 let attachment = try #require((shown.json["attachments"] as? [[String: Any]])?.first)

@@ -1,4 +1,5 @@
 import AcademyAPI
+import AcademyServices
 import Foundation
 import HTTPTypes
 import Hummingbird

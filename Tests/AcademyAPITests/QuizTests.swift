@@ -1,4 +1,5 @@
 import AcademyAPI
+import AcademyServices
 import AcademyCore
 import AcademyStore
 import Foundation
@@ -199,7 +200,7 @@ extension TestClientProtocol {
             let attempt = try #require(try await client.send(.post, "/api/v1/quizzes/\(quiz)/attempts", token: amina).json["id"] as? String)
             _ = try await client.send(.put, "/api/v1/attempts/\(attempt)/answers/q2", json: ["response": ["value": true], "seq": 1], token: amina)
 
-            let finisher = AttemptFinisher(database: app.database, users: app.accounts.users)
+            let finisher = app.finisher
             #expect(try await finisher.finishExpired().finished == 0)
             // Past the deadline but inside the 30-second grace: a late save still lands.
             let id = try #require(UUID(uuidString: attempt))
@@ -241,7 +242,7 @@ extension TestClientProtocol {
                 _ = try await connection.query("UPDATE quiz_attempts SET deadline = now() - interval '1 hour' WHERE id = ANY(\(ids))", logger: app.logger).collect()
                 _ = try await connection.query("UPDATE quiz_attempts SET version = 99 WHERE id = \(broken)", logger: app.logger).collect()
             }
-            let finisher = AttemptFinisher(database: app.database, users: app.accounts.users)
+            let finisher = app.finisher
             // While another instance holds the sweep lock, this one rests.
             let rested = try await app.database.withConnection { connection in
                 _ = try await connection.query("SELECT pg_advisory_lock(\(AttemptRepository.sweepLockKey))", logger: app.logger).collect()

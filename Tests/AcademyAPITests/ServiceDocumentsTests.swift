@@ -1,4 +1,5 @@
 import AcademyAPI
+import AcademyServices
 import AcademyTestSupport
 import Foundation
 import HTTPTypes

@@ -1,4 +1,5 @@
 import AcademyAPI
+import AcademyServices
 import AcademyStore
 import AcademyTestSupport
 import Foundation

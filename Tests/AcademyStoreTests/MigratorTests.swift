@@ -14,7 +14,7 @@ import Testing
         """)
 
     func migrator(_ database: Database, _ migrations: [Migration]) -> Migrator {
-        Migrator(database: database, migrations: migrations, logger: TestDatabases.logger)
+        Migrator(database: database, migrations: migrations)
     }
 
     func tables(_ database: Database) async throws -> [String] {
@@ -49,7 +49,7 @@ import Testing
                 let migrations = [Self.first, Self.second]
                 let applied = try await withThrowingTaskGroup(of: [Int].self) { group in
                     for _ in 0..<6 {
-                        group.addTask { try await Migrator(database: database, migrations: migrations, logger: TestDatabases.logger).migrate() }
+                        group.addTask { try await Migrator(database: database, migrations: migrations).migrate() }
                     }
                     var all: [Int] = []
                     for try await versions in group { all += versions }
@@ -57,7 +57,7 @@ import Testing
                 }
                 #expect(applied.sorted() == [1, 2])
                 let count = try await database.withConnection { connection in
-                    let rows = try await connection.query("SELECT count(*)::int FROM academy_migrations", logger: TestDatabases.logger)
+                    let rows = try await connection.query("SELECT count(*)::int FROM academy_migrations")
                     var count = 0
                     for try await value in rows.decode(Int.self) { count = value }
                     return count
@@ -146,7 +146,7 @@ import Testing
         _ = try await TestDatabases.withDatabase(unreachable, leaseTimeout: .milliseconds(500)) { database in
             await #expect {
                 try await database.withConnection { connection in
-                    try await connection.query("SELECT 1", logger: TestDatabases.logger).collect().count
+                    try await connection.query("SELECT 1").collect().count
                 }
             } throws: { error in
                 guard case .unavailable = error as? AcademyError else { return false }

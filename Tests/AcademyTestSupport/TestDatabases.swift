@@ -67,7 +67,7 @@ public enum TestDatabases {
         do {
             return try await withDatabase(try serverURL()) { database in
                 try await database.withConnection { connection in
-                    try await body(AdminConnection(connection: connection))
+                    try await body(AdminConnection(connection: connection.underlying))
                 }
             }
         } catch let error as PSQLError {
@@ -134,7 +134,7 @@ actor TemplateDatabase {
             let name = TestDatabases.uniqueName(prefix: "academy_template")
             try await TestDatabases.admin { try await $0.create(database: name, template: "template0") }
             _ = try await TestDatabases.withDatabase(server.replacingDatabase(with: name)) { database in
-                try await Migrator(database: database, migrations: try Migration.bundled(), logger: TestDatabases.logger).migrate()
+                try await Migrator(database: database, migrations: try Migration.bundled()).migrate()
             }
             return name
         }

@@ -1,5 +1,5 @@
-import AcademyAPI
 import AcademyCore
+import AcademyServices
 import AcademyTestSupport
 import AcademyStore
 import Foundation
@@ -249,13 +249,16 @@ import Testing
             let certificateID = try await TestDatabases.withDatabase(url) { database in
                 let users = UserRepository(database: database)
                 let amina = try #require(try await users.find(email: "amina@example.org"))
-                let course = try #require(try await CourseRepository(database: database).find("arabic-script", for: nil)?.course)
+                let course = try #require(try await CourseRepository(database: database).find(.slug("arabic-script"), for: nil)?.course)
                 let enrollments = EnrollmentRepository(database: database)
                 let enrollment = try #require(try await enrollments.find(userID: amina.id, courseID: course.id))
                 for lesson in try await CourseContentRepository(database: database).lessons(of: course.id) {
                     _ = try await enrollments.complete(itemID: lesson.id, for: enrollment)
                 }
-                return try await CertificateService(database: database, users: users).issue(for: enrollment).id.uuidString
+                let certificates = CertificateService(
+                    certificates: CertificateRepository(database: database), courses: CourseRepository(database: database), users: users
+                )
+                return try await certificates.issue(for: enrollment).id.uuidString
             }
             let verified = try academy("certificates", "verify", certificateID)
             #expect(verified.status == 0)

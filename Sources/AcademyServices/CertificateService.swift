@@ -10,9 +10,9 @@ public struct CertificateService: Sendable {
     let courses: CourseRepository
     let users: UserRepository
 
-    public init(database: Database, users: UserRepository) {
-        certificates = CertificateRepository(database: database)
-        courses = CourseRepository(database: database)
+    public init(certificates: CertificateRepository, courses: CourseRepository, users: UserRepository) {
+        self.certificates = certificates
+        self.courses = courses
         self.users = users
     }
 
@@ -20,7 +20,7 @@ public struct CertificateService: Sendable {
     /// one that stands. The course title is in the student's language when the course has it.
     public func issue(for enrollment: Enrollment) async throws -> Certificate {
         guard let student = try await users.find(id: enrollment.userID),
-              let (course, _) = try await courses.find(enrollment.courseID.apiString, for: nil)
+              let (course, _) = try await courses.find(.id(enrollment.courseID), for: nil)
         else { throw AcademyError.notFound("No such enrolment.") }
         let key = try await certificates.signingKey(creating: Self.newKey)
         let language = Languages.negotiate(

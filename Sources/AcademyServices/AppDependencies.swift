@@ -4,9 +4,10 @@ public import AcademyStore
 public import Logging
 public import PostgresNIO
 public import Prometheus
+public import ServiceLifecycle
 
-/// The long-lived pieces one running Academy shares between its requests, built once from the
-/// configuration and handed to controllers through their initializers.
+/// The composition root: every long-lived piece of one running Academy, each built once from the
+/// configuration, and shared by the HTTP API, the web pages and the admin CLI alike.
 public struct AppDependencies: Sendable {
     public let configuration: AppConfiguration
     public let logger: Logger
@@ -15,9 +16,22 @@ public struct AppDependencies: Sendable {
     public let migrator: Migrator
     public let metricsRegistry: PrometheusCollectorRegistry
     public let hashingPool: PasswordHashingPool
+    public let signingKeys: SigningKeyRepository
     public let keyRing: SigningKeyRing
     public let accounts: AccountService
     public let auditLog: AuditLog
+    public let courses: CourseRepository
+    public let content: CourseContentRepository
+    public let enrollments: EnrollmentRepository
+    public let quizzes: QuizRepository
+    public let attempts: AttemptRepository
+    public let attachments: AttachmentRepository
+    public let gradebook: GradebookReader
+    public let blobs: BlobStore
+    public let access: CourseAccess
+    public let certificates: CertificateService
+    public let finisher: AttemptFinisher
+    public let courseFolders: CourseFolderService
 
     public init(configuration: AppConfiguration, logger: Logger, metricsRegistry: PrometheusCollectorRegistry) throws {
         self.configuration = configuration
@@ -40,13 +54,14 @@ public struct AppDependencies: Sendable {
             leaseTimeout: .seconds(configuration.databaseTimeoutSeconds),
             logger: logger
         )
-        migrator = Migrator(database: database, migrations: try Migration.bundled(), logger: logger)
+        migrator = Migrator(database: database, migrations: try Migration.bundled())
         hashingPool = PasswordHashingPool(
             parameters: .init(logN: configuration.passwordHashCost, r: 8, p: 1),
             threads: configuration.passwordHashThreads,
             queueLimit: configuration.passwordHashQueue
         )
-        keyRing = SigningKeyRing(repository: SigningKeyRepository(database: database), database: database, logger: logger)
+        signingKeys = SigningKeyRepository(database: database)
+        keyRing = SigningKeyRing(repository: signingKeys, database: database, logger: logger)
         auditLog = AuditLog(database: database)
         let window = Duration.seconds(configuration.loginFailureWindowSeconds)
         accounts = AccountService(
@@ -61,5 +76,32 @@ public struct AppDependencies: Sendable {
                 addressThrottle: LoginThrottle(maximumFailures: configuration.loginAddressFailures, window: window)
             )
         )
+        courses = CourseRepository(database: database)
+        content = CourseContentRepository(database: database)
+        enrollments = EnrollmentRepository(database: database)
+        quizzes = QuizRepository(database: database)
+        attempts = AttemptRepository(database: database)
+        attachments = AttachmentRepository(database: database)
+        gradebook = GradebookReader(database: database)
+        blobs = BlobStore(dataDirectory: configuration.dataDirectory)
+        access = CourseAccess(courses: courses, content: content, enrollments: enrollments, quizzes: quizzes, attempts: attempts)
+        certificates = CertificateService(certificates: CertificateRepository(database: database), courses: courses, users: accounts.users)
+        finisher = AttemptFinisher(quizzes: quizzes, attempts: attempts, enrollments: enrollments, certificates: certificates)
+        courseFolders = CourseFolderService(
+            access: access, courses: courses, content: content, imports: CourseImportRepository(database: database),
+            users: accounts.users, attachments: attachments, quizzes: quizzes, blobs: blobs,
+            languages: configuration.languages, maxUploadBytes: configuration.maxUploadBytes
+        )
+    }
+
+    /// What runs beside the server for as long as it serves: the database pool, the start-up
+    /// migration and key refresh, the hashing threads and the sweeper of abandoned attempts.
+    public var backgroundServices: [any Service] {
+        [
+            postgres,
+            DatabaseStartupService(migrator: migrator, autoMigrate: configuration.autoMigrate, keyRing: keyRing, logger: logger),
+            hashingPool,
+            AttemptSweeper(finisher: finisher, interval: .seconds(configuration.attemptSweepSeconds), logger: logger),
+        ]
     }
 }

@@ -1,34 +1,34 @@
 import AcademyCore
 import AcademyCrypto
-import Foundation
-import NIOCore
-import SystemPackage
+public import Foundation
+public import NIOCore
+public import SystemPackage
 import _NIOFileSystem
 
 /// Uploaded files on disk, named by their SHA-256 under `ACADEMY_DATA_DIR/blobs/ab/abcdef…`.
 /// A file is streamed into `blobs/tmp`, hashed and counted as it arrives (never held whole in
 /// memory), synced, and only then renamed to its content address, so a name always stands for
 /// complete, durable bytes; the same content uploaded twice is stored once.
-struct BlobStore: Sendable {
-    let root: FilePath
+public struct BlobStore: Sendable {
+    public let root: FilePath
     let fileSystem = FileSystem.shared
 
-    init(dataDirectory: String) {
+    public init(dataDirectory: String) {
         root = FilePath(dataDirectory).appending("blobs")
     }
 
-    struct Stored: Sendable {
-        let sha256: String
-        let size: Int
+    public struct Stored: Sendable {
+        public let sha256: String
+        public let size: Int
     }
 
-    func path(for sha256: String) -> FilePath {
+    public func path(for sha256: String) -> FilePath {
         root.appending(String(sha256.prefix(2))).appending(sha256)
     }
 
     /// Writes `body` under its hash. Refuses (and removes what was written) a body over `limit`
     /// bytes (413) or whose first bytes are not `mediaType` (422).
-    func store<Body: AsyncSequence>(_ body: Body, limit: Int, mediaType: String) async throws -> Stored where Body.Element == ByteBuffer {
+    public func store<Body: AsyncSequence>(_ body: Body, limit: Int, mediaType: String) async throws -> Stored where Body.Element == ByteBuffer {
         let temporaryDirectory = root.appending("tmp")
         try await fileSystem.createDirectory(at: temporaryDirectory, withIntermediateDirectories: true, permissions: nil)
         let temporary = temporaryDirectory.appending(UUID().uuidString)
@@ -75,7 +75,7 @@ struct BlobStore: Sendable {
     }
 
     /// The same, for a file already on disk (a staged upload, a course folder's attachment).
-    func store(fileAt url: URL, limit: Int, mediaType: String) async throws -> Stored {
+    public func store(fileAt url: URL, limit: Int, mediaType: String) async throws -> Stored {
         try await fileSystem.withFileHandle(forReadingAt: FilePath(url.path)) { handle in
             try await store(handle.readChunks(), limit: limit, mediaType: mediaType)
         }

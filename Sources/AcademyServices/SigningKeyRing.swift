@@ -88,7 +88,7 @@ public final class SigningKeyRing: Sendable {
                 } catch {
                     self.logger.warning(
                         "Signing keys not followed; retrying",
-                        metadata: ["retry_in": "\(delay)", "reason": "\(ProblemMiddleware.loggable(error))"]
+                        metadata: ["retry_in": "\(delay)", "reason": "\(Database.loggable(error))"]
                     )
                     try? await Task.sleep(for: delay)
                     delay = min(delay * 2, Self.fallbackRefreshInterval)
@@ -107,7 +107,7 @@ public final class SigningKeyRing: Sendable {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
                 try await self.database.withConnection { connection in
-                    for try await _ in try await connection.listen(SigningKeyRepository.changeChannel) {
+                    for try await _ in try await connection.underlying.listen(SigningKeyRepository.changeChannel) {
                         try await self.refresh()
                     }
                 }

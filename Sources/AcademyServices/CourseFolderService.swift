@@ -7,6 +7,7 @@ import _NIOFileSystem
 
 /// Imports and exports course folders (the `Courses/` format) for the CLI.
 public struct CourseFolderService: Sendable {
+    let access: CourseAccess
     let courses: CourseRepository
     let content: CourseContentRepository
     let imports: CourseImportRepository
@@ -17,16 +18,21 @@ public struct CourseFolderService: Sendable {
     let languages: [String]
     let maxUploadBytes: Int
 
-    public init(dependencies: AppDependencies) {
-        courses = CourseRepository(database: dependencies.database)
-        content = CourseContentRepository(database: dependencies.database)
-        imports = CourseImportRepository(database: dependencies.database)
-        users = dependencies.accounts.users
-        attachments = AttachmentRepository(database: dependencies.database)
-        quizzes = QuizRepository(database: dependencies.database)
-        blobs = BlobStore(dataDirectory: dependencies.configuration.dataDirectory)
-        languages = dependencies.configuration.languages
-        maxUploadBytes = dependencies.configuration.maxUploadBytes
+    public init(
+        access: CourseAccess, courses: CourseRepository, content: CourseContentRepository, imports: CourseImportRepository,
+        users: UserRepository, attachments: AttachmentRepository, quizzes: QuizRepository, blobs: BlobStore,
+        languages: [String], maxUploadBytes: Int
+    ) {
+        self.access = access
+        self.courses = courses
+        self.content = content
+        self.imports = imports
+        self.users = users
+        self.attachments = attachments
+        self.quizzes = quizzes
+        self.blobs = blobs
+        self.languages = languages
+        self.maxUploadBytes = maxUploadBytes
     }
 
     /// Validates every folder first and, only if all are sound, applies each course in its own
@@ -56,26 +62,14 @@ public struct CourseFolderService: Sendable {
         }
         var results: [(String, CourseImportOutcome?)] = []
         for folder in folders {
-            if onlyNew, try await courses.find(folder.slug, for: nil) != nil {
+            if onlyNew, try await courses.find(.slug(folder.slug), for: nil) != nil {
                 results.append((folder.slug, nil))
                 continue
             }
             let plan = try await plan(folder)
-            results.append((folder.slug, try await imports.apply(plan, instructor: instructor, render: Self.render)))
+            results.append((folder.slug, try await imports.apply(plan, instructor: instructor, render: LessonFiles.html(from:attachments:))))
         }
         return results
-    }
-
-    /// Lesson HTML with links to attachments by file name pointing at where they are served.
-    @Sendable static func render(_ markdown: String, attachments: [String: UUID]) -> String {
-        var targets: [String: String] = [:]
-        for (name, id) in attachments {
-            let url = "/api/v1/attachments/\(id.apiString)"
-            for form in [name, "attachments/\(name)", "./attachments/\(name)"] {
-                targets[form] = url
-            }
-        }
-        return MarkdownRenderer.html(from: markdown, linkTargets: targets)
     }
 
     /// The folder's attachments are stored (content-addressed, like uploads) before the
@@ -118,9 +112,7 @@ public struct CourseFolderService: Sendable {
     /// Writes the course as a folder. Modules, lessons and quizzes made through the API get their keys
     /// first (from their position), so that importing the folder updates them in place.
     public func export(slug: String, to directory: URL) async throws {
-        guard let (course, _) = try await courses.find(slug, for: nil) else {
-            throw AcademyError.notFound("No course \(slug).")
-        }
+        let course = try await access.course(.slug(slug))
         try await content.assignMissingKeys(of: course.id)
         let modules = try await content.modules(of: course.id)
         var items: [UUID: [(position: Int, item: CourseFolder.Item)]] = [:]

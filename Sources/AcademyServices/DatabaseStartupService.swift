@@ -37,7 +37,7 @@ struct DatabaseStartupService: Service {
             } catch {
                 logger.error(
                     "Database not reachable; retrying",
-                    metadata: ["retry_in": "\(delay)", "reason": "\(ProblemMiddleware.loggable(error))"]
+                    metadata: ["retry_in": "\(delay)", "reason": "\(Database.loggable(error))"]
                 )
                 let wait = delay
                 try? await cancelWhenGracefulShutdown {

@@ -1,8 +1,8 @@
 public import AcademyStore
-import AcademyCore
+public import AcademyCore
 public import Foundation
 import Logging
-import ServiceLifecycle
+
 
 /// Ends attempts: grades them from their stored answers (once) and settles the enrolment when a
 /// pass finishes the course. Used by the submit route, by reads of an attempt past its deadline,
@@ -13,16 +13,16 @@ public struct AttemptFinisher: Sendable {
     let enrollments: EnrollmentRepository
     let certificates: CertificateService
 
-    public init(database: Database, users: UserRepository) {
-        quizzes = QuizRepository(database: database)
-        attempts = AttemptRepository(database: database)
-        enrollments = EnrollmentRepository(database: database)
-        certificates = CertificateService(database: database, users: users)
+    public init(quizzes: QuizRepository, attempts: AttemptRepository, enrollments: EnrollmentRepository, certificates: CertificateService) {
+        self.quizzes = quizzes
+        self.attempts = attempts
+        self.enrollments = enrollments
+        self.certificates = certificates
     }
 
     /// The content is read before the attempt's row is locked: grading inside the transaction
     /// must not wait for a second pooled connection, or a burst of submits starves the pool.
-    func finish(_ attempt: QuizAttempt, quiz: StoredQuiz, as state: AttemptState, now: Date) async throws -> QuizAttempt {
+    public func finish(_ attempt: QuizAttempt, quiz: StoredQuiz, as state: AttemptState, now: Date) async throws -> QuizAttempt {
         try await finish(attempt.id, quiz: quiz, content: try await quizzes.content(for: attempt, of: quiz), as: state, now: now)
     }
 
@@ -39,8 +39,8 @@ public struct AttemptFinisher: Sendable {
         return attempt
     }
 
-    func finishIfExpired(_ attempt: QuizAttempt, quiz: StoredQuiz, now: Date = Date()) async throws -> QuizAttempt {
-        guard attempt.state == .inProgress, !attempt.isOpen(at: now) else { return attempt }
+    public func finishIfExpired(_ attempt: QuizAttempt, quiz: StoredQuiz, now: Date = Date()) async throws -> QuizAttempt {
+        guard attempt.isExpiredUngraded(at: now) else { return attempt }
         return try await finish(attempt, quiz: quiz, as: .expiredSubmitted, now: now)
     }
 
@@ -75,7 +75,7 @@ public struct AttemptFinisher: Sendable {
                                 _ = try await finish(next.id, quiz: quiz, content: content, as: .expiredSubmitted, now: now)
                                 return (next.id, nil)
                             } catch {
-                                return (next.id, "\(ProblemMiddleware.loggable(error))")
+                                return (next.id, "\(Database.loggable(error))")
                             }
                         }
                     }
@@ -116,35 +116,5 @@ public struct AttemptFinisher: Sendable {
             if let content { contents[key] = (quiz, content) }
         }
         return contents
-    }
-}
-
-/// Grades abandoned attempts soon after their deadline, so the gradebook and course completion
-/// never wait for the student to come back.
-struct AttemptSweeper: Service {
-    let finisher: AttemptFinisher
-    let interval: Duration
-    let logger: Logger
-
-    func run() async throws {
-        while !Task.isShuttingDownGracefully, !Task.isCancelled {
-            do {
-                let sweep = try await finisher.finishExpired()
-                if sweep.finished > 0 {
-                    logger.info("Graded expired quiz attempts", metadata: ["count": "\(sweep.finished)"])
-                }
-                for (attempt, reason) in sweep.failures {
-                    logger.error("Could not grade an expired quiz attempt; retrying next round", metadata: ["attempt": "\(attempt)", "reason": "\(reason)"])
-                }
-            } catch {
-                // The database may be starting or briefly gone; the next round retries.
-                logger.warning("Could not sweep expired attempts", metadata: ["reason": "\(ProblemMiddleware.loggable(error))"])
-            }
-            do {
-                try await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
-            } catch {
-                return
-            }
-        }
     }
 }

@@ -1,0 +1,18 @@
+import AcademyCore
+import Foundation
+import Hummingbird
+
+extension Parameters {
+    /// A path parameter that must be a UUID; anything else cannot name a resource (404).
+    func uuid(_ name: String) throws(AcademyError) -> UUID {
+        guard let raw = self.get(name), let id = UUID(uuidString: raw) else {
+            throw .notFound("No resource has the id \(self.get(name) ?? "").")
+        }
+        return id
+    }
+
+    /// The course a path names by id or slug (`:course`).
+    func courseReference(_ name: String = "course") -> CourseReference {
+        CourseReference(self.get(name) ?? "")
+    }
+}

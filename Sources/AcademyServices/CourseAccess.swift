@@ -1,0 +1,165 @@
+public import AcademyCore
+public import AcademyStore
+public import Foundation
+
+/// Who the caller is to a course, an item of it, or a quiz attempt: the one place the API, the
+/// web pages and the CLI ask, each from ids and the signed-in principal. The decisions themselves
+/// are `CoursePolicy`, `AttemptPolicy` and `ItemLocking` in AcademyCore; this service reads what
+/// they need.
+public struct CourseAccess: Sendable {
+    let courses: CourseRepository
+    let content: CourseContentRepository
+    let enrollments: EnrollmentRepository
+    let quizzes: QuizRepository
+    let attempts: AttemptRepository
+
+    public init(
+        courses: CourseRepository, content: CourseContentRepository, enrollments: EnrollmentRepository,
+        quizzes: QuizRepository, attempts: AttemptRepository
+    ) {
+        self.courses = courses
+        self.content = content
+        self.enrollments = enrollments
+        self.quizzes = quizzes
+        self.attempts = attempts
+    }
+
+    /// What a caller who may open a course's items is to it.
+    public enum Reader: Sendable {
+        /// The course's instructors and admins: everything is open to them.
+        case editor
+        /// An admitted student; `done` holds their completed lessons and passed quizzes.
+        case student(Enrollment, done: Set<UUID>)
+    }
+
+    // MARK: Courses
+
+    /// The course, if the caller may see it (404 otherwise), and what the caller is to it.
+    public func visibleCourse(_ reference: CourseReference, to principal: Principal?) async throws -> (course: Course, relation: CourseRelation) {
+        guard let found = try await courses.find(reference, for: principal?.userID) else {
+            throw AcademyError.notFound("No course \(reference).")
+        }
+        try CoursePolicy.requireVisible(found.course, to: principal, relation: found.relation)
+        return found
+    }
+
+    /// The course, if the caller may change it: 404 when they may not see it, 403 when they may
+    /// see but not change it.
+    public func editableCourse(_ reference: CourseReference, by principal: Principal?) async throws -> Course {
+        let found = try await visibleCourse(reference, to: principal)
+        try CoursePolicy.requireEditable(found.course, by: principal, relation: found.relation)
+        return found.course
+    }
+
+    /// A course for the operator at the command line, who may see every course.
+    public func course(_ reference: CourseReference) async throws -> Course {
+        guard let (course, _) = try await courses.find(reference, for: nil) else {
+            switch reference {
+            case .slug(let slug): throw AcademyError.notFound("No course has the slug \(slug).")
+            case .id(let id): throw AcademyError.notFound("No course has the id \(id.apiString).")
+            }
+        }
+        return course
+    }
+
+    // MARK: Items
+
+    /// What the caller is to a course they can see: its editor, or an admitted student (403 for a
+    /// signed-in user who is not admitted).
+    public func reader(of course: Course, relation: CourseRelation, principal: Principal?) async throws -> Reader {
+        guard let principal else { throw AcademyError.unauthenticated }
+        if CoursePolicy.isStaff(principal, relation: relation) {
+            return .editor
+        }
+        guard let enrollment = try await enrollments.find(userID: principal.userID, courseID: course.id), enrollment.status.admitsStudent else {
+            throw AcademyError.forbidden("Enrol in this course to open its lessons and quizzes.")
+        }
+        let done = try await enrollments.completedItems(of: enrollment.id)
+            .union(try await attempts.passedQuizzes(userID: principal.userID, courseID: course.id))
+        return .student(enrollment, done: done)
+    }
+
+    /// The locks of the course's items for this reader (all open for editors).
+    public func locks(of items: [CourseItem], course: Course, reader: Reader, now: Date = Date()) -> [UUID: ItemLock] {
+        guard case .student(_, let done) = reader else {
+            return Dictionary(uniqueKeysWithValues: items.map { ($0.id, ItemLock.open) })
+        }
+        return ItemLocking.locks(
+            items: items.map { ItemLocking.Item(id: $0.id, releaseAt: $0.releaseAt, requiresPrevious: $0.requiresPrevious) },
+            done: done, courseStartsAt: course.startsAt, now: now
+        )
+    }
+
+    /// The course of an item, if the caller may open the item now: 404 when they may not know it,
+    /// 403 when they may see the course but are not admitted, 403 `item-locked` when it is not
+    /// open yet.
+    public func open(itemID: UUID, courseID: UUID, principal: Principal?) async throws -> (course: Course, reader: Reader) {
+        let (course, relation) = try await visibleCourse(.id(courseID), to: principal)
+        let reader = try await reader(of: course, relation: relation, principal: principal)
+        if case .student = reader {
+            let lock = locks(of: try await content.items(of: course.id), course: course, reader: reader)[itemID] ?? .open
+            if lock.isLocked { throw AcademyError.itemLocked(lock) }
+        }
+        return (course, reader)
+    }
+
+    public func openLesson(_ id: UUID, principal: Principal?) async throws -> (lesson: Lesson, course: Course, reader: Reader) {
+        guard let lesson = try await content.lesson(id) else { throw AcademyError.notFound("No such lesson.") }
+        let (course, reader) = try await open(itemID: lesson.id, courseID: lesson.courseID, principal: principal)
+        return (lesson, course, reader)
+    }
+
+    /// A lesson of a course the caller may change.
+    public func editableLesson(_ id: UUID, by principal: Principal?) async throws -> (lesson: Lesson, course: Course) {
+        guard let lesson = try await content.lesson(id) else { throw AcademyError.notFound("No such lesson.") }
+        return (lesson, try await editableCourse(.id(lesson.courseID), by: principal))
+    }
+
+    /// A module of a course the caller may change.
+    public func editableModule(_ id: UUID, by principal: Principal?) async throws -> (module: CourseModule, course: Course) {
+        guard let module = try await content.module(id) else { throw AcademyError.notFound("No such module.") }
+        return (module, try await editableCourse(.id(module.courseID), by: principal))
+    }
+
+    // MARK: Enrolments
+
+    /// An enrolment, for its student or the course's staff (`isStaff`); anyone else is told it
+    /// does not exist.
+    public func enrollment(_ id: UUID, principal: Principal?) async throws -> (enrollment: Enrollment, course: Course, isStaff: Bool) {
+        guard let principal else { throw AcademyError.unauthenticated }
+        guard let enrollment = try await enrollments.find(id),
+              let (course, relation) = try await courses.find(.id(enrollment.courseID), for: principal.userID)
+        else {
+            throw AcademyError.notFound("No such enrolment.")
+        }
+        let isStaff = try EnrollmentPolicy.requireParty(toEnrollmentOf: enrollment.userID, principal: principal, relation: relation)
+        return (enrollment, course, isStaff)
+    }
+
+    // MARK: Quizzes and attempts
+
+    public func openQuiz(_ id: UUID, principal: Principal?) async throws -> (quiz: StoredQuiz, course: Course, reader: Reader) {
+        guard let quiz = try await quizzes.find(id) else { throw AcademyError.notFound("No such quiz.") }
+        let (course, reader) = try await open(itemID: quiz.id, courseID: quiz.courseID, principal: principal)
+        return (quiz, course, reader)
+    }
+
+    /// A quiz and its course, for the course's editors.
+    public func editableQuiz(_ id: UUID, by principal: Principal?) async throws -> (quiz: StoredQuiz, course: Course) {
+        guard let quiz = try await quizzes.find(id) else { throw AcademyError.notFound("No such quiz.") }
+        return (quiz, try await editableCourse(.id(quiz.courseID), by: principal))
+    }
+
+    /// An attempt, for its student or the course's staff (`asStaff`); anyone else is told it does
+    /// not exist.
+    public func attempt(_ id: UUID, principal: Principal?) async throws -> (attempt: QuizAttempt, quiz: StoredQuiz, course: Course, asStaff: Bool) {
+        guard let principal else { throw AcademyError.unauthenticated }
+        guard let attempt = try await attempts.find(id), let quiz = try await quizzes.find(attempt.quizID),
+              let (course, relation) = try await courses.find(.id(quiz.courseID), for: principal.userID)
+        else {
+            throw AcademyError.notFound("No such attempt.")
+        }
+        let asStaff = try AttemptPolicy.requireReader(ofAttemptBy: attempt.userID, principal: principal, relation: relation)
+        return (attempt, quiz, course, asStaff)
+    }
+}
