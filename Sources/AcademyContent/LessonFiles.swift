@@ -29,7 +29,7 @@ public struct LessonFiles: Sendable, Equatable {
             }
             if name.hasPrefix("attachments/") {
                 let filename = String(name.dropFirst("attachments/".count))
-                if filename.hasSuffix("/") || filename.contains("/") {
+                if filename.contains("/") {
                     problem("is a folder; attachments/ holds files only")
                 } else if case .failure(let error) = AttachmentRules.filename(filename) {
                     problem(error.message)

@@ -5,9 +5,7 @@ public import Foundation
 public enum AttemptPolicy {
     /// Whether the caller reads the attempt as the course's staff (true) or as its student (false).
     public static func requireReader(ofAttemptBy student: UUID, principal: Principal, relation: CourseRelation) throws(AcademyError) -> Bool {
-        if CoursePolicy.isStaff(principal, relation: relation) { return true }
-        guard principal.userID == student else { throw .notFound("No such attempt.") }
-        return false
+        try CoursePolicy.requireStaffOrOwner(of: student, principal: principal, relation: relation, notFound: "No such attempt.")
     }
 
     /// Answers and submissions come from the attempt's student only, never from staff acting for them.

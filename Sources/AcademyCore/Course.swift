@@ -76,6 +76,17 @@ public enum CoursePolicy {
         principal?.role == .admin || relation == .instructor
     }
 
+    /// A student's own record in a course (an enrolment, an attempt) is theirs and the staff's to
+    /// see; anyone else is told it does not exist (`notFound`), not that it is forbidden. Returns
+    /// whether the caller acts as staff.
+    public static func requireStaffOrOwner(
+        of owner: UUID, principal: Principal, relation: CourseRelation, notFound: String
+    ) throws(AcademyError) -> Bool {
+        if isStaff(principal, relation: relation) { return true }
+        guard principal.userID == owner else { throw .notFound(notFound) }
+        return false
+    }
+
     public static func requireAuthor(_ principal: Principal?) throws(AcademyError) {
         guard let principal else { throw .unauthenticated }
         guard principal.role == .instructor || principal.role == .admin else {

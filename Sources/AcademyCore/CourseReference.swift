@@ -13,7 +13,7 @@ public enum CourseReference: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .id(let id): id.uuidString.lowercased()
+        case .id(let id): id.apiString
         case .slug(let slug): slug
         }
     }

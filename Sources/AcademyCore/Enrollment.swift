@@ -129,8 +129,6 @@ extension EnrollmentPolicy {
     /// An enrolment is the business of its student and of the course's staff; anyone else is told
     /// it does not exist. Returns whether the caller acts as staff.
     public static func requireParty(toEnrollmentOf student: UUID, principal: Principal, relation: CourseRelation) throws(AcademyError) -> Bool {
-        if CoursePolicy.isStaff(principal, relation: relation) { return true }
-        guard principal.userID == student else { throw .notFound("No such enrolment.") }
-        return false
+        try CoursePolicy.requireStaffOrOwner(of: student, principal: principal, relation: relation, notFound: "No such enrolment.")
     }
 }
