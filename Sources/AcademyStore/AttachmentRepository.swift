@@ -74,19 +74,15 @@ public struct AttachmentRepository: Sendable {
     }
 
     public func find(_ id: UUID) async throws -> Attachment? {
-        return try await database.withConnection { connection in
-            try await connection.rows(
-                "SELECT \(unescaped: Self.columns) FROM lesson_attachments WHERE id = \(id)", as: Row.self
-            ).first.map(Self.attachment)
-        }
+        return try await database.rows(
+            "SELECT \(unescaped: Self.columns) FROM lesson_attachments WHERE id = \(id)", as: Row.self
+        ).first.map(Self.attachment)
     }
 
     public func attachments(of lessonID: UUID) async throws -> [Attachment] {
-        return try await database.withConnection { connection in
-            try await connection.rows(
-                "SELECT \(unescaped: Self.columns) FROM lesson_attachments WHERE lesson_id = \(lessonID) ORDER BY created_at, id",
-                as: Row.self
-            ).map(Self.attachment)
-        }
+        return try await database.rows(
+            "SELECT \(unescaped: Self.columns) FROM lesson_attachments WHERE lesson_id = \(lessonID) ORDER BY created_at, id",
+            as: Row.self
+        ).map(Self.attachment)
     }
 }

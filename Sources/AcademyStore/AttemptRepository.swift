@@ -65,10 +65,8 @@ public struct AttemptRepository: Sendable {
     }
 
     public func find(_ id: UUID) async throws -> QuizAttempt? {
-        return try await database.withConnection { connection in
-            try await connection.rows("SELECT \(unescaped: Self.columns) FROM quiz_attempts a WHERE a.id = \(id)", as: Row.self)
-                .first.map(Self.attempt)
-        }
+        return try await database.rows("SELECT \(unescaped: Self.columns) FROM quiz_attempts a WHERE a.id = \(id)", as: Row.self)
+            .first.map(Self.attempt)
     }
 
     /// A quiz's attempts by student, then attempt number, a page at a time.
@@ -93,11 +91,9 @@ public struct AttemptRepository: Sendable {
     }
 
     public func hasAttempts(quizID: UUID) async throws -> Bool {
-        return try await database.withConnection { connection in
-            try await connection.rows(
-                "SELECT EXISTS (SELECT 1 FROM quiz_attempts WHERE quiz_id = \(quizID))", as: Bool.self
-            )[0]
-        }
+        return try await database.rows(
+            "SELECT EXISTS (SELECT 1 FROM quiz_attempts WHERE quiz_id = \(quizID))", as: Bool.self
+        )[0]
     }
 
     public enum SaveOutcome: Sendable, Equatable {
@@ -182,29 +178,25 @@ public struct AttemptRepository: Sendable {
 
     /// The quizzes of a course that the user has passed at least once.
     public func passedQuizzes(userID: UUID, courseID: UUID) async throws -> Set<UUID> {
-        return try await database.withConnection { connection in
-            Set(try await connection.rows(
-                """
-                SELECT DISTINCT a.quiz_id FROM quiz_attempts a JOIN course_items i ON i.id = a.quiz_id
-                WHERE a.user_id = \(userID) AND i.course_id = \(courseID) AND a.passed
-                """,
-                as: UUID.self
-            ).map { $0 })
-        }
+        return Set(try await database.rows(
+            """
+            SELECT DISTINCT a.quiz_id FROM quiz_attempts a JOIN course_items i ON i.id = a.quiz_id
+            WHERE a.user_id = \(userID) AND i.course_id = \(courseID) AND a.passed
+            """,
+            as: UUID.self
+        ).map { $0 })
     }
 
     /// Every graded attempt in a course, in the order each student made them.
     public func finishedAttempts(courseID: UUID) async throws -> [Gradebook.FinishedAttempt] {
-        return try await database.withConnection { connection in
-            try await connection.rows(
-                """
-                SELECT a.user_id, a.quiz_id, a.percent FROM quiz_attempts a JOIN course_items i ON i.id = a.quiz_id
-                WHERE i.course_id = \(courseID) AND a.state <> 'in_progress' AND a.percent IS NOT NULL
-                ORDER BY a.user_id, a.quiz_id, a.number
-                """,
-                as: (UUID, UUID, Double).self
-            ).map { Gradebook.FinishedAttempt(userID: $0.0, quizID: $0.1, percent: $0.2) }
-        }
+        return try await database.rows(
+            """
+            SELECT a.user_id, a.quiz_id, a.percent FROM quiz_attempts a JOIN course_items i ON i.id = a.quiz_id
+            WHERE i.course_id = \(courseID) AND a.state <> 'in_progress' AND a.percent IS NOT NULL
+            ORDER BY a.user_id, a.quiz_id, a.number
+            """,
+            as: (UUID, UUID, Double).self
+        ).map { Gradebook.FinishedAttempt(userID: $0.0, quizID: $0.1, percent: $0.2) }
     }
 
     /// An attempt past its deadline and grace, as the sweeper needs it.
@@ -217,17 +209,15 @@ public struct AttemptRepository: Sendable {
     /// Attempts past their deadline and grace, oldest first, for the sweeper; `skipping` those it
     /// could not grade this round.
     public func expired(now: Date, limit: Int, skipping: [UUID] = []) async throws -> [ExpiredAttempt] {
-        return try await database.withConnection { connection in
-            try await connection.rows(
-                """
-                SELECT id, quiz_id, version FROM quiz_attempts
-                WHERE state = 'in_progress' AND deadline < \(now) AND deadline + grace_seconds * interval '1 second' < \(now)
-                    AND NOT (id = ANY(\(skipping)))
-                ORDER BY deadline LIMIT \(limit)
-                """,
-                as: (UUID, UUID, Int).self
-            ).map { ExpiredAttempt(id: $0.0, quizID: $0.1, version: $0.2) }
-        }
+        return try await database.rows(
+            """
+            SELECT id, quiz_id, version FROM quiz_attempts
+            WHERE state = 'in_progress' AND deadline < \(now) AND deadline + grace_seconds * interval '1 second' < \(now)
+                AND NOT (id = ANY(\(skipping)))
+            ORDER BY deadline LIMIT \(limit)
+            """,
+            as: (UUID, UUID, Int).self
+        ).map { ExpiredAttempt(id: $0.0, quizID: $0.1, version: $0.2) }
     }
 
     /// Runs `sweep` unless another instance is sweeping (nil then): a session advisory lock, held on

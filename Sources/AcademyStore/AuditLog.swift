@@ -73,22 +73,20 @@ public struct AuditLog: Sendable {
 
     /// The newest `limit` entries, newest first.
     public func tail(limit: Int) async throws -> [AuditEntry] {
-        return try await database.withConnection { connection in
-            try await connection.rows(
-                """
-                SELECT event, actor_id, subject_id, subject_email, request_id, client_address, details::text, occurred_at
-                FROM audit_log ORDER BY occurred_at DESC, id DESC LIMIT \(limit)
-                """,
-                as: (String, UUID?, UUID?, String?, String?, String?, String, Date).self
-            ).compactMap { event, actor, subject, email, requestID, address, details, occurredAt in
-                guard let event = AuditEntry.Event(rawValue: event) else { return nil }
-                var entry = AuditEntry(
-                    event, actorID: actor, subjectID: subject, subjectEmail: email, requestID: requestID, clientAddress: address,
-                    details: (try? JSONDecoder().decode([String: String].self, from: Data(details.utf8))) ?? [:]
-                )
-                entry.occurredAt = occurredAt
-                return entry
-            }
+        return try await database.rows(
+            """
+            SELECT event, actor_id, subject_id, subject_email, request_id, client_address, details::text, occurred_at
+            FROM audit_log ORDER BY occurred_at DESC, id DESC LIMIT \(limit)
+            """,
+            as: (String, UUID?, UUID?, String?, String?, String?, String, Date).self
+        ).compactMap { event, actor, subject, email, requestID, address, details, occurredAt in
+            guard let event = AuditEntry.Event(rawValue: event) else { return nil }
+            var entry = AuditEntry(
+                event, actorID: actor, subjectID: subject, subjectEmail: email, requestID: requestID, clientAddress: address,
+                details: (try? JSONDecoder().decode([String: String].self, from: Data(details.utf8))) ?? [:]
+            )
+            entry.occurredAt = occurredAt
+            return entry
         }
     }
 }

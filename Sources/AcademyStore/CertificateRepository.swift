@@ -49,15 +49,11 @@ public struct CertificateRepository: Sendable {
     }
 
     public func publicKey(id: String) async throws -> [UInt8]? {
-        return try await database.withConnection { connection in
-            try await connection.rows("SELECT public_key FROM certificate_keys WHERE id = \(id)", as: Data.self).first.map { Array($0) }
-        }
+        return try await database.rows("SELECT public_key FROM certificate_keys WHERE id = \(id)", as: Data.self).first.map { Array($0) }
     }
 
     public func nextSerial() async throws -> Int {
-        return try await database.withConnection { connection in
-            try await connection.rows("SELECT nextval('certificate_serial_seq')::int", as: Int.self)[0]
-        }
+        return try await database.rows("SELECT nextval('certificate_serial_seq')::int", as: Int.self)[0]
     }
 
     /// Stores the certificate unless the enrolment has one already; returns the one that stands.
@@ -83,27 +79,21 @@ public struct CertificateRepository: Sendable {
     }
 
     public func find(_ id: UUID) async throws -> Certificate? {
-        return try await database.withConnection { connection in
-            try await connection.rows("SELECT \(unescaped: Self.columns) FROM certificates WHERE id = \(id)", as: Row.self)
-                .first.map(Self.certificate)
-        }
+        return try await database.rows("SELECT \(unescaped: Self.columns) FROM certificates WHERE id = \(id)", as: Row.self)
+            .first.map(Self.certificate)
     }
 
     public func certificates(of userID: UUID) async throws -> [Certificate] {
-        return try await database.withConnection { connection in
-            try await connection.rows(
-                "SELECT \(unescaped: Self.columns) FROM certificates WHERE user_id = \(userID) ORDER BY issued_at DESC",
-                as: Row.self
-            ).map(Self.certificate)
-        }
+        return try await database.rows(
+            "SELECT \(unescaped: Self.columns) FROM certificates WHERE user_id = \(userID) ORDER BY issued_at DESC",
+            as: Row.self
+        ).map(Self.certificate)
     }
 
     public func revoke(_ id: UUID, reason: String) async throws -> Bool {
-        return try await database.withConnection { connection in
-            !(try await connection.rows(
-                "UPDATE certificates SET revoked_at = now(), revoked_reason = \(reason) WHERE id = \(id) AND revoked_at IS NULL RETURNING id",
-                as: UUID.self
-            ).isEmpty)
-        }
+        return !(try await database.rows(
+            "UPDATE certificates SET revoked_at = now(), revoked_reason = \(reason) WHERE id = \(id) AND revoked_at IS NULL RETURNING id",
+            as: UUID.self
+        ).isEmpty)
     }
 }

@@ -145,28 +145,26 @@ public struct CourseContentRepository: Sendable {
     /// each), with their titles: one query, for the outline and for every lock check, so neither
     /// loads lesson bodies or quiz questions.
     public func items(of courseID: UUID) async throws -> [CourseItem] {
-        return try await database.withConnection { connection in
-            try await connection.rows(
-                """
-                SELECT i.id, i.kind, i.module_id, i.position, i.release_at, i.requires_previous,
-                    COALESCE(CASE i.kind
-                        WHEN 'lesson' THEN (SELECT jsonb_object_agg(t.language, t.title) FROM lesson_translations t WHERE t.lesson_id = i.id)
-                        ELSE (SELECT jsonb_object_agg(e.key, e.value->>'title')
-                              FROM quizzes q JOIN quiz_versions v ON v.quiz_id = q.id AND v.version = q.current_version,
-                                   jsonb_each(v.content->'translations') e
-                              WHERE q.id = i.id)
-                    END, '{}')::text
-                FROM course_items i JOIN course_modules m ON m.id = i.module_id
-                WHERE i.course_id = \(courseID)
-                ORDER BY m.position, i.position
-                """,
-                as: (UUID, String, UUID, Int, Date?, Bool, String).self
-            ).map { row in
-                CourseItem(
-                    id: row.0, kind: CourseItem.Kind(rawValue: row.1) ?? .lesson, moduleID: row.2, position: row.3,
-                    releaseAt: row.4, requiresPrevious: row.5, titles: try JSONDecoder().decode([String: String].self, from: Data(row.6.utf8))
-                )
-            }
+        return try await database.rows(
+            """
+            SELECT i.id, i.kind, i.module_id, i.position, i.release_at, i.requires_previous,
+                COALESCE(CASE i.kind
+                    WHEN 'lesson' THEN (SELECT jsonb_object_agg(t.language, t.title) FROM lesson_translations t WHERE t.lesson_id = i.id)
+                    ELSE (SELECT jsonb_object_agg(e.key, e.value->>'title')
+                          FROM quizzes q JOIN quiz_versions v ON v.quiz_id = q.id AND v.version = q.current_version,
+                               jsonb_each(v.content->'translations') e
+                          WHERE q.id = i.id)
+                END, '{}')::text
+            FROM course_items i JOIN course_modules m ON m.id = i.module_id
+            WHERE i.course_id = \(courseID)
+            ORDER BY m.position, i.position
+            """,
+            as: (UUID, String, UUID, Int, Date?, Bool, String).self
+        ).map { row in
+            CourseItem(
+                id: row.0, kind: CourseItem.Kind(rawValue: row.1) ?? .lesson, moduleID: row.2, position: row.3,
+                releaseAt: row.4, requiresPrevious: row.5, titles: try JSONDecoder().decode([String: String].self, from: Data(row.6.utf8))
+            )
         }
     }
 

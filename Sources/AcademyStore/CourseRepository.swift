@@ -220,11 +220,9 @@ public struct CourseRepository: Sendable {
 
     /// The stored hash of a course's enrolment key, to verify a student's key against.
     public func enrollmentKeyHash(of courseID: UUID) async throws -> String? {
-        return try await database.withConnection { connection in
-            try await connection.rows(
-                "SELECT enrollment_key_hash FROM courses WHERE id = \(courseID)", as: String?.self
-            ).first ?? nil
-        }
+        return try await database.rows(
+            "SELECT enrollment_key_hash FROM courses WHERE id = \(courseID)", as: String?.self
+        ).first ?? nil
     }
 
     /// Every course by slug, for the CLI.
@@ -240,16 +238,14 @@ public struct CourseRepository: Sendable {
     }
 
     public func instructors(of courseID: UUID) async throws -> [User] {
-        return try await database.withConnection { connection in
-            try await connection.rows(
-                """
-                SELECT \(unescaped: UserRepository.columns) FROM users
-                WHERE id IN (SELECT user_id FROM course_instructors WHERE course_id = \(courseID))
-                ORDER BY display_name COLLATE "und-x-icu", id
-                """,
-                as: UserRepository.Row.self
-            ).map(UserRepository.user)
-        }
+        return try await database.rows(
+            """
+            SELECT \(unescaped: UserRepository.columns) FROM users
+            WHERE id IN (SELECT user_id FROM course_instructors WHERE course_id = \(courseID))
+            ORDER BY display_name COLLATE "und-x-icu", id
+            """,
+            as: UserRepository.Row.self
+        ).map(UserRepository.user)
     }
 
     /// Adds a co-instructor; the user must be an instructor or admin.

@@ -138,3 +138,23 @@ extension Timer {
         recordNanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
     }
 }
+
+extension Database {
+    /// Every row of one query, on a pooled connection of its own: for a read that needs nothing
+    /// else in the same session.
+    public func rows<each Column: PostgresDecodable & Sendable>(
+        _ query: PostgresQuery,
+        as types: (repeat each Column).Type
+    ) async throws -> [(repeat each Column)] {
+        try await withConnection { connection in
+            try await connection.rows(query, as: types)
+        }
+    }
+
+    /// One statement whose rows nobody needs, on a pooled connection of its own.
+    public func run(_ query: PostgresQuery) async throws {
+        try await withConnection { connection in
+            try await connection.run(query)
+        }
+    }
+}

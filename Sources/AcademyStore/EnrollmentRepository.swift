@@ -97,20 +97,16 @@ public struct EnrollmentRepository: Sendable {
     }
 
     public func find(_ id: UUID) async throws -> Enrollment? {
-        return try await database.withConnection { connection in
-            try await connection.rows(
-                "SELECT \(unescaped: Self.columns) FROM enrollments e WHERE e.id = \(id)", as: Row.self
-            ).first.map(Self.enrollment)
-        }
+        return try await database.rows(
+            "SELECT \(unescaped: Self.columns) FROM enrollments e WHERE e.id = \(id)", as: Row.self
+        ).first.map(Self.enrollment)
     }
 
     public func find(userID: UUID, courseID: UUID) async throws -> Enrollment? {
-        return try await database.withConnection { connection in
-            try await connection.rows(
-                "SELECT \(unescaped: Self.columns) FROM enrollments e WHERE e.user_id = \(userID) AND e.course_id = \(courseID)",
-                as: Row.self
-            ).first.map(Self.enrollment)
-        }
+        return try await database.rows(
+            "SELECT \(unescaped: Self.columns) FROM enrollments e WHERE e.user_id = \(userID) AND e.course_id = \(courseID)",
+            as: Row.self
+        ).first.map(Self.enrollment)
     }
 
     /// Moves an enrolment to `status` after `check` approves the transition; approving takes a
@@ -182,30 +178,26 @@ public struct EnrollmentRepository: Sendable {
 
     /// A user's own enrolments (any status) with progress, newest first.
     public func enrollments(of userID: UUID) async throws -> [(enrollment: Enrollment, progress: CourseProgress)] {
-        return try await database.withConnection { connection in
-            try await connection.rows(
-                """
-                SELECT \(unescaped: Self.columns),
-                       (SELECT count(*)::int FROM item_completions ic JOIN course_items i ON i.id = ic.item_id AND i.kind = 'lesson'
-                        WHERE ic.enrollment_id = e.id),
-                       (SELECT count(*)::int FROM course_items i WHERE i.course_id = e.course_id AND i.kind = 'lesson')
-                FROM enrollments e WHERE e.user_id = \(userID)
-                ORDER BY e.enrolled_at DESC LIMIT 500
-                """,
-                as: (UUID, UUID, UUID, String, Date, Date, Date?, Int, Int).self
-            ).map { row in
-                (Self.enrollment((row.0, row.1, row.2, row.3, row.4, row.5, row.6)), CourseProgress(completedLessons: row.7, totalLessons: row.8))
-            }
+        return try await database.rows(
+            """
+            SELECT \(unescaped: Self.columns),
+                   (SELECT count(*)::int FROM item_completions ic JOIN course_items i ON i.id = ic.item_id AND i.kind = 'lesson'
+                    WHERE ic.enrollment_id = e.id),
+                   (SELECT count(*)::int FROM course_items i WHERE i.course_id = e.course_id AND i.kind = 'lesson')
+            FROM enrollments e WHERE e.user_id = \(userID)
+            ORDER BY e.enrolled_at DESC LIMIT 500
+            """,
+            as: (UUID, UUID, UUID, String, Date, Date, Date?, Int, Int).self
+        ).map { row in
+            (Self.enrollment((row.0, row.1, row.2, row.3, row.4, row.5, row.6)), CourseProgress(completedLessons: row.7, totalLessons: row.8))
         }
     }
 
     /// The items this enrolment completed.
     public func completedItems(of enrollmentID: UUID) async throws -> Set<UUID> {
-        return try await database.withConnection { connection in
-            Set(try await connection.rows(
-                "SELECT item_id FROM item_completions WHERE enrollment_id = \(enrollmentID)", as: UUID.self
-            ).map { $0 })
-        }
+        return Set(try await database.rows(
+            "SELECT item_id FROM item_completions WHERE enrollment_id = \(enrollmentID)", as: UUID.self
+        ).map { $0 })
     }
 
     /// Marks an item completed (again is fine) and returns the course progress, and whether this

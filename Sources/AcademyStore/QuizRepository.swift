@@ -89,23 +89,19 @@ public struct QuizRepository: Sendable {
     }
 
     public func find(_ id: UUID) async throws -> StoredQuiz? {
-        return try await database.withConnection { connection in
-            try await connection.rows(
-                "SELECT \(unescaped: Self.quizColumns) \(unescaped: Self.quizFrom) WHERE q.id = \(id)", as: QuizRow.self
-            ).first.map(Self.quiz)
-        }
+        return try await database.rows(
+            "SELECT \(unescaped: Self.quizColumns) \(unescaped: Self.quizFrom) WHERE q.id = \(id)", as: QuizRow.self
+        ).first.map(Self.quiz)
     }
 
     public func quizzes(of courseID: UUID) async throws -> [StoredQuiz] {
-        return try await database.withConnection { connection in
-            try await connection.rows(
-                """
-                SELECT \(unescaped: Self.quizColumns) \(unescaped: Self.quizFrom) JOIN course_modules m ON m.id = i.module_id
-                WHERE i.course_id = \(courseID) ORDER BY m.position, i.position
-                """,
-                as: QuizRow.self
-            ).map(Self.quiz)
-        }
+        return try await database.rows(
+            """
+            SELECT \(unescaped: Self.quizColumns) \(unescaped: Self.quizFrom) JOIN course_modules m ON m.id = i.module_id
+            WHERE i.course_id = \(courseID) ORDER BY m.position, i.position
+            """,
+            as: QuizRow.self
+        ).map(Self.quiz)
     }
 
     /// The content `attempt` started with: the quiz's current content, already loaded, unless
@@ -120,11 +116,9 @@ public struct QuizRepository: Sendable {
 
     /// The content of one version of a quiz.
     public func content(of quizID: UUID, version: Int) async throws -> QuizContent? {
-        return try await database.withConnection { connection in
-            try await connection.rows(
-                "SELECT content::text FROM quiz_versions WHERE quiz_id = \(quizID) AND version = \(version)", as: String.self
-            ).first.map { try QuizJSON.decode(QuizContent.self, from: $0) }
-        }
+        return try await database.rows(
+            "SELECT content::text FROM quiz_versions WHERE quiz_id = \(quizID) AND version = \(version)", as: String.self
+        ).first.map { try QuizJSON.decode(QuizContent.self, from: $0) }
     }
 
     /// New settings, and new content as a new version when it changed: attempts keep theirs.
@@ -150,41 +144,33 @@ public struct QuizRepository: Sendable {
     // MARK: Overrides
 
     public func override(quizID: UUID, userID: UUID) async throws -> QuizOverride? {
-        return try await database.withConnection { connection in
-            try await connection.rows(
-                "SELECT time_limit_seconds, max_attempts, closes_at FROM quiz_overrides WHERE quiz_id = \(quizID) AND user_id = \(userID)",
-                as: (Int?, Int?, Date?).self
-            ).first.map { QuizOverride(timeLimitSeconds: $0.0, maxAttempts: $0.1, closesAt: $0.2) }
-        }
+        return try await database.rows(
+            "SELECT time_limit_seconds, max_attempts, closes_at FROM quiz_overrides WHERE quiz_id = \(quizID) AND user_id = \(userID)",
+            as: (Int?, Int?, Date?).self
+        ).first.map { QuizOverride(timeLimitSeconds: $0.0, maxAttempts: $0.1, closesAt: $0.2) }
     }
 
     /// The latest close date any student's override gives this quiz (nil: none does).
     public func latestOverrideClose(quizID: UUID) async throws -> Date? {
-        return try await database.withConnection { connection in
-            try await connection.rows(
-                "SELECT max(closes_at) FROM quiz_overrides WHERE quiz_id = \(quizID)", as: Date?.self
-            )[0]
-        }
+        return try await database.rows(
+            "SELECT max(closes_at) FROM quiz_overrides WHERE quiz_id = \(quizID)", as: Date?.self
+        )[0]
     }
 
     public func setOverride(_ override: QuizOverride, quizID: UUID, userID: UUID) async throws {
-        try await database.withConnection { connection in
-            try await connection.run(
-                """
-                INSERT INTO quiz_overrides (quiz_id, user_id, time_limit_seconds, max_attempts, closes_at)
-                VALUES (\(quizID), \(userID), \(override.timeLimitSeconds), \(override.maxAttempts), \(override.closesAt))
-                ON CONFLICT (quiz_id, user_id) DO UPDATE SET time_limit_seconds = EXCLUDED.time_limit_seconds,
-                    max_attempts = EXCLUDED.max_attempts, closes_at = EXCLUDED.closes_at
-                """
-            )
-        }
+        try await database.run(
+            """
+            INSERT INTO quiz_overrides (quiz_id, user_id, time_limit_seconds, max_attempts, closes_at)
+            VALUES (\(quizID), \(userID), \(override.timeLimitSeconds), \(override.maxAttempts), \(override.closesAt))
+            ON CONFLICT (quiz_id, user_id) DO UPDATE SET time_limit_seconds = EXCLUDED.time_limit_seconds,
+                max_attempts = EXCLUDED.max_attempts, closes_at = EXCLUDED.closes_at
+            """
+        )
     }
 
     public func deleteOverride(quizID: UUID, userID: UUID) async throws -> Bool {
-        return try await database.withConnection { connection in
-            !(try await connection.rows(
-                "DELETE FROM quiz_overrides WHERE quiz_id = \(quizID) AND user_id = \(userID) RETURNING user_id", as: UUID.self
-            ).isEmpty)
-        }
+        return !(try await database.rows(
+            "DELETE FROM quiz_overrides WHERE quiz_id = \(quizID) AND user_id = \(userID) RETURNING user_id", as: UUID.self
+        ).isEmpty)
     }
 }

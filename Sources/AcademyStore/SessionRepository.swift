@@ -66,35 +66,31 @@ public struct SessionRepository: Sendable {
     /// The session behind a verified token, if it is still good: not revoked, not expired, its
     /// user not disabled and its key not retired.
     public func active(id: UUID) async throws -> ActiveSession? {
-        return try await database.withConnection { connection in
-            try await connection.rows(
-                """
-                SELECT s.id, s.user_id, u.role, u.locale, s.expires_at
-                FROM sessions s
-                JOIN users u ON u.id = s.user_id
-                JOIN signing_keys k ON k.id = s.key_id
-                WHERE s.id = \(id) AND s.revoked_at IS NULL AND s.expires_at > now()
-                  AND NOT u.disabled AND k.retired_at IS NULL
-                """,
-                as: (UUID, UUID, String, String?, Date).self
-            ).first.map { row in
-                ActiveSession(sessionID: row.0, userID: row.1, role: Role(rawValue: row.2) ?? .student, locale: row.3, expiresAt: row.4)
-            }
+        return try await database.rows(
+            """
+            SELECT s.id, s.user_id, u.role, u.locale, s.expires_at
+            FROM sessions s
+            JOIN users u ON u.id = s.user_id
+            JOIN signing_keys k ON k.id = s.key_id
+            WHERE s.id = \(id) AND s.revoked_at IS NULL AND s.expires_at > now()
+              AND NOT u.disabled AND k.retired_at IS NULL
+            """,
+            as: (UUID, UUID, String, String?, Date).self
+        ).first.map { row in
+            ActiveSession(sessionID: row.0, userID: row.1, role: Role(rawValue: row.2) ?? .student, locale: row.3, expiresAt: row.4)
         }
     }
 
     /// The user's sessions that are still usable, newest first.
     public func listActive(userID: UUID) async throws -> [SessionRecord] {
-        return try await database.withConnection { connection in
-            try await connection.rows(
-                """
-                SELECT \(unescaped: Self.columns) FROM sessions
-                WHERE user_id = \(userID) AND revoked_at IS NULL AND expires_at > now()
-                ORDER BY created_at DESC LIMIT 200
-                """,
-                as: Row.self
-            ).map(Self.record)
-        }
+        return try await database.rows(
+            """
+            SELECT \(unescaped: Self.columns) FROM sessions
+            WHERE user_id = \(userID) AND revoked_at IS NULL AND expires_at > now()
+            ORDER BY created_at DESC LIMIT 200
+            """,
+            as: Row.self
+        ).map(Self.record)
     }
 
     /// Revokes one of the user's sessions; false when the user has no such active session.

@@ -33,12 +33,10 @@ public struct SigningKeyRepository: Sendable {
     }
 
     public func all() async throws -> [SigningKeyRecord] {
-        return try await database.withConnection { connection in
-            try await connection.rows(
-                "SELECT id, secret, created_at, retired_at FROM signing_keys ORDER BY created_at DESC, id",
-                as: (String, Data, Date, Date?).self
-            ).map { SigningKeyRecord(id: $0.0, secret: Array($0.1), createdAt: $0.2, retiredAt: $0.3) }
-        }
+        return try await database.rows(
+            "SELECT id, secret, created_at, retired_at FROM signing_keys ORDER BY created_at DESC, id",
+            as: (String, Data, Date, Date?).self
+        ).map { SigningKeyRecord(id: $0.0, secret: Array($0.1), createdAt: $0.2, retiredAt: $0.3) }
     }
 
     /// Creates the first key on the first start; concurrent starts create exactly one.

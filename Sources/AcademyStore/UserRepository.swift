@@ -74,11 +74,9 @@ public struct UserRepository: Sendable {
     }
 
     public func find(id: UUID) async throws -> User? {
-        return try await database.withConnection { connection in
-            try await connection.rows(
-                "SELECT \(unescaped: Self.columns) FROM users WHERE id = \(id)", as: Row.self
-            ).first.map(Self.user)
-        }
+        return try await database.rows(
+            "SELECT \(unescaped: Self.columns) FROM users WHERE id = \(id)", as: Row.self
+        ).first.map(Self.user)
     }
 
     public func find(email: String) async throws -> User? {
@@ -87,20 +85,16 @@ public struct UserRepository: Sendable {
 
     public func credentials(email: String) async throws -> StoredCredentials? {
         let key = AccountRules.emailKey(email)
-        return try await database.withConnection { connection in
-            try await connection.rows(
-                "SELECT \(unescaped: Self.columns), password_hash FROM users WHERE lower(email) = \(key)",
-                as: (UUID, String, String, String, String?, String?, Date, Bool, String).self
-            ).first.map { row in
-                StoredCredentials(user: Self.user((row.0, row.1, row.2, row.3, row.4, row.5, row.6, row.7)), passwordHash: row.8)
-            }
+        return try await database.rows(
+            "SELECT \(unescaped: Self.columns), password_hash FROM users WHERE lower(email) = \(key)",
+            as: (UUID, String, String, String, String?, String?, Date, Bool, String).self
+        ).first.map { row in
+            StoredCredentials(user: Self.user((row.0, row.1, row.2, row.3, row.4, row.5, row.6, row.7)), passwordHash: row.8)
         }
     }
 
     public func passwordHash(id: UUID) async throws -> String? {
-        return try await database.withConnection { connection in
-            try await connection.rows("SELECT password_hash FROM users WHERE id = \(id)", as: String.self).first
-        }
+        return try await database.rows("SELECT password_hash FROM users WHERE id = \(id)", as: String.self).first
     }
 
     /// Accounts by display name (ICU order, so Arabic and Latin names sort as people expect),
@@ -127,11 +121,9 @@ public struct UserRepository: Sendable {
     }
 
     public func hasActiveAdmin() async throws -> Bool {
-        return try await database.withConnection { connection in
-            try await connection.rows(
-                "SELECT EXISTS (SELECT FROM users WHERE role = 'admin' AND NOT disabled)", as: Bool.self
-            ).first ?? false
-        }
+        return try await database.rows(
+            "SELECT EXISTS (SELECT FROM users WHERE role = 'admin' AND NOT disabled)", as: Bool.self
+        ).first ?? false
     }
 
     /// The user's own profile fields; nil leaves a field as it is.
@@ -236,11 +228,9 @@ public struct UserRepository: Sendable {
     /// A hash computed with weaker parameters, replaced after a successful login. Only if it is
     /// still the one that was verified: a password change in between wins.
     public func upgradePasswordHash(of id: UUID, from oldHash: String, to newHash: String) async throws {
-        try await database.withConnection { connection in
-            try await connection.run(
-                "UPDATE users SET password_hash = \(newHash) WHERE id = \(id) AND password_hash = \(oldHash)"
-            )
-        }
+        try await database.run(
+            "UPDATE users SET password_hash = \(newHash) WHERE id = \(id) AND password_hash = \(oldHash)"
+        )
     }
 
     static func escapeLike(_ text: String) -> String {
