@@ -27,7 +27,9 @@ public struct Database: Sendable {
     }
 
     /// Runs `body` on a pooled connection, or throws `AcademyError.unavailable` when no connection
-    /// can be had within the lease timeout or the connection to the server is lost.
+    /// can be had within the lease timeout or the connection to the server is lost. A 503 for a
+    /// lease timeout means `body` never ran: a connection handed out after the timeout is given
+    /// back unused, so a client told "try again" never finds its write done behind its back.
     public func withConnection<Result: Sendable>(
         _ body: @escaping @Sendable (DatabaseConnection) async throws -> Result
     ) async throws -> Result {
@@ -40,7 +42,7 @@ public struct Database: Sendable {
             return try await withThrowingTaskGroup(of: LeaseOutcome<Result>.self) { group in
                 group.addTask {
                     try await client.withConnection { connection in
-                        lease.markAcquired()
+                        guard lease.claim() else { throw CancellationError() }
                         metrics.leaseWait.recordInterval(since: waitStarted)
                         metrics.leased.increment()
                         defer { metrics.leased.decrement() }
@@ -56,7 +58,7 @@ public struct Database: Sendable {
                     case .finished(let result):
                         group.cancelAll()
                         return result
-                    case .leaseTimerFired where !lease.isAcquired:
+                    case .leaseTimerFired where lease.abandon():
                         group.cancelAll()
                         metrics.leaseTimeouts.increment()
                         throw AcademyError.unavailable(
@@ -107,15 +109,18 @@ private enum LeaseOutcome<Result: Sendable>: Sendable {
     case leaseTimerFired
 }
 
+/// Who won the race between a connection arriving and the lease timer: exactly one of `claim`
+/// (the connection is used) and `abandon` (the caller gets 503) succeeds.
 private final class LeaseState: Sendable {
-    private let acquired = Atomic<Bool>(false)
+    private static let waiting = 0, claimed = 1, abandoned = 2
+    private let state = Atomic<Int>(LeaseState.waiting)
 
-    func markAcquired() {
-        acquired.store(true, ordering: .releasing)
+    func claim() -> Bool {
+        state.compareExchange(expected: Self.waiting, desired: Self.claimed, ordering: .acquiringAndReleasing).exchanged
     }
 
-    var isAcquired: Bool {
-        acquired.load(ordering: .acquiring)
+    func abandon() -> Bool {
+        state.compareExchange(expected: Self.waiting, desired: Self.abandoned, ordering: .acquiringAndReleasing).exchanged
     }
 }
 
