@@ -29,7 +29,7 @@ rng = random.Random(20261201)
 samples = {"start": [], "save": [], "submit": []}
 errors = {}
 acknowledged = {}  # attempt id -> {question id: (seq, response)}
-earned = {}  # attempt id -> percent the acknowledged answers earn
+submitted = set()  # attempts whose submit was acknowledged
 
 
 class Tab:
@@ -116,9 +116,10 @@ async def student(token, t0, index, count):
         if status == 200:
             saved[question["id"]] = (n, response)
     acknowledged[attempt["id"]] = saved
-    earned[attempt["id"]] = score({q: r for q, (_, r) in saved.items()})
-    await timed("submit", tab, start_at + length + rng.uniform(0, 10), "POST", f"/api/v1/attempts/{attempt['id']}/submit",
-                token, None, (200,))
+    status, _ = await timed("submit", tab, start_at + length + rng.uniform(0, 10), "POST", f"/api/v1/attempts/{attempt['id']}/submit",
+                            token, None, (200,))
+    if status == 200:
+        submitted.add(attempt["id"])
     tab.close()
 
 
@@ -165,16 +166,21 @@ def verify():
     answers = {}
     for attempt_id, question_id, seq, response in stored["answers"] or []:
         answers.setdefault(attempt_id, {})[question_id] = (seq, response)
+    # Every acknowledged answer must be stored as sent (durable before its 2xx); answers stored
+    # although the client saw an error are allowed (a client retries them) and counted apart.
     lost = sum(1 for a, saved in acknowledged.items() for q, value in saved.items()
                if answers.get(a, {}).get(q) != (value[0], value[1]))
+    unacknowledged = sum(1 for a, stored_answers in answers.items() for q in stored_answers if q not in acknowledged.get(a, {}))
     attempts = stored["attempts"] or {}
-    unsubmitted = sum(1 for a in acknowledged if attempts.get(a, {}).get("state") != "submitted")
-    wrong_scores = sum(1 for a, percent in earned.items() if attempts.get(a, {}).get("percent") != percent)
+    # Every acknowledged submit must have ended the attempt with the score its stored answers earn.
+    unsubmitted = sum(1 for a in submitted if attempts.get(a, {}).get("state") != "submitted")
+    wrong_scores = sum(1 for a in submitted
+                       if attempts.get(a, {}).get("percent") != score({q: r for q, (_, r) in answers.get(a, {}).items()}))
     acked = sum(len(s) for s in acknowledged.values())
-    print(f"  verified: {len(acknowledged)} attempts, {acked} acknowledged answers; {lost} lost or changed, "
-          f"{unsubmitted} not submitted, {wrong_scores} scores differing from the saved answers")
+    print(f"  verified: {len(acknowledged)} attempts, {acked} acknowledged answers, {len(submitted)} acknowledged submits: "
+          f"{lost} answers lost or changed, {unsubmitted} acknowledged submits not stored, "
+          f"{wrong_scores} scores differing from the stored answers; {unacknowledged} answers stored although refused")
     return lost == 0 and unsubmitted == 0 and wrong_scores == 0
-
 
 async def main():
     tokens = await sign_in_all()
