@@ -23,6 +23,7 @@ enum QuizJSON {
 
 public struct QuizRepository: Sendable {
     let database: Database
+    let contents = QuizContentCache()
 
     public init(database: Database) {
         self.database = database
@@ -88,10 +89,34 @@ public struct QuizRepository: Sendable {
         )
     }
 
+    /// A quiz with its current content. The content comes from the cache when it holds the current
+    /// version; only otherwise does the query read (and this instance decode) it.
     public func find(_ id: UUID) async throws -> StoredQuiz? {
-        return try await database.rows(
-            "SELECT \(unescaped: Self.quizColumns) \(unescaped: Self.quizFrom) WHERE q.id = \(id)", as: QuizRow.self
-        ).first.map(Self.quiz)
+        let cached = contents.newest(of: id)
+        guard let row = try await database.rows(
+            """
+            SELECT i.id, i.course_id, i.module_id, i.position, i.release_at, i.requires_previous, i.key, q.settings::text,
+                CASE WHEN q.current_version = \(cached?.version) THEN NULL
+                     ELSE (SELECT v.content::text FROM quiz_versions v WHERE v.quiz_id = q.id AND v.version = q.current_version)
+                END,
+                q.current_version
+            FROM quizzes q JOIN course_items i ON i.id = q.id WHERE q.id = \(id)
+            """,
+            as: (UUID, UUID, UUID, Int, Date?, Bool, String?, String, String?, Int).self
+        ).first else { return nil }
+        let content: QuizContent
+        if let text = row.8 {
+            content = try QuizJSON.decode(QuizContent.self, from: text)
+            contents.store(content, of: id, version: row.9)
+        } else if let cached, cached.version == row.9 {
+            content = cached.content
+        } else {
+            return nil
+        }
+        return StoredQuiz(
+            id: row.0, courseID: row.1, moduleID: row.2, position: row.3, releaseAt: row.4, requiresPrevious: row.5, key: row.6,
+            settings: try QuizJSON.decode(QuizSettings.self, from: row.7), content: content, version: row.9
+        )
     }
 
     public func quizzes(of courseID: UUID) async throws -> [StoredQuiz] {
@@ -116,9 +141,13 @@ public struct QuizRepository: Sendable {
 
     /// The content of one version of a quiz.
     public func content(of quizID: UUID, version: Int) async throws -> QuizContent? {
-        return try await database.rows(
+        if let cached = contents.content(of: quizID, version: version) { return cached }
+        guard let text = try await database.rows(
             "SELECT content::text FROM quiz_versions WHERE quiz_id = \(quizID) AND version = \(version)", as: String.self
-        ).first.map { try QuizJSON.decode(QuizContent.self, from: $0) }
+        ).first else { return nil }
+        let content = try QuizJSON.decode(QuizContent.self, from: text)
+        contents.store(content, of: quizID, version: version)
+        return content
     }
 
     /// New settings, and new content as a new version when it changed: attempts keep theirs.
