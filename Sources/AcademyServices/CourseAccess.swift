@@ -71,23 +71,24 @@ public struct CourseAccess: Sendable {
         if CoursePolicy.isStaff(principal, relation: relation) {
             return .editor
         }
-        guard let enrollment = try await enrollments.find(userID: principal.userID, courseID: course.id), enrollment.status.admitsStudent else {
+        guard let (enrollment, done) = try await enrollments.standing(userID: principal.userID, courseID: course.id),
+              enrollment.status.admitsStudent
+        else {
             throw AcademyError.forbidden("Enrol in this course to open its lessons and quizzes.")
         }
-        let done = try await enrollments.completedItems(of: enrollment.id)
-            .union(try await attempts.passedQuizzes(userID: principal.userID, courseID: course.id))
         return .student(enrollment, done: done)
     }
 
     /// The locks of the course's items for this reader (all open for editors).
     public func locks(of items: [CourseItem], course: Course, reader: Reader, now: Date = Date()) -> [UUID: ItemLock] {
+        locks(of: items.map { ItemLocking.Item(id: $0.id, releaseAt: $0.releaseAt, requiresPrevious: $0.requiresPrevious) }, course: course, reader: reader, now: now)
+    }
+
+    private func locks(of schedule: [ItemLocking.Item], course: Course, reader: Reader, now: Date = Date()) -> [UUID: ItemLock] {
         guard case .student(_, let done) = reader else {
-            return Dictionary(uniqueKeysWithValues: items.map { ($0.id, ItemLock.open) })
+            return Dictionary(uniqueKeysWithValues: schedule.map { ($0.id, ItemLock.open) })
         }
-        return ItemLocking.locks(
-            items: items.map { ItemLocking.Item(id: $0.id, releaseAt: $0.releaseAt, requiresPrevious: $0.requiresPrevious) },
-            done: done, courseStartsAt: course.startsAt, now: now
-        )
+        return ItemLocking.locks(items: schedule, done: done, courseStartsAt: course.startsAt, now: now)
     }
 
     /// The course of an item, if the caller may open the item now: 404 when they may not know it,
@@ -97,7 +98,7 @@ public struct CourseAccess: Sendable {
         let (course, relation) = try await visibleCourse(.id(courseID), to: principal)
         let reader = try await reader(of: course, relation: relation, principal: principal)
         if case .student = reader {
-            let lock = locks(of: try await content.items(of: course.id), course: course, reader: reader)[itemID] ?? .open
+            let lock = locks(of: try await content.schedule(of: course.id), course: course, reader: reader)[itemID] ?? .open
             if lock.isLocked { throw AcademyError.itemLocked(lock) }
         }
         return (course, reader)

@@ -176,17 +176,6 @@ public struct AttemptRepository: Sendable {
         }
     }
 
-    /// The quizzes of a course that the user has passed at least once.
-    public func passedQuizzes(userID: UUID, courseID: UUID) async throws -> Set<UUID> {
-        return Set(try await database.rows(
-            """
-            SELECT DISTINCT a.quiz_id FROM quiz_attempts a JOIN course_items i ON i.id = a.quiz_id
-            WHERE a.user_id = \(userID) AND i.course_id = \(courseID) AND a.passed
-            """,
-            as: UUID.self
-        ).map { $0 })
-    }
-
     /// Every graded attempt in a course, in the order each student made them.
     public func finishedAttempts(courseID: UUID) async throws -> [Gradebook.FinishedAttempt] {
         return try await database.rows(

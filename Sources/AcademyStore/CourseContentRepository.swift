@@ -141,9 +141,25 @@ public struct CourseContentRepository: Sendable {
         return candidate
     }
 
-    /// The course's lessons and quizzes in course order (modules in order, items in order within
-    /// each), with their titles: one query, for the outline and for every lock check, so neither
-    /// loads lesson bodies or quiz questions.
+    /// What decides the course's locks: its items in course order (modules in order, items in
+    /// order within each) with their release dates and prerequisites, and nothing else. Every
+    /// lesson read, download, completion and quiz start checks a lock: this query must not touch
+    /// titles, bodies or a quiz's content (a quiz title lives inside its content jsonb, and reading
+    /// it detoasts every question).
+    public func schedule(of courseID: UUID) async throws -> [ItemLocking.Item] {
+        try await database.rows(
+            """
+            SELECT i.id, i.release_at, i.requires_previous
+            FROM course_items i JOIN course_modules m ON m.id = i.module_id
+            WHERE i.course_id = \(courseID)
+            ORDER BY m.position, i.position
+            """,
+            as: (UUID, Date?, Bool).self
+        ).map { ItemLocking.Item(id: $0.0, releaseAt: $0.1, requiresPrevious: $0.2) }
+    }
+
+    /// The course's lessons and quizzes in course order, with their titles in every language:
+    /// one query for the outline, which shows them.
     public func items(of courseID: UUID) async throws -> [CourseItem] {
         return try await database.rows(
             """
@@ -168,7 +184,6 @@ public struct CourseContentRepository: Sendable {
         }
     }
 
-    // MARK: Lessons
     // MARK: Lessons
 
     public func lesson(_ id: UUID) async throws -> Lesson? {

@@ -82,20 +82,33 @@ public struct CourseRepository: Sendable {
         }
     }
 
+    static let findColumns = columns + """
+        , ci.user_id IS NOT NULL,
+        ARRAY(SELECT t.language FROM course_translations t WHERE t.course_id = c.id ORDER BY t.language),
+        ARRAY(SELECT t.title FROM course_translations t WHERE t.course_id = c.id ORDER BY t.language),
+        ARRAY(SELECT t.summary FROM course_translations t WHERE t.course_id = c.id ORDER BY t.language)
+        """
+    static let instructorJoin = "LEFT JOIN course_instructors ci ON ci.course_id = c.id AND ci.user_id ="
+
     /// A course by id or slug, with the caller's relation to it.
     public func find(_ reference: CourseReference, for userID: UUID?) async throws -> (course: Course, relation: CourseRelation)? {
+        // One query for what every access check starts with: the course, whether the caller
+        // teaches it, and its translations (as parallel arrays, in language order).
         let query: PostgresQuery = switch reference {
-        case .id(let id): "SELECT \(unescaped: Self.columns) FROM courses c WHERE c.id = \(id)"
-        case .slug(let slug): "SELECT \(unescaped: Self.columns) FROM courses c WHERE c.slug = \(slug)"
+        case .id(let id):
+            "SELECT \(unescaped: Self.findColumns) FROM courses c \(unescaped: Self.instructorJoin) \(userID) WHERE c.id = \(id)"
+        case .slug(let slug):
+            "SELECT \(unescaped: Self.findColumns) FROM courses c \(unescaped: Self.instructorJoin) \(userID) WHERE c.slug = \(slug)"
         }
-        return try await database.withConnection { connection in
-            guard let row = try await connection.rows(query, as: Row.self).first else { return nil }
-            let translations = try await Self.translations(of: [row.0], on: connection)[row.0] ?? [:]
-            let isInstructor = try await connection.rows(
-                "SELECT EXISTS (SELECT FROM course_instructors WHERE course_id = \(row.0) AND user_id = \(userID))",
-                as: Bool.self
-            ).first ?? false
-            return (Self.course(row, translations: translations), isInstructor ? .instructor : .stranger)
+        return try await database.rows(
+            query, as: (UUID, String, String, String, String, Bool, Int?, Date?, Date?, Date, Date, Date?, Date?, Bool, [String], [String], [String]).self
+        ).first.map { row in
+            var translations: [String: CourseText] = [:]
+            for (language, (title, summary)) in zip(row.14, zip(row.15, row.16)) {
+                translations[language] = CourseText(title: title, summary: summary)
+            }
+            let course = Self.course((row.0, row.1, row.2, row.3, row.4, row.5, row.6, row.7, row.8, row.9, row.10, row.11, row.12), translations: translations)
+            return (course, row.13 ? .instructor : .stranger)
         }
     }
 
