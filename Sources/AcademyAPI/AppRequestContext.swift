@@ -30,11 +30,15 @@ public struct AppRequestContext: RequestContext {
     }
 
     public var requestDecoder: StrictRequestDecoder { StrictRequestDecoder() }
-    public var responseEncoder: JSONEncoder { APIJSON.encoder() }
+    public var responseEncoder: JSONEncoder { APIJSON.sharedEncoder }
 }
 
 /// The API's JSON style: snake_case keys, RFC 3339 timestamps in UTC.
 public enum APIJSON {
+    /// One encoder for every response: its options never change after this, and building one
+    /// per request showed in profiles.
+    public static let sharedEncoder = encoder()
+
     public static func encoder() -> JSONEncoder {
         let encoder = JSONEncoder()
         encoder.keyEncodingStrategy = .convertToSnakeCase

@@ -53,12 +53,20 @@ public struct AuthenticationMiddleware: RouterMiddleware {
         return try await next(request, context)
     }
 
+    /// The token of `Bearer <token>` (scheme in any case, spaces around the token ignored).
+    /// Plain Swift over the header's bytes: it runs on every authenticated request.
     static func bearerToken(_ header: String?) -> String? {
         guard let header else { return nil }
-        let parts = header.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
-        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
-        let token = parts[1].trimmingCharacters(in: .whitespaces)
-        return token.isEmpty ? nil : token
+        let isBlank = { (character: Character) in character == " " || character == "\t" }
+        let trimmed = header.drop(while: isBlank)
+        guard let schemeEnd = trimmed.firstIndex(where: isBlank),
+              trimmed[..<schemeEnd].lowercased() == "bearer"
+        else { return nil }
+        var token = trimmed[schemeEnd...].drop(while: isBlank)
+        while let last = token.last, isBlank(last) {
+            token = token.dropLast()
+        }
+        return token.isEmpty ? nil : String(token)
     }
 }
 

@@ -65,7 +65,7 @@ enum CommandEnvironment {
     }
 
     static func makeLogger(_ configuration: AppConfiguration) -> Logger {
-        LoggingSystem.bootstrap(StreamLogHandler.standardError)
+        LoggingSystem.bootstrap { LineLogHandler(label: $0) }
         var logger = Logger(label: "academy")
         logger.logLevel = configuration.logLevel
         return logger

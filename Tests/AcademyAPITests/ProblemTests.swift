@@ -4,6 +4,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import Logging
 import NIOCore
 import Testing
 
@@ -77,6 +78,13 @@ import Testing
         for line in lines {
             #expect(line.metadata["request_id"] == "req-77", "\(line.message) lacks the request id")
         }
+        // The access line: at debug, written once the answer is known.
+        let answered = try #require(lines.first { $0.message == "Answered" })
+        #expect(answered.level == .debug)
+        #expect(answered.metadata["status"] == "404")
+        #expect(answered.metadata["path"] == "/nowhere")
+        #expect(answered.metadata["method"] == "GET")
+        #expect(answered.metadata["duration_ms"].flatMap { Int($0) } != nil)
     }
 
     @Test func strictJSONAcceptsTheExactShape() async throws {
@@ -123,6 +131,25 @@ import Testing
                 #expect(response.status == .unprocessableContent)
                 let errors = try #require(response.json["errors"] as? [[String: String]])
                 #expect(errors.first?["field"] == "display_name")
+            }
+        }
+    }
+
+    /// Problem bodies are written without a generic encoder: whatever a client puts in a field
+    /// name comes back as valid JSON, byte for byte.
+    @Test func problemBodiesEscapeWhatClientsSend() async throws {
+        let key = "q\"uote\\back\nline\u{1}\tعربي/"
+        let body = try JSONSerialization.data(withJSONObject: ["display_name": "A", key: 1])
+        try await TestApp.run(extraRoutes: Self.probeRoute) { client in
+            try await client.execute(
+                uri: "/probe", method: .post, headers: [.contentType: "application/json"], body: ByteBuffer(bytes: body)
+            ) { response in
+                #expect(response.status == .unprocessableContent)
+                let problem = response.json
+                #expect(problem["status"] as? Int == 422)
+                #expect(problem["type"] as? String == "/problems/validation")
+                #expect(problem["errors"] as? [[String: String]] == [["field": key, "message": "is not a known field"]])
+                #expect((problem["detail"] as? String)?.hasPrefix(key) == true)
             }
         }
     }

@@ -13,6 +13,12 @@ import Testing
         #expect(id != candidate)
         #expect(UUID(uuidString: id) != nil)
     }
+
+    @Test func generatedIdsAreDistinctAndLowercase() {
+        let ids = (0..<1000).map { _ in RequestID.generate() }
+        #expect(Set(ids).count == ids.count)
+        #expect(ids.allSatisfy { $0 == $0.lowercased() && UUID(uuidString: $0) != nil })
+    }
 }
 
 @Suite struct RFC3339Tests {

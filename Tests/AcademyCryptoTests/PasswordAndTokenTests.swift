@@ -101,6 +101,25 @@ import Testing
         #expect(Base64URL.decode(String(characters)) != bytes)
         #expect(Base64URL.decode("a+b/") == nil)
         #expect(Base64URL.decode("abc=") == nil)
+        #expect(Base64URL.decode("abcde") == nil)
+        #expect(Base64URL.decode("ab\u{0}c") == nil)
+    }
+
+    @Test func base64URLMatchesRFC4648() {
+        // RFC 4648 §10, in the url alphabet without padding, plus both alphabet-specific letters.
+        let vectors: [(String, String)] = [
+            ("", ""), ("f", "Zg"), ("fo", "Zm8"), ("foo", "Zm9v"), ("foob", "Zm9vYg"), ("fooba", "Zm9vYmE"), ("foobar", "Zm9vYmFy"),
+        ]
+        for (plain, encoded) in vectors {
+            #expect(Base64URL.encode(Array(plain.utf8)) == encoded)
+            #expect(Base64URL.decode(encoded) == Array(plain.utf8))
+        }
+        #expect(Base64URL.encode([0xFB, 0xFF]) == "-_8")
+        #expect(Base64URL.decode("-_8") == [0xFB, 0xFF])
+        for count in 0..<40 {
+            let bytes = SecureRandom.bytes(count: count)
+            #expect(Base64URL.decode(Base64URL.encode(bytes)) == bytes)
+        }
     }
 }
 
