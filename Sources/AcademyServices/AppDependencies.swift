@@ -16,6 +16,8 @@ public struct AppDependencies: Sendable {
     public let migrator: Migrator
     public let metricsRegistry: PrometheusCollectorRegistry
     public let hashingPool: PasswordHashingPool
+    /// Sessions verified recently; trusted only while the change feed listens (see SessionCache).
+    public let sessionCache: SessionCache
     public let signingKeys: SigningKeyRepository
     public let keyRing: SigningKeyRing
     public let accounts: AccountService
@@ -60,13 +62,14 @@ public struct AppDependencies: Sendable {
             threads: configuration.passwordHashThreads,
             queueLimit: configuration.passwordHashQueue
         )
-        signingKeys = SigningKeyRepository(database: database)
-        keyRing = SigningKeyRing(repository: signingKeys, database: database, logger: logger)
+        sessionCache = SessionCache()
+        signingKeys = SigningKeyRepository(database: database, sessions: sessionCache)
+        keyRing = SigningKeyRing(repository: signingKeys)
         auditLog = AuditLog(database: database)
         let window = Duration.seconds(configuration.loginFailureWindowSeconds)
         accounts = AccountService(
-            users: UserRepository(database: database),
-            sessions: SessionRepository(database: database),
+            users: UserRepository(database: database, sessions: sessionCache),
+            sessions: SessionRepository(database: database, cache: sessionCache),
             failures: LoginFailureRepository(database: database),
             hashing: hashingPool,
             keyRing: keyRing,
@@ -99,7 +102,10 @@ public struct AppDependencies: Sendable {
     public var backgroundServices: [any Service] {
         [
             postgres,
-            DatabaseStartupService(migrator: migrator, autoMigrate: configuration.autoMigrate, keyRing: keyRing, logger: logger),
+            DatabaseStartupService(
+                migrator: migrator, autoMigrate: configuration.autoMigrate,
+                changes: ChangeFeed(database: database, followers: [keyRing, sessionCache], logger: logger), logger: logger
+            ),
             hashingPool,
             AttemptSweeper(finisher: finisher, interval: .seconds(configuration.attemptSweepSeconds), logger: logger),
         ]

@@ -5,11 +5,12 @@ import ServiceLifecycle
 /// Brings the schema up to date when the server starts. While the database cannot be reached it
 /// keeps trying with backoff (the server answers `/health/live` meanwhile and `/health/ready` says
 /// 503); a migration that cannot be applied, or an applied file that changed, stops the server.
-/// Then, with the schema in place, it keeps the signing keys current until shutdown.
+/// Then, with the schema in place, it follows the changes other instances make (signing keys,
+/// sessions) until shutdown.
 struct DatabaseStartupService: Service {
     let migrator: Migrator
     let autoMigrate: Bool
-    let keyRing: SigningKeyRing
+    let changes: ChangeFeed
     let logger: Logger
 
     static let maximumRetryDelay: Duration = .seconds(30)
@@ -21,7 +22,7 @@ struct DatabaseStartupService: Service {
             logger.info("ACADEMY_AUTO_MIGRATE=false: not migrating; /health/ready reports pending migrations")
         }
         // Returns at shutdown; returning earlier would end the service group.
-        await keyRing.follow()
+        await changes.run()
     }
 
     private func migrateWithRetry() async throws {

@@ -2,20 +2,15 @@ import AcademyCore
 public import AcademyCrypto
 public import AcademyStore
 public import Foundation
-public import Logging
-import PostgresNIO
-public import ServiceLifecycle
 import Synchronization
 
 /// The signing keys, held in memory so that a token's signature is checked without touching the
 /// database. The database stays the authority: a session signed by a retired key is refused by
 /// the session lookup even before this copy hears of the retirement. The copy is refreshed when
-/// another instance changes the keys (`LISTEN`), on a timer as a fallback, and, at most once a
-/// quarter of a second, when a token names a key this copy does not know.
+/// another instance changes the keys (`ChangeFeed`), whenever listening starts again, and, at
+/// most once a quarter of a second, when a token names a key this copy does not know.
 public final class SigningKeyRing: Sendable {
     let repository: SigningKeyRepository
-    let database: Database
-    let logger: Logger
     private let state = Mutex<State>(State())
 
     private struct State {
@@ -24,13 +19,10 @@ public final class SigningKeyRing: Sendable {
         var lastRefresh: ContinuousClock.Instant?
     }
 
-    static let fallbackRefreshInterval: Duration = .seconds(30)
     static let unknownKeyRefreshInterval: Duration = .milliseconds(250)
 
-    public init(repository: SigningKeyRepository, database: Database, logger: Logger) {
+    public init(repository: SigningKeyRepository) {
         self.repository = repository
-        self.database = database
-        self.logger = logger
     }
 
     /// The key that signs new sessions; on a new database the first sign-in creates it.
@@ -71,55 +63,27 @@ public final class SigningKeyRing: Sendable {
         }
     }
 
-    /// Loads the keys (creating the first one on a new database), then follows changes until
-    /// shutdown. Losing the `LISTEN` connection only slows the spread of a rotation to the
-    /// fallback interval; it never lets a revoked session through.
-    func follow() async {
-        await cancelWhenGracefulShutdown {
-            var delay: Duration = .seconds(1)
-            while !Task.isCancelled {
-                do {
-                    try await self.repository.ensureUsableKey(creating: Self.newKey)
-                    try await self.refresh()
-                    delay = .seconds(1)
-                    try await self.followChanges()
-                } catch is CancellationError {
-                    return
-                } catch {
-                    self.logger.warning(
-                        "Signing keys not followed; retrying",
-                        metadata: ["retry_in": "\(delay)", "reason": "\(Database.loggable(error))"]
-                    )
-                    try? await Task.sleep(for: delay)
-                    delay = min(delay * 2, Self.fallbackRefreshInterval)
-                }
-            }
-        }
-    }
-
     /// A fresh key in the form the repository stores.
     public static func newKey() -> SigningKeyRecord {
         let key = SigningKey.generate()
         return SigningKeyRecord(id: key.id, secret: key.secret)
     }
+}
 
-    private func followChanges() async throws {
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask {
-                try await self.database.withConnection { connection in
-                    for try await _ in try await connection.underlying.listen(SigningKeyRepository.changeChannel) {
-                        try await self.refresh()
-                    }
-                }
-            }
-            group.addTask {
-                while true {
-                    try await Task.sleep(for: Self.fallbackRefreshInterval)
-                    try await self.refresh()
-                }
-            }
-            try await group.next()
-            group.cancelAll()
-        }
+extension SigningKeyRing: ChangeFollower {
+    public var channel: String { SigningKeyRepository.changeChannel }
+
+    /// Loads the keys, creating the first one on a new database.
+    public func listening() async throws {
+        try await repository.ensureUsableKey(creating: Self.newKey)
+        try await refresh()
     }
+
+    public func notified(_ payload: String) async throws {
+        try await refresh()
+    }
+
+    /// Tokens keep verifying against the keys held: the session lookup, not this copy, is what
+    /// refuses a retired key's sessions.
+    public func lost() async {}
 }

@@ -26,9 +26,13 @@ public struct ActiveSession: Sendable, Equatable {
 
 public struct SessionRepository: Sendable {
     let database: Database
+    let cache: SessionCache
 
-    public init(database: Database) {
+    /// `cache` is shared with the user and signing-key repositories, which invalidate it too; a
+    /// cache nobody follows changes for (the default) is never trusted, so every lookup reads.
+    public init(database: Database, cache: SessionCache = SessionCache()) {
         self.database = database
+        self.cache = cache
     }
 
     static let columns = "id, user_id, key_id, created_at, expires_at, revoked_at, client_address, user_agent"
@@ -66,7 +70,11 @@ public struct SessionRepository: Sendable {
     /// The session behind a verified token, if it is still good: not revoked, not expired, its
     /// user not disabled and its key not retired.
     public func active(id: UUID) async throws -> ActiveSession? {
-        return try await database.rows(
+        if let cached = cache.session(id) {
+            return cached
+        }
+        let ticket = cache.ticket()
+        let session = try await database.rows(
             """
             SELECT s.id, s.user_id, u.role, u.locale, s.expires_at
             FROM sessions s
@@ -79,6 +87,10 @@ public struct SessionRepository: Sendable {
         ).first.map { row in
             ActiveSession(sessionID: row.0, userID: row.1, role: Role(rawValue: row.2) ?? .student, locale: row.3, expiresAt: row.4)
         }
+        if let session {
+            cache.store(session, readWith: ticket)
+        }
+        return session
     }
 
     /// The user's sessions that are still usable, newest first.
@@ -95,6 +107,7 @@ public struct SessionRepository: Sendable {
 
     /// Revokes one of the user's sessions; false when the user has no such active session.
     public func revoke(id: UUID, ownedBy userID: UUID, audit: AuditEntry) async throws -> Bool {
+        defer { cache.invalidate(session: id) }
         return try await database.withTransaction { connection in
             let revoked = try await connection.rows(
                 """
@@ -112,6 +125,7 @@ public struct SessionRepository: Sendable {
 
     /// Revokes every session of a user (the CLI's `sessions revoke --user`); returns how many.
     public func revokeAll(userID: UUID, audit: AuditEntry) async throws -> Int {
+        defer { cache.invalidate(user: userID) }
         return try await database.withTransaction { connection in
             let count = try await Self.revokeAll(userID: userID, except: nil, on: connection)
             var entry = audit

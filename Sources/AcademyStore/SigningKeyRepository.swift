@@ -22,9 +22,12 @@ public struct SigningKeyRecord: Sendable, Equatable {
 /// tokens; every key that is not retired verifies.
 public struct SigningKeyRepository: Sendable {
     let database: Database
+    /// Emptied when a key is retired: its sessions end with it.
+    let sessions: SessionCache
 
-    public init(database: Database) {
+    public init(database: Database, sessions: SessionCache = SessionCache()) {
         self.database = database
+        self.sessions = sessions
     }
 
     /// Keys that verify tokens, newest first. The first one signs.
@@ -67,6 +70,7 @@ public struct SigningKeyRepository: Sendable {
     /// Retires a key: every token it signed stops verifying at once, on every instance. The last
     /// usable key cannot be retired (rotate first), or nobody could sign in.
     public func retire(id: String, audit: AuditEntry) async throws {
+        defer { sessions.invalidateAll() }
         try await database.withTransaction { connection in
             try await connection.run("LOCK TABLE signing_keys IN SHARE ROW EXCLUSIVE MODE")
             let usable = try await connection.rows(

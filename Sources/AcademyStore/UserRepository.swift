@@ -31,9 +31,12 @@ public struct NewUser: Sendable {
 
 public struct UserRepository: Sendable {
     let database: Database
+    /// Told of every change to what a session resolves to (role, locale, disabling, passwords).
+    let sessions: SessionCache
 
-    public init(database: Database) {
+    public init(database: Database, sessions: SessionCache = SessionCache()) {
         self.database = database
+        self.sessions = sessions
     }
 
     static let columns = "id, email, display_name, role, locale, timezone, created_at, disabled"
@@ -128,6 +131,7 @@ public struct UserRepository: Sendable {
 
     /// The user's own profile fields; nil leaves a field as it is.
     public func updateProfile(id: UUID, displayName: String?, locale: String??, timezone: String??) async throws -> User {
+        defer { sessions.invalidate(user: id) }
         let rows = try await database.withConnection { connection in
             try await connection.rows(
                 """
@@ -158,6 +162,7 @@ public struct UserRepository: Sendable {
         displayName: String?,
         audit: AuditEntry
     ) async throws -> User {
+        defer { sessions.invalidate(user: id) }
         return try await database.withTransaction { connection in
             let admins = try await connection.rows(
                 "SELECT id FROM users WHERE role = 'admin' AND NOT disabled ORDER BY id FOR UPDATE",
@@ -211,6 +216,7 @@ public struct UserRepository: Sendable {
     public func replacePasswordHash(
         of id: UUID, with hash: String, keepingSession: UUID?, audit: AuditEntry
     ) async throws {
+        defer { sessions.invalidate(user: id) }
         try await database.withTransaction { connection in
             let updated = try await connection.rows(
                 "UPDATE users SET password_hash = \(hash), updated_at = now() WHERE id = \(id) RETURNING email",
