@@ -157,21 +157,26 @@ struct QuizController {
     }
 
     /// Autosaves one answer, durably, before answering; a repeated or older `seq` never overwrites
-    /// a newer answer. After the deadline and its grace: 409, and the saved answers stand.
+    /// a newer answer. After the deadline and its grace: 409, and the saved answers stand. The hot
+    /// path of an exam: the session, the attempt as it started and the quiz version's questions
+    /// come from memory, so a save is one statement.
     @Sendable func save(_ request: Request, context: AppRequestContext) async throws -> SavedAnswerResponse {
-        let (attempt, quiz, _, _) = try await attemptForCaller(context)
-        try AttemptPolicy.requireStudent(ofAttemptBy: attempt.userID, principal: context.principal)
+        let attemptID = try context.parameters.uuid("id")
+        let attempt = try await access.ownAttempt(attemptID, principal: context.principal)
         let questionID = context.parameters.get("question_id") ?? ""
         let body = try await request.decode(as: AnswerSave.self, context: context)
-        let content = try await quizzes.content(for: attempt, of: quiz)
-        try AnswerRules.validate(body.response, seq: body.seq, questionID: questionID, attempt: attempt, content: content)
-        switch try await attempts.save(attemptID: attempt.id, questionID: questionID, response: body.response, seq: body.seq, now: Date()) {
-        case .saved(let answer):
-            return SavedAnswerResponse(answer: answer)
-        case .closed:
-            _ = try await finisher.finishIfExpired(attempt, quiz: quiz)
-            throw AcademyError.conflict("This attempt is over; the answers saved before its deadline stand.")
+        guard let content = try await quizzes.content(of: attempt.quizID, version: attempt.version) else {
+            throw AcademyError.notFound("The quiz's content is missing.")
         }
+        try AnswerRules.validate(body.response, seq: body.seq, questionID: questionID, attempt: attempt, content: content)
+        if case .saved(let answer) = try await attempts.save(
+            attemptID: attempt.id, questionID: questionID, response: body.response, seq: body.seq, now: Date()
+        ) {
+            return SavedAnswerResponse(answer: answer)
+        }
+        // Past the deadline, or graded meanwhile: grade it now if nobody has, and refuse.
+        _ = try await attemptForCaller(context)
+        throw AcademyError.conflict("This attempt is over; the answers saved before its deadline stand.")
     }
 
     /// Idempotent: a second submit returns the same result.

@@ -72,7 +72,8 @@ public struct QuizAttempt: Sendable, Equatable {
     }
 
     /// After this, saves are refused and the attempt is graded as it stands. The grace absorbs a
-    /// slow connection's last save, never more.
+    /// slow connection's last save, never more. (The store's save and sweep statements apply the
+    /// same bound to the row itself, where it cannot change underneath them.)
     public var closesAt: Date? { deadline.map { $0.addingTimeInterval(Double(graceSeconds)) } }
 
     public func isOpen(at now: Date) -> Bool {

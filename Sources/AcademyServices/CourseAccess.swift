@@ -163,4 +163,17 @@ public struct CourseAccess: Sendable {
         let asStaff = try AttemptPolicy.requireReader(ofAttemptBy: attempt.userID, principal: principal, relation: relation)
         return (attempt, quiz, course, asStaff)
     }
+
+    /// An attempt for its own student, as it started (`AttemptRepository.asStarted`): the owner is
+    /// all an answer save needs to know of the caller, so no course or quiz is read for them. The
+    /// course's staff get 403 and anyone else 404, from the full check.
+    public func ownAttempt(_ id: UUID, principal: Principal?) async throws -> QuizAttempt {
+        guard let principal else { throw AcademyError.unauthenticated }
+        if let attempt = try await attempts.asStarted(id), attempt.userID == principal.userID {
+            return attempt
+        }
+        let attempt = try await self.attempt(id, principal: principal).attempt
+        try AttemptPolicy.requireStudent(ofAttemptBy: attempt.userID, principal: principal)
+        return attempt
+    }
 }

@@ -8,6 +8,7 @@ import PostgresNIO
 /// and graded once from what is stored, by the student, on the next touch, or by the sweeper.
 public struct AttemptRepository: Sendable {
     let database: Database
+    let started = StartedAttempts()
 
     public init(database: Database) {
         self.database = database
@@ -49,8 +50,11 @@ public struct AttemptRepository: Sendable {
             ).map(Self.attempt)
             let number: Int
             switch try AttemptStart.decide(existing: attempts, maxAttempts: maxAttempts, now: now) {
-            case .resume(let open): return .resumed(open)
-            case .start(let next): number = next
+            case .resume(let open):
+                started.store(open)
+                return .resumed(open)
+            case .start(let next):
+                number = next
             }
             let row = try await connection.rows(
                 """
@@ -60,8 +64,24 @@ public struct AttemptRepository: Sendable {
                 """,
                 as: Row.self
             )[0]
-            return .started(try Self.attempt(row))
+            let attempt = try Self.attempt(row)
+            started.store(attempt)
+            return .started(attempt)
         }
+    }
+
+    /// The attempt as it started: its owner, quiz version and questions drawn, which never change,
+    /// from memory once this instance has started or read it. Its state and deadline are as of
+    /// that read; whatever depends on them must check them in the database, as `save` does.
+    public func asStarted(_ id: UUID) async throws -> QuizAttempt? {
+        if let held = started.attempt(id) {
+            return held
+        }
+        let attempt = try await find(id)
+        if let attempt, attempt.state == .inProgress {
+            started.store(attempt)
+        }
+        return attempt
     }
 
     public func find(_ id: UUID) async throws -> QuizAttempt? {
@@ -103,26 +123,43 @@ public struct AttemptRepository: Sendable {
         case closed
     }
 
-    /// Upserts one answer unless a newer `seq` is stored; committed before it returns.
+    /// Upserts one answer unless a newer `seq` is stored, in one statement (durable when it
+    /// returns), while the attempt is open (`QuizAttempt.isOpen`, checked here on the row itself:
+    /// in progress, `now` within deadline and grace). The row is share-locked, so a save and the
+    /// grading (which locks it for update) take turns, and a save after the grading finds it
+    /// closed.
     public func save(attemptID: UUID, questionID: String, response: QuestionResponse, seq: Int, now: Date) async throws -> SaveOutcome {
         let responseJSON = try QuizJSON.encode(response)
-        return try await database.withTransaction { connection in
-            // A share lock: saves run side by side; grading (FOR UPDATE) waits for them and they for it.
-            guard let attempt = try await connection.rows(
-                "SELECT \(unescaped: Self.columns) FROM quiz_attempts a WHERE a.id = \(attemptID) FOR SHARE", as: Row.self
-            ).first.map(Self.attempt), attempt.isOpen(at: now) else {
-                return .closed
+        return try await database.withConnection { connection in
+            let (isOpen, written, stored, storedSeq, savedAt) = try await connection.rows(
+                """
+                WITH open_attempt AS (
+                    SELECT id FROM quiz_attempts
+                    WHERE id = \(attemptID) AND state = 'in_progress'
+                        AND (deadline IS NULL OR \(now) <= deadline + grace_seconds * interval '1 second')
+                    FOR SHARE
+                ), written AS (
+                    INSERT INTO attempt_answers (attempt_id, question_id, response, seq, saved_at)
+                    SELECT id, \(questionID), \(responseJSON)::jsonb, \(seq), \(now) FROM open_attempt
+                    ON CONFLICT (attempt_id, question_id) DO UPDATE
+                        SET response = EXCLUDED.response, seq = EXCLUDED.seq, saved_at = EXCLUDED.saved_at
+                        WHERE attempt_answers.seq < EXCLUDED.seq
+                    RETURNING response::text, seq, saved_at
+                )
+                SELECT EXISTS (SELECT FROM open_attempt), w.seq IS NOT NULL,
+                    COALESCE(w.response, k.response::text), COALESCE(w.seq, k.seq), COALESCE(w.saved_at, k.saved_at)
+                FROM (SELECT 1) AS one
+                LEFT JOIN written w ON true
+                LEFT JOIN attempt_answers k ON w.seq IS NULL AND k.attempt_id = \(attemptID) AND k.question_id = \(questionID)
+                """,
+                as: (Bool, Bool, String?, Int?, Date?).self
+            )[0]
+            guard isOpen else { return .closed }
+            if let stored, let storedSeq, let savedAt {
+                let kept = written ? response : try QuizJSON.decode(QuestionResponse.self, from: stored)
+                return .saved(SavedAnswer(questionID: questionID, response: kept, seq: storedSeq, savedAt: savedAt))
             }
-            try await connection.run(
-                """
-                INSERT INTO attempt_answers (attempt_id, question_id, response, seq, saved_at)
-                VALUES (\(attemptID), \(questionID), \(responseJSON)::jsonb, \(seq), \(now))
-                ON CONFLICT (attempt_id, question_id) DO UPDATE
-                    SET response = EXCLUDED.response, seq = EXCLUDED.seq, saved_at = EXCLUDED.saved_at
-                    WHERE attempt_answers.seq < EXCLUDED.seq
-                """
-            )
-            // The answer as stored: this one, or the newer one that it did not overwrite.
+            // A newer save committed after this statement's snapshot was taken: it won, read it.
             guard let answer = try await Self.answers(of: attemptID, question: questionID, on: connection).first else {
                 return .closed
             }

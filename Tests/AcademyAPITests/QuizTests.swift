@@ -88,6 +88,27 @@ extension TestClientProtocol {
             let stale = try await client.send(.put, "/api/v1/attempts/\(attempt)/answers/q1", json: ["response": ["option_id": "a"], "seq": 2], token: amina)
             #expect(stale.json["seq"] as? Int == 3)
             #expect((stale.json["response"] as? [String: Any])?["option_id"] as? String == "b")
+            // The same seq again with another answer: the first one stays, and the reply says so.
+            let repeated = try await client.send(.put, "/api/v1/attempts/\(attempt)/answers/q1", json: ["response": ["option_id": "a"], "seq": 3], token: amina)
+            #expect(repeated.json["seq"] as? Int == 3)
+            #expect((repeated.json["response"] as? [String: Any])?["option_id"] as? String == "b")
+            // Retries racing each other: whatever order they land in, the highest seq is kept and
+            // no reply claims an older seq than the one it carried.
+            let replies = try await withThrowingTaskGroup(of: (Int, Int?).self) { group in
+                for seq in (10..<40).shuffled() {
+                    group.addTask {
+                        let reply = try await client.send(
+                            .put, "/api/v1/attempts/\(attempt)/answers/q1", json: ["response": ["option_id": seq == 39 ? "b" : "a"], "seq": seq], token: amina
+                        )
+                        return (seq, reply.json["seq"] as? Int)
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(replies.allSatisfy { sent, kept in (kept ?? -1) >= sent })
+            let kept = try await client.send(.put, "/api/v1/attempts/\(attempt)/answers/q1", json: ["response": ["option_id": "a"], "seq": 5], token: amina)
+            #expect(kept.json["seq"] as? Int == 39)
+            #expect((kept.json["response"] as? [String: Any])?["option_id"] as? String == "b")
             _ = try await client.send(.put, "/api/v1/attempts/\(attempt)/answers/q2", json: ["response": ["value": true], "seq": 1], token: amina)
             _ = try await client.send(.put, "/api/v1/attempts/\(attempt)/answers/q3", json: ["response": ["text": "  ALIF "], "seq": 1], token: amina)
             let misfit = try await client.send(.put, "/api/v1/attempts/\(attempt)/answers/q1", json: ["response": ["option_id": "z"], "seq": 4], token: amina)
