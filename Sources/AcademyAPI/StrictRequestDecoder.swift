@@ -20,7 +20,7 @@ public struct StrictRequestDecoder: RequestDecoder {
         } catch is NIOTooManyBytesError {
             throw AcademyError.payloadTooLarge(limit: context.maxUploadSize)
         }
-        return try StrictJSONDecoder().decode(type, from: Data(body.readableBytesView))
+        return try StrictJSONDecoder().decode(type, from: Array(body.readableBytesView))
     }
 
     /// `application/json` or any `application/*+json`, with or without parameters.

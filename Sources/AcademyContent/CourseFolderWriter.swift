@@ -44,8 +44,8 @@ public enum CourseFolderWriter {
         let encoder = JSONEncoder()
         encoder.keyEncodingStrategy = .convertToSnakeCase
         encoder.dateEncodingStrategy = .iso8601
-        let tree = try JSONDecoder().decode(JSONValue.self, from: encoder.encode(QuizDraft(settings: settings, content: content)))
-        guard case .object(let object) = tree else { return "" }
+        let json = try encoder.encode(QuizDraft(settings: settings, content: content))
+        guard case .success(.object(let object)) = JSONParser.parse(Array(json)) else { return "" }
         return YAMLTree.yaml(object) { key in
             if key == defaultLanguage { return (-1, key) }
             return (quizFieldOrder.firstIndex(of: key) ?? quizFieldOrder.count, key)

@@ -7,14 +7,17 @@ public import Foundation
 public struct StrictJSONDecoder: Sendable {
     public init() {}
 
-    public func decode<T: Decodable>(_ type: T.Type, from data: Data) throws(AcademyError) -> T {
-        let root: JSONValue
-        do {
-            root = try JSONDecoder().decode(JSONValue.self, from: data)
-        } catch {
-            throw .malformedRequest("The body is not valid JSON\(Self.parseFailureDetail(error)).")
+    public func decode<T: Decodable>(_ type: T.Type, from bytes: [UInt8]) throws(AcademyError) -> T {
+        switch JSONParser.parse(bytes) {
+        case .success(let root):
+            return try decode(type, from: root)
+        case .failure(let failure):
+            throw .malformedRequest("The body is not valid JSON: \(failure.reason) at byte \(failure.offset).")
         }
-        return try decode(type, from: root)
+    }
+
+    public func decode<T: Decodable>(_ type: T.Type, from data: Data) throws(AcademyError) -> T {
+        try decode(type, from: Array(data))
     }
 
     public func decode<T: Decodable>(_ type: T.Type, from root: JSONValue) throws(AcademyError) -> T {
@@ -36,14 +39,6 @@ public struct StrictJSONDecoder: Sendable {
         return value
     }
 
-    private static func parseFailureDetail(_ error: any Error) -> String {
-        guard case DecodingError.dataCorrupted(let context) = error,
-              let underlying = context.underlyingError as NSError?,
-              let description = underlying.userInfo[NSDebugDescriptionErrorKey] as? String
-        else { return "" }
-        return ": \(description)"
-    }
-
     static func fieldError(for error: DecodingError) -> FieldError {
         switch error {
         case .keyNotFound(let key, let context):
@@ -61,25 +56,6 @@ public struct StrictJSONDecoder: Sendable {
 
     static func dottedPath(_ path: [any CodingKey]) -> String {
         path.map { key in key.intValue.map(String.init) ?? key.stringValue }.joined(separator: ".")
-    }
-}
-
-extension JSONValue: Decodable {
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if container.decodeNil() {
-            self = .null
-        } else if let bool = try? container.decode(Bool.self) {
-            self = .bool(bool)
-        } else if let number = try? container.decode(Double.self) {
-            self = .number(number)
-        } else if let string = try? container.decode(String.self) {
-            self = .string(string)
-        } else if let array = try? container.decode([JSONValue].self) {
-            self = .array(array)
-        } else {
-            self = .object(try container.decode([String: JSONValue].self))
-        }
     }
 }
 
@@ -172,6 +148,10 @@ private func decodeValue<T: Decodable>(_ type: T.Type, from value: JSONValue, at
     switch T.self {
     case is String.Type:
         guard case .string(let string) = value else { throw mismatch("a string") }
+        // Valid JSON, but PostgreSQL cannot store it in text: refused here, for every field.
+        guard !string.unicodeScalars.contains("\u{0}") else {
+            throw DecodingError.dataCorrupted(.init(codingPath: path, debugDescription: "must not contain the NUL character (U+0000)"))
+        }
         return string as! T
     case is Bool.Type:
         guard case .bool(let bool) = value else { throw mismatch("a boolean") }

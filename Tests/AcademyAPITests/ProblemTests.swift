@@ -154,6 +154,28 @@ import Testing
         }
     }
 
+    /// Hostile bodies are refused cheaply: nesting stops at 64 levels (it used to cost seconds of
+    /// CPU per request before authentication), and a NUL, which PostgreSQL cannot store, is a 422
+    /// rather than the database's 500.
+    @Test func hostileJSONIsRefusedBeforeItCostsAnything() async throws {
+        try await TestApp.run { client in
+            let nested = String(repeating: #"{"a":"#, count: 5_000) + "1" + String(repeating: "}", count: 5_000)
+            try await client.execute(
+                uri: "/api/v1/auth/login", method: .post, headers: [.contentType: "application/json"], body: ByteBuffer(string: nested)
+            ) { response in
+                #expect(response.status == .badRequest)
+                #expect((response.json["detail"] as? String)?.contains("nested deeper than 64 levels") == true)
+            }
+            try await client.execute(
+                uri: "/api/v1/auth/login", method: .post, headers: [.contentType: "application/json"],
+                body: ByteBuffer(string: #"{"email":"a\u0000@example.org","password":"x"}"#)
+            ) { response in
+                #expect(response.status == .unprocessableContent)
+                #expect(response.json["errors"] as? [[String: String]] == [["field": "email", "message": "must not contain the NUL character (U+0000)"]])
+            }
+        }
+    }
+
     @Test func wrongContentTypeIs415() async throws {
         try await TestApp.run(extraRoutes: Self.probeRoute) { client in
             try await client.execute(

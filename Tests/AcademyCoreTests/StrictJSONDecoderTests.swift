@@ -74,6 +74,20 @@ import Testing
         ])
     }
 
+    /// Valid JSON, but no PostgreSQL text column can hold it: a clear 422 instead of the 500 the
+    /// database's refusal (SQLSTATE 22021) used to become.
+    @Test func theNulCharacterIsRefusedInEveryStringField() {
+        #expect(fieldErrors(#"{"slug":"a\u0000b","default_language":"ar","translations":{},"tags":[]}"#) == [
+            FieldError(field: "slug", message: "must not contain the NUL character (U+0000)"),
+        ])
+        #expect(fieldErrors(#"{"slug":"s","default_language":"ar","translations":{"ar":{"title":"\u0000"}},"tags":[]}"#) == [
+            FieldError(field: "translations.ar.title", message: "must not contain the NUL character (U+0000)"),
+        ])
+        #expect(fieldErrors(#"{"slug":"s","default_language":"ar","translations":{},"tags":["ok","\u0000"]}"#) == [
+            FieldError(field: "tags.1", message: "must not contain the NUL character (U+0000)"),
+        ])
+    }
+
     @Test func aBodyThatIsNotAnObjectIsAValidationError() {
         #expect(fieldErrors("[1,2]") == [FieldError(field: "", message: "must be an object, not an array")])
     }
@@ -88,7 +102,8 @@ import Testing
                     Issue.record("\(body) gave \(error)")
                     continue
                 }
-                #expect(detail.hasPrefix("The body is not valid JSON"))
+                #expect(detail.hasPrefix("The body is not valid JSON: "))
+                #expect(detail.contains(" at byte "))
             }
         }
     }
