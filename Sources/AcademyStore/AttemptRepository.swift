@@ -125,35 +125,15 @@ public struct AttemptRepository: Sendable {
 
     /// Upserts one answer unless a newer `seq` is stored, in one statement (durable when it
     /// returns), while the attempt is open (`QuizAttempt.isOpen`, checked here on the row itself:
-    /// in progress, `now` within deadline and grace). The row is share-locked, so a save and the
-    /// grading (which locks it for update) take turns, and a save after the grading finds it
-    /// closed.
+    /// in progress, `now` within deadline and grace). See `SaveAnswerStatement` for the locking.
     public func save(attemptID: UUID, questionID: String, response: QuestionResponse, seq: Int, now: Date) async throws -> SaveOutcome {
-        let responseJSON = try QuizJSON.encode(response)
+        let statement = SaveAnswerStatement(
+            attemptID: attemptID, questionID: questionID, response: try QuizJSON.encode(response), seq: seq, now: now
+        )
         return try await database.withConnection { connection in
-            let (isOpen, written, stored, storedSeq, savedAt) = try await connection.rows(
-                """
-                WITH open_attempt AS (
-                    SELECT id FROM quiz_attempts
-                    WHERE id = \(attemptID) AND state = 'in_progress'
-                        AND (deadline IS NULL OR \(now) <= deadline + grace_seconds * interval '1 second')
-                    FOR SHARE
-                ), written AS (
-                    INSERT INTO attempt_answers (attempt_id, question_id, response, seq, saved_at)
-                    SELECT id, \(questionID), \(responseJSON)::jsonb, \(seq), \(now) FROM open_attempt
-                    ON CONFLICT (attempt_id, question_id) DO UPDATE
-                        SET response = EXCLUDED.response, seq = EXCLUDED.seq, saved_at = EXCLUDED.saved_at
-                        WHERE attempt_answers.seq < EXCLUDED.seq
-                    RETURNING response::text, seq, saved_at
-                )
-                SELECT EXISTS (SELECT FROM open_attempt), w.seq IS NOT NULL,
-                    COALESCE(w.response, k.response::text), COALESCE(w.seq, k.seq), COALESCE(w.saved_at, k.saved_at)
-                FROM (SELECT 1) AS one
-                LEFT JOIN written w ON true
-                LEFT JOIN attempt_answers k ON w.seq IS NULL AND k.attempt_id = \(attemptID) AND k.question_id = \(questionID)
-                """,
-                as: (Bool, Bool, String?, Int?, Date?).self
-            )[0]
+            var rows = try await connection.underlying.execute(statement, logger: connection.logger).makeAsyncIterator()
+            guard let (isOpen, written, stored, storedSeq, savedAt) = try await rows.next() else { return .closed }
+            while try await rows.next() != nil {}
             guard isOpen else { return .closed }
             if let stored, let storedSeq, let savedAt {
                 let kept = written ? response : try QuizJSON.decode(QuestionResponse.self, from: stored)
