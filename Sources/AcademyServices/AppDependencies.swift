@@ -54,6 +54,7 @@ public struct AppDependencies: Sendable {
             client: postgres,
             maximumConnections: configuration.databasePoolSize,
             leaseTimeout: .seconds(configuration.databaseTimeoutSeconds),
+            reachability: DatabaseReachability(configuration: try configuration.databaseURL.connectionConfiguration(), logger: logger),
             logger: logger
         )
         migrator = Migrator(database: database, migrations: try Migration.bundled())

@@ -6,17 +6,21 @@ import Synchronization
 
 /// The application's one way into PostgreSQL. It bounds the wait for a pooled connection (the pool
 /// itself waits forever while the database is down) so that requests answer 503 instead of
-/// hanging, unwraps transaction errors so that typed errors keep their meaning, and reports the
+/// hanging, and at once while `reachability` knows the database is down; it unwraps transaction errors so that typed errors keep their meaning, and reports the
 /// pool's figures as metrics.
 public struct Database: Sendable {
     public let client: PostgresClient
     let leaseTimeout: Duration
     let logger: Logger
+    let reachability: DatabaseReachability?
     private let metrics: PoolMetrics
 
-    public init(client: PostgresClient, maximumConnections: Int, leaseTimeout: Duration, logger: Logger) {
+    public init(
+        client: PostgresClient, maximumConnections: Int, leaseTimeout: Duration, reachability: DatabaseReachability? = nil, logger: Logger
+    ) {
         self.client = client
         self.leaseTimeout = leaseTimeout
+        self.reachability = reachability
         self.logger = logger
         self.metrics = PoolMetrics(maximumConnections: maximumConnections)
     }
@@ -33,8 +37,14 @@ public struct Database: Sendable {
     public func withConnection<Result: Sendable>(
         _ body: @escaping @Sendable (DatabaseConnection) async throws -> Result
     ) async throws -> Result {
+        if let reachability, reachability.isDown {
+            metrics.leaseTimeouts.increment()
+            throw Self.unreachable(retryAfterSeconds: retryAfterSeconds)
+        }
         let waitStarted = ContinuousClock.now
         let lease = LeaseState()
+        let reachability = self.reachability
+        let leaseTimeout = self.leaseTimeout
         let client = self.client
         let logger = self.logger
         let metrics = self.metrics
@@ -50,7 +60,16 @@ public struct Database: Sendable {
                     }
                 }
                 group.addTask {
-                    try await Task.sleep(for: self.leaseTimeout)
+                    // In steps, so that a wait learns of an outage as soon as a probe does.
+                    var waited: Duration = .zero
+                    while waited < leaseTimeout {
+                        let step = min(Self.leaseTimerStep, leaseTimeout - waited)
+                        try await Task.sleep(for: step)
+                        waited += step
+                        guard let reachability else { continue }
+                        if waited >= DatabaseReachability.suspicionDelay { reachability.suspect() }
+                        if reachability.isDown { return .databaseDown }
+                    }
                     return .leaseTimerFired
                 }
                 while let outcome = try await group.next() {
@@ -65,7 +84,11 @@ public struct Database: Sendable {
                             reason: "The database did not hand out a connection within \(self.leaseTimeout).",
                             retryAfterSeconds: self.retryAfterSeconds
                         )
-                    case .leaseTimerFired:
+                    case .databaseDown where lease.abandon():
+                        group.cancelAll()
+                        metrics.leaseTimeouts.increment()
+                        throw Self.unreachable(retryAfterSeconds: self.retryAfterSeconds)
+                    case .leaseTimerFired, .databaseDown:
                         continue
                     }
                 }
@@ -93,6 +116,12 @@ public struct Database: Sendable {
         }
     }
 
+    static let leaseTimerStep: Duration = .milliseconds(100)
+
+    static func unreachable(retryAfterSeconds: Int) -> AcademyError {
+        .unavailable(reason: "The database cannot be reached.", retryAfterSeconds: retryAfterSeconds)
+    }
+
     /// Errors that mean the server is unreachable rather than that a statement was wrong.
     static func isConnectionFailure(_ error: PSQLError) -> Bool {
         switch error.code {
@@ -107,6 +136,7 @@ public struct Database: Sendable {
 private enum LeaseOutcome<Result: Sendable>: Sendable {
     case finished(Result)
     case leaseTimerFired
+    case databaseDown
 }
 
 /// Who won the race between a connection arriving and the lease timer: exactly one of `claim`

@@ -69,6 +69,21 @@ public struct DatabaseURL: Sendable, Equatable {
     }
 }
 
+extension DatabaseURL {
+    /// The same server for a single connection outside the pool (`DatabaseReachability`'s probe).
+    public func connectionConfiguration() throws -> PostgresConnection.Configuration {
+        if let socketDirectory {
+            return .init(unixSocketPath: "\(socketDirectory)/.s.PGSQL.\(port)", username: username, password: password, database: database)
+        }
+        let tls: PostgresConnection.Configuration.TLS = switch tlsMode {
+        case .disable: .disable
+        case .prefer: .prefer(try NIOSSLContext(configuration: .makeClientConfiguration()))
+        case .require: .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
+        }
+        return .init(host: host, port: port, username: username, password: password, database: database, tls: tls)
+    }
+}
+
 public struct DatabaseURLError: Error, Sendable, Equatable, CustomStringConvertible {
     public let description: String
     init(_ description: String) { self.description = description }

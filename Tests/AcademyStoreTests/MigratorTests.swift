@@ -157,6 +157,28 @@ import Testing
         #expect(ContinuousClock.now - started < .seconds(30))
     }
 
+    /// While the database is down, the first waits learn it from a probe within about half a
+    /// second, and every later request is answered at once, not after the lease timeout.
+    @Test func anUnreachableDatabaseIsAnsweredAtOnceOnceKnown() async throws {
+        let unreachable = try DatabaseURL("postgres://nobody:pw@127.0.0.1:1/none?sslmode=disable")
+        _ = try await TestDatabases.withDatabase(unreachable, leaseTimeout: .seconds(30), probingReachability: true) { database in
+            func attempt() async -> Duration {
+                let started = ContinuousClock.now
+                await #expect {
+                    try await database.withConnection { connection in try await connection.query("SELECT 1").collect().count }
+                } throws: { error in
+                    guard case .unavailable(let reason, _) = error as? AcademyError else { return false }
+                    return reason == "The database cannot be reached."
+                }
+                return ContinuousClock.now - started
+            }
+            #expect(await attempt() < .seconds(5))
+            for _ in 0..<20 {
+                #expect(await attempt() < .milliseconds(100))
+            }
+        }
+    }
+
     @Test func transactionErrorsComeOutUnwrapped() async throws {
         try await TestDatabases.withMigratedDatabase { url in
             try await TestDatabases.withDatabase(url) { database in

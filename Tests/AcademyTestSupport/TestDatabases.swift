@@ -38,13 +38,17 @@ public enum TestDatabases {
     public static func withDatabase<Result: Sendable>(
         _ url: DatabaseURL,
         leaseTimeout: Duration = .seconds(10),
+        probingReachability: Bool = false,
         _ body: @Sendable (Database) async throws -> Result
     ) async throws -> Result {
         let client = PostgresClient(configuration: url.clientConfiguration(), backgroundLogger: logger)
+        let reachability = probingReachability ? DatabaseReachability(configuration: try url.connectionConfiguration(), logger: logger) : nil
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await client.run() }
             defer { group.cancelAll() }
-            return try await body(Database(client: client, maximumConnections: 20, leaseTimeout: leaseTimeout, logger: logger))
+            return try await body(Database(
+                client: client, maximumConnections: 20, leaseTimeout: leaseTimeout, reachability: reachability, logger: logger
+            ))
         }
     }
 
