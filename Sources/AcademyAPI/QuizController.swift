@@ -135,7 +135,7 @@ struct QuizController {
         try QuizRules.requireOpenForStart(settings, now: now)
         var generator = SystemRandomNumberGenerator()
         let outcome = try await attempts.start(
-            quizID: quiz.id, userID: enrollment.userID, enrollmentID: enrollment.id, version: quiz.version,
+            quizID: quiz.id, userID: enrollment.userID, version: quiz.version,
             maxAttempts: settings.maxAttempts, now: now,
             plan: AttemptPlan.draw(from: quiz.content.questions, settings: settings, using: &generator),
             deadline: attemptDeadline(startedAt: now, timeLimitSeconds: settings.timeLimitSeconds, closesAt: settings.closesAt),
@@ -145,7 +145,10 @@ struct QuizController {
         case .started(let attempt): (attempt, .created)
         case .resumed(let attempt): (attempt, .ok)
         }
-        let response = try await view(attempt, course: course, quiz: quiz, asStaff: false, request: request, context: context)
+        // A new attempt has no answers yet: nothing to read.
+        let response = try await view(
+            attempt, course: course, quiz: quiz, asStaff: false, answers: status == .created ? [] : nil, request: request, context: context
+        )
         return EditedResponse(status: status, response: response)
     }
 
@@ -203,8 +206,14 @@ struct QuizController {
         return PageResponse(items: summaries, nextCursor: page.nextCursor)
     }
 
-    private func view(_ attempt: QuizAttempt, course: Course, quiz: StoredQuiz, asStaff: Bool, request: Request, context: AppRequestContext) async throws -> AttemptResponse {
+    /// `answers` when the caller already knows them; otherwise they are read.
+    private func view(
+        _ attempt: QuizAttempt, course: Course, quiz: StoredQuiz, asStaff: Bool, answers known: [SavedAnswer]? = nil,
+        request: Request, context: AppRequestContext
+    ) async throws -> AttemptResponse {
         let content = try await quizzes.content(for: attempt, of: quiz)
+        var answers = known
+        if answers == nil { answers = try await attempts.answers(of: attempt.id) }
         let choice = LanguageChoice(request: request, context: context, available: content.translations.keys, fallback: course.defaultLanguage)
         var reviewOpen = asStaff
         if !asStaff, attempt.state != .inProgress {
@@ -212,7 +221,7 @@ struct QuizController {
             reviewOpen = QuizRules.reviewIsOpen(quiz.settings.review, closesAt: quiz.settings.closesAt, latestExtendedClose: extended, now: Date())
         }
         return AttemptResponse(
-            attempt: attempt, content: content, answers: try await attempts.answers(of: attempt.id), choice: choice, showResults: reviewOpen
+            attempt: attempt, content: content, answers: answers ?? [], choice: choice, showResults: reviewOpen
         )
     }
 }

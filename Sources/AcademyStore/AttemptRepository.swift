@@ -34,40 +34,47 @@ public struct AttemptRepository: Sendable {
         case resumed(QuizAttempt)
     }
 
-    /// Returns the student's open attempt, or starts one if attempts remain. The enrolment row is
-    /// locked for the whole decision, so concurrent starts are taken one at a time. An attempt past
-    /// its deadline still counts as used; the sweeper or its next read grades it.
+    /// Returns the student's open attempt, or starts one if attempts remain (`AttemptStart`). No
+    /// lock: attempt numbers are unique per student and quiz, so of starts that race for the
+    /// same number one inserts and the others decide again, seeing it (they resume it, or find
+    /// the attempts used up). An attempt past its deadline still counts as used; the sweeper or
+    /// its next read grades it.
     public func start(
-        quizID: UUID, userID: UUID, enrollmentID: UUID, version: Int, maxAttempts: Int?, now: Date,
+        quizID: UUID, userID: UUID, version: Int, maxAttempts: Int?, now: Date,
         plan: AttemptPlan, deadline: Date?, graceSeconds: Int
     ) async throws -> StartOutcome {
         let planJSON = try QuizJSON.encode(plan)
-        return try await database.withTransaction { connection in
-            try await connection.run("SELECT id FROM enrollments WHERE id = \(enrollmentID) FOR UPDATE")
-            let attempts = try await connection.rows(
-                "SELECT \(unescaped: Self.columns) FROM quiz_attempts a WHERE a.quiz_id = \(quizID) AND a.user_id = \(userID) ORDER BY a.number",
-                as: Row.self
-            ).map(Self.attempt)
-            let number: Int
-            switch try AttemptStart.decide(existing: attempts, maxAttempts: maxAttempts, now: now) {
-            case .resume(let open):
-                started.store(open)
-                return .resumed(open)
-            case .start(let next):
-                number = next
+        for _ in 0..<3 {
+            let outcome: StartOutcome? = try await database.withConnection { connection in
+                let attempts = try await connection.rows(
+                    "SELECT \(unescaped: Self.columns) FROM quiz_attempts a WHERE a.quiz_id = \(quizID) AND a.user_id = \(userID) ORDER BY a.number",
+                    as: Row.self
+                ).map(Self.attempt)
+                switch try AttemptStart.decide(existing: attempts, maxAttempts: maxAttempts, now: now) {
+                case .resume(let open):
+                    started.store(open)
+                    return .resumed(open)
+                case .start(let number):
+                    do {
+                        let row = try await connection.rows(
+                            """
+                            INSERT INTO quiz_attempts AS a (quiz_id, user_id, number, version, plan, started_at, deadline, grace_seconds)
+                            VALUES (\(quizID), \(userID), \(number), \(version), \(planJSON)::jsonb, \(now), \(deadline), \(graceSeconds))
+                            RETURNING \(unescaped: Self.columns)
+                            """,
+                            as: Row.self
+                        )[0]
+                        let attempt = try Self.attempt(row)
+                        started.store(attempt)
+                        return .started(attempt)
+                    } catch let error as PSQLError where error.isUniqueViolation {
+                        return nil
+                    }
+                }
             }
-            let row = try await connection.rows(
-                """
-                INSERT INTO quiz_attempts AS a (quiz_id, user_id, number, version, plan, started_at, deadline, grace_seconds)
-                VALUES (\(quizID), \(userID), \(number), \(version), \(planJSON)::jsonb, \(now), \(deadline), \(graceSeconds))
-                RETURNING \(unescaped: Self.columns)
-                """,
-                as: Row.self
-            )[0]
-            let attempt = try Self.attempt(row)
-            started.store(attempt)
-            return .started(attempt)
+            if let outcome { return outcome }
         }
+        throw AcademyError.unavailable(reason: "Too many starts of this attempt at once.", retryAfterSeconds: 1)
     }
 
     /// The attempt as it started: its owner, quiz version and questions drawn, which never change,
