@@ -7,13 +7,17 @@ import ServiceLifecycle
 /// 503); a migration that cannot be applied, or an applied file that changed, stops the server.
 /// Then, with the schema in place, it follows the changes other instances make (signing keys,
 /// sessions) until shutdown.
-struct DatabaseStartupService: Service {
+struct DatabaseStartupService: Service, CustomStringConvertible {
     let migrator: Migrator
     let autoMigrate: Bool
     let changes: ChangeFeed
     let logger: Logger
 
     static let maximumRetryDelay: Duration = .seconds(30)
+
+    /// ServiceLifecycle logs each service at start-up (at debug); without this, that line would
+    /// carry every migration's SQL.
+    var description: String { "DatabaseStartupService" }
 
     func run() async throws {
         if autoMigrate {

@@ -77,6 +77,7 @@ import Testing
             #expect(retry?.metadata["retry_in"] != nil)
             #expect(retry?.metadata["reason"] != nil)
         }
-        #expect(!logs.lines.contains { line in line.message.contains("secret") || line.metadata.values.contains { $0.contains("secret") } })
+        let leaking = logs.lines.filter { line in line.message.contains("secret") || line.metadata.values.contains { $0.contains("secret") } }
+        #expect(leaking.isEmpty, "\(leaking.map { "\($0.level) \($0.message) \($0.metadata)" })")
     }
 }
