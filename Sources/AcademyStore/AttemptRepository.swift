@@ -142,11 +142,12 @@ public struct AttemptRepository: Sendable {
             guard let (isOpen, written, stored, storedSeq, savedAt) = try await rows.next() else { return .closed }
             while try await rows.next() != nil {}
             guard isOpen else { return .closed }
-            if let stored, let storedSeq, let savedAt {
+            if let stored, let storedSeq, let savedAt, written || storedSeq >= seq {
                 let kept = written ? response : try QuizJSON.decode(QuestionResponse.self, from: stored)
                 return .saved(SavedAnswer(questionID: questionID, response: kept, seq: storedSeq, savedAt: savedAt))
             }
-            // A newer save committed after this statement's snapshot was taken: it won, read it.
+            // Not written, yet the statement's snapshot holds no newer answer: a newer save
+            // committed after the snapshot was taken and won. Read it afresh.
             guard let answer = try await Self.answers(of: attemptID, question: questionID, on: connection).first else {
                 return .closed
             }
