@@ -104,23 +104,7 @@ struct ProblemDetails: Sendable {
         return "{" + members.joined(separator: ",") + "}"
     }
 
-    /// A JSON string literal (RFC 8259 §7): quote, backslash and control characters escaped.
     static func quoted(_ text: String) -> String {
-        var output = "\""
-        output.reserveCapacity(text.utf8.count + 2)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": output += "\\\""
-            case "\\": output += "\\\\"
-            case "\n": output += "\\n"
-            case "\r": output += "\\r"
-            case "\t": output += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                output += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: output.unicodeScalars.append(scalar)
-            }
-        }
-        return output + "\""
+        QuotedText.doubleQuoted(text)
     }
 }
