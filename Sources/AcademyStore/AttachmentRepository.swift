@@ -80,9 +80,12 @@ public struct AttachmentRepository: Sendable {
     }
 
     public func attachments(of lessonID: UUID) async throws -> [Attachment] {
-        return try await database.rows(
-            "SELECT \(unescaped: Self.columns) FROM lesson_attachments WHERE lesson_id = \(lessonID) ORDER BY created_at, id",
-            as: Row.self
-        ).map(Self.attachment)
+        return try await database.rows(OfLesson.self, PostgresBindings(lessonID), as: Row.self).map(Self.attachment)
+    }
+
+    /// Every lesson read runs it.
+    enum OfLesson: PreparedSQL {
+        static let sql = "SELECT \(columns) FROM lesson_attachments WHERE lesson_id = $1 ORDER BY created_at, id"
+        static let parameterTypes: [PostgresDataType] = [.uuid]
     }
 }

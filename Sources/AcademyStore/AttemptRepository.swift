@@ -29,6 +29,54 @@ public struct AttemptRepository: Sendable {
         )
     }
 
+    // The statements of an exam's starts, reads and submits, prepared (see `PreparedSQL`).
+
+    enum ByID: PreparedSQL {
+        static let sql = "SELECT \(columns) FROM quiz_attempts a WHERE a.id = $1"
+        static let parameterTypes: [PostgresDataType] = [.uuid]
+    }
+
+    /// Locks the attempt for grading.
+    enum Lock: PreparedSQL {
+        static let sql = "SELECT \(columns) FROM quiz_attempts a WHERE a.id = $1 FOR UPDATE"
+        static let parameterTypes: [PostgresDataType] = [.uuid]
+    }
+
+    /// A student's attempts at a quiz, in order.
+    enum OfStudent: PreparedSQL {
+        static let sql = "SELECT \(columns) FROM quiz_attempts a WHERE a.quiz_id = $1 AND a.user_id = $2 ORDER BY a.number"
+        static let parameterTypes: [PostgresDataType] = [.uuid, .uuid]
+    }
+
+    enum Insert: PreparedSQL {
+        static let sql = """
+            INSERT INTO quiz_attempts AS a (quiz_id, user_id, number, version, plan, started_at, deadline, grace_seconds)
+            VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $8)
+            RETURNING \(columns)
+            """
+        static let parameterTypes: [PostgresDataType] = [.uuid, .uuid, .int8, .int8, .text, .timestamptz, .timestamptz, .int8]
+    }
+
+    enum Answers: PreparedSQL {
+        static let sql = "SELECT question_id, response::text, seq, saved_at FROM attempt_answers WHERE attempt_id = $1 ORDER BY question_id"
+        static let parameterTypes: [PostgresDataType] = [.uuid]
+    }
+
+    enum Answer: PreparedSQL {
+        static let sql = "SELECT question_id, response::text, seq, saved_at FROM attempt_answers WHERE attempt_id = $1 AND question_id = $2"
+        static let parameterTypes: [PostgresDataType] = [.uuid, .text]
+    }
+
+    /// Ends the attempt ($1) with its state and result.
+    enum Grade: PreparedSQL {
+        static let sql = """
+            UPDATE quiz_attempts a SET state = $2, submitted_at = $3, score = $4, max_score = $5, percent = $6, passed = $7,
+                results = $8::jsonb
+            WHERE a.id = $1 RETURNING \(columns)
+            """
+        static let parameterTypes: [PostgresDataType] = [.uuid, .text, .timestamptz, .float8, .float8, .float8, .bool, .text]
+    }
+
     public enum StartOutcome: Sendable {
         case started(QuizAttempt)
         case resumed(QuizAttempt)
@@ -46,10 +94,7 @@ public struct AttemptRepository: Sendable {
         let planJSON = try QuizJSON.encode(plan)
         for _ in 0..<3 {
             let outcome: StartOutcome? = try await database.withConnection { connection in
-                let attempts = try await connection.rows(
-                    "SELECT \(unescaped: Self.columns) FROM quiz_attempts a WHERE a.quiz_id = \(quizID) AND a.user_id = \(userID) ORDER BY a.number",
-                    as: Row.self
-                ).map(Self.attempt)
+                let attempts = try await connection.rows(OfStudent.self, PostgresBindings(quizID, userID), as: Row.self).map(Self.attempt)
                 switch try AttemptStart.decide(existing: attempts, maxAttempts: maxAttempts, now: now) {
                 case .resume(let open):
                     started.store(open)
@@ -57,12 +102,7 @@ public struct AttemptRepository: Sendable {
                 case .start(let number):
                     do {
                         let row = try await connection.rows(
-                            """
-                            INSERT INTO quiz_attempts AS a (quiz_id, user_id, number, version, plan, started_at, deadline, grace_seconds)
-                            VALUES (\(quizID), \(userID), \(number), \(version), \(planJSON)::jsonb, \(now), \(deadline), \(graceSeconds))
-                            RETURNING \(unescaped: Self.columns)
-                            """,
-                            as: Row.self
+                            Insert.self, PostgresBindings(quizID, userID, number, version, planJSON, now, deadline, graceSeconds), as: Row.self
                         )[0]
                         let attempt = try Self.attempt(row)
                         started.store(attempt)
@@ -92,8 +132,7 @@ public struct AttemptRepository: Sendable {
     }
 
     public func find(_ id: UUID) async throws -> QuizAttempt? {
-        return try await database.rows("SELECT \(unescaped: Self.columns) FROM quiz_attempts a WHERE a.id = \(id)", as: Row.self)
-            .first.map(Self.attempt)
+        return try await database.rows(ByID.self, PostgresBindings(id), as: Row.self).first.map(Self.attempt)
     }
 
     /// A quiz's attempts by student, then attempt number, a page at a time.
@@ -132,16 +171,13 @@ public struct AttemptRepository: Sendable {
 
     /// Upserts one answer unless a newer `seq` is stored, in one statement (durable when it
     /// returns), while the attempt is open (`QuizAttempt.isOpen`, checked here on the row itself:
-    /// in progress, `now` within deadline and grace). See `SaveAnswerStatement` for the locking.
+    /// in progress, `now` within deadline and grace). See `SaveAnswer` for the locking.
     public func save(attemptID: UUID, questionID: String, response: QuestionResponse, seq: Int, now: Date) async throws -> SaveOutcome {
-        let statement = SaveAnswerStatement(
-            attemptID: attemptID, questionID: questionID, response: try QuizJSON.encode(response), seq: seq, now: now
-        )
+        let bindings = PostgresBindings(attemptID, questionID, try QuizJSON.encode(response), seq, now)
         return try await database.withConnection { connection in
-            var rows = try await connection.underlying.execute(statement, logger: connection.logger).makeAsyncIterator()
-            guard let (isOpen, written, stored, storedSeq, savedAt) = try await rows.next() else { return .closed }
-            while try await rows.next() != nil {}
-            guard isOpen else { return .closed }
+            guard let (isOpen, written, stored, storedSeq, savedAt) = try await connection.rows(
+                SaveAnswer.self, bindings, as: (Bool, Bool, String?, Int?, Date?).self
+            ).first, isOpen else { return .closed }
             if let stored, let storedSeq, let savedAt, written || storedSeq >= seq {
                 let kept = written ? response : try QuizJSON.decode(QuestionResponse.self, from: stored)
                 return .saved(SavedAnswer(questionID: questionID, response: kept, seq: storedSeq, savedAt: savedAt))
@@ -163,14 +199,12 @@ public struct AttemptRepository: Sendable {
 
     /// The attempt's saved answers, or only the one to `question` when it is given.
     static func answers(of attemptID: UUID, question: String? = nil, on connection: DatabaseConnection) async throws -> [SavedAnswer] {
-        try await connection.rows(
-            """
-            SELECT question_id, response::text, seq, saved_at FROM attempt_answers
-            WHERE attempt_id = \(attemptID) AND (\(question)::text IS NULL OR question_id = \(question))
-            ORDER BY question_id
-            """,
-            as: (String, String, Int, Date).self
-        ).map { SavedAnswer(questionID: $0.0, response: try QuizJSON.decode(QuestionResponse.self, from: $0.1), seq: $0.2, savedAt: $0.3) }
+        let rows = if let question {
+            try await connection.rows(Answer.self, PostgresBindings(attemptID, question), as: (String, String, Int, Date).self)
+        } else {
+            try await connection.rows(Answers.self, PostgresBindings(attemptID), as: (String, String, Int, Date).self)
+        }
+        return try rows.map { SavedAnswer(questionID: $0.0, response: try QuizJSON.decode(QuestionResponse.self, from: $0.1), seq: $0.2, savedAt: $0.3) }
     }
 
     /// Grades the attempt from its stored answers, once: a finished attempt is returned as it is.
@@ -180,9 +214,7 @@ public struct AttemptRepository: Sendable {
         grade: @escaping @Sendable (QuizAttempt, [String: QuestionResponse]) throws -> AttemptResult
     ) async throws -> (attempt: QuizAttempt, finishedNow: Bool) {
         return try await database.withTransaction { connection in
-            guard let attempt = try await connection.rows(
-                "SELECT \(unescaped: Self.columns) FROM quiz_attempts a WHERE a.id = \(attemptID) FOR UPDATE", as: Row.self
-            ).first.map(Self.attempt) else {
+            guard let attempt = try await connection.rows(Lock.self, PostgresBindings(attemptID), as: Row.self).first.map(Self.attempt) else {
                 throw AcademyError.notFound("No such attempt.")
             }
             guard attempt.state == .inProgress else { return (attempt, false) }
@@ -190,11 +222,8 @@ public struct AttemptRepository: Sendable {
             let result = try grade(attempt, Dictionary(uniqueKeysWithValues: answers.map { ($0.questionID, $0.response) }))
             let resultJSON = try QuizJSON.encode(result)
             let row = try await connection.rows(
-                """
-                UPDATE quiz_attempts a SET state = \(state.rawValue), submitted_at = \(now), score = \(result.score),
-                    max_score = \(result.maxScore), percent = \(result.percent), passed = \(result.passed), results = \(resultJSON)::jsonb
-                WHERE a.id = \(attemptID) RETURNING \(unescaped: Self.columns)
-                """,
+                Grade.self,
+                PostgresBindings(attemptID, state.rawValue, now, result.score, result.maxScore, result.percent, result.passed, resultJSON),
                 as: Row.self
             )[0]
             return (try Self.attempt(row), true)

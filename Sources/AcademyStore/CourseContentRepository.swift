@@ -147,15 +147,7 @@ public struct CourseContentRepository: Sendable {
     /// titles, bodies or a quiz's content (a quiz title lives inside its content jsonb, and reading
     /// it detoasts every question).
     public func schedule(of courseID: UUID) async throws -> [ItemLocking.Item] {
-        try await database.rows(
-            """
-            SELECT i.id, i.release_at, i.requires_previous
-            FROM course_items i JOIN course_modules m ON m.id = i.module_id
-            WHERE i.course_id = \(courseID)
-            ORDER BY m.position, i.position
-            """,
-            as: (UUID, Date?, Bool).self
-        ).map { ItemLocking.Item(id: $0.0, releaseAt: $0.1, requiresPrevious: $0.2) }
+        try await database.rows(Schedule.self, PostgresBindings(courseID), as: (UUID, Date?, Bool).self).map { ItemLocking.Item(id: $0.0, releaseAt: $0.1, requiresPrevious: $0.2) }
     }
 
     /// The course's lessons and quizzes in course order, with their titles in every language:
@@ -186,30 +178,53 @@ public struct CourseContentRepository: Sendable {
 
     // MARK: Lessons
 
+    enum Schedule: PreparedSQL {
+        static let sql = """
+            SELECT i.id, i.release_at, i.requires_previous
+            FROM course_items i JOIN course_modules m ON m.id = i.module_id
+            WHERE i.course_id = $1
+            ORDER BY m.position, i.position
+            """
+        static let parameterTypes: [PostgresDataType] = [.uuid]
+    }
+
+    /// One lesson with its texts (as parallel arrays), in one prepared query: every lesson read
+    /// starts here.
     public func lesson(_ id: UUID) async throws -> Lesson? {
-        try await lessons(where: .id(id)).first
+        try await database.rows(
+            LessonByID.self, PostgresBindings(id),
+            as: (UUID, UUID, UUID, Int, Date?, Bool, Date, String?, [String], [String], [String], [String]).self
+        ).first.map { row in
+            var texts: [String: LessonText] = [:]
+            for (index, language) in row.8.enumerated() {
+                texts[language] = LessonText(title: row.9[index], bodyMarkdown: row.10[index], bodyHTML: row.11[index])
+            }
+            return Lesson(
+                id: row.0, courseID: row.1, moduleID: row.2, position: row.3, releaseAt: row.4, requiresPrevious: row.5,
+                translations: texts, updatedAt: row.6, key: row.7
+            )
+        }
+    }
+
+    enum LessonByID: PreparedSQL {
+        static let sql = """
+            SELECT i.id, i.course_id, i.module_id, i.position, i.release_at, i.requires_previous, i.updated_at, i.key,
+                ARRAY(SELECT t.language FROM lesson_translations t WHERE t.lesson_id = i.id ORDER BY t.language),
+                ARRAY(SELECT t.title FROM lesson_translations t WHERE t.lesson_id = i.id ORDER BY t.language),
+                ARRAY(SELECT t.body_markdown FROM lesson_translations t WHERE t.lesson_id = i.id ORDER BY t.language),
+                ARRAY(SELECT t.body_html FROM lesson_translations t WHERE t.lesson_id = i.id ORDER BY t.language)
+            FROM course_items i WHERE i.id = $1 AND i.kind = 'lesson'
+            """
+        static let parameterTypes: [PostgresDataType] = [.uuid]
     }
 
     public func lessons(of courseID: UUID) async throws -> [Lesson] {
-        try await lessons(where: .course(courseID))
-    }
-
-    private enum LessonFilter {
-        case id(UUID)
-        case course(UUID)
-    }
-
-    private func lessons(where filter: LessonFilter) async throws -> [Lesson] {
-        let (id, courseID): (UUID?, UUID?) = switch filter {
-        case .id(let id): (id, nil)
-        case .course(let courseID): (nil, courseID)
-        }
         return try await database.withConnection { connection in
             let rows = try await connection.rows(
                 """
                 SELECT i.id, i.course_id, i.module_id, i.position, i.release_at, i.requires_previous, i.updated_at, i.key
                 FROM course_items i JOIN course_modules m ON m.id = i.module_id
-                WHERE i.kind = 'lesson' AND (\(id)::uuid IS NULL OR i.id = \(id)) AND (\(courseID)::uuid IS NULL OR i.course_id = \(courseID))
+                WHERE i.kind = 'lesson' AND i.course_id = \(courseID)
                 ORDER BY m.position, i.position
                 """,
                 as: (UUID, UUID, UUID, Int, Date?, Bool, Date, String?).self

@@ -82,27 +82,35 @@ public struct CourseRepository: Sendable {
         }
     }
 
-    static let findColumns = columns + """
+    // The course, whether the caller ($2) teaches it, and its translations as parallel arrays in
+    // language order.
+    static let findSelect = "SELECT " + columns + """
         , ci.user_id IS NOT NULL,
-        ARRAY(SELECT t.language FROM course_translations t WHERE t.course_id = c.id ORDER BY t.language),
-        ARRAY(SELECT t.title FROM course_translations t WHERE t.course_id = c.id ORDER BY t.language),
-        ARRAY(SELECT t.summary FROM course_translations t WHERE t.course_id = c.id ORDER BY t.language)
+            ARRAY(SELECT t.language FROM course_translations t WHERE t.course_id = c.id ORDER BY t.language),
+            ARRAY(SELECT t.title FROM course_translations t WHERE t.course_id = c.id ORDER BY t.language),
+            ARRAY(SELECT t.summary FROM course_translations t WHERE t.course_id = c.id ORDER BY t.language)
+        FROM courses c LEFT JOIN course_instructors ci ON ci.course_id = c.id AND ci.user_id = $2
         """
-    static let instructorJoin = "LEFT JOIN course_instructors ci ON ci.course_id = c.id AND ci.user_id ="
+    typealias FoundRow = (UUID, String, String, String, String, Bool, Int?, Date?, Date?, Date, Date, Date?, Date?, Bool, [String], [String], [String])
+
+    /// What every access check starts with (prepared: every item read runs it).
+    enum ByID: PreparedSQL {
+        static let sql = findSelect + " WHERE c.id = $1"
+        static let parameterTypes: [PostgresDataType] = [.uuid, .uuid]
+    }
+
+    enum BySlug: PreparedSQL {
+        static let sql = findSelect + " WHERE c.slug = $1"
+        static let parameterTypes: [PostgresDataType] = [.text, .uuid]
+    }
 
     /// A course by id or slug, with the caller's relation to it.
     public func find(_ reference: CourseReference, for userID: UUID?) async throws -> (course: Course, relation: CourseRelation)? {
-        // One query for what every access check starts with: the course, whether the caller
-        // teaches it, and its translations (as parallel arrays, in language order).
-        let query: PostgresQuery = switch reference {
-        case .id(let id):
-            "SELECT \(unescaped: Self.findColumns) FROM courses c \(unescaped: Self.instructorJoin) \(userID) WHERE c.id = \(id)"
-        case .slug(let slug):
-            "SELECT \(unescaped: Self.findColumns) FROM courses c \(unescaped: Self.instructorJoin) \(userID) WHERE c.slug = \(slug)"
+        let found: [FoundRow] = switch reference {
+        case .id(let id): try await database.rows(ByID.self, PostgresBindings(id, userID), as: FoundRow.self)
+        case .slug(let slug): try await database.rows(BySlug.self, PostgresBindings(slug, userID), as: FoundRow.self)
         }
-        return try await database.rows(
-            query, as: (UUID, String, String, String, String, Bool, Int?, Date?, Date?, Date, Date, Date?, Date?, Bool, [String], [String], [String]).self
-        ).first.map { row in
+        return found.first.map { row in
             var translations: [String: CourseText] = [:]
             for (language, (title, summary)) in zip(row.14, zip(row.15, row.16)) {
                 translations[language] = CourseText(title: title, summary: summary)

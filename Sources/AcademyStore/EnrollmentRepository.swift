@@ -193,23 +193,26 @@ public struct EnrollmentRepository: Sendable {
         }
     }
 
-    /// The items this enrolment completed.
     /// A student's enrolment in a course and what they have done in it (completed lessons and
     /// passed quizzes), in one query: what every lock check reads.
     public func standing(userID: UUID, courseID: UUID) async throws -> (enrollment: Enrollment, done: Set<UUID>)? {
         try await database.rows(
-            """
-            SELECT \(unescaped: Self.columns),
+            Standing.self, PostgresBindings(userID, courseID), as: (UUID, UUID, UUID, String, Date, Date, Date?, [UUID]).self
+        ).first.map { row in
+            (Self.enrollment((row.0, row.1, row.2, row.3, row.4, row.5, row.6)), Set(row.7))
+        }
+    }
+
+    enum Standing: PreparedSQL {
+        static let sql = """
+            SELECT \(columns),
                 ARRAY(SELECT c.item_id FROM item_completions c WHERE c.enrollment_id = e.id
                       UNION
                       SELECT a.quiz_id FROM quiz_attempts a JOIN course_items i ON i.id = a.quiz_id
                       WHERE a.user_id = e.user_id AND i.course_id = e.course_id AND a.passed)
-            FROM enrollments e WHERE e.user_id = \(userID) AND e.course_id = \(courseID)
-            """,
-            as: (UUID, UUID, UUID, String, Date, Date, Date?, [UUID]).self
-        ).first.map { row in
-            (Self.enrollment((row.0, row.1, row.2, row.3, row.4, row.5, row.6)), Set(row.7))
-        }
+            FROM enrollments e WHERE e.user_id = $1 AND e.course_id = $2
+            """
+        static let parameterTypes: [PostgresDataType] = [.uuid, .uuid]
     }
 
     /// Marks an item completed (again is fine) and returns the course progress, and whether this

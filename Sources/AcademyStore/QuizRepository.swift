@@ -94,15 +94,7 @@ public struct QuizRepository: Sendable {
     public func find(_ id: UUID) async throws -> StoredQuiz? {
         let cached = contents.newest(of: id)
         guard let row = try await database.rows(
-            """
-            SELECT i.id, i.course_id, i.module_id, i.position, i.release_at, i.requires_previous, i.key, q.settings::text,
-                CASE WHEN q.current_version = \(cached?.version) THEN NULL
-                     ELSE (SELECT v.content::text FROM quiz_versions v WHERE v.quiz_id = q.id AND v.version = q.current_version)
-                END,
-                q.current_version
-            FROM quizzes q JOIN course_items i ON i.id = q.id WHERE q.id = \(id)
-            """,
-            as: (UUID, UUID, UUID, Int, Date?, Bool, String?, String, String?, Int).self
+            ByID.self, PostgresBindings(id, cached?.version), as: (UUID, UUID, UUID, Int, Date?, Bool, String?, String, String?, Int).self
         ).first else { return nil }
         let content: QuizContent
         if let text = row.8 {
@@ -117,6 +109,19 @@ public struct QuizRepository: Sendable {
             id: row.0, courseID: row.1, moduleID: row.2, position: row.3, releaseAt: row.4, requiresPrevious: row.5, key: row.6,
             settings: try QuizJSON.decode(QuizSettings.self, from: row.7), content: content, version: row.9
         )
+    }
+
+    /// The quiz ($1) with its content unless its current version is the one cached ($2).
+    enum ByID: PreparedSQL {
+        static let sql = """
+            SELECT i.id, i.course_id, i.module_id, i.position, i.release_at, i.requires_previous, i.key, q.settings::text,
+                CASE WHEN q.current_version = $2 THEN NULL
+                     ELSE (SELECT v.content::text FROM quiz_versions v WHERE v.quiz_id = q.id AND v.version = q.current_version)
+                END,
+                q.current_version
+            FROM quizzes q JOIN course_items i ON i.id = q.id WHERE q.id = $1
+            """
+        static let parameterTypes: [PostgresDataType] = [.uuid, .int8]
     }
 
     public func quizzes(of courseID: UUID) async throws -> [StoredQuiz] {
@@ -173,10 +178,14 @@ public struct QuizRepository: Sendable {
     // MARK: Overrides
 
     public func override(quizID: UUID, userID: UUID) async throws -> QuizOverride? {
-        return try await database.rows(
-            "SELECT time_limit_seconds, max_attempts, closes_at FROM quiz_overrides WHERE quiz_id = \(quizID) AND user_id = \(userID)",
-            as: (Int?, Int?, Date?).self
-        ).first.map { QuizOverride(timeLimitSeconds: $0.0, maxAttempts: $0.1, closesAt: $0.2) }
+        return try await database.rows(Override.self, PostgresBindings(quizID, userID), as: (Int?, Int?, Date?).self)
+            .first.map { QuizOverride(timeLimitSeconds: $0.0, maxAttempts: $0.1, closesAt: $0.2) }
+    }
+
+    /// Every quiz start reads it.
+    enum Override: PreparedSQL {
+        static let sql = "SELECT time_limit_seconds, max_attempts, closes_at FROM quiz_overrides WHERE quiz_id = $1 AND user_id = $2"
+        static let parameterTypes: [PostgresDataType] = [.uuid, .uuid]
     }
 
     /// The latest close date any student's override gives this quiz (nil: none does).

@@ -67,6 +67,19 @@ public struct SessionRepository: Sendable {
         }
     }
 
+    /// Every request with a token this instance has not cached runs it (prepared).
+    enum Active: PreparedSQL {
+        static let sql = """
+            SELECT s.id, s.user_id, u.role, u.locale, s.expires_at
+            FROM sessions s
+            JOIN users u ON u.id = s.user_id
+            JOIN signing_keys k ON k.id = s.key_id
+            WHERE s.id = $1 AND s.revoked_at IS NULL AND s.expires_at > now()
+              AND NOT u.disabled AND k.retired_at IS NULL
+            """
+        static let parameterTypes: [PostgresDataType] = [.uuid]
+    }
+
     /// The session behind a verified token, if it is still good: not revoked, not expired, its
     /// user not disabled and its key not retired.
     public func active(id: UUID) async throws -> ActiveSession? {
@@ -74,17 +87,7 @@ public struct SessionRepository: Sendable {
             return cached
         }
         let ticket = cache.ticket()
-        let session = try await database.rows(
-            """
-            SELECT s.id, s.user_id, u.role, u.locale, s.expires_at
-            FROM sessions s
-            JOIN users u ON u.id = s.user_id
-            JOIN signing_keys k ON k.id = s.key_id
-            WHERE s.id = \(id) AND s.revoked_at IS NULL AND s.expires_at > now()
-              AND NOT u.disabled AND k.retired_at IS NULL
-            """,
-            as: (UUID, UUID, String, String?, Date).self
-        ).first.map { row in
+        let session = try await database.rows(Active.self, PostgresBindings(id), as: (UUID, UUID, String, String?, Date).self).first.map { row in
             ActiveSession(sessionID: row.0, userID: row.1, role: Role(rawValue: row.2) ?? .student, locale: row.3, expiresAt: row.4)
         }
         if let session {

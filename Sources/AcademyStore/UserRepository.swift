@@ -77,9 +77,13 @@ public struct UserRepository: Sendable {
     }
 
     public func find(id: UUID) async throws -> User? {
-        return try await database.rows(
-            "SELECT \(unescaped: Self.columns) FROM users WHERE id = \(id)", as: Row.self
-        ).first.map(Self.user)
+        return try await database.rows(ByID.self, PostgresBindings(id), as: Row.self).first.map(Self.user)
+    }
+
+    /// `GET /me` runs it (prepared).
+    enum ByID: PreparedSQL {
+        static let sql = "SELECT \(columns) FROM users WHERE id = $1"
+        static let parameterTypes: [PostgresDataType] = [.uuid]
     }
 
     public func find(email: String) async throws -> User? {
