@@ -67,13 +67,21 @@ public struct CourseAccess: Sendable {
     /// What the caller is to a course they can see: its editor, or an admitted student (403 for a
     /// signed-in user who is not admitted).
     public func reader(of course: Course, relation: CourseRelation, principal: Principal?) async throws -> Reader {
+        try await Self.reader(principal, relation: relation) { userID in
+            try await enrollments.standing(userID: userID, courseID: course.id)
+        }
+    }
+
+    /// Staff are editors; anyone else must be an admitted student, whose enrolment and done items
+    /// `standing` gives.
+    private static func reader(
+        _ principal: Principal?, relation: CourseRelation, standing: (UUID) async throws -> (Enrollment, done: Set<UUID>)?
+    ) async throws -> Reader {
         guard let principal else { throw AcademyError.unauthenticated }
         if CoursePolicy.isStaff(principal, relation: relation) {
             return .editor
         }
-        guard let (enrollment, done) = try await enrollments.standing(userID: principal.userID, courseID: course.id),
-              enrollment.status.admitsStudent
-        else {
+        guard let (enrollment, done) = try await standing(principal.userID), enrollment.status.admitsStudent else {
             throw AcademyError.forbidden("Enrol in this course to open its lessons and quizzes.")
         }
         return .student(enrollment, done: done)
@@ -94,12 +102,16 @@ public struct CourseAccess: Sendable {
     /// The course of an item, if the caller may open the item now: 404 when they may not know it,
     /// 403 when they may see the course but are not admitted, 403 `item-locked` when it is not
     /// open yet.
+    /// The same checks as `visibleCourse` and `reader(of:relation:principal:)`, from one query.
     public func open(itemID: UUID, courseID: UUID, principal: Principal?) async throws -> (course: Course, reader: Reader) {
-        let (course, relation) = try await visibleCourse(.id(courseID), to: principal)
-        let reader = try await reader(of: course, relation: relation, principal: principal)
-        if case .student = reader {
-            let lock = locks(of: try await content.schedule(of: course.id), course: course, reader: reader)[itemID] ?? .open
-            if lock.isLocked { throw AcademyError.itemLocked(lock) }
+        guard let standing = try await courses.standing(in: courseID, of: principal?.userID) else {
+            throw AcademyError.notFound("No course \(CourseReference.id(courseID)).")
+        }
+        let course = standing.course
+        try CoursePolicy.requireVisible(course, to: principal, relation: standing.relation)
+        let reader = try await Self.reader(principal, relation: standing.relation) { _ in standing.enrollment }
+        if let lock = locks(of: standing.schedule, course: course, reader: reader)[itemID], lock.isLocked {
+            throw AcademyError.itemLocked(lock)
         }
         return (course, reader)
     }

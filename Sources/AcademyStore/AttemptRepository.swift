@@ -52,7 +52,7 @@ public struct AttemptRepository: Sendable {
         static let sql = """
             INSERT INTO quiz_attempts AS a (quiz_id, user_id, number, version, plan, started_at, deadline, grace_seconds)
             VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $8)
-            RETURNING \(columns)
+            RETURNING a.id
             """
         static let parameterTypes: [PostgresDataType] = [.uuid, .uuid, .int8, .int8, .text, .timestamptz, .timestamptz, .int8]
     }
@@ -72,7 +72,7 @@ public struct AttemptRepository: Sendable {
         static let sql = """
             UPDATE quiz_attempts a SET state = $2, submitted_at = $3, score = $4, max_score = $5, percent = $6, passed = $7,
                 results = $8::jsonb
-            WHERE a.id = $1 RETURNING \(columns)
+            WHERE a.id = $1
             """
         static let parameterTypes: [PostgresDataType] = [.uuid, .text, .timestamptz, .float8, .float8, .float8, .bool, .text]
     }
@@ -101,10 +101,14 @@ public struct AttemptRepository: Sendable {
                     return .resumed(open)
                 case .start(let number):
                     do {
-                        let row = try await connection.rows(
-                            Insert.self, PostgresBindings(quizID, userID, number, version, planJSON, now, deadline, graceSeconds), as: Row.self
+                        let id = try await connection.rows(
+                            Insert.self, PostgresBindings(quizID, userID, number, version, planJSON, now, deadline, graceSeconds), as: UUID.self
                         )[0]
-                        let attempt = try Self.attempt(row)
+                        // Built from what was stored rather than decoded back from it.
+                        let attempt = QuizAttempt(
+                            id: id, quizID: quizID, userID: userID, number: number, version: version, plan: plan, state: .inProgress,
+                            startedAt: now, deadline: deadline, graceSeconds: graceSeconds, submittedAt: nil, result: nil
+                        )
                         started.store(attempt)
                         return .started(attempt)
                     } catch let error as PSQLError where error.isUniqueViolation {
@@ -221,12 +225,15 @@ public struct AttemptRepository: Sendable {
             let answers = try await Self.answers(of: attemptID, on: connection)
             let result = try grade(attempt, Dictionary(uniqueKeysWithValues: answers.map { ($0.questionID, $0.response) }))
             let resultJSON = try QuizJSON.encode(result)
-            let row = try await connection.rows(
-                Grade.self,
-                PostgresBindings(attemptID, state.rawValue, now, result.score, result.maxScore, result.percent, result.passed, resultJSON),
-                as: Row.self
-            )[0]
-            return (try Self.attempt(row), true)
+            try await connection.run(
+                Grade.self, PostgresBindings(attemptID, state.rawValue, now, result.score, result.maxScore, result.percent, result.passed, resultJSON)
+            )
+            let finished = QuizAttempt(
+                id: attempt.id, quizID: attempt.quizID, userID: attempt.userID, number: attempt.number, version: attempt.version,
+                plan: attempt.plan, state: state, startedAt: attempt.startedAt, deadline: attempt.deadline,
+                graceSeconds: attempt.graceSeconds, submittedAt: now, result: result
+            )
+            return (finished, true)
         }
     }
 

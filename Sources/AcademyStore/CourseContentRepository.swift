@@ -141,15 +141,6 @@ public struct CourseContentRepository: Sendable {
         return candidate
     }
 
-    /// What decides the course's locks: its items in course order (modules in order, items in
-    /// order within each) with their release dates and prerequisites, and nothing else. Every
-    /// lesson read, download, completion and quiz start checks a lock: this query must not touch
-    /// titles, bodies or a quiz's content (a quiz title lives inside its content jsonb, and reading
-    /// it detoasts every question).
-    public func schedule(of courseID: UUID) async throws -> [ItemLocking.Item] {
-        try await database.rows(Schedule.self, PostgresBindings(courseID), as: (UUID, Date?, Bool).self).map { ItemLocking.Item(id: $0.0, releaseAt: $0.1, requiresPrevious: $0.2) }
-    }
-
     /// The course's lessons and quizzes in course order, with their titles in every language:
     /// one query for the outline, which shows them.
     public func items(of courseID: UUID) async throws -> [CourseItem] {
@@ -177,16 +168,6 @@ public struct CourseContentRepository: Sendable {
     }
 
     // MARK: Lessons
-
-    enum Schedule: PreparedSQL {
-        static let sql = """
-            SELECT i.id, i.release_at, i.requires_previous
-            FROM course_items i JOIN course_modules m ON m.id = i.module_id
-            WHERE i.course_id = $1
-            ORDER BY m.position, i.position
-            """
-        static let parameterTypes: [PostgresDataType] = [.uuid]
-    }
 
     /// One lesson with its texts (as parallel arrays), in one prepared query: every lesson read
     /// starts here.

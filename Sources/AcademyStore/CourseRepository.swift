@@ -84,23 +84,32 @@ public struct CourseRepository: Sendable {
 
     // The course, whether the caller ($2) teaches it, and its translations as parallel arrays in
     // language order.
-    static let findSelect = "SELECT " + columns + """
+    static let foundColumns = columns + """
         , ci.user_id IS NOT NULL,
             ARRAY(SELECT t.language FROM course_translations t WHERE t.course_id = c.id ORDER BY t.language),
             ARRAY(SELECT t.title FROM course_translations t WHERE t.course_id = c.id ORDER BY t.language),
             ARRAY(SELECT t.summary FROM course_translations t WHERE t.course_id = c.id ORDER BY t.language)
-        FROM courses c LEFT JOIN course_instructors ci ON ci.course_id = c.id AND ci.user_id = $2
         """
+    static let foundFrom = "FROM courses c LEFT JOIN course_instructors ci ON ci.course_id = c.id AND ci.user_id = $2"
     typealias FoundRow = (UUID, String, String, String, String, Bool, Int?, Date?, Date?, Date, Date, Date?, Date?, Bool, [String], [String], [String])
+
+    static func found(_ row: FoundRow) -> (course: Course, relation: CourseRelation) {
+        var translations: [String: CourseText] = [:]
+        for (language, (title, summary)) in zip(row.14, zip(row.15, row.16)) {
+            translations[language] = CourseText(title: title, summary: summary)
+        }
+        let course = Self.course((row.0, row.1, row.2, row.3, row.4, row.5, row.6, row.7, row.8, row.9, row.10, row.11, row.12), translations: translations)
+        return (course, row.13 ? .instructor : .stranger)
+    }
 
     /// What every access check starts with (prepared: every item read runs it).
     enum ByID: PreparedSQL {
-        static let sql = findSelect + " WHERE c.id = $1"
+        static let sql = "SELECT \(foundColumns) \(foundFrom) WHERE c.id = $1"
         static let parameterTypes: [PostgresDataType] = [.uuid, .uuid]
     }
 
     enum BySlug: PreparedSQL {
-        static let sql = findSelect + " WHERE c.slug = $1"
+        static let sql = "SELECT \(foundColumns) \(foundFrom) WHERE c.slug = $1"
         static let parameterTypes: [PostgresDataType] = [.text, .uuid]
     }
 
@@ -110,14 +119,7 @@ public struct CourseRepository: Sendable {
         case .id(let id): try await database.rows(ByID.self, PostgresBindings(id, userID), as: FoundRow.self)
         case .slug(let slug): try await database.rows(BySlug.self, PostgresBindings(slug, userID), as: FoundRow.self)
         }
-        return found.first.map { row in
-            var translations: [String: CourseText] = [:]
-            for (language, (title, summary)) in zip(row.14, zip(row.15, row.16)) {
-                translations[language] = CourseText(title: title, summary: summary)
-            }
-            let course = Self.course((row.0, row.1, row.2, row.3, row.4, row.5, row.6, row.7, row.8, row.9, row.10, row.11, row.12), translations: translations)
-            return (course, row.13 ? .instructor : .stranger)
-        }
+        return found.first.map(Self.found)
     }
 
     /// Replaces the course's settings and all its translations.

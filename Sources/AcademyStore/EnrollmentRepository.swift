@@ -203,15 +203,18 @@ public struct EnrollmentRepository: Sendable {
         }
     }
 
+    /// The enrolment `e` and what its student has done in its course: completed lessons and
+    /// passed quizzes.
+    static let columnsWithDone = columns + """
+        ,
+            ARRAY(SELECT c.item_id FROM item_completions c WHERE c.enrollment_id = e.id
+                  UNION
+                  SELECT a.quiz_id FROM quiz_attempts a JOIN course_items i ON i.id = a.quiz_id
+                  WHERE a.user_id = e.user_id AND i.course_id = e.course_id AND a.passed)
+        """
+
     enum Standing: PreparedSQL {
-        static let sql = """
-            SELECT \(columns),
-                ARRAY(SELECT c.item_id FROM item_completions c WHERE c.enrollment_id = e.id
-                      UNION
-                      SELECT a.quiz_id FROM quiz_attempts a JOIN course_items i ON i.id = a.quiz_id
-                      WHERE a.user_id = e.user_id AND i.course_id = e.course_id AND a.passed)
-            FROM enrollments e WHERE e.user_id = $1 AND e.course_id = $2
-            """
+        static let sql = "SELECT \(columnsWithDone) FROM enrollments e WHERE e.user_id = $1 AND e.course_id = $2"
         static let parameterTypes: [PostgresDataType] = [.uuid, .uuid]
     }
 

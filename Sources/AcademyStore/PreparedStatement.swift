@@ -86,6 +86,11 @@ extension DatabaseConnection {
         }
         return rows
     }
+
+    /// Runs a prepared statement that returns no rows.
+    func run<Statement: PreparedSQL>(_ statement: Statement.Type, _ bindings: PostgresBindings) async throws {
+        _ = try await underlying.execute(Prepared<Statement>(bindings: bindings), logger: logger)
+    }
 }
 
 extension Database {

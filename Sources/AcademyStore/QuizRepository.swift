@@ -5,19 +5,29 @@ import PostgresNIO
 
 /// JSON as quizzes keep it in jsonb columns: snake_case keys, RFC 3339 dates.
 enum QuizJSON {
-    static func encode<Value: Encodable>(_ value: Value) throws -> String {
+    // One of each, configured once and shared (both are thread-safe): every start, save and
+    // submit encodes or decodes a plan, an answer or a result.
+    private static let encoder = {
         let encoder = JSONEncoder()
         encoder.keyEncodingStrategy = .convertToSnakeCase
         encoder.dateEncodingStrategy = .iso8601
         encoder.outputFormatting = [.sortedKeys]
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
-    }
+        return encoder
+    }()
 
-    static func decode<Value: Decodable>(_ type: Value.Type, from text: String) throws -> Value {
+    private static let decoder = {
         let decoder = JSONDecoder()
         decoder.keyDecodingStrategy = .convertFromSnakeCase
         decoder.dateDecodingStrategy = .iso8601
-        return try decoder.decode(type, from: Data(text.utf8))
+        return decoder
+    }()
+
+    static func encode<Value: Encodable>(_ value: Value) throws -> String {
+        String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+
+    static func decode<Value: Decodable>(_ type: Value.Type, from text: String) throws -> Value {
+        try decoder.decode(type, from: Data(text.utf8))
     }
 }
 

@@ -1,0 +1,61 @@
+public import AcademyCore
+public import Foundation
+import PostgresNIO
+
+/// Everything an access check on a course's item needs, read together: the course and whether
+/// the caller teaches it, the caller's enrolment and what they have done in the course, and the
+/// course's schedule (for the locks).
+public struct CourseStanding: Sendable {
+    public let course: Course
+    public let relation: CourseRelation
+    /// The caller's enrolment and the items they completed or passed; nil when not enrolled.
+    public let enrollment: (Enrollment, done: Set<UUID>)?
+    /// The course's lessons and quizzes in course order.
+    public let schedule: [ItemLocking.Item]
+}
+
+extension CourseRepository {
+    /// One query instead of three (course, enrolment, schedule): every lesson read and quiz start
+    /// asks it.
+    public func standing(in courseID: UUID, of userID: UUID?) async throws -> CourseStanding? {
+        guard let row = try await database.rows(Standing.self, PostgresBindings(courseID, userID), as: StandingRow.self).first else {
+            return nil
+        }
+        let (course, relation) = Self.found((row.0, row.1, row.2, row.3, row.4, row.5, row.6, row.7, row.8, row.9, row.10, row.11, row.12, row.13, row.14, row.15, row.16))
+        var enrollment: (Enrollment, done: Set<UUID>)?
+        if let id = row.17, let courseID = row.18, let userID = row.19, let status = row.20, let enrolledAt = row.21, let updatedAt = row.22 {
+            enrollment = (EnrollmentRepository.enrollment((id, courseID, userID, status, enrolledAt, updatedAt, row.23)), Set(row.24))
+        }
+        let releases = Dictionary(uniqueKeysWithValues: zip(row.27, row.28))
+        let schedule = zip(row.25, row.26).map { ItemLocking.Item(id: $0.0, releaseAt: releases[$0.0], requiresPrevious: $0.1) }
+        return CourseStanding(course: course, relation: relation, enrollment: enrollment, schedule: schedule)
+    }
+
+    typealias StandingRow = (
+        UUID, String, String, String, String, Bool, Int?, Date?, Date?, Date, Date, Date?, Date?, Bool, [String], [String], [String],
+        UUID?, UUID?, UUID?, String?, Date?, Date?, Date?, [UUID],
+        [UUID], [Bool], [UUID], [Date]
+    )
+
+    /// The course ($1) as `ByID` reads it for the caller ($2), their enrolment with what they
+    /// have done, and the schedule: item ids and "requires previous" in course order, and the
+    /// release dates of the items that have one (arrays cannot hold the NULLs of the others).
+    /// Never titles, bodies or a quiz's content: a quiz's title lives in its content jsonb, and
+    /// reading it would detoast every question.
+    enum Standing: PreparedSQL {
+        static let sql = """
+            SELECT \(foundColumns),
+                \(EnrollmentRepository.columnsWithDone),
+                ARRAY(SELECT i.id FROM course_items i JOIN course_modules m ON m.id = i.module_id
+                      WHERE i.course_id = c.id ORDER BY m.position, i.position),
+                ARRAY(SELECT i.requires_previous FROM course_items i JOIN course_modules m ON m.id = i.module_id
+                      WHERE i.course_id = c.id ORDER BY m.position, i.position),
+                ARRAY(SELECT i.id FROM course_items i WHERE i.course_id = c.id AND i.release_at IS NOT NULL),
+                ARRAY(SELECT i.release_at FROM course_items i WHERE i.course_id = c.id AND i.release_at IS NOT NULL)
+            \(foundFrom)
+            LEFT JOIN enrollments e ON e.course_id = c.id AND e.user_id = $2
+            WHERE c.id = $1
+            """
+        static let parameterTypes: [PostgresDataType] = [.uuid, .uuid]
+    }
+}
