@@ -20,10 +20,13 @@ public struct AttemptRepository: Sendable {
         """
     typealias Row = (UUID, UUID, UUID, Int, Int, String, String, Date, Date?, Int, Date?, String?)
 
-    static func attempt(_ row: Row) throws -> QuizAttempt {
+    /// The attempt of a row. Its plan never changes, so the one this instance already holds is
+    /// taken rather than decoded again (a submit read and locked the row, decoding it twice).
+    func attempt(_ row: Row) throws -> QuizAttempt {
         QuizAttempt(
             id: row.0, quizID: row.1, userID: row.2, number: row.3, version: row.4,
-            plan: try QuizJSON.decode(AttemptPlan.self, from: row.5), state: AttemptState(rawValue: row.6) ?? .inProgress,
+            plan: try started.attempt(row.0)?.plan ?? QuizJSON.decode(AttemptPlan.self, from: row.5),
+            state: AttemptState(rawValue: row.6) ?? .inProgress,
             startedAt: row.7, deadline: row.8, graceSeconds: row.9, submittedAt: row.10,
             result: try row.11.map { try QuizJSON.decode(AttemptResult.self, from: $0) }
         )
@@ -94,7 +97,7 @@ public struct AttemptRepository: Sendable {
         let planJSON = try QuizJSON.encode(plan)
         for _ in 0..<3 {
             let outcome: StartOutcome? = try await database.withConnection { connection in
-                let attempts = try await connection.rows(OfStudent.self, PostgresBindings(quizID, userID), as: Row.self).map(Self.attempt)
+                let attempts = try await connection.rows(OfStudent.self, PostgresBindings(quizID, userID), as: Row.self).map(attempt)
                 switch try AttemptStart.decide(existing: attempts, maxAttempts: maxAttempts, now: now) {
                 case .resume(let open):
                     started.store(open)
@@ -136,7 +139,7 @@ public struct AttemptRepository: Sendable {
     }
 
     public func find(_ id: UUID) async throws -> QuizAttempt? {
-        return try await database.rows(ByID.self, PostgresBindings(id), as: Row.self).first.map(Self.attempt)
+        return try await database.rows(ByID.self, PostgresBindings(id), as: Row.self).first.map(attempt)
     }
 
     /// A quiz's attempts by student, then attempt number, a page at a time.
@@ -155,7 +158,7 @@ public struct AttemptRepository: Sendable {
                 LIMIT \(page.limit + 1)
                 """,
                 as: Row.self
-            ).map(Self.attempt)
+            ).map(attempt)
         }
         return Page(rows: rows, request: page) { PageCursor(sortKey: "\($0.userID.uuidString) \($0.number)", id: $0.id) }
     }
@@ -218,7 +221,7 @@ public struct AttemptRepository: Sendable {
         grade: @escaping @Sendable (QuizAttempt, [String: QuestionResponse]) throws -> AttemptResult
     ) async throws -> (attempt: QuizAttempt, finishedNow: Bool) {
         return try await database.withTransaction { connection in
-            guard let attempt = try await connection.rows(Lock.self, PostgresBindings(attemptID), as: Row.self).first.map(Self.attempt) else {
+            guard let attempt = try await connection.rows(Lock.self, PostgresBindings(attemptID), as: Row.self).first.map(attempt) else {
                 throw AcademyError.notFound("No such attempt.")
             }
             guard attempt.state == .inProgress else { return (attempt, false) }
