@@ -49,3 +49,10 @@ public enum APIJSON {
         return encoder
     }
 }
+
+extension Response {
+    /// A JSON body written directly (`JSONWriter`), with the content type the API's encoder sets.
+    static func json(_ text: String, status: HTTPResponse.Status = .ok) -> Response {
+        Response(status: status, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+}

@@ -226,17 +226,14 @@ struct QuizController {
     }
 }
 
-struct SavedAnswerResponse: ResponseEncodable {
-    let questionId: String
-    let response: QuestionResponse
-    let seq: Int
-    let savedAt: Date
+/// The answer as stored, written directly: an exam sends thousands a minute.
+struct SavedAnswerResponse: ResponseGenerator {
+    let answer: SavedAnswer
 
-    init(answer: SavedAnswer) {
-        questionId = answer.questionID
-        response = answer.response
-        seq = answer.seq
-        savedAt = answer.savedAt
+    func response(from request: Request, context: some RequestContext) throws -> Response {
+        var json = JSONWriter(capacity: 256)
+        answer.write(to: &json)
+        return .json(json.text)
     }
 }
 

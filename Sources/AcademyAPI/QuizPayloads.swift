@@ -91,71 +91,107 @@ struct QuizStudentResponse: ResponseEncodable {
 
 /// An attempt as its student or the course's staff see it. Questions (in the attempt's order,
 /// without answers) while it runs; results per question only when the review policy allows.
-struct AttemptResponse: ResponseEncodable {
+/// An attempt as its student or the course's staff see it, written directly (`JSONWriter`): a
+/// start and a submit answer with it, thousands of times in an exam's first and last minutes.
+struct AttemptResponse: ResponseGenerator {
     let attempt: QuizAttempt
     let content: QuizContent
     let answers: [SavedAnswer]
     let choice: LanguageChoice
     let showResults: Bool
 
-    enum CodingKeys: String, CodingKey {
-        case id, quizId, userId, number, state, startedAt, deadline, graceSeconds, submittedAt
-        case score, maxScore, percent, passed, questions, answers, results
+    func response(from request: Request, context: some RequestContext) throws -> Response {
+        .json(json)
     }
-    enum QuestionKeys: String, CodingKey { case id, kind, points, prompt, options }
-    enum AnswerKeys: String, CodingKey { case questionId, response, seq, savedAt }
-    enum ResultKeys: String, CodingKey { case id, correct, points, feedback }
 
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(attempt.id.apiString, forKey: .id)
-        try container.encode(attempt.quizID.apiString, forKey: .quizId)
-        try container.encode(attempt.userID.apiString, forKey: .userId)
-        try container.encode(attempt.number, forKey: .number)
-        try container.encode(attempt.state, forKey: .state)
-        try container.encode(attempt.startedAt, forKey: .startedAt)
-        try container.encode(attempt.deadline, forKey: .deadline)
-        try container.encode(attempt.graceSeconds, forKey: .graceSeconds)
-        try container.encode(attempt.submittedAt, forKey: .submittedAt)
+    /// Members in key order, as the API's encoder sorts them.
+    var json: String {
+        var json = JSONWriter(capacity: 4096)
         // Scores say how many answers were right: shown only when the review policy allows.
         let result = showResults ? attempt.result : nil
-        try container.encode(result?.score, forKey: .score)
-        try container.encode(result?.maxScore, forKey: .maxScore)
-        try container.encode(result?.percent, forKey: .percent)
-        try container.encode(result?.passed, forKey: .passed)
         let questions = Dictionary(uniqueKeysWithValues: content.questions.map { ($0.id, $0) })
-        var list = container.nestedUnkeyedContainer(forKey: .questions)
-        for item in attempt.plan.items {
-            guard let question = questions[item.questionId] else { continue }
-            let text = choice.text(question.translations)
-            var entry = list.nestedContainer(keyedBy: QuestionKeys.self)
-            try entry.encode(question.id, forKey: .id)
-            try entry.encode(question.kind, forKey: .kind)
-            try entry.encode(question.points, forKey: .points)
-            try entry.encode(text?.prompt ?? "", forKey: .prompt)
-            if let order = item.optionIds, let options = text?.options {
-                let byID = Dictionary(uniqueKeysWithValues: options.map { ($0.id, $0) })
-                try entry.encode(order.compactMap { byID[$0] }, forKey: .options)
+        json.object { json in
+            json.key("answers")
+            json.array { json in
+                for answer in answers {
+                    answer.write(to: &json)
+                }
             }
-        }
-        var saved = container.nestedUnkeyedContainer(forKey: .answers)
-        for answer in answers {
-            var entry = saved.nestedContainer(keyedBy: AnswerKeys.self)
-            try entry.encode(answer.questionID, forKey: .questionId)
-            try entry.encode(answer.response, forKey: .response)
-            try entry.encode(answer.seq, forKey: .seq)
-            try entry.encode(answer.savedAt, forKey: .savedAt)
-        }
-        if showResults, let result = attempt.result {
-            var results = container.nestedUnkeyedContainer(forKey: .results)
-            for entry in result.questions {
-                var item = results.nestedContainer(keyedBy: ResultKeys.self)
-                try item.encode(entry.id, forKey: .id)
-                try item.encode(entry.correct, forKey: .correct)
-                try item.encode(entry.points, forKey: .points)
-                let text = questions[entry.id].flatMap { choice.text($0.translations) }
-                try item.encode(text?.feedback, forKey: .feedback)
+            json.key("deadline")
+            json.date(attempt.deadline)
+            json.key("grace_seconds")
+            json.number(attempt.graceSeconds)
+            json.key("id")
+            json.string(attempt.id.apiString)
+            json.key("max_score")
+            json.number(result?.maxScore)
+            json.key("number")
+            json.number(attempt.number)
+            json.key("passed")
+            json.bool(result?.passed)
+            json.key("percent")
+            json.number(result?.percent)
+            json.key("questions")
+            json.array { json in
+                for item in attempt.plan.items {
+                    guard let question = questions[item.questionId] else { continue }
+                    let text = choice.text(question.translations)
+                    json.object { json in
+                        json.key("id")
+                        json.string(question.id)
+                        json.key("kind")
+                        json.string(question.kind.rawValue)
+                        if let order = item.optionIds, let options = text?.options {
+                            let byID = Dictionary(uniqueKeysWithValues: options.map { ($0.id, $0) })
+                            json.key("options")
+                            json.array { json in
+                                for option in order.compactMap({ byID[$0] }) {
+                                    json.object { json in
+                                        json.key("id")
+                                        json.string(option.id)
+                                        json.key("text")
+                                        json.string(option.text)
+                                    }
+                                }
+                            }
+                        }
+                        json.key("points")
+                        json.number(question.points)
+                        json.key("prompt")
+                        json.string(text?.prompt ?? "")
+                    }
+                }
             }
+            json.key("quiz_id")
+            json.string(attempt.quizID.apiString)
+            if let result {
+                json.key("results")
+                json.array { json in
+                    for entry in result.questions {
+                        json.object { json in
+                            json.key("correct")
+                            json.bool(entry.correct)
+                            json.key("feedback")
+                            json.string(questions[entry.id].flatMap { choice.text($0.translations) }?.feedback)
+                            json.key("id")
+                            json.string(entry.id)
+                            json.key("points")
+                            json.number(entry.points)
+                        }
+                    }
+                }
+            }
+            json.key("score")
+            json.number(result?.score)
+            json.key("started_at")
+            json.date(attempt.startedAt)
+            json.key("state")
+            json.string(attempt.state.rawValue)
+            json.key("submitted_at")
+            json.date(attempt.submittedAt)
+            json.key("user_id")
+            json.string(attempt.userID.apiString)
         }
+        return json.text
     }
 }

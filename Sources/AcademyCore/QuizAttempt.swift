@@ -101,6 +101,22 @@ public struct SavedAnswer: Sendable, Equatable {
     }
 }
 
+extension SavedAnswer {
+    /// As the API shows a saved answer, keys sorted.
+    public func write(to json: inout JSONWriter) {
+        json.object { json in
+            json.key("question_id")
+            json.string(questionID)
+            json.key("response")
+            response.write(to: &json)
+            json.key("saved_at")
+            json.date(savedAt)
+            json.key("seq")
+            json.number(seq)
+        }
+    }
+}
+
 /// What a start request does, given the student's attempts so far (under the store's lock).
 public enum AttemptStart: Sendable, Equatable {
     /// An attempt is still open: hand it back rather than start a second one.

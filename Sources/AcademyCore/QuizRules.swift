@@ -146,7 +146,7 @@ public enum QuizRules {
     }
 }
 
-extension QuestionResponse: Codable {
+extension QuestionResponse: Decodable {
     enum CodingKeys: String, CodingKey { case optionId, optionIds, value, text }
 
     /// `{option_id}`, `{option_ids}`, `{value: true|false}`, `{text}` or `{value: number}`.
@@ -166,14 +166,34 @@ extension QuestionResponse: Codable {
         }
     }
 
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        switch self {
-        case .option(let id): try container.encode(id, forKey: .optionId)
-        case .options(let ids): try container.encode(ids.sorted(), forKey: .optionIds)
-        case .value(let bool): try container.encode(bool, forKey: .value)
-        case .text(let text): try container.encode(text, forKey: .text)
-        case .number(let number): try container.encode(number, forKey: .value)
+    /// The shape it is read in, written as the API and the database keep it.
+    public func write(to json: inout JSONWriter) {
+        json.object { json in
+            switch self {
+            case .option(let id):
+                json.key("option_id")
+                json.string(id)
+            case .options(let ids):
+                json.key("option_ids")
+                json.array { json in
+                    for id in ids.sorted() { json.string(id) }
+                }
+            case .value(let bool):
+                json.key("value")
+                json.bool(bool)
+            case .text(let text):
+                json.key("text")
+                json.string(text)
+            case .number(let number):
+                json.key("value")
+                json.number(number)
+            }
         }
+    }
+
+    public var json: String {
+        var json = JSONWriter(capacity: 64)
+        write(to: &json)
+        return json.text
     }
 }

@@ -180,7 +180,7 @@ public struct AttemptRepository: Sendable {
     /// returns), while the attempt is open (`QuizAttempt.isOpen`, checked here on the row itself:
     /// in progress, `now` within deadline and grace). See `SaveAnswer` for the locking.
     public func save(attemptID: UUID, questionID: String, response: QuestionResponse, seq: Int, now: Date) async throws -> SaveOutcome {
-        let bindings = PostgresBindings(attemptID, questionID, try QuizJSON.encode(response), seq, now)
+        let bindings = PostgresBindings(attemptID, questionID, response.json, seq, now)
         return try await database.withConnection { connection in
             guard let (isOpen, written, stored, storedSeq, savedAt) = try await connection.rows(
                 SaveAnswer.self, bindings, as: (Bool, Bool, String?, Int?, Date?).self
