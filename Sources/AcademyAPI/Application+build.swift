@@ -76,7 +76,8 @@ public func buildApplication(router: AcademyRouter, dependencies: AppDependencie
         router: router.router,
         configuration: .init(
             address: .hostname(configuration.host, port: configuration.port),
-            serverName: "academy"
+            serverName: "academy",
+            backlog: configuration.listenBacklog
         ),
         services: dependencies.backgroundServices,
         logger: dependencies.logger

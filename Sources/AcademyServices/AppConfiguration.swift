@@ -9,6 +9,7 @@ public struct AppConfiguration: Sendable {
     public var databaseURL: DatabaseURL
     public var host: String
     public var port: Int
+    public var listenBacklog: Int
     public var dataDirectory: String
     public var logLevel: Logger.Level
     public var maxBodyBytes: Int
@@ -36,6 +37,7 @@ public struct AppConfiguration: Sendable {
         Setting("ACADEMY_DATABASE_URL", accepts: "postgres://user:password@host:port/database[?sslmode=disable|prefer|require]", default: nil),
         Setting("ACADEMY_HOST", accepts: "an address to listen on", default: "127.0.0.1"),
         Setting("ACADEMY_PORT", accepts: "an integer from 0 to 65535 (0 picks a free port)", default: "8080"),
+        Setting("ACADEMY_LISTEN_BACKLOG", accepts: "an integer from 16 to 65535 (the kernel caps it at net.core.somaxconn)", default: "4096"),
         Setting("ACADEMY_DATA_DIR", accepts: "a folder for uploaded files", default: ".data"),
         Setting("ACADEMY_LOG_LEVEL", accepts: "trace, debug, info, notice, warning, error or critical", default: "info"),
         Setting("ACADEMY_MAX_BODY_BYTES", accepts: "an integer from 1024 to 1073741824", default: "2097152"),
@@ -75,6 +77,7 @@ public struct AppConfiguration: Sendable {
         let databaseURL = reader.databaseURL()
         let host = reader.string("ACADEMY_HOST")
         let port = reader.integer("ACADEMY_PORT", in: 0...65535)
+        let listenBacklog = reader.integer("ACADEMY_LISTEN_BACKLOG", in: 16...65535)
         let dataDirectory = reader.string("ACADEMY_DATA_DIR")
         let logLevel = reader.logLevel("ACADEMY_LOG_LEVEL")
         let maxBodyBytes = reader.integer("ACADEMY_MAX_BODY_BYTES", in: 1024...1_073_741_824)
@@ -97,7 +100,7 @@ public struct AppConfiguration: Sendable {
         let languages = reader.languages("ACADEMY_LANGUAGES")
         reader.rejectUnknownVariables()
 
-        guard reader.problems.isEmpty, let databaseURL, let host, let port, let dataDirectory, let logLevel,
+        guard reader.problems.isEmpty, let databaseURL, let host, let port, let listenBacklog, let dataDirectory, let logLevel,
               let maxBodyBytes, let autoMigrate, let poolSize, let timeout, let statementTimeout, let shutdownGrace, let attemptSweep,
               let selfRegistration, let sessionLifetime, let hashCost, let hashThreads, let hashQueue,
               let accountFailures, let addressFailures, let failureWindow, let trustProxy, let languages, let maxUploadBytes
@@ -107,6 +110,7 @@ public struct AppConfiguration: Sendable {
         self.databaseURL = databaseURL
         self.host = host
         self.port = port
+        self.listenBacklog = listenBacklog
         self.dataDirectory = dataDirectory
         self.logLevel = logLevel
         self.maxBodyBytes = maxBodyBytes

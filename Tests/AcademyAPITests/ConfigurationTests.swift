@@ -21,6 +21,7 @@ import Testing
         let configuration = try AppConfiguration(environment: Self.minimal)
         #expect(configuration.host == "127.0.0.1")
         #expect(configuration.port == 8080)
+        #expect(configuration.listenBacklog == 4096)
         #expect(configuration.maxBodyBytes == 2 * 1024 * 1024)
         #expect(configuration.autoMigrate)
         #expect(configuration.logLevel == .info)
@@ -35,9 +36,10 @@ import Testing
             "ACADEMY_LOG_LEVEL": "loud",
             "ACADEMY_MAX_BODY_BYTES": "-1",
             "ACADEMY_DATABASE_POOL_SIZE": "0",
+            "ACADEMY_LISTEN_BACKLOG": "8",
         ]) { $1 })
         #expect(found.map(\.variable) == [
-            "ACADEMY_PORT", "ACADEMY_LOG_LEVEL", "ACADEMY_MAX_BODY_BYTES", "ACADEMY_AUTO_MIGRATE", "ACADEMY_DATABASE_POOL_SIZE",
+            "ACADEMY_PORT", "ACADEMY_LISTEN_BACKLOG", "ACADEMY_LOG_LEVEL", "ACADEMY_MAX_BODY_BYTES", "ACADEMY_AUTO_MIGRATE", "ACADEMY_DATABASE_POOL_SIZE",
         ])
         let port = found.first { $0.variable == "ACADEMY_PORT" }
         #expect(port?.message == #""eighty" is not valid; expected an integer from 0 to 65535 (0 picks a free port)"#)
