@@ -13,6 +13,7 @@ public struct Database: Sendable {
     let leaseTimeout: Duration
     let logger: Logger
     let reachability: DatabaseReachability?
+    private let watchdog: LeaseWatchdog
     private let metrics: PoolMetrics
 
     public init(
@@ -21,6 +22,7 @@ public struct Database: Sendable {
         self.client = client
         self.leaseTimeout = leaseTimeout
         self.reachability = reachability
+        self.watchdog = LeaseWatchdog(timeout: leaseTimeout, reachability: reachability)
         self.logger = logger
         self.metrics = PoolMetrics(maximumConnections: maximumConnections)
     }
@@ -43,16 +45,18 @@ public struct Database: Sendable {
         }
         let waitStarted = ContinuousClock.now
         let lease = LeaseState()
-        let reachability = self.reachability
-        let leaseTimeout = self.leaseTimeout
+        let watchdog = self.watchdog
         let client = self.client
         let logger = self.logger
         let metrics = self.metrics
+        watchdog.register(lease, since: waitStarted)
+        defer { watchdog.remove(lease) }
         do {
             return try await withThrowingTaskGroup(of: LeaseOutcome<Result>.self) { group in
                 group.addTask {
                     try await client.withConnection { connection in
                         guard lease.claim() else { throw CancellationError() }
+                        watchdog.waitEnded(for: lease)
                         metrics.leaseWait.recordInterval(since: waitStarted)
                         metrics.leased.increment()
                         defer { metrics.leased.decrement() }
@@ -60,17 +64,11 @@ public struct Database: Sendable {
                     }
                 }
                 group.addTask {
-                    // In steps, so that a wait learns of an outage as soon as a probe does.
-                    var waited: Duration = .zero
-                    while waited < leaseTimeout {
-                        let step = min(Self.leaseTimerStep, leaseTimeout - waited)
-                        try await Task.sleep(for: step)
-                        waited += step
-                        guard let reachability else { continue }
-                        if waited >= DatabaseReachability.suspicionDelay { reachability.suspect() }
-                        if reachability.isDown { return .databaseDown }
+                    switch await watchdog.expiry(of: lease) {
+                    case .timedOut?: .leaseTimerFired
+                    case .databaseDown?: .databaseDown
+                    case nil: .waitEnded
                     }
-                    return .leaseTimerFired
                 }
                 while let outcome = try await group.next() {
                     switch outcome {
@@ -88,7 +86,7 @@ public struct Database: Sendable {
                         group.cancelAll()
                         metrics.leaseTimeouts.increment()
                         throw Self.unreachable(retryAfterSeconds: self.retryAfterSeconds)
-                    case .leaseTimerFired, .databaseDown:
+                    case .leaseTimerFired, .databaseDown, .waitEnded:
                         continue
                     }
                 }
@@ -116,8 +114,6 @@ public struct Database: Sendable {
         }
     }
 
-    static let leaseTimerStep: Duration = .milliseconds(100)
-
     static func unreachable(retryAfterSeconds: Int) -> AcademyError {
         .unavailable(reason: "The database cannot be reached.", retryAfterSeconds: retryAfterSeconds)
     }
@@ -137,11 +133,13 @@ private enum LeaseOutcome<Result: Sendable>: Sendable {
     case finished(Result)
     case leaseTimerFired
     case databaseDown
+    /// The watchdog stopped watching: the connection came.
+    case waitEnded
 }
 
 /// Who won the race between a connection arriving and the lease timer: exactly one of `claim`
 /// (the connection is used) and `abandon` (the caller gets 503) succeeds.
-private final class LeaseState: Sendable {
+final class LeaseState: Sendable {
     private static let waiting = 0, claimed = 1, abandoned = 2
     private let state = Atomic<Int>(LeaseState.waiting)
 
