@@ -8,8 +8,9 @@ extension AttemptRepository {
     /// update first, so a save and the grading take turns, and a save after the grading finds the
     /// attempt closed. (A key-share lock is the one the foreign key of `attempt_answers` takes anyway;
     /// a stronger share lock made every save record a second lock on the row.) It then upserts by
-    /// seq and returns whether the attempt was open, whether this save was written, and the answer
-    /// as stored: this one, or the newer one it did not overwrite.
+    /// seq and returns whether the attempt was open and, when this save was written, when. (It
+    /// does not read the answer that kept it from being written: a join for that ran on every
+    /// save, and a retry is rare.)
     enum SaveAnswer: PreparedSQL {
         static let sql = """
             WITH open_attempt AS (
@@ -23,13 +24,9 @@ extension AttemptRepository {
                 ON CONFLICT (attempt_id, question_id) DO UPDATE
                     SET response = EXCLUDED.response, seq = EXCLUDED.seq, saved_at = EXCLUDED.saved_at
                     WHERE attempt_answers.seq < EXCLUDED.seq
-                RETURNING response::text, seq, saved_at
+                RETURNING saved_at
             )
-            SELECT EXISTS (SELECT FROM open_attempt), w.seq IS NOT NULL,
-                COALESCE(w.response, k.response::text), COALESCE(w.seq, k.seq), COALESCE(w.saved_at, k.saved_at)
-            FROM (SELECT 1) AS one
-            LEFT JOIN written w ON true
-            LEFT JOIN attempt_answers k ON w.seq IS NULL AND k.attempt_id = $1 AND k.question_id = $2
+            SELECT EXISTS (SELECT FROM open_attempt), (SELECT saved_at FROM written)
             """
         static let parameterTypes: [PostgresDataType] = [.uuid, .text, .text, .int8, .timestamptz]
     }

@@ -182,15 +182,14 @@ public struct AttemptRepository: Sendable {
     public func save(attemptID: UUID, questionID: String, response: QuestionResponse, seq: Int, now: Date) async throws -> SaveOutcome {
         let bindings = PostgresBindings(attemptID, questionID, response.json, seq, now)
         return try await database.withConnection { connection in
-            guard let (isOpen, written, stored, storedSeq, savedAt) = try await connection.rows(
-                SaveAnswer.self, bindings, as: (Bool, Bool, String?, Int?, Date?).self
-            ).first, isOpen else { return .closed }
-            if let stored, let storedSeq, let savedAt, written || storedSeq >= seq {
-                let kept = written ? response : try QuizJSON.decode(QuestionResponse.self, from: stored)
-                return .saved(SavedAnswer(questionID: questionID, response: kept, seq: storedSeq, savedAt: savedAt))
+            guard let (isOpen, savedAt) = try await connection.rows(SaveAnswer.self, bindings, as: (Bool, Date?).self).first, isOpen else {
+                return .closed
             }
-            // Not written, yet the statement's snapshot holds no newer answer: a newer save
-            // committed after the snapshot was taken and won. Read it afresh.
+            if let savedAt {
+                return .saved(SavedAnswer(questionID: questionID, response: response, seq: seq, savedAt: savedAt))
+            }
+            // Not written: an answer with this seq or a newer one is stored (a retry, or a newer
+            // save that won). Read it, afresh: it may have committed after this statement began.
             guard let answer = try await Self.answers(of: attemptID, question: questionID, on: connection).first else {
                 return .closed
             }
