@@ -206,8 +206,8 @@ public struct QuizContent: Sendable, Equatable, Codable {
 }
 
 /// An attempt's fixed selection and order of questions and options, drawn when it starts.
-public struct AttemptPlan: Sendable, Equatable, Codable {
-    public struct Item: Sendable, Equatable, Codable {
+public struct AttemptPlan: Sendable, Equatable, Decodable {
+    public struct Item: Sendable, Equatable, Decodable {
         public var questionId: String
         public var optionIds: [String]?
 
@@ -221,6 +221,30 @@ public struct AttemptPlan: Sendable, Equatable, Codable {
 
     public init(items: [Item]) {
         self.items = items
+    }
+
+    /// As its jsonb column keeps it, keys sorted, written directly: every quiz start stores one
+    /// (JSONEncoder took 4.7% of a start's server time for it).
+    public var json: String {
+        var json = JSONWriter(capacity: 64 * items.count + 16)
+        json.object { json in
+            json.key("items")
+            json.array { json in
+                for item in items {
+                    json.object { json in
+                        if let optionIds = item.optionIds {
+                            json.key("option_ids")
+                            json.array { json in
+                                for id in optionIds { json.string(id) }
+                            }
+                        }
+                        json.key("question_id")
+                        json.string(item.questionId)
+                    }
+                }
+            }
+        }
+        return json.text
     }
 
     /// Draws `questionsPerAttempt` questions (all by default), shuffling questions and options

@@ -3,6 +3,10 @@
 /// character and DEL as `\uXXXX`. Problem bodies and course-folder files both write it.
 public enum QuotedText {
     public static func doubleQuoted(_ text: String) -> String {
+        // Most text needs no escape at all: a scan of its bytes is cheaper than rebuilding it.
+        if !text.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") || $0 == 0x7F }) {
+            return "\"" + text + "\""
+        }
         var result = "\""
         result.reserveCapacity(text.utf8.count + 2)
         for scalar in text.unicodeScalars {

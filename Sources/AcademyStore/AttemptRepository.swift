@@ -94,7 +94,7 @@ public struct AttemptRepository: Sendable {
         quizID: UUID, userID: UUID, version: Int, maxAttempts: Int?, now: Date,
         plan: AttemptPlan, deadline: Date?, graceSeconds: Int
     ) async throws -> StartOutcome {
-        let planJSON = try QuizJSON.encode(plan)
+        let planJSON = plan.json
         for _ in 0..<3 {
             let outcome: StartOutcome? = try await database.withConnection { connection in
                 let attempts = try await connection.rows(OfStudent.self, PostgresBindings(quizID, userID), as: Row.self).map(attempt)

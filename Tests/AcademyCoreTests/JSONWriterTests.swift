@@ -68,4 +68,20 @@ import Testing
         answer.write(to: &json)
         #expect(json.text == #"{"question_id":"q1","response":{"option_id":"b"},"saved_at":"2026-11-30T00:53:20Z","seq":7}"#)
     }
+
+    @Test func anAttemptPlanReadsBackAsItsColumnKeepsIt() throws {
+        let plan = AttemptPlan(items: [
+            AttemptPlan.Item(questionId: "q2", optionIds: ["c", "a", "b"]), AttemptPlan.Item(questionId: "q\"1", optionIds: nil),
+        ])
+        #expect(plan.json == #"{"items":[{"option_ids":["c","a","b"],"question_id":"q2"},{"question_id":"q\"1"}]}"#)
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        #expect(try decoder.decode(AttemptPlan.self, from: Data(plan.json.utf8)) == plan)
+    }
+
+    @Test func textWithoutEscapesIsQuotedAsItIs() {
+        #expect(QuotedText.doubleQuoted("plain العربية") == "\"plain العربية\"")
+        #expect(QuotedText.doubleQuoted("") == "\"\"")
+        #expect(QuotedText.doubleQuoted("a\u{7F}b") == #""a\u007Fb""#)
+    }
 }
