@@ -101,8 +101,8 @@ public struct CourseAccess: Sendable {
 
     /// The course of an item, if the caller may open the item now: 404 when they may not know it,
     /// 403 when they may see the course but are not admitted, 403 `item-locked` when it is not
-    /// open yet.
-    /// The same checks as `visibleCourse` and `reader(of:relation:principal:)`, from one query.
+    /// open yet. The same checks as `visibleCourse` and `reader(of:relation:principal:)`, from one
+    /// query (`CourseRepository.standing`).
     public func open(itemID: UUID, courseID: UUID, principal: Principal?) async throws -> (course: Course, reader: Reader) {
         guard let standing = try await courses.standing(in: courseID, of: principal?.userID) else {
             throw AcademyError.notFound("No course \(CourseReference.id(courseID)).")
