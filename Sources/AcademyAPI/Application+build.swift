@@ -73,7 +73,10 @@ public func buildApplication(router: AcademyRouter, dependencies: AppDependencie
     router.addMethodNotAllowedResponders()
     let configuration = dependencies.configuration
     return Application(
-        router: router.router,
+        responder: AdmissionResponder(
+            inner: router.router.buildResponder(), gate: AdmissionGate(limit: configuration.maxRequestsInFlight),
+            maxBodyBytes: configuration.maxBodyBytes
+        ),
         configuration: .init(
             address: .hostname(configuration.host, port: configuration.port),
             serverName: "academy",

@@ -10,6 +10,7 @@ public struct AppConfiguration: Sendable {
     public var host: String
     public var port: Int
     public var listenBacklog: Int
+    public var maxRequestsInFlight: Int
     public var dataDirectory: String
     public var logLevel: Logger.Level
     public var maxBodyBytes: Int
@@ -38,6 +39,7 @@ public struct AppConfiguration: Sendable {
         Setting("ACADEMY_HOST", accepts: "an address to listen on", default: "127.0.0.1"),
         Setting("ACADEMY_PORT", accepts: "an integer from 0 to 65535 (0 picks a free port)", default: "8080"),
         Setting("ACADEMY_LISTEN_BACKLOG", accepts: "an integer from 16 to 65535 (the kernel caps it at net.core.somaxconn)", default: "4096"),
+        Setting("ACADEMY_MAX_REQUESTS_IN_FLIGHT", accepts: "an integer from 1 to 100000", default: "64"),
         Setting("ACADEMY_DATA_DIR", accepts: "a folder for uploaded files", default: ".data"),
         Setting("ACADEMY_LOG_LEVEL", accepts: "trace, debug, info, notice, warning, error or critical", default: "info"),
         Setting("ACADEMY_MAX_BODY_BYTES", accepts: "an integer from 1024 to 1073741824", default: "2097152"),
@@ -78,6 +80,7 @@ public struct AppConfiguration: Sendable {
         let host = reader.string("ACADEMY_HOST")
         let port = reader.integer("ACADEMY_PORT", in: 0...65535)
         let listenBacklog = reader.integer("ACADEMY_LISTEN_BACKLOG", in: 16...65535)
+        let maxRequestsInFlight = reader.integer("ACADEMY_MAX_REQUESTS_IN_FLIGHT", in: 1...100_000)
         let dataDirectory = reader.string("ACADEMY_DATA_DIR")
         let logLevel = reader.logLevel("ACADEMY_LOG_LEVEL")
         let maxBodyBytes = reader.integer("ACADEMY_MAX_BODY_BYTES", in: 1024...1_073_741_824)
@@ -100,7 +103,7 @@ public struct AppConfiguration: Sendable {
         let languages = reader.languages("ACADEMY_LANGUAGES")
         reader.rejectUnknownVariables()
 
-        guard reader.problems.isEmpty, let databaseURL, let host, let port, let listenBacklog, let dataDirectory, let logLevel,
+        guard reader.problems.isEmpty, let databaseURL, let host, let port, let listenBacklog, let maxRequestsInFlight, let dataDirectory, let logLevel,
               let maxBodyBytes, let autoMigrate, let poolSize, let timeout, let statementTimeout, let shutdownGrace, let attemptSweep,
               let selfRegistration, let sessionLifetime, let hashCost, let hashThreads, let hashQueue,
               let accountFailures, let addressFailures, let failureWindow, let trustProxy, let languages, let maxUploadBytes
@@ -111,6 +114,7 @@ public struct AppConfiguration: Sendable {
         self.host = host
         self.port = port
         self.listenBacklog = listenBacklog
+        self.maxRequestsInFlight = maxRequestsInFlight
         self.dataDirectory = dataDirectory
         self.logLevel = logLevel
         self.maxBodyBytes = maxBodyBytes

@@ -22,6 +22,7 @@ import Testing
         #expect(configuration.host == "127.0.0.1")
         #expect(configuration.port == 8080)
         #expect(configuration.listenBacklog == 4096)
+        #expect(configuration.maxRequestsInFlight == 64)
         #expect(configuration.maxBodyBytes == 2 * 1024 * 1024)
         #expect(configuration.autoMigrate)
         #expect(configuration.logLevel == .info)
