@@ -103,20 +103,30 @@ struct AttachmentController {
     }
 }
 
-struct AttachmentResponse: ResponseEncodable, Encodable {
-    let id: String
-    let filename: String
-    let contentType: String
-    let size: Int
-    let sha256: String
-    let url: String
+/// An attachment as the API shows it, alone or in its lesson (one writer for both).
+struct AttachmentResponse: ResponseGenerator {
+    let attachment: Attachment
 
-    init(attachment: Attachment) {
-        id = attachment.id.apiString
-        filename = attachment.filename
-        contentType = attachment.contentType
-        size = attachment.size
-        sha256 = attachment.sha256
-        url = AttachmentRules.url(of: attachment.id)
+    func response(from request: Request, context: some RequestContext) throws -> Response {
+        var json = JSONWriter(capacity: 256)
+        write(to: &json)
+        return .json(json.text)
+    }
+
+    func write(to json: inout JSONWriter) {
+        json.object { json in
+            json.key("content_type")
+            json.string(attachment.contentType)
+            json.key("filename")
+            json.string(attachment.filename)
+            json.key("id")
+            json.string(attachment.id.apiString)
+            json.key("sha256")
+            json.string(attachment.sha256)
+            json.key("size")
+            json.number(attachment.size)
+            json.key("url")
+            json.string(AttachmentRules.url(of: attachment.id))
+        }
     }
 }

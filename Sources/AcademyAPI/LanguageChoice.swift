@@ -32,7 +32,7 @@ struct LanguageChoice {
     }
 
     /// Sets `Content-Language` and `Vary: Accept-Language` on a localized response.
-    func apply<Body: ResponseEncodable>(to body: Body) -> EditedResponse<Body> {
+    func apply<Body: ResponseGenerator>(to body: Body) -> EditedResponse<Body> {
         EditedResponse(headers: [.contentLanguage: language, .vary: "Accept-Language"], response: body)
     }
 }
