@@ -78,10 +78,10 @@ struct AdmissionResponder<Inner: HTTPResponder>: HTTPResponder {
     private func queues(_ request: inout Request) async throws -> Bool {
         let path = request.uri.path
         if path.hasPrefix("/health/") || path == "/metrics" { return false }
-        if request.method == .get || request.method == .head || request.method == .delete { return true }
-        guard let length = request.headers[.contentLength].flatMap({ Int($0) }), length <= maxBodyBytes else {
-            return false
-        }
+        // A streamed body (chunked) or a large one is an upload: it does not queue.
+        if request.headers[.transferEncoding] != nil { return false }
+        guard let declared = request.headers[.contentLength] else { return true }
+        guard let length = Int(declared), length <= maxBodyBytes else { return false }
         if length > 0 {
             _ = try await request.collectBody(upTo: length)
         }
