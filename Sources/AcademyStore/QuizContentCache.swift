@@ -17,6 +17,9 @@ final class QuizContentCache: Sendable {
         var contents: [Key: QuizContent] = [:]
         /// The newest version seen of each quiz, the one a quiz read most likely wants.
         var newest: [UUID: Int] = [:]
+        /// Settings change in place, so they are kept with the text they were decoded from: a
+        /// read that finds the same text takes them, any other decodes afresh.
+        var settings: [UUID: (text: String, settings: QuizSettings)] = [:]
     }
 
     private let state = Mutex(State())
@@ -37,6 +40,20 @@ final class QuizContentCache: Sendable {
                 state.contents[Key(quizID: quizID, version: version)].map { (version, $0) }
             }
         }
+    }
+
+    /// The quiz's settings decoded from `text`, decoding them only when `text` is not the one
+    /// they were last decoded from (every quiz start and submit reads them).
+    func settings(of quizID: UUID, decodedFrom text: String, decode: (String) throws -> QuizSettings) rethrows -> QuizSettings {
+        if let held = state.withLock({ $0.settings[quizID] }), held.text == text {
+            return held.settings
+        }
+        let settings = try decode(text)
+        state.withLock { state in
+            if state.settings.count >= capacity { state.settings.removeAll(keepingCapacity: true) }
+            state.settings[quizID] = (text, settings)
+        }
+        return settings
     }
 
     func store(_ content: QuizContent, of quizID: UUID, version: Int) {

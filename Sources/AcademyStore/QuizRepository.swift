@@ -117,7 +117,8 @@ public struct QuizRepository: Sendable {
         }
         return StoredQuiz(
             id: row.0, courseID: row.1, moduleID: row.2, position: row.3, releaseAt: row.4, requiresPrevious: row.5, key: row.6,
-            settings: try QuizJSON.decode(QuizSettings.self, from: row.7), content: content, version: row.9
+            settings: try contents.settings(of: id, decodedFrom: row.7) { try QuizJSON.decode(QuizSettings.self, from: $0) },
+            content: content, version: row.9
         )
     }
 

@@ -30,4 +30,22 @@ import Testing
         #expect(cache.newest(of: quizzes[0]) == nil)
         #expect(cache.content(of: quizzes[2], version: 1) == Self.content("x"))
     }
+
+    @Test func settingsAreDecodedAgainOnlyWhenTheirTextChanged() throws {
+        let cache = QuizContentCache()
+        let quiz = UUID()
+        var decodes = 0
+        func settings(_ text: String) throws -> QuizSettings {
+            try cache.settings(of: quiz, decodedFrom: text) { text in
+                decodes += 1
+                return QuizSettings(timeLimitSeconds: Int(text), maxAttempts: nil, passPercent: 50)
+            }
+        }
+        #expect(try settings("60").timeLimitSeconds == 60)
+        #expect(try settings("60").timeLimitSeconds == 60)
+        #expect(decodes == 1)
+        // Edited in place: the new text is decoded, whatever was held.
+        #expect(try settings("90").timeLimitSeconds == 90)
+        #expect(decodes == 2)
+    }
 }
