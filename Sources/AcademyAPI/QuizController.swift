@@ -186,8 +186,8 @@ struct QuizController {
     @Sendable func submit(_ request: Request, context: AppRequestContext) async throws -> AttemptResponse {
         let (attempt, quiz, course, asStaff) = try await attemptForCaller(context)
         try AttemptPolicy.requireStudent(ofAttemptBy: attempt.userID, principal: context.principal)
-        let finished = try await finisher.finish(attempt, quiz: quiz, as: .submitted, now: Date())
-        return try await view(finished, course: course, quiz: quiz, asStaff: asStaff, request: request, context: context)
+        let (finished, answers) = try await finisher.finish(attempt, quiz: quiz, as: .submitted, now: Date())
+        return try await view(finished, course: course, quiz: quiz, asStaff: asStaff, answers: answers, request: request, context: context)
     }
 
     @Sendable func showAttempt(_ request: Request, context: AppRequestContext) async throws -> AttemptResponse {

@@ -22,13 +22,18 @@ public struct AttemptFinisher: Sendable {
 
     /// The content is read before the attempt's row is locked: grading inside the transaction
     /// must not wait for a second pooled connection, or a burst of submits starves the pool.
-    public func finish(_ attempt: QuizAttempt, quiz: StoredQuiz, as state: AttemptState, now: Date) async throws -> QuizAttempt {
+    /// The attempt as it ended, with the answers it was graded from.
+    public func finish(
+        _ attempt: QuizAttempt, quiz: StoredQuiz, as state: AttemptState, now: Date
+    ) async throws -> (attempt: QuizAttempt, answers: [SavedAnswer]) {
         try await finish(attempt.id, quiz: quiz, content: try await quizzes.content(for: attempt, of: quiz), as: state, now: now)
     }
 
-    private func finish(_ attemptID: UUID, quiz: StoredQuiz, content: QuizContent, as state: AttemptState, now: Date) async throws -> QuizAttempt {
+    private func finish(
+        _ attemptID: UUID, quiz: StoredQuiz, content: QuizContent, as state: AttemptState, now: Date
+    ) async throws -> (attempt: QuizAttempt, answers: [SavedAnswer]) {
         let passPercent = quiz.settings.passPercent
-        let (attempt, finishedNow) = try await attempts.finish(attemptID, as: state, now: now) { attempt, answers in
+        let (attempt, answers, finishedNow) = try await attempts.finish(attemptID, as: state, now: now) { attempt, answers in
             AttemptResult.grade(plan: attempt.plan, content: content, answers: answers, passPercent: passPercent)
         }
         if finishedNow, attempt.result?.passed == true,
@@ -36,12 +41,12 @@ public struct AttemptFinisher: Sendable {
            try await enrollments.settle(enrollment).finishedCourse {
             _ = try await certificates.issue(for: enrollment)
         }
-        return attempt
+        return (attempt, answers)
     }
 
     public func finishIfExpired(_ attempt: QuizAttempt, quiz: StoredQuiz, now: Date = Date()) async throws -> QuizAttempt {
         guard attempt.isExpiredUngraded(at: now) else { return attempt }
-        return try await finish(attempt, quiz: quiz, as: .expiredSubmitted, now: now)
+        return try await finish(attempt, quiz: quiz, as: .expiredSubmitted, now: now).attempt
     }
 
     /// What one sweep did.

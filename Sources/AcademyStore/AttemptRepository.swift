@@ -214,17 +214,18 @@ public struct AttemptRepository: Sendable {
     }
 
     /// Grades the attempt from its stored answers, once: a finished attempt is returned as it is.
-    /// `grade` turns the answers into the result; `state` says how it ended.
+    /// `grade` turns the answers into the result; `state` says how it ended. The answers come back
+    /// too, so that whoever shows the attempt need not read them again.
     public func finish(
         _ attemptID: UUID, as state: AttemptState, now: Date,
         grade: @escaping @Sendable (QuizAttempt, [String: QuestionResponse]) throws -> AttemptResult
-    ) async throws -> (attempt: QuizAttempt, finishedNow: Bool) {
+    ) async throws -> (attempt: QuizAttempt, answers: [SavedAnswer], finishedNow: Bool) {
         return try await database.withTransaction { connection in
             guard let attempt = try await connection.rows(Lock.self, PostgresBindings(attemptID), as: Row.self).first.map(attempt) else {
                 throw AcademyError.notFound("No such attempt.")
             }
-            guard attempt.state == .inProgress else { return (attempt, false) }
             let answers = try await Self.answers(of: attemptID, on: connection)
+            guard attempt.state == .inProgress else { return (attempt, answers, false) }
             let result = try grade(attempt, Dictionary(uniqueKeysWithValues: answers.map { ($0.questionID, $0.response) }))
             let resultJSON = try QuizJSON.encode(result)
             try await connection.run(
@@ -235,7 +236,7 @@ public struct AttemptRepository: Sendable {
                 plan: attempt.plan, state: state, startedAt: attempt.startedAt, deadline: attempt.deadline,
                 graceSeconds: attempt.graceSeconds, submittedAt: now, result: result
             )
-            return (finished, true)
+            return (finished, answers, true)
         }
     }
 
