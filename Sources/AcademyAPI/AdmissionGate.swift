@@ -51,6 +51,7 @@ final class AdmissionGate: Sendable {
         next?.resume()
     }
 
+    /// How many wait now (for the tests and, later, a metric).
     var waitingCount: Int {
         state.withLock { $0.waiting.count }
     }

@@ -115,18 +115,12 @@ struct AttachmentResponse: ResponseGenerator {
 
     func write(to json: inout JSONWriter) {
         json.object { json in
-            json.key("content_type")
-            json.string(attachment.contentType)
-            json.key("filename")
-            json.string(attachment.filename)
-            json.key("id")
-            json.string(attachment.id.apiString)
-            json.key("sha256")
-            json.string(attachment.sha256)
-            json.key("size")
-            json.number(attachment.size)
-            json.key("url")
-            json.string(AttachmentRules.url(of: attachment.id))
+            json.member("content_type", attachment.contentType)
+            json.member("filename", attachment.filename)
+            json.member("id", attachment.id.apiString)
+            json.member("sha256", attachment.sha256)
+            json.member("size", attachment.size)
+            json.member("url", AttachmentRules.url(of: attachment.id))
         }
     }
 }

@@ -134,44 +134,30 @@ struct LessonResponse: ResponseGenerator {
             json.array { json in
                 for language in choice.available { json.string(language) }
             }
-            json.key("body_html")
-            json.string(text?.bodyHTML ?? "")
-            json.key("body_markdown")
-            json.string(text?.bodyMarkdown ?? "")
-            json.key("course_id")
-            json.string(lesson.courseID.apiString)
-            json.key("direction")
-            json.string(choice.direction.rawValue)
-            json.key("id")
-            json.string(lesson.id.apiString)
-            json.key("language")
-            json.string(choice.language)
-            json.key("module_id")
-            json.string(lesson.moduleID.apiString)
-            json.key("position")
-            json.number(lesson.position)
-            json.key("release_at")
-            json.date(lesson.releaseAt)
-            json.key("requires_previous")
-            json.bool(lesson.requiresPrevious)
-            json.key("title")
-            json.string(text?.title ?? "")
+            json.member("body_html", text?.bodyHTML ?? "")
+            json.member("body_markdown", text?.bodyMarkdown ?? "")
+            json.member("course_id", lesson.courseID.apiString)
+            json.member("direction", choice.direction.rawValue)
+            json.member("id", lesson.id.apiString)
+            json.member("language", choice.language)
+            json.member("module_id", lesson.moduleID.apiString)
+            json.member("position", lesson.position)
+            json.member("release_at", lesson.releaseAt)
+            json.member("requires_previous", lesson.requiresPrevious)
+            json.member("title", text?.title ?? "")
             if includeTranslations {
                 json.key("translations")
                 json.object { json in
                     for (language, text) in lesson.translations.sorted(by: { $0.key < $1.key }) {
                         json.key(language)
                         json.object { json in
-                            json.key("body_markdown")
-                            json.string(text.bodyMarkdown)
-                            json.key("title")
-                            json.string(text.title)
+                            json.member("body_markdown", text.bodyMarkdown)
+                            json.member("title", text.title)
                         }
                     }
                 }
             }
-            json.key("updated_at")
-            json.date(lesson.updatedAt)
+            json.member("updated_at", lesson.updatedAt)
         }
         return json.text
     }

@@ -117,80 +117,57 @@ struct AttemptResponse: ResponseGenerator {
                     answer.write(to: &json)
                 }
             }
-            json.key("deadline")
-            json.date(attempt.deadline)
-            json.key("grace_seconds")
-            json.number(attempt.graceSeconds)
-            json.key("id")
-            json.string(attempt.id.apiString)
-            json.key("max_score")
-            json.number(result?.maxScore)
-            json.key("number")
-            json.number(attempt.number)
-            json.key("passed")
-            json.bool(result?.passed)
-            json.key("percent")
-            json.number(result?.percent)
+            json.member("deadline", attempt.deadline)
+            json.member("grace_seconds", attempt.graceSeconds)
+            json.member("id", attempt.id.apiString)
+            json.member("max_score", result?.maxScore)
+            json.member("number", attempt.number)
+            json.member("passed", result?.passed)
+            json.member("percent", result?.percent)
             json.key("questions")
             json.array { json in
                 for item in attempt.plan.items {
                     guard let question = questions[item.questionId] else { continue }
                     let text = choice.text(question.translations)
                     json.object { json in
-                        json.key("id")
-                        json.string(question.id)
-                        json.key("kind")
-                        json.string(question.kind.rawValue)
+                        json.member("id", question.id)
+                        json.member("kind", question.kind.rawValue)
                         if let order = item.optionIds, let options = text?.options {
                             let byID = Dictionary(uniqueKeysWithValues: options.map { ($0.id, $0) })
                             json.key("options")
                             json.array { json in
                                 for option in order.compactMap({ byID[$0] }) {
                                     json.object { json in
-                                        json.key("id")
-                                        json.string(option.id)
-                                        json.key("text")
-                                        json.string(option.text)
+                                        json.member("id", option.id)
+                                        json.member("text", option.text)
                                     }
                                 }
                             }
                         }
-                        json.key("points")
-                        json.number(question.points)
-                        json.key("prompt")
-                        json.string(text?.prompt ?? "")
+                        json.member("points", question.points)
+                        json.member("prompt", text?.prompt ?? "")
                     }
                 }
             }
-            json.key("quiz_id")
-            json.string(attempt.quizID.apiString)
+            json.member("quiz_id", attempt.quizID.apiString)
             if let result {
                 json.key("results")
                 json.array { json in
                     for entry in result.questions {
                         json.object { json in
-                            json.key("correct")
-                            json.bool(entry.correct)
-                            json.key("feedback")
-                            json.string(questions[entry.id].flatMap { choice.text($0.translations) }?.feedback)
-                            json.key("id")
-                            json.string(entry.id)
-                            json.key("points")
-                            json.number(entry.points)
+                            json.member("correct", entry.correct)
+                            json.member("feedback", questions[entry.id].flatMap { choice.text($0.translations) }?.feedback)
+                            json.member("id", entry.id)
+                            json.member("points", entry.points)
                         }
                     }
                 }
             }
-            json.key("score")
-            json.number(result?.score)
-            json.key("started_at")
-            json.date(attempt.startedAt)
-            json.key("state")
-            json.string(attempt.state.rawValue)
-            json.key("submitted_at")
-            json.date(attempt.submittedAt)
-            json.key("user_id")
-            json.string(attempt.userID.apiString)
+            json.member("score", result?.score)
+            json.member("started_at", attempt.startedAt)
+            json.member("state", attempt.state.rawValue)
+            json.member("submitted_at", attempt.submittedAt)
+            json.member("user_id", attempt.userID.apiString)
         }
         return json.text
     }

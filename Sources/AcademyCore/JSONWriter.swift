@@ -16,20 +16,19 @@ public struct JSONWriter: Sendable {
     }
 
     public mutating func object(_ members: (inout JSONWriter) throws -> Void) rethrows {
-        separate()
-        text += "{"
-        followsValue = false
-        try members(&self)
-        text += "}"
-        followsValue = true
+        try container("{", "}", members)
     }
 
     public mutating func array(_ elements: (inout JSONWriter) throws -> Void) rethrows {
+        try container("[", "]", elements)
+    }
+
+    private mutating func container(_ open: String, _ close: String, _ body: (inout JSONWriter) throws -> Void) rethrows {
         separate()
-        text += "["
+        text += open
         followsValue = false
-        try elements(&self)
-        text += "]"
+        try body(&self)
+        text += close
         followsValue = true
     }
 
@@ -39,6 +38,33 @@ public struct JSONWriter: Sendable {
         text += QuotedText.doubleQuoted(name)
         text += ":"
         followsValue = false
+    }
+
+    // A member whose value is a plain one: its key, then the value.
+
+    public mutating func member(_ name: String, _ value: String?) {
+        key(name)
+        string(value)
+    }
+
+    public mutating func member(_ name: String, _ value: Int?) {
+        key(name)
+        number(value)
+    }
+
+    public mutating func member(_ name: String, _ value: Double?) {
+        key(name)
+        number(value)
+    }
+
+    public mutating func member(_ name: String, _ value: Bool?) {
+        key(name)
+        bool(value)
+    }
+
+    public mutating func member(_ name: String, _ value: Date?) {
+        key(name)
+        date(value)
     }
 
     public mutating func string(_ value: String?) {

@@ -238,8 +238,7 @@ public struct AttemptPlan: Sendable, Equatable, Decodable {
                                 for id in optionIds { json.string(id) }
                             }
                         }
-                        json.key("question_id")
-                        json.string(item.questionId)
+                        json.member("question_id", item.questionId)
                     }
                 }
             }

@@ -105,14 +105,11 @@ extension SavedAnswer {
     /// As the API shows a saved answer, keys sorted.
     public func write(to json: inout JSONWriter) {
         json.object { json in
-            json.key("question_id")
-            json.string(questionID)
+            json.member("question_id", questionID)
             json.key("response")
             response.write(to: &json)
-            json.key("saved_at")
-            json.date(savedAt)
-            json.key("seq")
-            json.number(seq)
+            json.member("saved_at", savedAt)
+            json.member("seq", seq)
         }
     }
 }

@@ -171,22 +171,18 @@ extension QuestionResponse: Decodable {
         json.object { json in
             switch self {
             case .option(let id):
-                json.key("option_id")
-                json.string(id)
+                json.member("option_id", id)
             case .options(let ids):
                 json.key("option_ids")
                 json.array { json in
                     for id in ids.sorted() { json.string(id) }
                 }
             case .value(let bool):
-                json.key("value")
-                json.bool(bool)
+                json.member("value", bool)
             case .text(let text):
-                json.key("text")
-                json.string(text)
+                json.member("text", text)
             case .number(let number):
-                json.key("value")
-                json.number(number)
+                json.member("value", number)
             }
         }
     }
