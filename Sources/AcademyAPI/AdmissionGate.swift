@@ -51,7 +51,7 @@ final class AdmissionGate: Sendable {
         next?.resume()
     }
 
-    /// How many wait now (for the tests and, later, a metric).
+    /// How many wait now.
     var waitingCount: Int {
         state.withLock { $0.waiting.count }
     }

@@ -169,8 +169,8 @@ public struct CourseContentRepository: Sendable {
 
     // MARK: Lessons
 
-    /// One lesson with its texts (as parallel arrays), in one prepared query: every lesson read
-    /// starts here.
+    /// One lesson with its texts (as parallel arrays from one pass over them), in one prepared
+    /// query: every lesson read starts here.
     public func lesson(_ id: UUID) async throws -> Lesson? {
         try await database.rows(
             LessonByID.self, PostgresBindings(id),
@@ -190,11 +190,14 @@ public struct CourseContentRepository: Sendable {
     enum LessonByID: PreparedSQL {
         static let sql = """
             SELECT i.id, i.course_id, i.module_id, i.position, i.release_at, i.requires_previous, i.updated_at, i.key,
-                ARRAY(SELECT t.language FROM lesson_translations t WHERE t.lesson_id = i.id ORDER BY t.language),
-                ARRAY(SELECT t.title FROM lesson_translations t WHERE t.lesson_id = i.id ORDER BY t.language),
-                ARRAY(SELECT t.body_markdown FROM lesson_translations t WHERE t.lesson_id = i.id ORDER BY t.language),
-                ARRAY(SELECT t.body_html FROM lesson_translations t WHERE t.lesson_id = i.id ORDER BY t.language)
-            FROM course_items i WHERE i.id = $1 AND i.kind = 'lesson'
+                COALESCE(t.languages, '{}'), COALESCE(t.titles, '{}'), COALESCE(t.markdowns, '{}'), COALESCE(t.htmls, '{}')
+            FROM course_items i
+            LEFT JOIN LATERAL (
+                SELECT array_agg(language ORDER BY language) AS languages, array_agg(title ORDER BY language) AS titles,
+                    array_agg(body_markdown ORDER BY language) AS markdowns, array_agg(body_html ORDER BY language) AS htmls
+                FROM lesson_translations WHERE lesson_id = i.id
+            ) t ON true
+            WHERE i.id = $1 AND i.kind = 'lesson'
             """
         static let parameterTypes: [PostgresDataType] = [.uuid]
     }

@@ -38,22 +38,26 @@ extension CourseRepository {
     )
 
     /// The course ($1) as `ByID` reads it for the caller ($2), their enrolment with what they
-    /// have done, and the schedule: item ids and "requires previous" in course order, and the
-    /// release dates of the items that have one (arrays cannot hold the NULLs of the others).
+    /// have done, and the schedule, aggregated in one pass over the course's items: item ids and
+    /// "requires previous" in course order, and the release dates of the items that have one
+    /// (the arrays cannot hold the NULLs of the others).
     /// Never titles, bodies or a quiz's content: a quiz's title lives in its content jsonb, and
     /// reading it would detoast every question.
     enum Standing: PreparedSQL {
         static let sql = """
             SELECT \(foundColumns),
                 \(EnrollmentRepository.columnsWithDone),
-                ARRAY(SELECT i.id FROM course_items i JOIN course_modules m ON m.id = i.module_id
-                      WHERE i.course_id = c.id ORDER BY m.position, i.position),
-                ARRAY(SELECT i.requires_previous FROM course_items i JOIN course_modules m ON m.id = i.module_id
-                      WHERE i.course_id = c.id ORDER BY m.position, i.position),
-                ARRAY(SELECT i.id FROM course_items i WHERE i.course_id = c.id AND i.release_at IS NOT NULL),
-                ARRAY(SELECT i.release_at FROM course_items i WHERE i.course_id = c.id AND i.release_at IS NOT NULL)
+                COALESCE(s.ids, '{}'), COALESCE(s.requires_previous, '{}'), COALESCE(s.released, '{}'), COALESCE(s.release_dates, '{}')
             \(foundFrom)
             LEFT JOIN enrollments e ON e.course_id = c.id AND e.user_id = $2
+            LEFT JOIN LATERAL (
+                SELECT array_agg(i.id ORDER BY m.position, i.position) AS ids,
+                    array_agg(i.requires_previous ORDER BY m.position, i.position) AS requires_previous,
+                    array_agg(i.id ORDER BY i.id) FILTER (WHERE i.release_at IS NOT NULL) AS released,
+                    array_agg(i.release_at ORDER BY i.id) FILTER (WHERE i.release_at IS NOT NULL) AS release_dates
+                FROM course_items i JOIN course_modules m ON m.id = i.module_id
+                WHERE i.course_id = c.id
+            ) s ON true
             WHERE c.id = $1
             """
         static let parameterTypes: [PostgresDataType] = [.uuid, .uuid]
