@@ -54,6 +54,12 @@ struct NewUserRequest: Decodable {
     }
 }
 
+/// The answer to a sign-up, the same whether or not the email already had an account.
+struct RegistrationAccepted: ResponseEncodable {
+    let email: String
+    let detail = "If this email had no account, it has one now. Sign in with it to continue."
+}
+
 struct LoginRequest: Decodable {
     let email: String
     let password: String

@@ -1,3 +1,4 @@
+import AcademyCore
 public import AcademyServices
 import AcademyStore
 public import Hummingbird
@@ -10,8 +11,8 @@ public import Prometheus
 public func buildRouter(_ dependencies: AppDependencies) throws -> AcademyRouter {
     let configuration = dependencies.configuration
     let router = AcademyRouter()
-    if configuration.trustProxy {
-        router.add(middleware: ClientAddressMiddleware())
+    if !configuration.trustedProxies.isEmpty {
+        router.add(middleware: ClientAddressMiddleware(proxies: configuration.trustedProxies))
     }
     router.add(middleware: RequestIDMiddleware())
     router.add(middleware: MetricsMiddleware())
@@ -36,7 +37,7 @@ public func buildRouter(_ dependencies: AppDependencies) throws -> AcademyRouter
     ).endpoints)
     api.addRoutes(EnrollmentController(
         access: access, courses: dependencies.courses, enrollments: dependencies.enrollments, users: dependencies.accounts.users,
-        hashing: dependencies.hashingPool, authentication: authentication
+        keys: dependencies.enrollmentKeys, authentication: authentication
     ).endpoints)
     api.addRoutes(CourseContentController(
         access: access, content: dependencies.content, attachments: dependencies.attachments,

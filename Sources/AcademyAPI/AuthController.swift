@@ -18,15 +18,14 @@ struct AuthController {
         return routes
     }
 
-    @Sendable func register(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<UserResponse> {
+    /// 202 whether or not the email was taken (see `AccountService.register`).
+    @Sendable func register(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<RegistrationAccepted> {
         guard selfRegistration else {
             throw AcademyError.forbidden("Self-registration is closed; ask an administrator for an account.")
         }
         let body = try await request.decode(as: RegistrationRequest.self, context: context)
-        let user = try await accounts.createAccount(
-            body.account, role: .student, by: nil, event: .registered, origin: context.origin(request)
-        )
-        return EditedResponse(status: .created, response: UserResponse(user: user))
+        try await accounts.register(body.account, origin: context.origin(request))
+        return EditedResponse(status: .accepted, response: RegistrationAccepted(email: AccountRules.normalizedEmail(body.email)))
     }
 
     @Sendable func login(_ request: Request, context: AppRequestContext) async throws -> LoginResponse {

@@ -70,20 +70,15 @@ public struct AuthenticationMiddleware: RouterMiddleware {
     }
 }
 
-/// Where the client's address comes from: the TCP peer, or, behind a trusted reverse proxy
-/// (`ACADEMY_TRUST_PROXY=true`), the last address the proxy appended to `X-Forwarded-For`.
-public struct ClientAddressMiddleware: RouterMiddleware {
-    public typealias Context = AppRequestContext
+/// Where the client's address comes from: the TCP peer, or, when the peer is a trusted reverse
+/// proxy (`ACADEMY_TRUSTED_PROXIES`), the client it names in `X-Forwarded-For`.
+struct ClientAddressMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+    let proxies: TrustedProxies
 
-    public init() {}
-
-    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
-        if let forwarded = request.headers[.init("X-Forwarded-For")!],
-           let last = forwarded.split(separator: ",").last?.trimmingCharacters(in: .whitespaces),
-           !last.isEmpty, last.utf8.count <= 64 {
-            context.clientAddress = last
-        }
+        context.clientAddress = proxies.clientAddress(peer: context.clientAddress, forwardedFor: request.headers[.init("X-Forwarded-For")!])
         return try await next(request, context)
     }
 }

@@ -11,7 +11,7 @@ struct EnrollmentController {
     let courses: CourseRepository
     let enrollments: EnrollmentRepository
     let users: UserRepository
-    let hashing: PasswordHashingPool
+    let keys: EnrollmentKeyCheck
     let authentication: AuthenticationMiddleware
 
     var endpoints: RouteCollection<AppRequestContext> {
@@ -46,14 +46,11 @@ struct EnrollmentController {
                 try EnrollmentPolicy.staffEnrollment(existing: existing)
             }
         } else {
-            // Enrolment keys are hashed like passwords; an unset key matches nothing.
-            var keyMatches: Bool?
-            if let key = body.key {
-                let stored = try await courses.enrollmentKeyHash(of: course.id)
-                let verification = try await hashing.verify(key, against: stored)
-                keyMatches = stored != nil && verification != .mismatch
+            let matched: Bool? = if let key = body.key {
+                try await keys.matches(key, course: course.id, student: principal.userID, clientAddress: context.clientAddress)
+            } else {
+                nil
             }
-            let matched = keyMatches
             let admission = course.admission
             let now = Date()
             result = try await enrollments.enroll(userID: principal.userID, in: course.id, capacity: course.capacity) { existing in

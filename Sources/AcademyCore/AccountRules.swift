@@ -7,9 +7,9 @@ public enum AccountRules {
     public static let passwordMaximumBytes = 1024
     public static let displayNameMaximumCharacters = 100
 
-    /// Emails are kept as written (trimmed) and compared case-insensitively.
+    /// A valid email, in its normalized form (the only form stored and compared).
     public static func email(_ raw: String, field: String = "email") -> Result<String, FieldError> {
-        let email = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        let email = normalizedEmail(raw)
         let parts = email.split(separator: "@", omittingEmptySubsequences: false)
         guard (3...254).contains(email.utf8.count),
               parts.count == 2,
@@ -22,9 +22,10 @@ public enum AccountRules {
         return .success(email)
     }
 
-    /// The form of an email that uniqueness and lookups use.
-    public static func emailKey(_ email: String) -> String {
-        email.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+    /// The one form of an email that is stored, compared and shown: trimmed, lowercased over all
+    /// of Unicode (not only ASCII) and in NFC, so `Ömer@…` and `ömer@…` are one account.
+    public static func normalizedEmail(_ email: String) -> String {
+        email.trimmingCharacters(in: .whitespacesAndNewlines).lowercased().precomposedStringWithCanonicalMapping
     }
 
     /// NIST SP 800-63B: a minimum length, a maximum that bounds hashing work, no composition

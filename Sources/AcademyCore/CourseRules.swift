@@ -78,8 +78,8 @@ public enum CourseRules {
         if mode == .key, (key ?? "").isEmpty, !keyAlreadySet {
             validation.add(FieldError(field: "enrollment.key", message: "is required when mode is key"))
         }
-        if let key, !key.isEmpty, !(4...200).contains(key.count) {
-            validation.add(FieldError(field: "enrollment.key", message: "must be 4 to 200 characters"))
+        if let key, !key.isEmpty, !(8...200).contains(key.count) {
+            validation.add(FieldError(field: "enrollment.key", message: "must be 8 to 200 characters"))
         }
         if let capacity, !(1...100_000).contains(capacity) {
             validation.add(FieldError(field: "enrollment.capacity", message: "must be from 1 to 100000"))

@@ -9,13 +9,13 @@ public import Foundation
 public struct AccountService: Sendable {
     public struct LoginSettings: Sendable {
         public var sessionLifetime: Duration
-        public var accountThrottle: LoginThrottle
-        public var addressThrottle: LoginThrottle
+        public var throttle: LoginThrottlePolicy
+        public var registrationsPerAddress: RateLimit
 
-        public init(sessionLifetime: Duration, accountThrottle: LoginThrottle, addressThrottle: LoginThrottle) {
+        public init(sessionLifetime: Duration, throttle: LoginThrottlePolicy, registrationsPerAddress: RateLimit) {
             self.sessionLifetime = sessionLifetime
-            self.accountThrottle = accountThrottle
-            self.addressThrottle = addressThrottle
+            self.throttle = throttle
+            self.registrationsPerAddress = registrationsPerAddress
         }
     }
 
@@ -60,23 +60,74 @@ public struct AccountService: Sendable {
     public let users: UserRepository
     public let sessions: SessionRepository
     let failures: LoginFailureRepository
+    let throttles: ThrottleRepository
+    let auditLog: AuditLog
     let hashing: PasswordHashingPool
     let keyRing: SigningKeyRing
     let settings: LoginSettings
 
     public init(
-        users: UserRepository, sessions: SessionRepository, failures: LoginFailureRepository,
-        hashing: PasswordHashingPool, keyRing: SigningKeyRing, settings: LoginSettings
+        users: UserRepository, sessions: SessionRepository, failures: LoginFailureRepository, throttles: ThrottleRepository,
+        auditLog: AuditLog, hashing: PasswordHashingPool, keyRing: SigningKeyRing, settings: LoginSettings
     ) {
         self.users = users
         self.sessions = sessions
         self.failures = failures
+        self.throttles = throttles
+        self.auditLog = auditLog
         self.hashing = hashing
         self.keyRing = keyRing
         self.settings = settings
     }
 
+    /// An account made by an operator or an administrator, who is told when the email is taken.
     public func createAccount(_ input: AccountInput, role: Role, by actor: Actor?, event: AuditEntry.Event, origin: Origin) async throws -> User {
+        let account = try Self.validated(input)
+        let hash = try await hashing.hash(account.password)
+        return try await users.create(
+            account.user(role: role, passwordHash: hash),
+            audit: AuditEntry(event, actorID: actor?.userID, requestID: origin.requestID, clientAddress: origin.clientAddress, details: ["role": role.rawValue])
+        )
+    }
+
+    /// Self-registration as a student. Its answer is the same whether or not the email already
+    /// has an account, after about the same time, so that it cannot be used to learn who studies
+    /// here: a taken email costs a wait as long as a hash, not a hash. Sign-ups per client
+    /// address are limited before any of that work.
+    public func register(_ input: AccountInput, origin: Origin) async throws {
+        let account = try Self.validated(input)
+        let address = origin.clientAddress ?? "unknown"
+        let limit = settings.registrationsPerAddress
+        if let wait = try await throttles.retryAfterSeconds(.registration, key: address, limit: limit) {
+            throw AcademyError.rateLimited(retryAfterSeconds: wait)
+        }
+        try await throttles.record(.registration, key: address, limit: limit)
+        let audit = AuditEntry(.registered, requestID: origin.requestID, clientAddress: address, details: ["role": Role.student.rawValue])
+        if try await users.find(email: account.email) != nil {
+            try await hashing.waitAsLongAsAHash()
+            try await auditLog.append(AuditEntry(.registrationForTakenEmail, subjectEmail: account.email, requestID: origin.requestID, clientAddress: address))
+            return
+        }
+        do {
+            _ = try await users.create(account.user(role: .student, passwordHash: try await hashing.hash(account.password)), audit: audit)
+        } catch AcademyError.conflict {
+            // Taken by a concurrent sign-up since the check: answered like any taken email.
+        }
+    }
+
+    private struct ValidAccount {
+        let email: String
+        let password: String
+        let displayName: String
+        let locale: String?
+        let timezone: String?
+
+        func user(role: Role, passwordHash: String) -> NewUser {
+            NewUser(email: email, displayName: displayName, role: role, locale: locale, timezone: timezone, passwordHash: passwordHash)
+        }
+    }
+
+    private static func validated(_ input: AccountInput) throws -> ValidAccount {
         var validation = FieldValidation()
         let email = validation.check(AccountRules.email(input.email))
         let password = validation.check(AccountRules.password(input.password))
@@ -85,27 +136,22 @@ public struct AccountService: Sendable {
         let timezone = validation.check(input.timezone) { AccountRules.timezone($0) }
         try validation.finish()
         guard let email, let password, let displayName else { throw AcademyError.validationFailed(validation.errors) }
-        let hash = try await hashing.hash(password)
-        return try await users.create(
-            NewUser(email: email, displayName: displayName, role: role, locale: locale, timezone: timezone, passwordHash: hash),
-            audit: AuditEntry(event, actorID: actor?.userID, requestID: origin.requestID, clientAddress: origin.clientAddress, details: ["role": role.rawValue])
-        )
+        return ValidAccount(email: email, password: password, displayName: displayName, locale: locale, timezone: timezone)
     }
 
     /// Signs in. A wrong password, an unknown email and a disabled account get the same answer
     /// after the same work (an unknown email is hashed against a dummy), so the response tells an
-    /// attacker nothing. Too many failures for the account or the address answer 429 before any
-    /// hashing is spent.
+    /// attacker nothing. The throttle (`LoginThrottlePolicy`) answers 429 before any hashing.
     public func login(email: String, password: String, origin: Origin) async throws -> SignedIn {
-        let emailKey = AccountRules.emailKey(email)
+        let email = AccountRules.normalizedEmail(email)
         let address = origin.clientAddress ?? "unknown"
-        try await checkThrottle(emailKey: emailKey, clientAddress: address)
+        try await checkThrottle(email: email, clientAddress: address)
         let stored = try await users.credentials(email: email)
         let verification = try await hashing.verify(AccountRules.normalizedPassword(password), against: stored?.passwordHash)
         guard let stored, case .match(let needsRehash) = verification, !stored.user.disabled else {
             try await failures.record(
-                emailKey: emailKey, clientAddress: address, window: settings.accountThrottle.window,
-                audit: AuditEntry(.loginFailed, subjectID: stored?.user.id, subjectEmail: String(emailKey.prefix(254)), requestID: origin.requestID, clientAddress: address)
+                email: email, clientAddress: address, window: settings.throttle.perAccountAndAddress.window,
+                audit: AuditEntry(.loginFailed, subjectID: stored?.user.id, subjectEmail: String(email.prefix(254)), requestID: origin.requestID, clientAddress: address)
             )
             throw AcademyError.invalidCredentials
         }
@@ -124,17 +170,12 @@ public struct AccountService: Sendable {
         return SignedIn(token: SessionToken.issue(sessionID: sessionID, expiresAt: expiresAt, key: key), expiresAt: expiresAt, user: stored.user)
     }
 
-    private func checkThrottle(emailKey: String, clientAddress: String) async throws {
-        let recent = try await failures.recent(
-            emailKey: emailKey, clientAddress: clientAddress, window: settings.accountThrottle.window,
-            limit: (settings.accountThrottle.maximumFailures, settings.addressThrottle.maximumFailures)
+    private func checkThrottle(email: String, clientAddress: String) async throws {
+        let policy = settings.throttle
+        let failures = try await failures.recent(
+            email: email, clientAddress: clientAddress, window: policy.perAccountAndAddress.window, limits: policy.limits
         )
-        let now = Date()
-        let waits = [
-            settings.accountThrottle.retryAfterSeconds(recentFailures: recent.account, now: now),
-            settings.addressThrottle.retryAfterSeconds(recentFailures: recent.address, now: now),
-        ].compactMap { $0 }
-        if let wait = waits.max() {
+        if let wait = policy.retryAfterSeconds(failures, now: Date()) {
             throw AcademyError.rateLimited(retryAfterSeconds: wait)
         }
     }
@@ -146,13 +187,12 @@ public struct AccountService: Sendable {
         let newPassword = validation.check(AccountRules.password(new, field: "new_password"))
         try validation.finish()
         guard let newPassword, let user = try await users.find(id: principal.userID) else { throw AcademyError.unauthenticated }
-        let emailKey = AccountRules.emailKey(user.email)
         let address = origin.clientAddress ?? "unknown"
-        try await checkThrottle(emailKey: emailKey, clientAddress: address)
+        try await checkThrottle(email: user.email, clientAddress: address)
         let stored = try await users.passwordHash(id: principal.userID)
         guard case .match = try await hashing.verify(AccountRules.normalizedPassword(current), against: stored) else {
             try await failures.record(
-                emailKey: emailKey, clientAddress: address, window: settings.accountThrottle.window,
+                email: user.email, clientAddress: address, window: settings.throttle.perAccountAndAddress.window,
                 audit: AuditEntry(.loginFailed, actorID: user.id, subjectID: user.id, subjectEmail: user.email, requestID: origin.requestID, clientAddress: address, details: ["via": "password_change"])
             )
             throw AcademyError.validationFailed([FieldError(field: "current_password", message: "is not your current password")])

@@ -1,4 +1,4 @@
-import AcademyCore
+public import AcademyCore
 public import AcademyStore
 import Foundation
 public import Logging
@@ -28,7 +28,9 @@ public struct AppConfiguration: Sendable {
     public var loginAccountFailures: Int
     public var loginAddressFailures: Int
     public var loginFailureWindowSeconds: Int
-    public var trustProxy: Bool
+    public var registrationsPerAddressHour: Int
+    public var enrollmentKeyFailures: Int
+    public var trustedProxies: TrustedProxies
     public var languages: [String]
     public var maxUploadBytes: Int
 
@@ -58,7 +60,9 @@ public struct AppConfiguration: Sendable {
         Setting("ACADEMY_LOGIN_ACCOUNT_FAILURES", accepts: "an integer from 1 to 1000", default: "10"),
         Setting("ACADEMY_LOGIN_ADDRESS_FAILURES", accepts: "an integer from 1 to 100000", default: "200"),
         Setting("ACADEMY_LOGIN_FAILURE_WINDOW_SECONDS", accepts: "an integer from 60 to 86400", default: "900"),
-        Setting("ACADEMY_TRUST_PROXY", accepts: "true or false (true: take the client address from X-Forwarded-For)", default: "false"),
+        Setting("ACADEMY_REGISTRATIONS_PER_ADDRESS_HOUR", accepts: "an integer from 1 to 100000", default: "20"),
+        Setting("ACADEMY_ENROLLMENT_KEY_FAILURES", accepts: "an integer from 1 to 1000", default: "5"),
+        Setting("ACADEMY_TRUSTED_PROXIES", accepts: "comma-separated addresses or CIDR ranges of reverse proxies, such as 127.0.0.1,10.0.0.0/8 (empty: none)", default: ""),
         Setting("ACADEMY_LANGUAGES", accepts: "comma-separated language codes of 2–3 letters, such as ar,en,fr", default: Languages.academyDefault.joined(separator: ",")),
     ]
 
@@ -99,14 +103,16 @@ public struct AppConfiguration: Sendable {
         let accountFailures = reader.integer("ACADEMY_LOGIN_ACCOUNT_FAILURES", in: 1...1000)
         let addressFailures = reader.integer("ACADEMY_LOGIN_ADDRESS_FAILURES", in: 1...100_000)
         let failureWindow = reader.integer("ACADEMY_LOGIN_FAILURE_WINDOW_SECONDS", in: 60...86400)
-        let trustProxy = reader.boolean("ACADEMY_TRUST_PROXY")
+        let registrationsPerAddress = reader.integer("ACADEMY_REGISTRATIONS_PER_ADDRESS_HOUR", in: 1...100_000)
+        let enrollmentKeyFailures = reader.integer("ACADEMY_ENROLLMENT_KEY_FAILURES", in: 1...1000)
+        let trustedProxies = reader.trustedProxies("ACADEMY_TRUSTED_PROXIES")
         let languages = reader.languages("ACADEMY_LANGUAGES")
         reader.rejectUnknownVariables()
 
         guard reader.problems.isEmpty, let databaseURL, let host, let port, let listenBacklog, let maxRequestsInFlight, let dataDirectory, let logLevel,
               let maxBodyBytes, let autoMigrate, let poolSize, let timeout, let statementTimeout, let shutdownGrace, let attemptSweep,
               let selfRegistration, let sessionLifetime, let hashCost, let hashThreads, let hashQueue,
-              let accountFailures, let addressFailures, let failureWindow, let trustProxy, let languages, let maxUploadBytes
+              let accountFailures, let addressFailures, let failureWindow, let registrationsPerAddress, let enrollmentKeyFailures, let trustedProxies, let languages, let maxUploadBytes
         else {
             throw ConfigurationError(problems: reader.problems)
         }
@@ -132,7 +138,9 @@ public struct AppConfiguration: Sendable {
         self.loginAccountFailures = accountFailures
         self.loginAddressFailures = addressFailures
         self.loginFailureWindowSeconds = failureWindow
-        self.trustProxy = trustProxy
+        self.registrationsPerAddressHour = registrationsPerAddress
+        self.enrollmentKeyFailures = enrollmentKeyFailures
+        self.trustedProxies = trustedProxies
         self.languages = languages
         self.maxUploadBytes = maxUploadBytes
     }
@@ -216,6 +224,15 @@ private struct EnvironmentReader {
         return level
     }
 
+    mutating func trustedProxies(_ variable: String) -> TrustedProxies? {
+        switch TrustedProxies.parse(raw(variable) ?? "") {
+        case .success(let proxies): return proxies
+        case .failure(let failure):
+            problems.append(.init(variable: variable, message: "\"\(failure.entry)\" is neither an IP address nor a CIDR range"))
+            return nil
+        }
+    }
+
     mutating func languages(_ variable: String) -> [String]? {
         let raw = raw(variable) ?? ""
         let languages = raw.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
@@ -247,7 +264,10 @@ private struct EnvironmentReader {
     mutating func rejectUnknownVariables() {
         let known = Set(AppConfiguration.settings.map(\.variable))
         for variable in environment.keys.sorted() where variable.hasPrefix("ACADEMY_") && !known.contains(variable) {
-            problems.append(.init(variable: variable, message: "is not a setting academy knows; see `academy serve --help` for the list"))
+            let message = variable == "ACADEMY_TRUST_PROXY"
+                ? "was replaced by ACADEMY_TRUSTED_PROXIES, the addresses of the proxies to believe"
+                : "is not a setting academy knows; see `academy serve --help` for the list"
+            problems.append(.init(variable: variable, message: message))
         }
     }
 }

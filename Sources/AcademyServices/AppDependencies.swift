@@ -22,6 +22,8 @@ public struct AppDependencies: Sendable {
     public let keyRing: SigningKeyRing
     public let accounts: AccountService
     public let auditLog: AuditLog
+    public let throttles: ThrottleRepository
+    public let enrollmentKeys: EnrollmentKeyCheck
     public let courses: CourseRepository
     public let content: CourseContentRepository
     public let enrollments: EnrollmentRepository
@@ -68,19 +70,29 @@ public struct AppDependencies: Sendable {
         keyRing = SigningKeyRing(repository: signingKeys)
         auditLog = AuditLog(database: database)
         let window = Duration.seconds(configuration.loginFailureWindowSeconds)
+        throttles = ThrottleRepository(database: database)
         accounts = AccountService(
             users: UserRepository(database: database, sessions: sessionCache),
             sessions: SessionRepository(database: database, cache: sessionCache),
             failures: LoginFailureRepository(database: database),
+            throttles: throttles,
+            auditLog: auditLog,
             hashing: hashingPool,
             keyRing: keyRing,
             settings: .init(
                 sessionLifetime: .seconds(configuration.sessionLifetimeHours * 3600),
-                accountThrottle: LoginThrottle(maximumFailures: configuration.loginAccountFailures, window: window),
-                addressThrottle: LoginThrottle(maximumFailures: configuration.loginAddressFailures, window: window)
+                throttle: LoginThrottlePolicy(
+                    perAccountAndAddress: RateLimit(maximumEvents: configuration.loginAccountFailures, window: window),
+                    perAddress: RateLimit(maximumEvents: configuration.loginAddressFailures, window: window)
+                ),
+                registrationsPerAddress: RateLimit(maximumEvents: configuration.registrationsPerAddressHour, window: .seconds(3600))
             )
         )
         courses = CourseRepository(database: database)
+        enrollmentKeys = EnrollmentKeyCheck(
+            courses: courses, throttles: throttles, hashing: hashingPool,
+            failuresPerStudentAndCourse: RateLimit(maximumEvents: configuration.enrollmentKeyFailures, window: window)
+        )
         content = CourseContentRepository(database: database)
         enrollments = EnrollmentRepository(database: database)
         quizzes = QuizRepository(database: database)

@@ -17,6 +17,8 @@ public final class PasswordHashingPool: Service {
     /// A hash of a password nobody has, so that an unknown email costs as much as a wrong password.
     /// Made on first use: admin commands that never sign anyone in should not pay for it.
     private let dummyHash = Mutex<String?>(nil)
+    /// How long the latest hash took, for `waitAsLongAsAHash`.
+    private let latestHashNanoseconds = Atomic<Int>(0)
     private let rejections = Counter(label: "academy_password_hash_rejected_total")
     private let inFlight = Meter(label: "academy_password_hash_in_flight")
 
@@ -28,8 +30,25 @@ public final class PasswordHashingPool: Service {
     }
 
     public func hash(_ password: String) async throws -> String {
-        let hasher = self.hasher
-        return try await run { hasher.hash(password) }
+        try await run { [self] in timedHash(password) }
+    }
+
+    /// Waits about as long as a hash takes on this machine, without using a thread or memory:
+    /// an answer that must not reveal whether a hash was made (a sign-up with a taken email)
+    /// takes this long instead.
+    public func waitAsLongAsAHash() async throws {
+        if latestHashNanoseconds.load(ordering: .relaxed) == 0 {
+            _ = try await run { [self] in dummyReference() }
+        }
+        try await Task.sleep(for: .nanoseconds(latestHashNanoseconds.load(ordering: .relaxed)))
+    }
+
+    private func timedHash(_ password: String) -> String {
+        let started = ContinuousClock.now
+        let hash = hasher.hash(password)
+        let (seconds, attoseconds) = (ContinuousClock.now - started).components
+        latestHashNanoseconds.store(Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000), ordering: .relaxed)
+        return hash
     }
 
     /// Verifies against `stored`, or, when there is no stored hash (an unknown email), against
@@ -44,7 +63,7 @@ public final class PasswordHashingPool: Service {
     private func dummyReference() -> String {
         dummyHash.withLock { dummy in
             if let dummy { return dummy }
-            let made = hasher.hash(Base64URL.encode(SecureRandom.bytes(count: 24)))
+            let made = timedHash(Base64URL.encode(SecureRandom.bytes(count: 24)))
             dummy = made
             return made
         }

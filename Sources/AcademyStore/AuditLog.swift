@@ -10,6 +10,7 @@ public struct AuditEntry: Sendable, Equatable {
         case loginFailed = "login.failed"
         case logout = "logout"
         case registered = "user.registered"
+        case registrationForTakenEmail = "user.registration_for_taken_email"
         case userCreated = "user.created"
         case roleChanged = "user.role_changed"
         case userDisabled = "user.disabled"

@@ -1,8 +1,9 @@
+public import AcademyCore
 public import Foundation
 import Logging
 import PostgresNIO
 
-/// Failed logins, counted per account and per client address for throttling.
+/// Failed logins, counted per account, per client address and per pair of them for throttling.
 public struct LoginFailureRepository: Sendable {
     let database: Database
 
@@ -10,33 +11,37 @@ public struct LoginFailureRepository: Sendable {
         self.database = database
     }
 
-    /// The newest failures within `window`, newest first, at most `limit`, for an account and for
-    /// an address.
-    public func recent(emailKey: String, clientAddress: String, window: Duration, limit: (account: Int, address: Int)) async throws -> (account: [Date], address: [Date]) {
+    /// What the throttle needs to judge a sign-in to `email` from `clientAddress`: the newest
+    /// failures within `window` for the pair, the address and the account (newest first, each
+    /// cut at its limit), and whether the account signed in from this address in the last 30 days.
+    public func recent(
+        email: String, clientAddress: String, window: Duration, limits: (accountFromAddress: Int, fromAddress: Int, account: Int)
+    ) async throws -> LoginThrottlePolicy.Failures {
         let seconds = Double(window.components.seconds)
-        return try await database.withConnection { connection in
-            let account = try await connection.rows(
-                """
-                SELECT failed_at FROM login_failures
-                WHERE email_key = \(emailKey) AND failed_at > now() - make_interval(secs => \(seconds))
-                ORDER BY failed_at DESC LIMIT \(limit.account)
-                """,
-                as: Date.self
-            )
-            let address = try await connection.rows(
-                """
-                SELECT failed_at FROM login_failures
-                WHERE client_address = \(clientAddress) AND failed_at > now() - make_interval(secs => \(seconds))
-                ORDER BY failed_at DESC LIMIT \(limit.address)
-                """,
-                as: Date.self
-            )
-            return (account, address)
-        }
+        let rows = try await database.rows(
+            """
+            SELECT
+                ARRAY(SELECT failed_at FROM login_failures
+                      WHERE email_key = \(email) AND client_address = \(clientAddress) AND failed_at > now() - make_interval(secs => \(seconds))
+                      ORDER BY failed_at DESC LIMIT \(limits.accountFromAddress)),
+                ARRAY(SELECT failed_at FROM login_failures
+                      WHERE client_address = \(clientAddress) AND failed_at > now() - make_interval(secs => \(seconds))
+                      ORDER BY failed_at DESC LIMIT \(limits.fromAddress)),
+                ARRAY(SELECT failed_at FROM login_failures
+                      WHERE email_key = \(email) AND failed_at > now() - make_interval(secs => \(seconds))
+                      ORDER BY failed_at DESC LIMIT \(limits.account)),
+                EXISTS (SELECT 1 FROM sessions s JOIN users u ON u.id = s.user_id
+                        WHERE u.email = \(email) AND s.client_address = \(clientAddress)
+                          AND s.created_at > now() - interval '30 days')
+            """,
+            as: ([Date], [Date], [Date], Bool).self
+        )
+        let (pair, address, account, known) = rows[0]
+        return .init(accountFromAddress: pair, fromAddress: address, account: account, knownClient: known)
     }
 
     /// Records a failure (and its audit entry); rows older than the window are pruned as it goes.
-    public func record(emailKey: String, clientAddress: String, window: Duration, audit: AuditEntry) async throws {
+    public func record(email emailKey: String, clientAddress: String, window: Duration, audit: AuditEntry) async throws {
         let seconds = Double(window.components.seconds)
         try await database.withTransaction { connection in
             try await connection.run(

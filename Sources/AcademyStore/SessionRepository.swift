@@ -45,12 +45,12 @@ public struct SessionRepository: Sendable {
         )
     }
 
-    /// Opens a session after a successful login: clears the account's failed attempts and
+    /// Opens a session after a successful login: clears the failed attempts of this account from
+    /// this address (failures elsewhere still count: they may be someone else guessing) and
     /// records the login, all in one transaction.
     public func open(
         id: UUID, for user: User, keyID: String, expiresAt: Date, clientAddress: String?, userAgent: String?, audit: AuditEntry
     ) async throws -> SessionRecord {
-        let emailKey = AccountRules.emailKey(user.email)
         let agent = userAgent.map { String($0.prefix(512)) }
         return try await database.withTransaction { connection in
             let row = try await connection.rows(
@@ -61,7 +61,7 @@ public struct SessionRepository: Sendable {
                 """,
                 as: Row.self
             )[0]
-            try await connection.run("DELETE FROM login_failures WHERE email_key = \(emailKey)")
+            try await connection.run("DELETE FROM login_failures WHERE email_key = \(user.email) AND client_address = \(clientAddress ?? "unknown")")
             try await AuditLog.append(audit, on: connection)
             return Self.record(row)
         }

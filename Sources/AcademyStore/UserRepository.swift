@@ -91,9 +91,9 @@ public struct UserRepository: Sendable {
     }
 
     public func credentials(email: String) async throws -> StoredCredentials? {
-        let key = AccountRules.emailKey(email)
+        let key = AccountRules.normalizedEmail(email)
         return try await database.rows(
-            "SELECT \(unescaped: Self.columns), password_hash FROM users WHERE lower(email) = \(key)",
+            "SELECT \(unescaped: Self.columns), password_hash FROM users WHERE email = \(key)",
             as: (UUID, String, String, String, String?, String?, Date, Bool, String).self
         ).first.map { row in
             StoredCredentials(user: Self.user((row.0, row.1, row.2, row.3, row.4, row.5, row.6, row.7)), passwordHash: row.8)

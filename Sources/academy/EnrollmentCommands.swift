@@ -43,7 +43,7 @@ struct EnrollCommand: AsyncParsableCommand {
             var problems: [String] = []
             var seen: Set<String> = []
             for (line, email) in rows {
-                let key = AccountRules.emailKey(email)
+                let key = AccountRules.normalizedEmail(email)
                 if !seen.insert(key).inserted {
                     problems.append("\(csvPath ?? ""):\(line): \(email) appears more than once")
                 } else if let account = try await dependencies.accounts.users.find(email: email), !account.disabled {

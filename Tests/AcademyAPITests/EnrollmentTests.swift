@@ -5,6 +5,7 @@ import AcademyStore
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
+import PostgresNIO
 import Testing
 
 @Suite struct EnrollmentTests {
@@ -13,6 +14,38 @@ import Testing
         let patched = try await client.send(.patch, "/api/v1/courses/arabic-script", json: ["enrollment": enrollment], token: teacher)
         #expect(patched.status == .ok, "\(patched.text)")
         return made
+    }
+
+    /// Keys are hashed like passwords, so wrong ones are limited before any hashing: after the
+    /// limit even the right key waits, for this student and course only.
+    @Test func wrongEnrolmentKeysAreLimitedPerStudentAndCourse() async throws {
+        try await TestApp.withApp(overrides: ["ACADEMY_ENROLLMENT_KEY_FAILURES": "2"]) { client, app in
+            try await app.makeUser("teacher@example.org", role: .instructor)
+            for name in ["amina", "bilal"] { try await app.makeUser("\(name)@example.org") }
+            let teacher = try await client.login("teacher@example.org")
+            let amina = try await client.login("amina@example.org")
+            let bilal = try await client.login("bilal@example.org")
+            _ = try await client.makeCourse(token: teacher, publish: true)
+            let short = try await client.send(.patch, "/api/v1/courses/arabic-script", json: ["enrollment": ["mode": "key", "key": "1234"]], token: teacher)
+            #expect(short.status == .unprocessableContent)
+            #expect((short.json["errors"] as? [[String: String]])?.first?["field"] == "enrollment.key")
+            #expect(try await client.send(.patch, "/api/v1/courses/arabic-script", json: ["enrollment": ["mode": "key", "key": "open sesame"]], token: teacher).status == .ok)
+
+            let enrol = { (key: String, token: String) in
+                try await client.send(.post, "/api/v1/courses/arabic-script/enrollments", json: ["key": key], token: token)
+            }
+            #expect(try await enrol("wrong guess 1", amina).status == .forbidden)
+            #expect(try await enrol("wrong guess 2", amina).status == .forbidden)
+            let limited = try await enrol("open sesame", amina)
+            #expect(limited.status == .tooManyRequests)
+            #expect((1...900).contains(Int(limited.headers[.retryAfter] ?? "") ?? 0))
+            let stored = try await app.database.rows(
+                "SELECT count(*)::int FROM enrollments e JOIN users u ON u.id = e.user_id WHERE u.email = 'amina@example.org'", as: Int.self
+            )
+            #expect(stored == [0])
+            // Another student is not held back by Amina's guesses.
+            #expect(try await enrol("open sesame", bilal).status == .created)
+        }
     }
 
     @Test func openKeyApprovalAndClosedModes() async throws {

@@ -5,7 +5,7 @@ import Testing
 @Suite struct AccountRulesTests {
     @Test(arguments: ["amina@example.org", " Amina.Khan+quiz@mail.example.co.uk ", "محمد@مثال.مصر"])
     func acceptsEmails(raw: String) throws {
-        #expect(try AccountRules.email(raw).get() == raw.trimmingCharacters(in: .whitespaces))
+        #expect(try AccountRules.email(raw).get() == raw.trimmingCharacters(in: .whitespaces).lowercased())
     }
 
     @Test(arguments: ["", "amina", "amina@", "@example.org", "amina@example", "a b@example.org", "amina@@example.org", "amina@example..org"])
@@ -13,8 +13,13 @@ import Testing
         #expect(throws: FieldError.self) { try AccountRules.email(raw).get() }
     }
 
-    @Test func emailKeysIgnoreCase() {
-        #expect(AccountRules.emailKey(" Amina@Example.ORG") == "amina@example.org")
+    @Test func emailsAreNormalizedOverAllOfUnicode() throws {
+        #expect(AccountRules.normalizedEmail(" Amina@Example.ORG") == "amina@example.org")
+        let nfd = "O\u{308}MER@ÉXAMPLE.org"
+        let normalized = AccountRules.normalizedEmail(nfd)
+        #expect(normalized.unicodeScalars.elementsEqual("ömer@éxample.org".precomposedStringWithCanonicalMapping.unicodeScalars))
+        #expect(normalized.unicodeScalars.count == 16)
+        #expect(try AccountRules.email("ÖMER@Example.org").get() == "ömer@example.org")
     }
 
     @Test func passwordsFollowNIST() throws {
@@ -105,16 +110,79 @@ import Testing
 }
 
 @Suite struct LoginThrottleTests {
-    let throttle = LoginThrottle(maximumFailures: 3, window: .seconds(900))
+    let limit = RateLimit(maximumEvents: 3, window: .seconds(900))
     let now = Date(timeIntervalSince1970: 1_800_000_000)
 
-    @Test func allowsUntilTheLimitThenWaitsForTheOldestToLeave() {
-        #expect(throttle.retryAfterSeconds(recentFailures: [], now: now) == nil)
+    @Test func aRateLimitAllowsUntilTheLimitThenWaitsForTheOldestToLeave() {
+        #expect(limit.retryAfterSeconds(recent: [], now: now) == nil)
         let two = [now.addingTimeInterval(-10), now.addingTimeInterval(-20)]
-        #expect(throttle.retryAfterSeconds(recentFailures: two, now: now) == nil)
+        #expect(limit.retryAfterSeconds(recent: two, now: now) == nil)
         let three = two + [now.addingTimeInterval(-300)]
-        #expect(throttle.retryAfterSeconds(recentFailures: three, now: now) == 600)
+        #expect(limit.retryAfterSeconds(recent: three, now: now) == 600)
         let stale = two + [now.addingTimeInterval(-900)]
-        #expect(throttle.retryAfterSeconds(recentFailures: stale, now: now) == nil)
+        #expect(limit.retryAfterSeconds(recent: stale, now: now) == nil)
+    }
+
+    func failures(account: Int, newestSecondsAgo: Double = 0, known: Bool = false) -> LoginThrottlePolicy.Failures {
+        .init(
+            accountFromAddress: [], fromAddress: [],
+            account: (0..<account).map { now.addingTimeInterval(-newestSecondsAgo - Double($0)) }, knownClient: known
+        )
+    }
+
+    @Test func failuresSpreadOverAddressesDelayNewClientsByDoublingSecondsUpToAMinute() {
+        let policy = LoginThrottlePolicy(perAccountAndAddress: limit, perAddress: RateLimit(maximumEvents: 100, window: .seconds(900)))
+        #expect(policy.limits.account >= 3 + 6)
+        #expect(policy.retryAfterSeconds(failures(account: 2), now: now) == nil)
+        #expect(policy.retryAfterSeconds(failures(account: 3), now: now) == 2)
+        #expect(policy.retryAfterSeconds(failures(account: 4), now: now) == 4)
+        #expect(policy.retryAfterSeconds(failures(account: 5), now: now) == 8)
+        #expect(policy.retryAfterSeconds(failures(account: 8), now: now) == 60)
+        #expect(policy.retryAfterSeconds(failures(account: policy.limits.account), now: now) == 60)
+        // Counted from the newest failure: once it is older than the delay, an attempt may go.
+        #expect(policy.retryAfterSeconds(failures(account: 4, newestSecondsAgo: 3), now: now) == 1)
+        #expect(policy.retryAfterSeconds(failures(account: 4, newestSecondsAgo: 5), now: now) == nil)
+        // A client the account signed in from before is never delayed by them.
+        #expect(policy.retryAfterSeconds(failures(account: 50, known: true), now: now) == nil)
+    }
+
+    @Test func thePairAndTheAddressLimitsHoldForKnownClientsToo() {
+        let policy = LoginThrottlePolicy(perAccountAndAddress: limit, perAddress: RateLimit(maximumEvents: 5, window: .seconds(900)))
+        let recent = (0..<5).map { now.addingTimeInterval(-Double($0)) }
+        let pair = LoginThrottlePolicy.Failures(accountFromAddress: Array(recent.prefix(3)), fromAddress: [], account: [], knownClient: true)
+        #expect(policy.retryAfterSeconds(pair, now: now) == 898)
+        let address = LoginThrottlePolicy.Failures(accountFromAddress: [], fromAddress: recent, account: [], knownClient: true)
+        #expect(policy.retryAfterSeconds(address, now: now) == 896)
+    }
+}
+
+@Suite struct TrustedProxiesTests {
+    @Test func parsesAddressesAndRangesAndNamesABadEntry() throws {
+        let proxies = try TrustedProxies.parse(" 127.0.0.1, 10.0.0.0/8 ,::1, fd00::/8").get()
+        #expect(proxies.contains("127.0.0.1"))
+        #expect(proxies.contains("10.200.3.4"))
+        #expect(!proxies.contains("11.0.0.1"))
+        #expect(proxies.contains("::1"))
+        #expect(proxies.contains("fd12::5"))
+        #expect(!proxies.contains("fe80::1"))
+        #expect(!proxies.contains("not an address"))
+        #expect(Self.failedEntry("10.0.0.0/33") == "10.0.0.0/33")
+        #expect(Self.failedEntry("127.0.0.1, proxy.local") == "proxy.local")
+        #expect(try TrustedProxies.parse("").get().isEmpty)
+    }
+
+    static func failedEntry(_ list: String) -> String? {
+        guard case .failure(let failure) = TrustedProxies.parse(list) else { return nil }
+        return failure.entry
+    }
+
+    @Test func believesTheHeaderOnlyFromATrustedPeerAndOnlyUpToTheFirstUntrustedEntry() throws {
+        let proxies = try TrustedProxies.parse("127.0.0.1,10.0.0.0/8").get()
+        #expect(proxies.clientAddress(peer: "203.0.113.5", forwardedFor: "1.2.3.4") == "203.0.113.5")
+        #expect(proxies.clientAddress(peer: "127.0.0.1", forwardedFor: nil) == "127.0.0.1")
+        #expect(proxies.clientAddress(peer: "127.0.0.1", forwardedFor: "1.2.3.4, 203.0.113.9") == "203.0.113.9")
+        #expect(proxies.clientAddress(peer: "127.0.0.1", forwardedFor: "1.2.3.4, 203.0.113.9, 10.1.1.1") == "203.0.113.9")
+        #expect(proxies.clientAddress(peer: "127.0.0.1", forwardedFor: "10.2.2.2, 10.1.1.1") == "10.2.2.2")
+        #expect(proxies.clientAddress(peer: "127.0.0.1", forwardedFor: "203.0.113.9, garbage") == "127.0.0.1")
     }
 }
