@@ -155,7 +155,8 @@ let package = Package(
         ),
         .testTarget(
             name: "academyTests",
-            dependencies: ["academy", "AcademyServices", "AcademyCore", "AcademyStore", "AcademyTestSupport"],
+            dependencies: ["academy", "AcademyServices", "AcademyCore", "AcademyStore", "AcademyTestSupport",
+                           .product(name: "PostgresNIO", package: "postgres-nio")],
             swiftSettings: swiftSettings
         ),
     ]

@@ -55,13 +55,18 @@ public struct AuditLog: Sendable {
         self.database = database
     }
 
+    /// Text that came from a caller is stored escaped (`PrintableText`): an email typed as
+    /// "x\n2026-… login.succeeded" must not become a second line in anyone's terminal or log.
     static func append(_ entry: AuditEntry, on connection: DatabaseConnection) async throws {
-        let details = String(decoding: try JSONEncoder().encode(entry.details), as: UTF8.self)
+        let details = String(decoding: try JSONEncoder().encode(entry.details.mapValues { PrintableText.escaped($0) }), as: UTF8.self)
+        let subjectEmail = entry.subjectEmail.map { PrintableText.escaped($0) }
+        let requestID = entry.requestID.map { PrintableText.escaped($0) }
+        let clientAddress = entry.clientAddress.map { PrintableText.escaped($0) }
         try await connection.run(
             """
             INSERT INTO audit_log (event, actor_id, subject_id, subject_email, request_id, client_address, details)
-            VALUES (\(entry.event.rawValue), \(entry.actorID), \(entry.subjectID), \(entry.subjectEmail),
-                    \(entry.requestID), \(entry.clientAddress), \(details)::jsonb)
+            VALUES (\(entry.event.rawValue), \(entry.actorID), \(entry.subjectID), \(subjectEmail),
+                    \(requestID), \(clientAddress), \(details)::jsonb)
             """
         )
     }

@@ -114,7 +114,8 @@ struct AuditCommand: AsyncParsableCommand {
                     entry.clientAddress.map { "from=\($0)" },
                     entry.requestID.map { "request=\($0)" },
                 ] + entry.details.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
-                print(fields.compactMap { $0 }.joined(separator: "  "))
+                // Rows written by hand (psql) were never escaped on the way in.
+                print(fields.compactMap { $0.map { PrintableText.escaped($0, doublingBackslashes: false) } }.joined(separator: "  "))
             }
         }
     }

@@ -186,3 +186,15 @@ import Testing
         #expect(proxies.clientAddress(peer: "127.0.0.1", forwardedFor: "203.0.113.9, garbage") == "127.0.0.1")
     }
 }
+
+@Suite struct PrintableTextTests {
+    @Test func controlFormatAndSeparatorCharactersBecomeVisibleEscapes() {
+        let forged = "x@example.org\n2026-12-01T00:00:00Z  login.succeeded\u{1B}[2J\u{202E}gro\u{2028}"
+        let escaped = PrintableText.escaped(forged)
+        #expect(escaped == #"x@example.org\u{a}2026-12-01T00:00:00Z  login.succeeded\u{1b}[2J\u{202e}gro\u{2028}"#)
+        #expect(PrintableText.escaped(#"a\u{a}"#) == #"a\\u{a}"#)
+        #expect(PrintableText.escaped("أمينة ömer@example.org") == "أمينة ömer@example.org")
+        // Printing text that was escaped when stored leaves it as it is.
+        #expect(PrintableText.escaped(escaped, doublingBackslashes: false) == escaped)
+    }
+}

@@ -6,6 +6,7 @@ import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
+import PostgresNIO
 import Testing
 
 /// The `academy` executable as an operator meets it: help, configuration errors, migrations,
@@ -180,6 +181,18 @@ import Testing
                 #expect(tail.output.contains(event), "audit tail lacks \(event)")
             }
             #expect(!tail.output.contains("$scrypt$"))
+
+            // A login email that tries to forge a line or drive the terminal is shown escaped,
+            // whether the application stored it or someone wrote it with psql.
+            try await TestDatabases.withDatabase(url) { database in
+                try await AuditLog(database: database).append(AuditEntry(.loginFailed, subjectEmail: "x\n2026-12-01T00:00:00Z  login.succeeded\u{1B}[2J"))
+                try await database.run("INSERT INTO audit_log (event, subject_email) VALUES ('login.failed', E'y\\n\\u001b[31mred')")
+            }
+            let forged = try academy("audit", "tail", "--limit", "2").output
+            #expect(forged.split(separator: "\n").count == 2)
+            #expect(!forged.contains("\u{1B}"))
+            #expect(forged.contains(#"subject=x\u{a}2026-12-01T00:00:00Z  login.succeeded\u{1b}[2J"#))
+            #expect(forged.contains(#"subject=y\u{a}\u{1b}[31mred"#))
         }
     }
 
