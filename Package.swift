@@ -36,10 +36,16 @@ let package = Package(
             pkgConfig: "openssl",
             providers: [.apt(["libssl-dev"])]
         ),
-        .systemLibrary(
+        // cmark-gfm, built from source: the system's is too old (see Sources/CCmark/README.md).
+        .target(
             name: "CCmark",
-            pkgConfig: "libcmark-gfm",
-            providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]
+            exclude: ["README.md", "COPYING"],
+            cSettings: [
+                .headerSearchPath("src"),
+                .headerSearchPath("extensions"),
+                .define("CMARK_GFM_STATIC_DEFINE"),
+                .define("CMARK_GFM_EXTENSIONS_STATIC_DEFINE"),
+            ]
         ),
         .target(
             name: "AcademyCore",

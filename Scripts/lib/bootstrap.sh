@@ -2,7 +2,7 @@
 # PostgreSQL clusters that belong to this checkout. Source it; it defines functions only.
 
 ACADEMY_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-ACADEMY_PACKAGES=(postgresql libssl-dev libcmark-gfm-dev libcmark-gfm-extensions-dev zlib1g-dev pkg-config iproute2)
+ACADEMY_PACKAGES=(postgresql libssl-dev zlib1g-dev pkg-config iproute2)
 
 say() { printf '==> %s\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }

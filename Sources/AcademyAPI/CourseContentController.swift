@@ -71,7 +71,7 @@ struct CourseContentController {
     @Sendable func createLesson(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<LessonResponse> {
         let course = try await access.editableCourse(context)
         let body = try await request.decode(as: LessonRequest.self, context: context)
-        let texts = try body.validatedTexts(defaultLanguage: course.defaultLanguage, offered: languages)
+        let texts = try await body.validatedTexts(defaultLanguage: course.defaultLanguage, offered: languages)
         guard let moduleID = body.moduleId else {
             throw AcademyError.validationFailed([FieldError(field: "module_id", message: "is required")])
         }
@@ -109,7 +109,11 @@ struct CourseContentController {
     @Sendable func updateLesson(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<LessonResponse> {
         let (lesson, course) = try await editableLesson(context)
         let body = try await request.decode(as: LessonRequest.self, context: context)
-        let texts = try body.translations == nil ? lesson.translations : body.validatedTexts(defaultLanguage: course.defaultLanguage, offered: languages)
+        let texts = if body.translations == nil {
+            lesson.translations
+        } else {
+            try await body.validatedTexts(defaultLanguage: course.defaultLanguage, offered: languages)
+        }
         let module = try await moduleOfCourse(body.moduleId ?? lesson.moduleID, course: course)
         let updated = try await content.updateLesson(
             lesson, to: module, position: body.position,

@@ -64,24 +64,30 @@ struct LessonRequest: Decodable {
         clearsReleaseAt = try container.contains(.releaseAt) && container.decodeNil(forKey: .releaseAt)
     }
 
-    func validatedTexts(defaultLanguage: String, offered: [String]) throws(AcademyError) -> [String: LessonText] {
+    /// The valid texts, each rendered (only once every field proved valid).
+    func validatedTexts(defaultLanguage: String, offered: [String]) async throws(AcademyError) -> [String: LessonText] {
         var validation = FieldValidation()
         if let position, position < 1 {
             validation.add(FieldError(field: "position", message: "must be 1 or more"))
         }
-        var texts: [String: LessonText] = [:]
+        var sources: [String: (title: String, body: String)] = [:]
         if let translations {
             CourseRules.translations(translations, defaultLanguage: defaultLanguage, offered: offered, into: &validation) { text, path, validation in
                 let title = validation.check(CourseRules.title(text.title, field: "\(path).title"))
                 let body = validation.check(CourseRules.body(text.bodyMarkdown, field: "\(path).body_markdown"))
                 if let title, let body, let language = path.split(separator: ".").last {
-                    texts[String(language)] = LessonText(title: title, bodyMarkdown: body, bodyHTML: MarkdownRenderer.html(from: body))
+                    sources[String(language)] = (title, body)
                 }
             }
         } else {
             validation.add(FieldError(field: "translations", message: "is required"))
         }
         try validation.finish()
+        var texts: [String: LessonText] = [:]
+        for (language, source) in sources {
+            let html = try await MarkdownRenderer.html(from: source.body, field: "translations.\(language).body_markdown")
+            texts[language] = LessonText(title: source.title, bodyMarkdown: source.body, bodyHTML: html)
+        }
         return texts
     }
 }

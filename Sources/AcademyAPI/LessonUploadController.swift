@@ -80,14 +80,19 @@ struct LessonUploadController {
                 FieldError(field: "files.\(problem.file)", message: problem.line.map { "line \($0): \(problem.message)" } ?? problem.message)
             })
         }
+        // Rendered before any file is stored, so that Markdown refused as too slow leaves nothing behind.
+        let attachmentIDs = Dictionary(uniqueKeysWithValues: lessonFiles.attachments.map { ($0.name, UUID()) })
+        var texts: [String: LessonText] = [:]
+        for (language, source) in lessonFiles.sources {
+            let html = try await LessonFiles.html(from: source.bodyMarkdown, attachments: attachmentIDs, field: "files.\(language).md")
+            texts[language] = LessonText(title: source.title, bodyMarkdown: source.bodyMarkdown, bodyHTML: html)
+        }
         var pending: [PendingAttachment] = []
         for file in lessonFiles.attachments {
             let stored = try await blobs.store(fileAt: file.url, limit: maxUploadBytes, mediaType: file.mediaType)
-            pending.append(PendingAttachment(id: UUID(), sha256: stored.sha256, size: stored.size, filename: file.name, contentType: file.mediaType))
-        }
-        let attachmentIDs = Dictionary(uniqueKeysWithValues: pending.map { ($0.filename, $0.id) })
-        let texts = lessonFiles.sources.mapValues { source in
-            LessonText(title: source.title, bodyMarkdown: source.bodyMarkdown, bodyHTML: LessonFiles.html(from: source.bodyMarkdown, attachments: attachmentIDs))
+            pending.append(PendingAttachment(
+                id: attachmentIDs[file.name] ?? UUID(), sha256: stored.sha256, size: stored.size, filename: file.name, contentType: file.mediaType
+            ))
         }
         let lesson = try await content.createLesson(
             in: module, position: position, releaseAt: nil, requiresPrevious: false, translations: texts, attachments: pending

@@ -65,7 +65,7 @@ public struct LessonFiles: Sendable, Equatable {
 
     /// The lesson's HTML, with links to attachments by file name (`notes.pdf`, `attachments/notes.pdf`,
     /// `./attachments/notes.pdf`) pointing at where each stored attachment is served.
-    public static func html(from markdown: String, attachments: [String: UUID]) -> String {
+    public static func html(from markdown: String, attachments: [String: UUID], field: String) async throws(AcademyError) -> String {
         var targets: [String: String] = [:]
         for (name, id) in attachments {
             let url = AttachmentRules.url(of: id)
@@ -73,6 +73,6 @@ public struct LessonFiles: Sendable, Equatable {
                 targets[form] = url
             }
         }
-        return MarkdownRenderer.html(from: markdown, linkTargets: targets)
+        return try await MarkdownRenderer.html(from: markdown, linkTargets: targets, field: field)
     }
 }

@@ -1,4 +1,6 @@
+public import AcademyCore
 import CCmark
+import Dispatch
 import Foundation
 import Synchronization
 #if canImport(Glibc)
@@ -13,16 +15,62 @@ import Darwin
 public enum MarkdownRenderer {
     static let extensionNames = ["table", "strikethrough", "autolink", "tagfilter"]
 
+    /// Longest a render may take before the caller is told to simplify the Markdown.
+    public static let timeLimit: Duration = .seconds(2)
+    /// Renders that may wait for the rendering thread; beyond, 503 at once.
+    static let queueLimit = 16
+
+    /// cmark-gfm keeps the inline parser's table of special characters in a process-wide array
+    /// that attaching and freeing extensions (`~` for strikethrough) modifies: two parsers at
+    /// once corrupt each other's output. So every render runs on this one serial queue, which
+    /// also keeps rendering off the request executor: a slow document delays other renders,
+    /// never other requests.
+    private static let queue = DispatchQueue(label: "academy.markdown", qos: .utility)
+    private static let admitted = Atomic<Int>(0)
+
     /// `linkTargets` rewrites link and image destinations: a lesson's Markdown names its
-    /// attachments by file name, and the HTML points at where they are served.
-    public static func html(from markdown: String, linkTargets: [String: String] = [:]) -> String {
-        // cmark-gfm keeps the inline parser's table of special characters in a process-wide array
-        // that attaching and freeing extensions (`~` for strikethrough) modifies: two parsers at
-        // once corrupt each other's output. Rendering is serialized; it takes microseconds.
-        renderLock.withLock { _ in render(markdown, linkTargets: linkTargets) }
+    /// attachments by file name, and the HTML points at where they are served. A document that
+    /// takes longer than `timeLimit` is refused as invalid `field` (its render still finishes on
+    /// the rendering queue, which cmark-gfm cannot interrupt; 0.29.0.gfm.13 has no known
+    /// super-linear inputs, and bodies are bounded by `CourseRules.bodyMaximumBytes`).
+    public static func html(
+        from markdown: String, linkTargets: [String: String] = [:], field: String, timeLimit: Duration = timeLimit
+    ) async throws(AcademyError) -> String {
+        let (_, waiting) = admitted.add(1, ordering: .relaxed)
+        guard waiting <= queueLimit else {
+            admitted.subtract(1, ordering: .relaxed)
+            throw .unavailable(reason: "Too many lessons are being rendered at once.", retryAfterSeconds: 2)
+        }
+        let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<String, AcademyError>, Never>) in
+            let answer = Mutex<CheckedContinuation<Result<String, AcademyError>, Never>?>(continuation)
+            let resume = { @Sendable (result: Result<String, AcademyError>) in
+                answer.withLock { pending in
+                    pending?.resume(returning: result)
+                    pending = nil
+                }
+            }
+            // Whichever comes first answers; the other finds the continuation gone.
+            let (seconds, attoseconds) = timeLimit.components
+            let milliseconds = Int(seconds) * 1000 + Int(attoseconds / 1_000_000_000_000_000)
+            let limit = DispatchTimeInterval.nanoseconds(Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000))
+            DispatchQueue.global().asyncAfter(deadline: .now() + limit) {
+                resume(.failure(.validationFailed([FieldError(
+                    field: field, message: "takes longer than \(milliseconds) ms to render; split the lesson or simplify its Markdown"
+                )])))
+            }
+            queue.async {
+                let html = render(markdown, linkTargets: linkTargets)
+                admitted.subtract(1, ordering: .relaxed)
+                resume(.success(html))
+            }
+        }
+        return try result.get()
     }
 
-    private static let renderLock = Mutex<Void>(())
+    /// The cmark-gfm this program was built with.
+    public static var engineVersion: String {
+        String(cString: cmark_version_string())
+    }
 
     private static func render(_ markdown: String, linkTargets: [String: String]) -> String {
         registerExtensionsOnce

@@ -67,7 +67,7 @@ public struct CourseFolderService: Sendable {
                 continue
             }
             let plan = try await plan(folder)
-            results.append((folder.slug, try await imports.apply(plan, instructor: instructor, render: LessonFiles.html(from:attachments:))))
+            results.append((folder.slug, try await imports.apply(plan, instructor: instructor, render: { try await LessonFiles.html(from: $0, attachments: $1, field: $2) })))
         }
         return results
     }

@@ -96,7 +96,7 @@ public struct CourseImportRepository: Sendable {
     /// its attachments by file name.
     public func apply(
         _ plan: CourseImportPlan, instructor: UUID?,
-        render: @escaping @Sendable (_ markdown: String, _ attachments: [String: UUID]) -> String
+        render: @escaping @Sendable (_ markdown: String, _ attachments: [String: UUID], _ field: String) async throws -> String
     ) async throws -> CourseImportOutcome {
         return try await database.withTransaction { connection in
             var outcome = CourseImportOutcome()
@@ -195,8 +195,10 @@ public struct CourseImportRepository: Sendable {
                     case .lesson(let translations, let attachments):
                         if existing == nil { outcome.lessonsCreated += 1 } else { outcome.lessonsUpdated += 1 }
                         let attachmentIDs = try await Self.upsertAttachments(attachments, of: itemID, on: connection)
-                        let texts = translations.mapValues { text in
-                            LessonText(title: text.title, bodyMarkdown: text.markdown, bodyHTML: render(text.markdown, attachmentIDs))
+                        var texts: [String: LessonText] = [:]
+                        for (language, text) in translations {
+                            let html = try await render(text.markdown, attachmentIDs, "\(item.key)/\(language).md")
+                            texts[language] = LessonText(title: text.title, bodyMarkdown: text.markdown, bodyHTML: html)
                         }
                         try await CourseContentRepository.replaceLessonTexts(of: itemID, with: texts, on: connection)
                     case .quiz(let settings, let content):

@@ -48,9 +48,9 @@ import Testing
         #expect(found.contains { $0 == "ar.md: is required: every lesson needs the default language" })
     }
 
-    @Test func linksToAttachmentsByNamePointWhereTheyAreServed() throws {
+    @Test func linksToAttachmentsByNamePointWhereTheyAreServed() async throws {
         let id = try #require(UUID(uuidString: "00000000-0000-0000-0000-0000000000AB"))
-        let html = LessonFiles.html(from: "[a](notes.pdf) [b](attachments/notes.pdf) [c](./attachments/notes.pdf)", attachments: ["notes.pdf": id])
+        let html = try await LessonFiles.html(from: "[a](notes.pdf) [b](attachments/notes.pdf) [c](./attachments/notes.pdf)", attachments: ["notes.pdf": id], field: "ar.md")
         #expect(html.components(separatedBy: "/api/v1/attachments/00000000-0000-0000-0000-0000000000ab").count == 4)
     }
 }

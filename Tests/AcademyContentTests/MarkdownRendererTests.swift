@@ -1,16 +1,21 @@
 import AcademyContent
+import AcademyCore
 import Testing
 
 @Suite struct MarkdownRendererTests {
-    @Test func rendersGitHubFlavouredMarkdown() {
-        let html = MarkdownRenderer.html(from: "| a | b |\n|---|---|\n| 1 | 2 |\n\n~~old~~ and https://example.org")
+    func render(_ markdown: String) async throws -> String {
+        try await MarkdownRenderer.html(from: markdown, field: "body")
+    }
+
+    @Test func rendersGitHubFlavouredMarkdown() async throws {
+        let html = try await render("| a | b |\n|---|---|\n| 1 | 2 |\n\n~~old~~ and https://example.org")
         #expect(html.contains("<table>"))
         #expect(html.contains("<del>old</del>"))
         #expect(html.contains(#"<a href="https://example.org">"#))
     }
 
-    @Test func keepsRightToLeftTextIntact() {
-        let html = MarkdownRenderer.html(from: "# الدرس الأول\n\nبِسْمِ اللَّهِ — **مرحبا** بكم")
+    @Test func keepsRightToLeftTextIntact() async throws {
+        let html = try await render("# الدرس الأول\n\nبِسْمِ اللَّهِ — **مرحبا** بكم")
         #expect(html.contains("<h1>الدرس الأول</h1>"))
         #expect(html.contains("بِسْمِ اللَّهِ — <strong>مرحبا</strong> بكم"))
     }
@@ -43,8 +48,8 @@ import Testing
         "| a |\n|---|\n| <script>alert(1)</script> |",
         "~~<img src=x onerror=alert(1)>~~",
     ])
-    func dropsActiveContent(payload: String) {
-        let html = MarkdownRenderer.html(from: payload).lowercased()
+    func dropsActiveContent(payload: String) async throws {
+        let html = try await render(payload).lowercased()
         #expect(!html.contains("<script"))
         #expect(!html.contains("onerror="))
         #expect(!html.contains("javascript:"))
@@ -59,5 +64,26 @@ import Testing
         #expect(!html.contains("onload="))
         #expect(!html.contains("onmouseover=\""))
         #expect(!html.contains("style="))
+    }
+
+    /// Debian's 0.29.0.gfm.6 took 3.2 s for this 192 KB input and four times as long for twice
+    /// as much (CVE-2023-22486); the version built here renders it well within the time limit.
+    @Test func theBuiltCmarkHasTheFixesForQuadraticInputs() async throws {
+        #expect(MarkdownRenderer.engineVersion == "0.29.0.gfm.13")
+        let html = try await render(String(repeating: "![[]()", count: 32_000))
+        #expect(html.hasPrefix("<p>"))
+    }
+
+    /// A render that runs out of time is refused as invalid input, naming the field; the
+    /// rendering queue is serial, so a render waiting behind a large one runs out first.
+    @Test func aRenderPastTheTimeLimitIsRefusedNamingTheField() async throws {
+        let large = String(repeating: "Paragraph with *emphasis* and a [link](https://example.org).\n\n", count: 15_000)
+        async let first = MarkdownRenderer.html(from: large, field: "large")
+        await #expect(throws: AcademyError.validationFailed([FieldError(
+            field: "translations.ar.body_markdown", message: "takes longer than 1 ms to render; split the lesson or simplify its Markdown"
+        )])) {
+            try await MarkdownRenderer.html(from: large, field: "translations.ar.body_markdown", timeLimit: .milliseconds(1))
+        }
+        #expect(try await first.contains("<em>emphasis</em>"))
     }
 }
