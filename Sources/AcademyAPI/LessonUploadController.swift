@@ -26,6 +26,8 @@ struct LessonUploadController {
     let authentication: AuthenticationMiddleware
 
     static let maximumFiles = 200
+    /// Folders and macOS metadata count too, at a higher bound, so that no zip is read far.
+    static let maximumZipRecords = 1000
 
     var endpoints: RouteCollection<AppRequestContext> {
         let routes = RouteCollection(context: AppRequestContext.self).add(middleware: authentication)
@@ -153,9 +155,20 @@ struct LessonUploadController {
         } catch {
             throw AcademyError.validationFailed([FieldError(field: "files", message: "the body is not a readable zip archive")])
         }
-        let entries = Array(archive).filter { $0.type != .directory && !$0.path.hasPrefix("__MACOSX/") && !$0.path.hasSuffix("/.DS_Store") }
-        guard entries.count <= Self.maximumFiles else {
-            throw AcademyError.validationFailed([FieldError(field: "files", message: "the zip holds \(entries.count) files; at most \(Self.maximumFiles)")])
+        // The central directory is read one record at a time and the reading stops at the
+        // bound: its records can all point at the same data, so a small upload may declare
+        // millions of entries, and materializing them would cost gigabytes before the answer.
+        var entries: [Entry] = []
+        var records = 0
+        for entry in archive {
+            records += 1
+            let isJunk = entry.type == .directory || entry.path.hasPrefix("__MACOSX/") || entry.path.hasSuffix("/.DS_Store")
+            if !isJunk { entries.append(entry) }
+            guard entries.count <= Self.maximumFiles, records <= Self.maximumZipRecords else {
+                throw AcademyError.validationFailed([FieldError(
+                    field: "files", message: "the zip holds more than \(Self.maximumFiles) files (or \(Self.maximumZipRecords) entries of any kind)"
+                )])
+            }
         }
         if let link = entries.first(where: { $0.type == .symlink }) {
             throw AcademyError.validationFailed([FieldError(field: "files", message: "\(link.path) is a symbolic link; zips may hold only files")])

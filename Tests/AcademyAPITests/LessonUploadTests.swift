@@ -23,6 +23,27 @@ import Testing
         return ByteBuffer(bytes: body)
     }
 
+    /// A zip (written byte by byte, as no tool would) with one stored file and `count` central
+    /// directory records that all point at it.
+    static func zipWithOverlappingRecords(_ count: Int) -> [UInt8] {
+        func le16(_ value: Int) -> [UInt8] { [UInt8(value & 0xFF), UInt8((value >> 8) & 0xFF)] }
+        func le32(_ value: Int) -> [UInt8] { le16(value & 0xFFFF) + le16((value >> 16) & 0xFFFF) }
+        let name = Array("ar.md".utf8), content = Array("x".utf8)
+        let crc = 0x8CDC1683  // CRC-32 of "x"
+        var zip = le32(0x04034B50) + le16(20) + le16(0) + le16(0) + le16(0) + le16(0)
+            + le32(crc) + le32(content.count) + le32(content.count) + le16(name.count) + le16(0) + name + content
+        let directoryOffset = zip.count
+        for index in 0..<count {
+            let recordName = Array(String(format: "f%05d.md", index).utf8)
+            zip += le32(0x02014B50) + le16(20) + le16(20) + le16(0) + le16(0) + le16(0) + le16(0)
+                + le32(crc) + le32(content.count) + le32(content.count) + le16(recordName.count) + le16(0) + le16(0)
+                + le16(0) + le16(0) + le32(0) + le32(0) + recordName
+        }
+        let directorySize = zip.count - directoryOffset
+        zip += le32(0x06054B50) + le16(0) + le16(0) + le16(count) + le16(count) + le32(directorySize) + le32(directoryOffset) + le16(0)
+        return zip
+    }
+
     /// A zip made by the system's `zip`, so the test reads what real tools write.
     static func zip(_ files: [(String, [UInt8])]) throws -> [UInt8] {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("zip-\(UUID().uuidString)")
@@ -123,6 +144,11 @@ import Testing
                 #expect(exploded.status == .contentTooLarge)
                 let garbage = try await post(client, ByteBuffer(string: "PK not really a zip"), type: "application/zip", module: module, token: teacher)
                 #expect(garbage.status == .unprocessableContent)
+                // 1,500 directory records that all point at one stored file: refused at the bound,
+                // without reading the rest of the directory.
+                let crowded = try await post(client, ByteBuffer(bytes: Self.zipWithOverlappingRecords(1_500)), type: "application/zip", module: module, token: teacher)
+                #expect(crowded.status == .unprocessableContent)
+                #expect((crowded.json["errors"] as? [[String: String]])?.first?["message"] == "the zip holds more than 200 files (or 1000 entries of any kind)")
 
                 // Nothing of the refused uploads is left, and no lesson was added.
                 #expect(((try? FileManager.default.contentsOfDirectory(atPath: "\(folder)/uploads")) ?? []).isEmpty)
