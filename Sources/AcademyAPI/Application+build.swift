@@ -78,6 +78,9 @@ public func buildApplication(router: AcademyRouter, dependencies: AppDependencie
             inner: router.router.buildResponder(), gate: AdmissionGate(limit: configuration.maxRequestsInFlight),
             maxBodyBytes: configuration.maxBodyBytes
         ),
+        server: LimitedHTTP1Channel.builder(
+            maximumConnections: configuration.maxConnections, idleTimeout: .seconds(Int64(configuration.idleTimeoutSeconds))
+        ),
         configuration: .init(
             address: .hostname(configuration.host, port: configuration.port),
             serverName: "academy",

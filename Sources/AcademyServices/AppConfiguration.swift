@@ -11,6 +11,8 @@ public struct AppConfiguration: Sendable {
     public var port: Int
     public var listenBacklog: Int
     public var maxRequestsInFlight: Int
+    public var maxConnections: Int
+    public var idleTimeoutSeconds: Int
     public var dataDirectory: String
     public var logLevel: Logger.Level
     public var maxBodyBytes: Int
@@ -42,6 +44,8 @@ public struct AppConfiguration: Sendable {
         Setting("ACADEMY_PORT", accepts: "an integer from 0 to 65535 (0 picks a free port)", default: "8080"),
         Setting("ACADEMY_LISTEN_BACKLOG", accepts: "an integer from 16 to 65535 (the kernel caps it at net.core.somaxconn)", default: "4096"),
         Setting("ACADEMY_MAX_REQUESTS_IN_FLIGHT", accepts: "an integer from 1 to 100000", default: "64"),
+        Setting("ACADEMY_MAX_CONNECTIONS", accepts: "an integer from 1 to 1000000 (each takes a file descriptor)", default: "10000"),
+        Setting("ACADEMY_IDLE_TIMEOUT_SECONDS", accepts: "an integer from 1 to 3600", default: "30"),
         Setting("ACADEMY_DATA_DIR", accepts: "a folder for uploaded files", default: ".data"),
         Setting("ACADEMY_LOG_LEVEL", accepts: "trace, debug, info, notice, warning, error or critical", default: "info"),
         Setting("ACADEMY_MAX_BODY_BYTES", accepts: "an integer from 1024 to 1073741824", default: "2097152"),
@@ -85,6 +89,8 @@ public struct AppConfiguration: Sendable {
         let port = reader.integer("ACADEMY_PORT", in: 0...65535)
         let listenBacklog = reader.integer("ACADEMY_LISTEN_BACKLOG", in: 16...65535)
         let maxRequestsInFlight = reader.integer("ACADEMY_MAX_REQUESTS_IN_FLIGHT", in: 1...100_000)
+        let maxConnections = reader.integer("ACADEMY_MAX_CONNECTIONS", in: 1...1_000_000)
+        let idleTimeout = reader.integer("ACADEMY_IDLE_TIMEOUT_SECONDS", in: 1...3600)
         let dataDirectory = reader.string("ACADEMY_DATA_DIR")
         let logLevel = reader.logLevel("ACADEMY_LOG_LEVEL")
         let maxBodyBytes = reader.integer("ACADEMY_MAX_BODY_BYTES", in: 1024...1_073_741_824)
@@ -109,7 +115,7 @@ public struct AppConfiguration: Sendable {
         let languages = reader.languages("ACADEMY_LANGUAGES")
         reader.rejectUnknownVariables()
 
-        guard reader.problems.isEmpty, let databaseURL, let host, let port, let listenBacklog, let maxRequestsInFlight, let dataDirectory, let logLevel,
+        guard reader.problems.isEmpty, let databaseURL, let host, let port, let listenBacklog, let maxRequestsInFlight, let maxConnections, let idleTimeout, let dataDirectory, let logLevel,
               let maxBodyBytes, let autoMigrate, let poolSize, let timeout, let statementTimeout, let shutdownGrace, let attemptSweep,
               let selfRegistration, let sessionLifetime, let hashCost, let hashThreads, let hashQueue,
               let accountFailures, let addressFailures, let failureWindow, let registrationsPerAddress, let enrollmentKeyFailures, let trustedProxies, let languages, let maxUploadBytes
@@ -121,6 +127,8 @@ public struct AppConfiguration: Sendable {
         self.port = port
         self.listenBacklog = listenBacklog
         self.maxRequestsInFlight = maxRequestsInFlight
+        self.maxConnections = maxConnections
+        self.idleTimeoutSeconds = idleTimeout
         self.dataDirectory = dataDirectory
         self.logLevel = logLevel
         self.maxBodyBytes = maxBodyBytes
