@@ -45,7 +45,7 @@ public final class AcademyRouter: RouterMethods {
 
     /// Registers the 405 answers; call once, after every route.
     public func addMethodNotAllowedResponders() {
-        let answered: [HTTPRequest.Method] = [.get, .head, .post, .put, .patch, .delete, .options]
+        let answered: [HTTPRequest.Method] = [.get, .head, .post, .put, .patch, .delete, .options, .trace]
         for (_, entry) in methodsByPath {
             var allowed = entry.methods
             if allowed.contains(.get) { allowed.insert(.head) }

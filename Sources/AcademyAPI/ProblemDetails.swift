@@ -48,6 +48,8 @@ struct ProblemDetails: Sendable {
         case .methodNotAllowed(let allowed):
             (type, title, status, detail) = ("about:blank", "Method Not Allowed", 405, "This resource answers \(allowed.joined(separator: ", ")).")
             headers[.allow] = allowed.joined(separator: ", ")
+        case .methodNotImplemented(let method):
+            (type, title, status, detail) = ("about:blank", "Not Implemented", 501, "This server does not answer \(method) requests.")
         case .payloadTooLarge(let limit):
             (type, title, status, detail) = ("about:blank", "Content Too Large", 413, "The body is larger than the limit of \(limit) bytes.")
         case .rangeNotSatisfiable(let size):

@@ -50,6 +50,33 @@ import Testing
         }
     }
 
+    /// TRACE (and any method the API does not answer) gets a problem body like every other
+    /// refusal, over a real connection; every answer forbids content sniffing.
+    @Test func traceAndOtherMethodsAreProblemsAndNothingIsSniffed() async throws {
+        try await TestApp.run(setup: .live) { client in
+            try await client.execute(uri: "/health/live", method: .trace) { response in
+                #expect(response.status == .methodNotAllowed)
+                #expect(response.headers[.contentType] == "application/problem+json")
+                #expect(response.headers[.allow] == "GET, HEAD")
+                #expect(response.headers[.xContentTypeOptions] == "nosniff")
+            }
+            try await client.execute(uri: "/api/v1/nowhere", method: .trace) { response in
+                #expect(response.status == .notFound)
+                #expect(response.headers[.contentType] == "application/problem+json")
+            }
+            for path in ["/health/live", "/api/v1/nowhere"] {
+                try await client.execute(uri: path, method: HTTPRequest.Method("PROPFIND")!) { response in
+                    #expect(response.status == .notImplemented)
+                    #expect(response.headers[.contentType] == "application/problem+json")
+                    #expect(response.json["status"] as? Int == 501)
+                }
+            }
+            try await client.execute(uri: "/health/live", method: .get) { response in
+                #expect(response.headers[.xContentTypeOptions] == "nosniff")
+            }
+        }
+    }
+
     @Test func requestIdIsEchoedOrGenerated() async throws {
         try await TestApp.run { client in
             try await client.execute(uri: "/health/live", method: .get, headers: [.init("X-Request-Id")!: "trace-42"]) { response in
