@@ -269,6 +269,10 @@ public struct CourseFolderReader {
     /// `lessons/KEY/`: its files, read as any lesson given as files is.
     private mutating func readLesson(key: String, defaultLanguage: String?, listedAt: Node?, file: String) -> LessonFiles? {
         let folder = directory.appendingPathComponent("lessons").appendingPathComponent(key)
+        for entry in [directory.appendingPathComponent("lessons"), folder, folder.appendingPathComponent("attachments")] where FolderEntry.isSymbolicLink(entry) {
+            problems.append(FolderProblem(file: entry.path, line: nil, message: FolderEntry.symbolicLinkProblem))
+            return nil
+        }
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else {
             problem(file, listedAt, "lesson \(key) has no folder lessons/\(key)")
             return nil
@@ -310,6 +314,11 @@ public struct CourseFolderReader {
     // MARK: Helpers
 
     private mutating func composeYAML(at file: String) -> Node? {
+        let url = URL(fileURLWithPath: file)
+        for entry in [url, url.deletingLastPathComponent()] where FolderEntry.isSymbolicLink(entry) && entry.path != directory.path {
+            problems.append(FolderProblem(file: entry.path, line: nil, message: FolderEntry.symbolicLinkProblem))
+            return nil
+        }
         guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
             problems.append(FolderProblem(file: file, line: nil, message: "is missing or not UTF-8 text"))
             return nil

@@ -27,7 +27,9 @@ public struct LessonFiles: Sendable, Equatable {
             func problem(_ message: String, line: Int? = nil) {
                 problems.append(FolderProblem(file: name, line: line, message: message))
             }
-            if name.hasPrefix("attachments/") {
+            if FolderEntry.isSymbolicLink(url) {
+                problem(FolderEntry.symbolicLinkProblem)
+            } else if name.hasPrefix("attachments/") {
                 let filename = String(name.dropFirst("attachments/".count))
                 if filename.contains("/") {
                     problem("is a folder; attachments/ holds files only")
@@ -74,5 +76,17 @@ public struct LessonFiles: Sendable, Equatable {
             }
         }
         return try await MarkdownRenderer.html(from: markdown, linkTargets: targets, field: field)
+    }
+}
+
+/// What a course or lesson folder may hold: files and folders, never a symbolic link, which could
+/// point anywhere on the machine that imports it (`/etc/shadow`, a private key) and be stored
+/// and served as an attachment.
+enum FolderEntry {
+    static let symbolicLinkProblem = "is a symbolic link; a course folder may hold only files and folders"
+
+    /// Whether the entry itself (not what it points to) is a symbolic link.
+    static func isSymbolicLink(_ url: URL) -> Bool {
+        (try? FileManager.default.attributesOfItem(atPath: url.path)[.type] as? FileAttributeType) == .typeSymbolicLink
     }
 }

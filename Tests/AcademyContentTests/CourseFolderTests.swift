@@ -117,6 +117,33 @@ import Testing
         #expect(found.contains { $0.hasPrefix("02-stray:-: is not listed in any module") })
     }
 
+    /// A symbolic link could carry any file of the importing machine into a lesson: every one
+    /// is refused, whether it stands for a lesson text, an attachment or a quiz file.
+    @Test func symbolicLinksAreRefusedWherever() throws {
+        let folder = Self.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.copyItem(at: Self.samples.appendingPathComponent("arabic-script"), to: folder)
+        let lesson = folder.appendingPathComponent("lessons/01-the-alphabet")
+        let outside = Self.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: outside) }
+        try FileManager.default.createDirectory(at: outside, withIntermediateDirectories: true)
+        try "---\ntitle: Secret\n---\nroot:x:0:0".write(to: outside.appendingPathComponent("en.md"), atomically: true, encoding: .utf8)
+        try FileManager.default.removeItem(at: lesson.appendingPathComponent("en.md"))
+        try FileManager.default.createSymbolicLink(at: lesson.appendingPathComponent("en.md"), withDestinationURL: outside.appendingPathComponent("en.md"))
+        try FileManager.default.createDirectory(at: lesson.appendingPathComponent("attachments"), withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(at: lesson.appendingPathComponent("attachments/passwd.txt"), withDestinationURL: URL(fileURLWithPath: "/etc/passwd"))
+        let quizzes = try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("quizzes").path)
+        let quiz = folder.appendingPathComponent("quizzes").appendingPathComponent(try #require(quizzes.first))
+        try FileManager.default.moveItem(at: quiz, to: outside.appendingPathComponent("quiz.yaml"))
+        try FileManager.default.createSymbolicLink(at: quiz, withDestinationURL: outside.appendingPathComponent("quiz.yaml"))
+
+        let problems = try #require(CourseFolderReader.read(folder, offered: Self.languages).failure).problems
+        let linked = Set(problems.filter { $0.message == "is a symbolic link; a course folder may hold only files and folders" }.map(\.file))
+        #expect(linked.contains(quiz.path))
+        #expect(linked.contains { $0.hasSuffix("01-the-alphabet/en.md") })
+        #expect(linked.contains { $0.hasSuffix("01-the-alphabet/attachments/passwd.txt") })
+    }
+
     @Test func brokenYAMLIsLocated() throws {
         let folder = Self.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
