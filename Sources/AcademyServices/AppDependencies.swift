@@ -49,7 +49,7 @@ public struct AppDependencies: Sendable {
             ("statement_timeout", String(configuration.statementTimeoutMilliseconds)),
             ("application_name", "academy"),
         ]
-        var postgresLogger = logger
+        var postgresLogger = logger.forDatabaseDriver
         postgresLogger[metadataKey: "component"] = "postgres"
         postgres = PostgresClient(configuration: postgresConfiguration, backgroundLogger: postgresLogger)
         database = Database(

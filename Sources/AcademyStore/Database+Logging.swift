@@ -1,3 +1,4 @@
+public import Logging
 import PostgresNIO
 
 extension Database {
@@ -10,5 +11,16 @@ extension Database {
             return "PSQLError(code: \(error.code), sqlstate: \(sqlState), message: \(message))"
         }
         return String(reflecting: error)
+    }
+}
+
+extension Logger {
+    /// The logger to hand PostgresNIO: at trace it logs every message it sends and receives,
+    /// rows included (password hashes, session-signing secrets, the certificate key), so the
+    /// driver never logs below debug, whatever ACADEMY_LOG_LEVEL says.
+    public var forDatabaseDriver: Logger {
+        var capped = self
+        capped.logLevel = Swift.max(logLevel, .debug)
+        return capped
     }
 }

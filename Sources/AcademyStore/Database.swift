@@ -23,7 +23,7 @@ public struct Database: Sendable {
         self.leaseTimeout = leaseTimeout
         self.reachability = reachability
         self.watchdog = LeaseWatchdog(timeout: leaseTimeout, reachability: reachability)
-        self.logger = logger
+        self.logger = logger.forDatabaseDriver
         self.metrics = PoolMetrics(maximumConnections: maximumConnections)
     }
 

@@ -38,7 +38,7 @@ public struct DatabaseConnection: Sendable {
 
     /// The raw row sequence, for callers that stream or read rows themselves.
     public func query(_ query: PostgresQuery, logger: Logger? = nil) async throws -> PostgresRowSequence {
-        try await underlying.query(query, logger: logger ?? self.logger)
+        try await underlying.query(query, logger: logger?.forDatabaseDriver ?? self.logger)
     }
 }
 

@@ -31,7 +31,7 @@ public final class DatabaseReachability: Sendable {
         var configuration = configuration
         configuration.options.connectTimeout = .seconds(2)
         self.configuration = configuration
-        self.logger = logger
+        self.logger = logger.forDatabaseDriver
     }
 
     /// True while the last probe could not connect. Asking counts as demand.

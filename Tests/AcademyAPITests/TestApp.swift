@@ -87,7 +87,7 @@ struct TestApp {
         let configuration = try AppConfiguration(environment: environment)
         var logger = logs.map { capture in Logger(label: "academy") { _ in CapturingLogHandler(capture: capture) } }
             ?? TestDatabases.logger
-        logger.logLevel = logs == nil ? TestDatabases.logger.logLevel : .debug
+        logger.logLevel = logs == nil ? TestDatabases.logger.logLevel : min(.debug, configuration.logLevel)
         let dependencies = try AppDependencies(configuration: configuration, logger: logger, metricsRegistry: metricsRegistry)
         let router = try buildRouter(dependencies)
         extraRoutes(router)
