@@ -218,7 +218,7 @@ struct QuizController {
         var reviewOpen = asStaff
         if !asStaff, attempt.state != .inProgress {
             let extended = quiz.settings.review == .afterClose ? try await quizzes.latestOverrideClose(quizID: quiz.id) : nil
-            reviewOpen = QuizRules.reviewIsOpen(quiz.settings.review, closesAt: quiz.settings.closesAt, latestExtendedClose: extended, now: Date())
+            reviewOpen = QuizRules.reviewIsOpen(quiz.settings, latestExtendedClose: extended, now: Date())
         }
         return AttemptResponse(
             attempt: attempt, content: content, answers: answers ?? [], choice: choice, showResults: reviewOpen

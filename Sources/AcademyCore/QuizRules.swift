@@ -134,15 +134,28 @@ public enum QuizRules {
         }
     }
 
-    /// When a student may see correctness and feedback. "After close" also waits for the latest
-    /// close any student's override grants: answers shown earlier could reach someone still
-    /// taking the quiz.
-    public static func reviewIsOpen(_ policy: ReviewPolicy, closesAt: Date?, latestExtendedClose: Date? = nil, now: Date) -> Bool {
-        switch policy {
-        case .never: false
-        case .afterSubmit: true
-        case .afterClose: closesAt.map { now >= max($0, latestExtendedClose ?? $0) } ?? false
+    /// From when a student may learn a finished attempt's result, by any sign: its score and
+    /// feedback, and equally the quiz counting as passed in the outline, the next item unlocking
+    /// or the course completing. `afterSubmit`: at once (the distant past). `afterClose`: once
+    /// nobody can answer any more, that is the latest close any student's override grants, plus
+    /// the grace during which saves are still accepted. Nil: never (`never`, or `afterClose` with
+    /// no close date); such a quiz counts as done once submitted, pass or fail, so that nothing
+    /// reveals its result.
+    public static func resultsVisibleFrom(_ settings: QuizSettings, latestExtendedClose: Date? = nil) -> Date? {
+        switch settings.review {
+        case .never:
+            return nil
+        case .afterSubmit:
+            return .distantPast
+        case .afterClose:
+            guard let closesAt = settings.closesAt else { return nil }
+            return max(closesAt, latestExtendedClose ?? closesAt).addingTimeInterval(Double(settings.graceSeconds))
         }
+    }
+
+    /// Whether a student may see a finished attempt's correctness and feedback now.
+    public static func reviewIsOpen(_ settings: QuizSettings, latestExtendedClose: Date? = nil, now: Date) -> Bool {
+        resultsVisibleFrom(settings, latestExtendedClose: latestExtendedClose).map { now >= $0 } ?? false
     }
 }
 

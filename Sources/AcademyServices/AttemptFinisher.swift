@@ -36,12 +36,33 @@ public struct AttemptFinisher: Sendable {
         let (attempt, answers, finishedNow) = try await attempts.finish(attemptID, as: state, now: now) { attempt, answers in
             AttemptResult.grade(plan: attempt.plan, content: content, answers: answers, passPercent: passPercent)
         }
-        if finishedNow, attempt.result?.passed == true,
-           let enrollment = try await enrollments.find(userID: attempt.userID, courseID: quiz.courseID),
-           try await enrollments.settle(enrollment).finishedCourse {
-            _ = try await certificates.issue(for: enrollment)
+        // A pass may complete the course; so may a mere submission when results are never shown.
+        let mayCount = attempt.result?.passed == true || QuizRules.resultsVisibleFrom(quiz.settings) == nil
+        if finishedNow, mayCount, let enrollment = try await enrollments.find(userID: attempt.userID, courseID: quiz.courseID) {
+            try await settle(enrollment)
         }
         return (attempt, answers)
+    }
+
+    private func settle(_ enrollment: Enrollment) async throws {
+        if try await enrollments.settle(enrollment).finishedCourse {
+            _ = try await certificates.issue(for: enrollment)
+        }
+    }
+
+    /// Settles the enrolments of every quiz whose results became visible after its attempts
+    /// ended (review after close): passes count from then, and may complete courses. Returns how
+    /// many enrolments were settled.
+    public func settleNewlyVisibleResults() async throws -> Int {
+        var settled = 0
+        for (quizID, visibleFrom) in try await quizzes.quizzesWithNewlyVisibleResults() {
+            for enrollment in try await enrollments.activeEnrollments(withAttemptsAt: quizID) {
+                try await settle(enrollment)
+                settled += 1
+            }
+            try await quizzes.markResultsSettled(quizID, visibleFrom: visibleFrom)
+        }
+        return settled
     }
 
     public func finishIfExpired(_ attempt: QuizAttempt, quiz: StoredQuiz, now: Date = Date()) async throws -> QuizAttempt {

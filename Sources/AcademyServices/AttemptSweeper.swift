@@ -2,8 +2,9 @@ import AcademyStore
 public import Logging
 public import ServiceLifecycle
 
-/// Grades abandoned attempts soon after their deadline, so the gradebook and course completion
-/// never wait for the student to come back.
+/// Grades abandoned attempts soon after their deadline, and settles enrolments once a quiz's
+/// results become visible, so the gradebook and course completion never wait for the student to
+/// come back.
 public struct AttemptSweeper: Service {
     let finisher: AttemptFinisher
     let interval: Duration
@@ -24,6 +25,12 @@ public struct AttemptSweeper: Service {
                 }
                 for (attempt, reason) in sweep.failures {
                     logger.error("Could not grade an expired quiz attempt; retrying next round", metadata: ["attempt": "\(attempt)", "reason": "\(reason)"])
+                }
+                if !sweep.sweptElsewhere {
+                    let settled = try await finisher.settleNewlyVisibleResults()
+                    if settled > 0 {
+                        logger.info("Settled enrolments after quiz results became visible", metadata: ["count": "\(settled)"])
+                    }
                 }
             } catch {
                 // The database may be starting or briefly gone; the next round retries.

@@ -204,13 +204,13 @@ public struct EnrollmentRepository: Sendable {
     }
 
     /// The enrolment `e` and what its student has done in its course: completed lessons and
-    /// passed quizzes.
+    /// quizzes done (`quiz_done`: passed once results may be shown, or submitted when they never are).
     static let columnsWithDone = columns + """
         ,
             ARRAY(SELECT c.item_id FROM item_completions c WHERE c.enrollment_id = e.id
                   UNION
-                  SELECT a.quiz_id FROM quiz_attempts a JOIN course_items i ON i.id = a.quiz_id
-                  WHERE a.user_id = e.user_id AND i.course_id = e.course_id AND a.passed)
+                  SELECT i.id FROM course_items i
+                  WHERE i.course_id = e.course_id AND i.kind = 'quiz' AND quiz_done(i.id, e.user_id))
         """
 
     enum Standing: PreparedSQL {
@@ -241,6 +241,19 @@ public struct EnrollmentRepository: Sendable {
         }
     }
 
+    /// The active enrolments whose students finished an attempt at the quiz: the ones whose
+    /// progress may change when its results become visible.
+    public func activeEnrollments(withAttemptsAt quizID: UUID) async throws -> [Enrollment] {
+        try await database.rows(
+            """
+            SELECT \(unescaped: Self.columns) FROM enrollments e JOIN course_items i ON i.course_id = e.course_id AND i.id = \(quizID)
+            WHERE e.status = 'active'
+              AND EXISTS (SELECT FROM quiz_attempts a WHERE a.quiz_id = \(quizID) AND a.user_id = e.user_id AND a.state <> 'in_progress')
+            """,
+            as: (UUID, UUID, UUID, String, Date, Date, Date?).self
+        ).map(Self.enrollment)
+    }
+
     static func settle(_ enrollment: Enrollment, on connection: DatabaseConnection) async throws -> (progress: CourseProgress, finishedCourse: Bool) {
         let counts = try await connection.rows(
             """
@@ -249,7 +262,7 @@ public struct EnrollmentRepository: Sendable {
                    (SELECT count(*)::int FROM course_items i WHERE i.course_id = \(enrollment.courseID) AND i.kind = 'lesson'),
                    (SELECT count(*)::int FROM quizzes q JOIN course_items i ON i.id = q.id
                     WHERE i.course_id = \(enrollment.courseID) AND (q.settings->>'required')::boolean
-                      AND NOT EXISTS (SELECT FROM quiz_attempts a WHERE a.quiz_id = q.id AND a.user_id = \(enrollment.userID) AND a.passed))
+                      AND NOT quiz_done(q.id, \(enrollment.userID)))
             """,
             as: (Int, Int, Int).self
         )[0]

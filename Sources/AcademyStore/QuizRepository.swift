@@ -68,10 +68,36 @@ public struct QuizRepository: Sendable {
     }
 
     /// The quiz rows of the course item `id`, its content as version 1.
+    /// A quiz whose results open at a moment (after its close) is unsettled until the sweeper
+    /// has settled its students once that moment has passed.
     static func insertQuiz(_ id: UUID, settings: QuizSettings, content: QuizContent, on connection: DatabaseConnection) async throws {
-        try await connection.run("INSERT INTO quizzes (id, settings) VALUES (\(id), \(try QuizJSON.encode(settings))::jsonb)")
+        let visibleFrom = QuizRules.resultsVisibleFrom(settings)
+        try await connection.run(
+            """
+            INSERT INTO quizzes (id, settings, results_visible_from, results_settled)
+            VALUES (\(id), \(try QuizJSON.encode(settings))::jsonb, \(visibleFrom), \(visibleFrom == nil || visibleFrom == .distantPast))
+            """
+        )
         try await connection.run(
             "INSERT INTO quiz_versions (quiz_id, version, content) VALUES (\(id), 1, \(try QuizJSON.encode(content))::jsonb)"
+        )
+    }
+
+    /// Stores when the quiz's results become visible (`QuizRules.resultsVisibleFrom`), after its
+    /// settings or an override changed. When that moment moves, the quiz is marked unsettled,
+    /// so that the sweeper settles its students' enrolments once it has passed.
+    static func storeResultsVisibility(of id: UUID, on connection: DatabaseConnection) async throws {
+        let (settingsText, latestExtendedClose) = try await connection.rows(
+            "SELECT settings::text, (SELECT max(closes_at) FROM quiz_overrides WHERE quiz_id = \(id)) FROM quizzes WHERE id = \(id) FOR UPDATE",
+            as: (String, Date?).self
+        )[0]
+        let settings = try QuizJSON.decode(QuizSettings.self, from: settingsText)
+        let visibleFrom = QuizRules.resultsVisibleFrom(settings, latestExtendedClose: latestExtendedClose)
+        try await connection.run(
+            """
+            UPDATE quizzes SET results_visible_from = \(visibleFrom), results_settled = false
+            WHERE id = \(id) AND results_visible_from IS DISTINCT FROM \(visibleFrom)
+            """
         )
     }
 
@@ -97,6 +123,7 @@ public struct QuizRepository: Sendable {
             WHERE id = \(id)
             """
         )
+        try await storeResultsVisibility(of: id, on: connection)
     }
 
     /// A quiz with its current content. The content comes from the cache when it holds the current
@@ -207,19 +234,42 @@ public struct QuizRepository: Sendable {
     }
 
     public func setOverride(_ override: QuizOverride, quizID: UUID, userID: UUID) async throws {
-        try await database.run(
-            """
-            INSERT INTO quiz_overrides (quiz_id, user_id, time_limit_seconds, max_attempts, closes_at)
-            VALUES (\(quizID), \(userID), \(override.timeLimitSeconds), \(override.maxAttempts), \(override.closesAt))
-            ON CONFLICT (quiz_id, user_id) DO UPDATE SET time_limit_seconds = EXCLUDED.time_limit_seconds,
-                max_attempts = EXCLUDED.max_attempts, closes_at = EXCLUDED.closes_at
-            """
-        )
+        try await database.withTransaction { connection in
+            try await connection.run(
+                """
+                INSERT INTO quiz_overrides (quiz_id, user_id, time_limit_seconds, max_attempts, closes_at)
+                VALUES (\(quizID), \(userID), \(override.timeLimitSeconds), \(override.maxAttempts), \(override.closesAt))
+                ON CONFLICT (quiz_id, user_id) DO UPDATE SET time_limit_seconds = EXCLUDED.time_limit_seconds,
+                    max_attempts = EXCLUDED.max_attempts, closes_at = EXCLUDED.closes_at
+                """
+            )
+            try await Self.storeResultsVisibility(of: quizID, on: connection)
+        }
     }
 
     public func deleteOverride(quizID: UUID, userID: UUID) async throws -> Bool {
-        return !(try await database.rows(
-            "DELETE FROM quiz_overrides WHERE quiz_id = \(quizID) AND user_id = \(userID) RETURNING user_id", as: UUID.self
-        ).isEmpty)
+        try await database.withTransaction { connection in
+            let deleted = !(try await connection.rows(
+                "DELETE FROM quiz_overrides WHERE quiz_id = \(quizID) AND user_id = \(userID) RETURNING user_id", as: UUID.self
+            ).isEmpty)
+            try await Self.storeResultsVisibility(of: quizID, on: connection)
+            return deleted
+        }
+    }
+
+    /// Quizzes whose results became visible since their students' enrolments were last settled,
+    /// with the moment they became visible.
+    public func quizzesWithNewlyVisibleResults() async throws -> [(quizID: UUID, visibleFrom: Date)] {
+        try await database.rows(
+            "SELECT id, results_visible_from FROM quizzes WHERE NOT results_settled AND results_visible_from <= now()",
+            as: (UUID, Date).self
+        ).map { (quizID: $0.0, visibleFrom: $0.1) }
+    }
+
+    /// Marks the quiz settled, unless its results moment changed meanwhile.
+    public func markResultsSettled(_ quizID: UUID, visibleFrom: Date) async throws {
+        try await database.run(
+            "UPDATE quizzes SET results_settled = true WHERE id = \(quizID) AND results_visible_from = \(visibleFrom)"
+        )
     }
 }

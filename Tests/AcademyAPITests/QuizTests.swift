@@ -408,4 +408,80 @@ extension TestClientProtocol {
             #expect((reviewed.json["results"] as? [Any])?.count == 3)
         }
     }
+
+    /// While results are hidden, nothing else tells them: the outline does not mark the quiz
+    /// done, the item after it stays locked, the course stays open. Once the review opens (its
+    /// close plus the grace), the sweeper settles the pass, and the course completes.
+    @Test func progressKeepsAHiddenResultUntilTheReviewOpens() async throws {
+        try await TestApp.withApp { client, app in
+            try await app.makeUser("teacher@example.org", role: .instructor)
+            try await app.makeUser("amina@example.org")
+            let teacher = try await client.login("teacher@example.org")
+            let amina = try await client.login("amina@example.org")
+            let (module, lesson) = try await client.makeCourse(token: teacher, publish: true)
+            let closes = Date().addingTimeInterval(3600)
+            let quiz = try await client.makeQuiz(module: module, token: teacher, ["review": "after_close", "closes_at": RFC3339.string(from: closes), "grace_seconds": 60])
+            let after = try await client.send(.post, "/api/v1/courses/arabic-script/lessons", json: [
+                "module_id": module, "requires_previous": true, "translations": ["ar": ["title": "بعد الاختبار", "body_markdown": "نص"]],
+            ], token: teacher)
+            let afterID = try #require(after.json["id"] as? String)
+            _ = try await client.send(.post, "/api/v1/courses/arabic-script/enrollments", json: [:], token: amina)
+            #expect(try await client.send(.post, "/api/v1/lessons/\(lesson)/complete", token: amina).status == .ok)
+
+            let attempt = try #require(try await client.send(.post, "/api/v1/quizzes/\(quiz)/attempts", token: amina).json["id"] as? String)
+            for (question, response) in [("q1", ["option_id": "b"]), ("q2", ["value": true]), ("q3", ["text": "alif"])] as [(String, [String: Any])] {
+                _ = try await client.send(.put, "/api/v1/attempts/\(attempt)/answers/\(question)", json: ["response": response, "seq": 1], token: amina)
+            }
+            #expect(try await client.send(.post, "/api/v1/attempts/\(attempt)/submit", token: amina).json["passed"] is NSNull)
+
+            func items() async throws -> [String: [String: Any]] {
+                let outline = try await client.send(.get, "/api/v1/courses/arabic-script/outline", token: amina)
+                let all = (outline.json["modules"] as? [[String: Any]])?.flatMap { $0["items"] as? [[String: Any]] ?? [] } ?? []
+                return Dictionary(uniqueKeysWithValues: all.map { ($0["id"] as? String ?? "", $0) })
+            }
+            func enrollmentStatus() async throws -> String? {
+                let items = try await client.send(.get, "/api/v1/me/enrollments", token: amina).json["items"] as? [[String: Any]]
+                return (items?.first?["enrollment"] as? [String: Any])?["status"] as? String
+            }
+            var outline = try await items()
+            #expect(outline[quiz]?["completed"] as? Bool == false)
+            #expect(outline[afterID]?["locked"] as? Bool == true)
+            #expect(try await client.send(.get, "/api/v1/lessons/\(afterID)", token: amina).status == .forbidden)
+            #expect(try await enrollmentStatus() == "active")
+            #expect(try await app.finisher.settleNewlyVisibleResults() == 0)
+
+            // Closed a minute ago: answers are still accepted for the 60 s of grace, so still hidden.
+            let closed = try await client.send(.patch, "/api/v1/quizzes/\(quiz)", json: ["closes_at": RFC3339.string(from: Date().addingTimeInterval(-30))], token: teacher)
+            #expect(closed.status == .ok, "\(closed.text)")
+            #expect(try await app.finisher.settleNewlyVisibleResults() == 0)
+            #expect(try await items()[quiz]?["completed"] as? Bool == false)
+
+            // Past the grace: visible, settled once, and the pass counts everywhere.
+            _ = try await client.send(.patch, "/api/v1/quizzes/\(quiz)", json: ["closes_at": RFC3339.string(from: Date().addingTimeInterval(-120))], token: teacher)
+            #expect(try await app.finisher.settleNewlyVisibleResults() == 1)
+            #expect(try await app.finisher.settleNewlyVisibleResults() == 0)
+            outline = try await items()
+            #expect(outline[quiz]?["completed"] as? Bool == true)
+            #expect(outline[afterID]?["locked"] as? Bool == false)
+            #expect(try await client.send(.get, "/api/v1/attempts/\(attempt)", token: amina).json["passed"] as? Bool == true)
+            #expect(try await client.send(.post, "/api/v1/lessons/\(afterID)/complete", token: amina).status == .ok)
+            #expect(try await enrollmentStatus() == "completed")
+        }
+    }
+
+    /// When results are never shown, pass or fail cannot gate anything: a submission counts.
+    @Test func aQuizWhoseResultsAreNeverShownCountsOnceSubmitted() async throws {
+        try await TestApp.withApp { client, app in
+            let (teacher, amina, _, quiz) = try await client.quizScene(app: app, ["review": "never"])
+            _ = teacher
+            let attempt = try #require(try await client.send(.post, "/api/v1/quizzes/\(quiz)/attempts", token: amina).json["id"] as? String)
+            // Nothing answered: a failing attempt.
+            _ = try await client.send(.post, "/api/v1/attempts/\(attempt)/submit", token: amina)
+            let outline = try await client.send(.get, "/api/v1/courses/arabic-script/outline", token: amina)
+            let all = (outline.json["modules"] as? [[String: Any]])?.flatMap { $0["items"] as? [[String: Any]] ?? [] } ?? []
+            #expect(all.first { $0["id"] as? String == quiz }?["completed"] as? Bool == true)
+            let passed = try await app.database.rows("SELECT passed FROM quiz_attempts", as: Bool?.self)
+            #expect(passed == [false])
+        }
+    }
 }

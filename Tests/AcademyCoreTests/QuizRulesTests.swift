@@ -80,11 +80,21 @@ struct SeededGenerator: RandomNumberGenerator {
 
     @Test func reviewFollowsThePolicy() {
         let close = Date(timeIntervalSince1970: 2_000)
-        #expect(!QuizRules.reviewIsOpen(.never, closesAt: nil, now: close))
-        #expect(QuizRules.reviewIsOpen(.afterSubmit, closesAt: nil, now: close))
-        #expect(!QuizRules.reviewIsOpen(.afterClose, closesAt: close, now: Date(timeIntervalSince1970: 1_999)))
-        #expect(QuizRules.reviewIsOpen(.afterClose, closesAt: close, now: close))
-        #expect(!QuizRules.reviewIsOpen(.afterClose, closesAt: close, latestExtendedClose: Date(timeIntervalSince1970: 3_000), now: close))
+        let never = QuizSettings(passPercent: 50, closesAt: close, review: .never)
+        let afterSubmit = QuizSettings(passPercent: 50, review: .afterSubmit)
+        let afterClose = QuizSettings(graceSeconds: 30, passPercent: 50, closesAt: close, review: .afterClose)
+        #expect(!QuizRules.reviewIsOpen(never, now: close.addingTimeInterval(1e6)))
+        #expect(QuizRules.resultsVisibleFrom(never) == nil)
+        #expect(QuizRules.reviewIsOpen(afterSubmit, now: close))
+        #expect(QuizRules.resultsVisibleFrom(afterSubmit) == .distantPast)
+        // Answers are saved until the close plus the grace: the review waits for both.
+        #expect(!QuizRules.reviewIsOpen(afterClose, now: close))
+        #expect(!QuizRules.reviewIsOpen(afterClose, now: close.addingTimeInterval(29)))
+        #expect(QuizRules.reviewIsOpen(afterClose, now: close.addingTimeInterval(30)))
+        #expect(QuizRules.resultsVisibleFrom(afterClose, latestExtendedClose: Date(timeIntervalSince1970: 3_000)) == Date(timeIntervalSince1970: 3_030))
+        #expect(!QuizRules.reviewIsOpen(afterClose, latestExtendedClose: Date(timeIntervalSince1970: 3_000), now: close.addingTimeInterval(30)))
+        // After close with no close date: never, as nothing closes.
+        #expect(QuizRules.resultsVisibleFrom(QuizSettings(passPercent: 50, review: .afterClose)) == nil)
         let extended = QuizSettings(timeLimitSeconds: 600, maxAttempts: 1, passPercent: 50, closesAt: close)
             .applying(QuizOverride(timeLimitSeconds: 1_200, maxAttempts: nil, closesAt: nil))
         #expect(extended.timeLimitSeconds == 1_200 && extended.maxAttempts == 1 && extended.closesAt == close)
