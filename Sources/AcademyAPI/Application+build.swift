@@ -19,6 +19,7 @@ public func buildRouter(_ dependencies: AppDependencies) throws -> AcademyRouter
     router.add(middleware: AccessLogMiddleware())
     router.add(middleware: ProblemMiddleware())
     router.add(middleware: RequestLimitsMiddleware(maxBodyBytes: configuration.maxBodyBytes))
+    router.add(middleware: IdempotencyMiddleware(store: dependencies.idempotency, maxBodyBytes: configuration.maxBodyBytes))
 
     router.addRoutes(HealthController(migrator: dependencies.migrator).endpoints)
     router.addRoutes(try ServiceDocumentsController(metricsRegistry: dependencies.metricsRegistry).endpoints)

@@ -20,3 +20,37 @@ public enum JSONValue: Sendable, Equatable {
         }
     }
 }
+
+extension JSONValue {
+    /// One text for every way of writing the same document (object keys sorted, no spaces): two
+    /// requests whose bodies differ only in key order or layout are the same request.
+    public var canonicalText: String {
+        var text = ""
+        write(canonicallyTo: &text)
+        return text
+    }
+
+    private func write(canonicallyTo text: inout String) {
+        switch self {
+        case .null: text += "null"
+        case .bool(let value): text += value ? "true" : "false"
+        case .number(let value): text += "\(value)"
+        case .string(let value): text += QuotedText.doubleQuoted(value)
+        case .array(let values):
+            text += "["
+            for (index, value) in values.enumerated() {
+                if index > 0 { text += "," }
+                value.write(canonicallyTo: &text)
+            }
+            text += "]"
+        case .object(let members):
+            text += "{"
+            for (index, key) in members.keys.sorted().enumerated() {
+                if index > 0 { text += "," }
+                text += QuotedText.doubleQuoted(key) + ":"
+                members[key]?.write(canonicallyTo: &text)
+            }
+            text += "}"
+        }
+    }
+}

@@ -23,6 +23,7 @@ public struct AppDependencies: Sendable {
     public let accounts: AccountService
     public let auditLog: AuditLog
     public let throttles: ThrottleRepository
+    public let idempotency: IdempotencyRepository
     public let enrollmentKeys: EnrollmentKeyCheck
     public let courses: CourseRepository
     public let content: CourseContentRepository
@@ -71,6 +72,7 @@ public struct AppDependencies: Sendable {
         auditLog = AuditLog(database: database)
         let window = Duration.seconds(configuration.loginFailureWindowSeconds)
         throttles = ThrottleRepository(database: database)
+        idempotency = IdempotencyRepository(database: database)
         accounts = AccountService(
             users: UserRepository(database: database, sessions: sessionCache),
             sessions: SessionRepository(database: database, cache: sessionCache),
@@ -111,7 +113,8 @@ public struct AppDependencies: Sendable {
     }
 
     /// What runs beside the server for as long as it serves: the database pool, the start-up
-    /// migration and key refresh, the hashing threads and the sweeper of abandoned attempts.
+    /// migration and key refresh, the hashing threads, the sweeper of abandoned attempts and the
+    /// pruning of expired rows.
     public var backgroundServices: [any Service] {
         [
             postgres,
@@ -121,6 +124,7 @@ public struct AppDependencies: Sendable {
             ),
             hashingPool,
             AttemptSweeper(finisher: finisher, interval: .seconds(configuration.attemptSweepSeconds), logger: logger),
+            HousekeepingService(expiredRows: ExpiredRows(database: database), logger: logger),
         ]
     }
 }

@@ -91,3 +91,13 @@ import Testing
         }
     }
 }
+
+@Suite struct CanonicalJSONTests {
+    @Test func keyOrderAndLayoutDoNotChangeTheCanonicalText() throws {
+        let one = try JSONParser.parse(#"{"b": [1, {"y": null, "x": true}], "a": "ا\""}"#).get()
+        let other = try JSONParser.parse(#"{"a":"ا\"","b":[1,{"x":true,"y":null}]}"#).get()
+        #expect(one.canonicalText == other.canonicalText)
+        #expect(one.canonicalText == #"{"a":"ا\"","b":[1.0,{"x":true,"y":null}]}"#)
+        #expect(try JSONParser.parse("[2, 1]").get().canonicalText != JSONParser.parse("[1, 2]").get().canonicalText)
+    }
+}

@@ -1,0 +1,102 @@
+import AcademyCore
+import AcademyCrypto
+import AcademyStore
+import HTTPTypes
+public import Hummingbird
+import NIOCore
+
+/// `Idempotency-Key` on POST: the first successful answer to a request is kept for 24 hours,
+/// per caller (the session token that sent it), and a retry with the same key and the same
+/// request gets that answer again (marked `Idempotent-Replayed: true`) instead of acting twice:
+/// an enrolment, a course or a quiz attempt retried over a dropped mobile connection is made
+/// once. The same key with another request is 422; while the first is still running, 409. A
+/// request that fails is not kept, so its retry runs again. Requests without a token, and
+/// uploads that stream past the body limit, are not covered: the key is ignored for them.
+struct IdempotencyMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+
+    let store: IdempotencyRepository
+    let maxBodyBytes: Int
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard request.method == .post, let key = request.headers[.idempotencyKey],
+              let authorization = request.headers[.authorization], Self.isJSONOrEmpty(request)
+        else {
+            return try await next(request, context)
+        }
+        guard (1...255).contains(key.utf8.count), key.utf8.allSatisfy({ (0x21...0x7E).contains($0) }) else {
+            throw AcademyError.malformedRequest("Idempotency-Key must be 1 to 255 visible ASCII characters.")
+        }
+        var request = request
+        let body = try await request.collectBody(upTo: maxBodyBytes)
+        let caller = SHA256Digest.hex(of: Array(authorization.utf8))
+        let fingerprint = SHA256Digest.hex(of: Array("\(request.method.rawValue) \(request.uri.description)\n\(Self.canonical(body))".utf8))
+        switch try await store.claim(caller: caller, key: key, fingerprint: fingerprint) {
+        case .claimed:
+            break
+        case .replay(let status, let contentType, let location, let stored):
+            var headers: HTTPFields = [.idempotentReplayed: "true"]
+            headers[.contentType] = contentType
+            headers[.location] = location
+            return Response(status: .init(code: status), headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: stored)))
+        case .usedForAnotherRequest:
+            throw AcademyError.validationFailed([FieldError(field: "Idempotency-Key", message: "was used for a different request in the last 24 hours")])
+        case .inProgress:
+            throw AcademyError.conflict("The first request with this Idempotency-Key is still being processed; retry in a moment.")
+        }
+        let response: Response
+        do {
+            response = try await next(request, context)
+        } catch {
+            try? await store.release(caller: caller, key: key)
+            throw error
+        }
+        guard (200..<300).contains(response.status.code) else {
+            try? await store.release(caller: caller, key: key)
+            return response
+        }
+        let collected = BodyCollector()
+        try await response.body.write(CollectingWriter(collector: collected))
+        try await store.complete(
+            caller: caller, key: key, status: response.status.code,
+            contentType: response.headers[.contentType], location: response.headers[.location], body: collected.bytes
+        )
+        var replayable = response
+        replayable.body = .init(byteBuffer: ByteBuffer(bytes: collected.bytes))
+        return replayable
+    }
+
+    /// The body in its canonical form when it is JSON, so that a client that rebuilds a retry
+    /// with its keys in another order still sends the same request; else as it came.
+    static func canonical(_ body: ByteBuffer) -> String {
+        let bytes = Array(buffer: body)
+        guard case .success(let document) = JSONParser.parse(bytes) else { return String(decoding: bytes, as: UTF8.self) }
+        return document.canonicalText
+    }
+
+    /// Bodies the request limit already bounds; uploads stream and are not fingerprinted.
+    static func isJSONOrEmpty(_ request: Request) -> Bool {
+        guard let type = request.headers[.contentType]?.lowercased() else { return true }
+        return type.hasPrefix("application/json") || (type.hasPrefix("application/") && type.contains("+json"))
+    }
+}
+
+/// Where a response body is copied while it is written.
+private final class BodyCollector {
+    var bytes: [UInt8] = []
+}
+
+private struct CollectingWriter: ResponseBodyWriter {
+    let collector: BodyCollector
+
+    mutating func write(_ buffer: ByteBuffer) async throws {
+        collector.bytes += Array(buffer: buffer)
+    }
+
+    consuming func finish(_ trailingHeaders: HTTPFields?) async throws {}
+}
+
+extension HTTPField.Name {
+    static let idempotencyKey = Self("Idempotency-Key")!
+    static let idempotentReplayed = Self("Idempotent-Replayed")!
+}
