@@ -8,6 +8,8 @@ public final class AcademyRouter: RouterMethods {
     public typealias Context = AppRequestContext
 
     public let router: Router<AppRequestContext>
+    /// For `If-Match`: the current representation, read through the finished router.
+    let representations = RepresentationReader()
     private var methodsByPath: [String: (path: RouterPath, methods: Set<HTTPRequest.Method>)] = [:]
 
     public init() {

@@ -20,6 +20,7 @@ public func buildRouter(_ dependencies: AppDependencies) throws -> AcademyRouter
     router.add(middleware: ProblemMiddleware())
     router.add(middleware: RequestLimitsMiddleware(maxBodyBytes: configuration.maxBodyBytes))
     router.add(middleware: IdempotencyMiddleware(store: dependencies.idempotency, maxBodyBytes: configuration.maxBodyBytes))
+    router.add(middleware: ConditionalRequestMiddleware(reader: router.representations))
 
     router.addRoutes(HealthController(migrator: dependencies.migrator).endpoints)
     router.addRoutes(try ServiceDocumentsController(metricsRegistry: dependencies.metricsRegistry).endpoints)
@@ -74,9 +75,11 @@ public func buildRouter(_ dependencies: AppDependencies) throws -> AcademyRouter
 public func buildApplication(router: AcademyRouter, dependencies: AppDependencies) -> some ApplicationProtocol {
     router.addMethodNotAllowedResponders()
     let configuration = dependencies.configuration
+    let responder = router.router.buildResponder()
+    router.representations.install(responder)
     return Application(
         responder: AdmissionResponder(
-            inner: router.router.buildResponder(), gate: AdmissionGate(limit: configuration.maxRequestsInFlight),
+            inner: responder, gate: AdmissionGate(limit: configuration.maxRequestsInFlight),
             maxBodyBytes: configuration.maxBodyBytes
         ),
         server: LimitedHTTP1Channel.builder(

@@ -65,7 +65,7 @@ struct LessonRequest: Decodable {
     }
 
     /// The valid texts, each rendered (only once every field proved valid).
-    func validatedTexts(defaultLanguage: String, offered: [String]) async throws(AcademyError) -> [String: LessonText] {
+    func validatedTexts(defaultLanguage: String, offered: [String]) async throws -> [String: LessonText] {
         var validation = FieldValidation()
         if let position, position < 1 {
             validation.add(FieldError(field: "position", message: "must be 1 or more"))

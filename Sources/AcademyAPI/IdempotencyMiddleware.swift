@@ -55,14 +55,12 @@ struct IdempotencyMiddleware: RouterMiddleware {
             try? await store.release(caller: caller, key: key)
             return response
         }
-        let collected = BodyCollector()
-        try await response.body.write(CollectingWriter(collector: collected))
+        var replayable = response
+        let bytes = try await replayable.collectBody()
         try await store.complete(
             caller: caller, key: key, status: response.status.code,
-            contentType: response.headers[.contentType], location: response.headers[.location], body: collected.bytes
+            contentType: response.headers[.contentType], location: response.headers[.location], body: bytes
         )
-        var replayable = response
-        replayable.body = .init(byteBuffer: ByteBuffer(bytes: collected.bytes))
         return replayable
     }
 
@@ -79,21 +77,6 @@ struct IdempotencyMiddleware: RouterMiddleware {
         guard let type = request.headers[.contentType]?.lowercased() else { return true }
         return type.hasPrefix("application/json") || (type.hasPrefix("application/") && type.contains("+json"))
     }
-}
-
-/// Where a response body is copied while it is written.
-private final class BodyCollector {
-    var bytes: [UInt8] = []
-}
-
-private struct CollectingWriter: ResponseBodyWriter {
-    let collector: BodyCollector
-
-    mutating func write(_ buffer: ByteBuffer) async throws {
-        collector.bytes += Array(buffer: buffer)
-    }
-
-    consuming func finish(_ trailingHeaders: HTTPFields?) async throws {}
 }
 
 extension HTTPField.Name {

@@ -48,6 +48,8 @@ struct ProblemDetails: Sendable {
         case .methodNotAllowed(let allowed):
             (type, title, status, detail) = ("about:blank", "Method Not Allowed", 405, "This resource answers \(allowed.joined(separator: ", ")).")
             headers[.allow] = allowed.joined(separator: ", ")
+        case .preconditionFailed(let detail):
+            (type, title, status, self.detail) = ("/problems/precondition-failed", "Precondition Failed", 412, detail)
         case .methodNotImplemented(let method):
             (type, title, status, detail) = ("about:blank", "Not Implemented", 501, "This server does not answer \(method) requests.")
         case .payloadTooLarge(let limit):

@@ -67,7 +67,7 @@ public struct LessonFiles: Sendable, Equatable {
 
     /// The lesson's HTML, with links to attachments by file name (`notes.pdf`, `attachments/notes.pdf`,
     /// `./attachments/notes.pdf`) pointing at where each stored attachment is served.
-    public static func html(from markdown: String, attachments: [String: UUID], field: String) async throws(AcademyError) -> String {
+    public static func html(from markdown: String, attachments: [String: UUID], field: String) async throws -> String {
         var targets: [String: String] = [:]
         for (name, id) in attachments {
             let url = AttachmentRules.url(of: id)

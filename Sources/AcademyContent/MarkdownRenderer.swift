@@ -18,7 +18,7 @@ public enum MarkdownRenderer {
     /// Longest a render may take before the caller is told to simplify the Markdown.
     public static let timeLimit: Duration = .seconds(2)
     /// Renders that may wait for the rendering thread; beyond, 503 at once.
-    static let queueLimit = 16
+    static let queueLimit = 64
 
     /// cmark-gfm keeps the inline parser's table of special characters in a process-wide array
     /// that attaching and freeing extensions (`~` for strikethrough) modifies: two parsers at
@@ -28,6 +28,9 @@ public enum MarkdownRenderer {
     private static let queue = DispatchQueue(label: "academy.markdown", qos: .utility)
     private static let admitted = Atomic<Int>(0)
 
+    /// Untyped `throws` on purpose: with `throws(AcademyError)` this async function handed its
+    /// caller a corrupted error value (Swift 6.3, debug builds), and describing it crashed.
+    ///
     /// `linkTargets` rewrites link and image destinations: a lesson's Markdown names its
     /// attachments by file name, and the HTML points at where they are served. A document that
     /// takes longer than `timeLimit` is refused as invalid `field` (its render still finishes on
@@ -35,11 +38,11 @@ public enum MarkdownRenderer {
     /// super-linear inputs, and bodies are bounded by `CourseRules.bodyMaximumBytes`).
     public static func html(
         from markdown: String, linkTargets: [String: String] = [:], field: String, timeLimit: Duration = timeLimit
-    ) async throws(AcademyError) -> String {
+    ) async throws -> String {
         let (_, waiting) = admitted.add(1, ordering: .relaxed)
         guard waiting <= queueLimit else {
             admitted.subtract(1, ordering: .relaxed)
-            throw .unavailable(reason: "Too many lessons are being rendered at once.", retryAfterSeconds: 2)
+            throw AcademyError.unavailable(reason: "Too many lessons are being rendered at once.", retryAfterSeconds: 2)
         }
         let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<String, AcademyError>, Never>) in
             let answer = Mutex<CheckedContinuation<Result<String, AcademyError>, Never>?>(continuation)
@@ -49,16 +52,17 @@ public enum MarkdownRenderer {
                     pending = nil
                 }
             }
-            // Whichever comes first answers; the other finds the continuation gone.
+            // The limit runs from the render's start, not while it waits its turn. Whichever of
+            // the render and the limit comes first answers; the other finds the continuation gone.
             let (seconds, attoseconds) = timeLimit.components
             let milliseconds = Int(seconds) * 1000 + Int(attoseconds / 1_000_000_000_000_000)
             let limit = DispatchTimeInterval.nanoseconds(Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000))
-            DispatchQueue.global().asyncAfter(deadline: .now() + limit) {
-                resume(.failure(.validationFailed([FieldError(
-                    field: field, message: "takes longer than \(milliseconds) ms to render; split the lesson or simplify its Markdown"
-                )])))
-            }
             queue.async {
+                DispatchQueue.global().asyncAfter(deadline: .now() + limit) {
+                    resume(.failure(.validationFailed([FieldError(
+                        field: field, message: "takes longer than \(milliseconds) ms to render; split the lesson or simplify its Markdown"
+                    )])))
+                }
                 let html = render(markdown, linkTargets: linkTargets)
                 admitted.subtract(1, ordering: .relaxed)
                 resume(.success(html))

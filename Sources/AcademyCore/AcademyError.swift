@@ -23,6 +23,8 @@ public enum AcademyError: Error, Sendable, Equatable {
     case forbidden(String)
     /// Nothing answers at this path, or the caller may not know that something does.
     case notFound(String)
+    /// `If-Match` names another version of the resource than the current one.
+    case preconditionFailed(String)
     /// The path exists but not with this method.
     case methodNotAllowed(allowed: [String])
     /// A method this server answers nowhere (WebDAV's, say).
