@@ -6,7 +6,7 @@ public import Hummingbird
 import NIOCore
 import Synchronization
 
-/// Conditional requests for every JSON resource, from the representation itself:
+/// Conditional requests for every JSON resource of the API, from the representation itself:
 /// - a `GET` answered 200 with a body up to `maximumBytes` carries `ETag: W/"…"` (a hash of the
 ///   body, so it changes with the content and with the language negotiated), and when the
 ///   client's `If-None-Match` names it, the answer is 304 without the body: an unchanged lesson
@@ -22,6 +22,8 @@ struct ConditionalRequestMiddleware: RouterMiddleware {
     let reader: RepresentationReader
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        // Resources of the API only: health checks and metrics are polled, not cached.
+        guard request.uri.path.hasPrefix("/api/") else { return try await next(request, context) }
         switch request.method {
         case .get:
             return try await conditionalGET(request, context: context, next: next)
@@ -43,7 +45,10 @@ struct ConditionalRequestMiddleware: RouterMiddleware {
         guard response.status == .ok, response.headers[.eTag] == nil,
               let length = response.body.contentLength, length <= maximumBytes
         else { return response }
-        let etag = "W/\"" + SHA256Digest.hex(of: try await response.collectBody()).prefix(32) + "\""
+        let body = try await response.collectBody()
+        var digest = SHA256Digest()
+        body.withUnsafeReadableBytes { digest.update($0) }
+        let etag = "W/\"" + digest.finalize().prefix(32) + "\""
         response.headers[.eTag] = etag
         if let wanted = request.headers[.ifNoneMatch], Self.matches(wanted, etag: etag) {
             var headers = response.headers

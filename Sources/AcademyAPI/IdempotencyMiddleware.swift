@@ -56,10 +56,10 @@ struct IdempotencyMiddleware: RouterMiddleware {
             return response
         }
         var replayable = response
-        let bytes = try await replayable.collectBody()
+        let answer = try await replayable.collectBody()
         try await store.complete(
             caller: caller, key: key, status: response.status.code,
-            contentType: response.headers[.contentType], location: response.headers[.location], body: bytes
+            contentType: response.headers[.contentType], location: response.headers[.location], body: Array(buffer: answer)
         )
         return replayable
     }
