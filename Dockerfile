@@ -10,6 +10,7 @@ WORKDIR /src
 COPY Package.swift ./
 RUN swift package resolve
 COPY Sources ./Sources
+COPY Vendor ./Vendor
 COPY Tests ./Tests
 RUN swift build -c release --product academy --static-swift-stdlib \
     && mkdir -p /out \

@@ -36,9 +36,10 @@ let package = Package(
             pkgConfig: "openssl",
             providers: [.apt(["libssl-dev"])]
         ),
-        // cmark-gfm, built from source: the system's is too old (see Sources/CCmark/README.md).
+        // cmark-gfm, built from source: the system's is too old (see Vendor/cmark-gfm/README.md).
         .target(
             name: "CCmark",
+            path: "Vendor/cmark-gfm",
             exclude: ["README.md", "COPYING"],
             cSettings: [
                 .headerSearchPath("src"),
