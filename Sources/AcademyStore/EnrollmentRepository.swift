@@ -203,14 +203,24 @@ public struct EnrollmentRepository: Sendable {
         }
     }
 
+    /// Whether quiz `q` counts as done for the student of enrolment `e`: passed once its results
+    /// may be shown (`results_visible_from`, see `QuizRules.resultsVisibleFrom`), or submitted
+    /// when they never may. The one definition every progress query uses; written out in each
+    /// (as a SQL function PostgreSQL would not inline it, and planned it again on every call).
+    static let quizDone = """
+        EXISTS (SELECT FROM quiz_attempts a WHERE a.quiz_id = q.id AND a.user_id = e.user_id
+                AND CASE WHEN q.results_visible_from IS NULL THEN a.state <> 'in_progress'
+                         ELSE a.passed AND q.results_visible_from <= now() END)
+        """
+
     /// The enrolment `e` and what its student has done in its course: completed lessons and
-    /// quizzes done (`quiz_done`: passed once results may be shown, or submitted when they never are).
+    /// quizzes done (`quizDone`).
     static let columnsWithDone = columns + """
         ,
             ARRAY(SELECT c.item_id FROM item_completions c WHERE c.enrollment_id = e.id
                   UNION
-                  SELECT i.id FROM course_items i
-                  WHERE i.course_id = e.course_id AND i.kind = 'quiz' AND quiz_done(i.id, e.user_id))
+                  SELECT q.id FROM quizzes q JOIN course_items i ON i.id = q.id
+                  WHERE i.course_id = e.course_id AND \(quizDone))
         """
 
     enum Standing: PreparedSQL {
@@ -260,9 +270,9 @@ public struct EnrollmentRepository: Sendable {
             SELECT (SELECT count(*)::int FROM item_completions ic JOIN course_items i ON i.id = ic.item_id AND i.kind = 'lesson'
                     WHERE ic.enrollment_id = \(enrollment.id)),
                    (SELECT count(*)::int FROM course_items i WHERE i.course_id = \(enrollment.courseID) AND i.kind = 'lesson'),
-                   (SELECT count(*)::int FROM quizzes q JOIN course_items i ON i.id = q.id
+                   (SELECT count(*)::int FROM quizzes q JOIN course_items i ON i.id = q.id JOIN enrollments e ON e.id = \(enrollment.id)
                     WHERE i.course_id = \(enrollment.courseID) AND (q.settings->>'required')::boolean
-                      AND NOT quiz_done(q.id, \(enrollment.userID)))
+                      AND NOT \(unescaped: Self.quizDone))
             """,
             as: (Int, Int, Int).self
         )[0]
