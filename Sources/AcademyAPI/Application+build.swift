@@ -19,7 +19,7 @@ public func buildRouter(_ dependencies: AppDependencies) throws -> AcademyRouter
     router.add(middleware: AccessLogMiddleware())
     router.add(middleware: ProblemMiddleware())
     router.add(middleware: RequestLimitsMiddleware(maxBodyBytes: configuration.maxBodyBytes))
-    router.add(middleware: IdempotencyMiddleware(store: dependencies.idempotency, maxBodyBytes: configuration.maxBodyBytes))
+    router.add(middleware: IdempotencyMiddleware(store: dependencies.idempotency, keyRing: dependencies.keyRing, maxBodyBytes: configuration.maxBodyBytes))
     router.add(middleware: ConditionalRequestMiddleware(reader: router.representations))
 
     router.addRoutes(HealthController(migrator: dependencies.migrator).endpoints)

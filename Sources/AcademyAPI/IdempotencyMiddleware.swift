@@ -1,26 +1,32 @@
 import AcademyCore
 import AcademyCrypto
+import AcademyServices
 import AcademyStore
 import HTTPTypes
 public import Hummingbird
 import NIOCore
 
 /// `Idempotency-Key` on POST: the first successful answer to a request is kept for 24 hours,
-/// per caller (the session token that sent it), and a retry with the same key and the same
+/// per caller (the session of the token that sent it), and a retry with the same key and the same
 /// request gets that answer again (marked `Idempotent-Replayed: true`) instead of acting twice:
 /// an enrolment, a course or a quiz attempt retried over a dropped mobile connection is made
 /// once. The same key with another request is 422; while the first is still running, 409. A
-/// request that fails is not kept, so its retry runs again. Requests without a token, and
-/// uploads that stream past the body limit, are not covered: the key is ignored for them.
+/// request that fails is not kept, so its retry runs again. Requests without a token whose
+/// signature holds (checked in memory, as authentication does first), and uploads that stream
+/// past the body limit, are not covered: the key is ignored for them, so a forged token never
+/// makes this middleware touch the database.
 struct IdempotencyMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
 
     let store: IdempotencyRepository
+    let keyRing: SigningKeyRing
     let maxBodyBytes: Int
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard request.method == .post, let key = request.headers[.idempotencyKey],
-              let authorization = request.headers[.authorization], Self.isJSONOrEmpty(request)
+              request.headers[.contentType] == nil || StrictRequestDecoder.isJSON(request.headers[.contentType]),
+              let token = AuthenticationMiddleware.bearerToken(request.headers[.authorization]),
+              case .success(let claims) = try await keyRing.verify(token)
         else {
             return try await next(request, context)
         }
@@ -29,7 +35,7 @@ struct IdempotencyMiddleware: RouterMiddleware {
         }
         var request = request
         let body = try await request.collectBody(upTo: maxBodyBytes)
-        let caller = SHA256Digest.hex(of: Array(authorization.utf8))
+        let caller = claims.sessionID.apiString
         let fingerprint = SHA256Digest.hex(of: Array("\(request.method.rawValue) \(request.uri.description)\n\(Self.canonical(body))".utf8))
         switch try await store.claim(caller: caller, key: key, fingerprint: fingerprint) {
         case .claimed:
@@ -70,12 +76,6 @@ struct IdempotencyMiddleware: RouterMiddleware {
         let bytes = Array(buffer: body)
         guard case .success(let document) = JSONParser.parse(bytes) else { return String(decoding: bytes, as: UTF8.self) }
         return document.canonicalText
-    }
-
-    /// Bodies the request limit already bounds; uploads stream and are not fingerprinted.
-    static func isJSONOrEmpty(_ request: Request) -> Bool {
-        guard let type = request.headers[.contentType]?.lowercased() else { return true }
-        return type.hasPrefix("application/json") || (type.hasPrefix("application/") && type.contains("+json"))
     }
 }
 

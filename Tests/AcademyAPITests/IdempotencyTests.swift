@@ -51,6 +51,12 @@ import Testing
 
             let bad = try await client.send(.post, "/api/v1/courses", json: draft, token: teacher, headers: [Self.key: "with space"])
             #expect(bad.status == .badRequest)
+
+            // A token whose signature fails leaves nothing behind (it is not even looked up).
+            let kept = try await app.database.rows("SELECT count(*)::int FROM idempotency_keys", as: Int.self)
+            let forged = String(teacher.dropLast(4)) + "AAAA"
+            #expect(try await client.send(.post, "/api/v1/courses", json: draft, token: forged, headers: [Self.key: "forged-1"]).status == .unauthorized)
+            #expect(try await app.database.rows("SELECT count(*)::int FROM idempotency_keys", as: Int.self) == kept)
         }
     }
 
