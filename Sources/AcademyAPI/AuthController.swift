@@ -24,8 +24,8 @@ struct AuthController {
             throw AcademyError.forbidden("Self-registration is closed; ask an administrator for an account.")
         }
         let body = try await request.decode(as: RegistrationRequest.self, context: context)
-        try await accounts.register(body.account, origin: context.origin(request))
-        return EditedResponse(status: .accepted, response: RegistrationAccepted(email: AccountRules.normalizedEmail(body.email)))
+        let email = try await accounts.register(body.account, origin: context.origin(request))
+        return EditedResponse(status: .accepted, response: RegistrationAccepted(email: email))
     }
 
     @Sendable func login(_ request: Request, context: AppRequestContext) async throws -> LoginResponse {

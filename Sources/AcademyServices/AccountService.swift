@@ -93,26 +93,28 @@ public struct AccountService: Sendable {
     /// Self-registration as a student. Its answer is the same whether or not the email already
     /// has an account, after about the same time, so that it cannot be used to learn who studies
     /// here: a taken email costs a wait as long as a hash, not a hash. Sign-ups per client
-    /// address are limited before any of that work.
-    public func register(_ input: AccountInput, origin: Origin) async throws {
+    /// address are limited before any of that work. Returns the email as stored and compared.
+    @discardableResult
+    public func register(_ input: AccountInput, origin: Origin) async throws -> String {
         let account = try Self.validated(input)
         let address = origin.clientAddress ?? "unknown"
         let limit = settings.registrationsPerAddress
         if let wait = try await throttles.retryAfterSeconds(.registration, key: address, limit: limit) {
             throw AcademyError.rateLimited(retryAfterSeconds: wait)
         }
-        try await throttles.record(.registration, key: address, limit: limit)
+        try await throttles.record(.registration, key: address)
         let audit = AuditEntry(.registered, requestID: origin.requestID, clientAddress: address, details: ["role": Role.student.rawValue])
         if try await users.find(email: account.email) != nil {
             try await hashing.waitAsLongAsAHash()
             try await auditLog.append(AuditEntry(.registrationForTakenEmail, subjectEmail: account.email, requestID: origin.requestID, clientAddress: address))
-            return
+            return account.email
         }
         do {
             _ = try await users.create(account.user(role: .student, passwordHash: try await hashing.hash(account.password)), audit: audit)
         } catch AcademyError.conflict {
             // Taken by a concurrent sign-up since the check: answered like any taken email.
         }
+        return account.email
     }
 
     private struct ValidAccount {
@@ -150,7 +152,7 @@ public struct AccountService: Sendable {
         let verification = try await hashing.verify(AccountRules.normalizedPassword(password), against: stored?.passwordHash)
         guard let stored, case .match(let needsRehash) = verification, !stored.user.disabled else {
             try await failures.record(
-                email: email, clientAddress: address, window: settings.throttle.perAccountAndAddress.window,
+                email: email, clientAddress: address,
                 audit: AuditEntry(.loginFailed, subjectID: stored?.user.id, subjectEmail: String(email.prefix(254)), requestID: origin.requestID, clientAddress: address)
             )
             throw AcademyError.invalidCredentials
@@ -192,7 +194,7 @@ public struct AccountService: Sendable {
         let stored = try await users.passwordHash(id: principal.userID)
         guard case .match = try await hashing.verify(AccountRules.normalizedPassword(current), against: stored) else {
             try await failures.record(
-                email: user.email, clientAddress: address, window: settings.throttle.perAccountAndAddress.window,
+                email: user.email, clientAddress: address,
                 audit: AuditEntry(.loginFailed, actorID: user.id, subjectID: user.id, subjectEmail: user.email, requestID: origin.requestID, clientAddress: address, details: ["via": "password_change"])
             )
             throw AcademyError.validationFailed([FieldError(field: "current_password", message: "is not your current password")])

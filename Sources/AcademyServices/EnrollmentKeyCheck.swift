@@ -34,8 +34,8 @@ public struct EnrollmentKeyCheck: Sendable {
             throw AcademyError.rateLimited(retryAfterSeconds: wait)
         }
         guard try await hashing.verify(key, against: stored) != .mismatch else {
-            try await throttles.record(.enrollmentKeyByStudent, key: studentKey, limit: perStudentAndCourse)
-            try await throttles.record(.enrollmentKeyByAddress, key: clientAddress, limit: perAddress)
+            try await throttles.record(.enrollmentKeyByStudent, key: studentKey)
+            try await throttles.record(.enrollmentKeyByAddress, key: clientAddress)
             return false
         }
         return true

@@ -1,8 +1,7 @@
 import PostgresNIO
 
 /// Rows kept only for a while: throttling events, failed logins and remembered idempotent
-/// answers. Each is also pruned per key as new ones arrive; this removes those whose key never
-/// came back (an address seen once, a session that ended).
+/// answers. Lookups read only their window, so old rows cost space, not answers: they go here.
 public struct ExpiredRows: Sendable {
     let database: Database
 

@@ -40,19 +40,12 @@ public struct LoginFailureRepository: Sendable {
         return .init(accountFromAddress: pair, fromAddress: address, account: account, knownClient: known)
     }
 
-    /// Records a failure (and its audit entry); rows older than the window are pruned as it goes.
-    public func record(email emailKey: String, clientAddress: String, window: Duration, audit: AuditEntry) async throws {
-        let seconds = Double(window.components.seconds)
+    /// Records a failure and its audit entry. Old rows go with `ExpiredRows`; the lookups read
+    /// only the window anyway.
+    public func record(email emailKey: String, clientAddress: String, audit: AuditEntry) async throws {
         try await database.withTransaction { connection in
             try await connection.run(
                 "INSERT INTO login_failures (email_key, client_address) VALUES (\(emailKey), \(clientAddress))"
-            )
-            try await connection.run(
-                """
-                DELETE FROM login_failures
-                WHERE (email_key = \(emailKey) OR client_address = \(clientAddress))
-                  AND failed_at < now() - make_interval(secs => \(seconds))
-                """
             )
             try await AuditLog.append(audit, on: connection)
         }

@@ -3,8 +3,7 @@ public import Foundation
 import PostgresNIO
 
 /// Events other than failed logins that a `RateLimit` counts: sign-ups per client address and
-/// wrong enrolment keys per student and course and per address. Rows older than the window are
-/// pruned as new ones arrive.
+/// wrong enrolment keys per student and course and per address. Old rows go with `ExpiredRows`.
 public struct ThrottleRepository: Sendable {
     public enum Scope: String, Sendable {
         case registration
@@ -32,16 +31,7 @@ public struct ThrottleRepository: Sendable {
         return limit.retryAfterSeconds(recent: recent, now: Date())
     }
 
-    public func record(_ scope: Scope, key: String, limit: RateLimit) async throws {
-        let seconds = Double(limit.window.components.seconds)
-        try await database.run(
-            """
-            WITH pruned AS (
-                DELETE FROM throttle_events
-                WHERE scope = \(scope.rawValue) AND key = \(key) AND occurred_at < now() - make_interval(secs => \(seconds))
-            )
-            INSERT INTO throttle_events (scope, key) VALUES (\(scope.rawValue), \(key))
-            """
-        )
+    public func record(_ scope: Scope, key: String) async throws {
+        try await database.run("INSERT INTO throttle_events (scope, key) VALUES (\(scope.rawValue), \(key))")
     }
 }
