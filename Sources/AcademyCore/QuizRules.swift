@@ -153,6 +153,12 @@ public enum QuizRules {
         }
     }
 
+    /// Whether a submission counts as the quiz done, pass or fail: when results are never shown.
+    /// (Its SQL form, with the rest of what counts as done, is `EnrollmentRepository.quizDone`.)
+    public static func submissionCounts(_ settings: QuizSettings) -> Bool {
+        resultsVisibleFrom(settings) == nil
+    }
+
     /// Whether a student may see a finished attempt's correctness and feedback now.
     public static func reviewIsOpen(_ settings: QuizSettings, latestExtendedClose: Date? = nil, now: Date) -> Bool {
         resultsVisibleFrom(settings, latestExtendedClose: latestExtendedClose).map { now >= $0 } ?? false

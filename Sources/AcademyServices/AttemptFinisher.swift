@@ -37,7 +37,7 @@ public struct AttemptFinisher: Sendable {
             AttemptResult.grade(plan: attempt.plan, content: content, answers: answers, passPercent: passPercent)
         }
         // A pass may complete the course; so may a mere submission when results are never shown.
-        let mayCount = attempt.result?.passed == true || QuizRules.resultsVisibleFrom(quiz.settings) == nil
+        let mayCount = attempt.result?.passed == true || QuizRules.submissionCounts(quiz.settings)
         if finishedNow, mayCount, let enrollment = try await enrollments.find(userID: attempt.userID, courseID: quiz.courseID) {
             try await settle(enrollment)
         }

@@ -84,7 +84,8 @@ struct SeededGenerator: RandomNumberGenerator {
         let afterSubmit = QuizSettings(passPercent: 50, review: .afterSubmit)
         let afterClose = QuizSettings(graceSeconds: 30, passPercent: 50, closesAt: close, review: .afterClose)
         #expect(!QuizRules.reviewIsOpen(never, now: close.addingTimeInterval(1e6)))
-        #expect(QuizRules.resultsVisibleFrom(never) == nil)
+        #expect(QuizRules.resultsVisibleFrom(never) == nil && QuizRules.submissionCounts(never))
+        #expect(!QuizRules.submissionCounts(afterSubmit))
         #expect(QuizRules.reviewIsOpen(afterSubmit, now: close))
         #expect(QuizRules.resultsVisibleFrom(afterSubmit) == .distantPast)
         // Answers are saved until the close plus the grace: the review waits for both.
