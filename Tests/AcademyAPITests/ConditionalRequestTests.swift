@@ -10,12 +10,7 @@ import Testing
     /// An unchanged resource costs a 304 without a body; a changed one is sent again with a new tag.
     @Test func ifNoneMatchAnswers304UntilTheResourceChanges() async throws {
         try await TestApp.withApp { client, app in
-            try await app.makeUser("teacher@example.org", role: .instructor)
-            try await app.makeUser("amina@example.org")
-            let teacher = try await client.login("teacher@example.org")
-            let amina = try await client.login("amina@example.org")
-            let (_, lesson) = try await client.makeCourse(token: teacher, publish: true)
-            _ = try await client.send(.post, "/api/v1/courses/arabic-script/enrollments", json: [:], token: amina)
+            let (teacher, amina, _, _, lesson) = try await client.courseScene(app: app)
 
             let first = try await client.send(.get, "/api/v1/lessons/\(lesson)", token: amina)
             let etag = try #require(first.headers[.eTag])

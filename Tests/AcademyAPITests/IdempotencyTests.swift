@@ -16,11 +16,7 @@ import Testing
     /// request is refused; another session's key is its own.
     @Test func aRetryWithTheSameKeyGetsTheFirstAnswerAndActsOnce() async throws {
         try await TestApp.withApp { client, app in
-            try await app.makeUser("teacher@example.org", role: .instructor)
-            try await app.makeUser("amina@example.org")
-            let teacher = try await client.login("teacher@example.org")
-            let amina = try await client.login("amina@example.org")
-            _ = try await client.makeCourse(token: teacher, publish: true)
+            let (teacher, amina, _, _, _) = try await client.courseScene(app: app, enrolled: false)
 
             let first = try await client.send(.post, "/api/v1/courses/arabic-script/enrollments", json: [:], token: amina, headers: [Self.key: "enrol-1"])
             #expect(first.status == .created)
@@ -63,11 +59,7 @@ import Testing
     /// Only answers that acted are kept: a refused request runs again when retried.
     @Test func aFailedRequestIsNotKept() async throws {
         try await TestApp.withApp { client, app in
-            try await app.makeUser("teacher@example.org", role: .instructor)
-            try await app.makeUser("amina@example.org")
-            let teacher = try await client.login("teacher@example.org")
-            let amina = try await client.login("amina@example.org")
-            _ = try await client.makeCourse(token: teacher, publish: true)
+            let (teacher, amina, _, _, _) = try await client.courseScene(app: app, enrolled: false)
             _ = try await client.send(.patch, "/api/v1/courses/arabic-script", json: ["enrollment": ["mode": "closed"]], token: teacher)
             let refused = try await client.send(.post, "/api/v1/courses/arabic-script/enrollments", json: [:], token: amina, headers: [Self.key: "k"])
             #expect(refused.status == .forbidden)

@@ -40,16 +40,25 @@ extension TestClientProtocol {
         return created.json["id"] as? String ?? ""
     }
 
-    /// A teacher, a published course with `makeQuiz`'s quiz, and Amina enrolled in it.
-    func quizScene(app: AppDependencies, _ extra: [String: Any] = [:]) async throws -> (teacher: String, amina: String, aminaID: UUID, quiz: String) {
+    /// A teacher (signed in), a published course with a module and a lesson, and Amina signed
+    /// in, enrolled when `enrolled`.
+    func courseScene(app: AppDependencies, enrolled: Bool = true) async throws -> (teacher: String, amina: String, aminaID: UUID, module: String, lesson: String) {
         try await app.makeUser("teacher@example.org", role: .instructor)
         let student = try await app.makeUser("amina@example.org")
         let teacher = try await login("teacher@example.org")
         let amina = try await login("amina@example.org")
-        let (module, _) = try await makeCourse(token: teacher, publish: true)
-        let quiz = try await makeQuiz(module: module, token: teacher, extra)
-        _ = try await send(.post, "/api/v1/courses/arabic-script/enrollments", json: [:], token: amina)
-        return (teacher, amina, student.id, quiz)
+        let (module, lesson) = try await makeCourse(token: teacher, publish: true)
+        if enrolled {
+            #expect(try await send(.post, "/api/v1/courses/arabic-script/enrollments", json: [:], token: amina).status == .created)
+        }
+        return (teacher, amina, student.id, module, lesson)
+    }
+
+    /// `courseScene` with `makeQuiz`'s quiz.
+    func quizScene(app: AppDependencies, _ extra: [String: Any] = [:]) async throws -> (teacher: String, amina: String, aminaID: UUID, quiz: String) {
+        let scene = try await courseScene(app: app)
+        let quiz = try await makeQuiz(module: scene.module, token: scene.teacher, extra)
+        return (scene.teacher, scene.amina, scene.aminaID, quiz)
     }
 }
 
@@ -414,18 +423,13 @@ extension TestClientProtocol {
     /// close plus the grace), the sweeper settles the pass, and the course completes.
     @Test func progressKeepsAHiddenResultUntilTheReviewOpens() async throws {
         try await TestApp.withApp { client, app in
-            try await app.makeUser("teacher@example.org", role: .instructor)
-            try await app.makeUser("amina@example.org")
-            let teacher = try await client.login("teacher@example.org")
-            let amina = try await client.login("amina@example.org")
-            let (module, lesson) = try await client.makeCourse(token: teacher, publish: true)
+            let (teacher, amina, _, module, lesson) = try await client.courseScene(app: app)
             let closes = Date().addingTimeInterval(3600)
             let quiz = try await client.makeQuiz(module: module, token: teacher, ["review": "after_close", "closes_at": RFC3339.string(from: closes), "grace_seconds": 60])
             let after = try await client.send(.post, "/api/v1/courses/arabic-script/lessons", json: [
                 "module_id": module, "requires_previous": true, "translations": ["ar": ["title": "بعد الاختبار", "body_markdown": "نص"]],
             ], token: teacher)
             let afterID = try #require(after.json["id"] as? String)
-            _ = try await client.send(.post, "/api/v1/courses/arabic-script/enrollments", json: [:], token: amina)
             #expect(try await client.send(.post, "/api/v1/lessons/\(lesson)/complete", token: amina).status == .ok)
 
             let attempt = try #require(try await client.send(.post, "/api/v1/quizzes/\(quiz)/attempts", token: amina).json["id"] as? String)
