@@ -45,9 +45,11 @@ public final class AcademyRouter: RouterMethods {
         }.map { ($0.0, "/" + $0.1) }
     }
 
+    static let routedMethods: [HTTPRequest.Method] = [.get, .head, .post, .put, .patch, .delete, .options, .trace]
+
     /// Registers the 405 answers; call once, after every route.
     public func addMethodNotAllowedResponders() {
-        let answered: [HTTPRequest.Method] = [.get, .head, .post, .put, .patch, .delete, .options, .trace]
+        let answered = Self.routedMethods
         for (_, entry) in methodsByPath {
             var allowed = entry.methods
             if allowed.contains(.get) { allowed.insert(.head) }
@@ -58,5 +60,22 @@ public final class AcademyRouter: RouterMethods {
                 }
             }
         }
+    }
+}
+
+/// The router only knows the methods it was given routes for, so any other method (WebDAV's
+/// `PROPFIND`, HTTP's new `QUERY`) is routed as `TRACE`, which no route answers either: a path that
+/// exists says 405 with its `Allow` list, any other path 404.
+struct UnroutedMethodResponder: HTTPResponder {
+    typealias Context = AppRequestContext
+    private static let routed = Set(AcademyRouter.routedMethods)
+
+    let inner: RouterResponder<AppRequestContext>
+
+    func respond(to request: Request, context: Context) async throws -> Response {
+        guard !Self.routed.contains(request.method) else { return try await inner.respond(to: request, context: context) }
+        var head = request.head
+        head.method = .trace
+        return try await inner.respond(to: Request(head: head, body: request.body), context: context)
     }
 }

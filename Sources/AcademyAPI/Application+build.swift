@@ -79,7 +79,7 @@ public func buildApplication(router: AcademyRouter, dependencies: AppDependencie
     router.representations.install(responder)
     return Application(
         responder: AdmissionResponder(
-            inner: responder, gate: AdmissionGate(limit: configuration.maxRequestsInFlight),
+            inner: UnroutedMethodResponder(inner: responder), gate: AdmissionGate(limit: configuration.maxRequestsInFlight),
             maxBodyBytes: configuration.maxBodyBytes
         ),
         server: LimitedHTTP1Channel.builder(

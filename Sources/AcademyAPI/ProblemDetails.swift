@@ -50,8 +50,6 @@ struct ProblemDetails: Sendable {
             headers[.allow] = allowed.joined(separator: ", ")
         case .preconditionFailed(let detail):
             (type, title, status, self.detail) = ("/problems/precondition-failed", "Precondition Failed", 412, detail)
-        case .methodNotImplemented(let method):
-            (type, title, status, detail) = ("about:blank", "Not Implemented", 501, "This server does not answer \(method) requests.")
         case .payloadTooLarge(let limit):
             (type, title, status, detail) = ("about:blank", "Content Too Large", 413, "The body is larger than the limit of \(limit) bytes.")
         case .rangeNotSatisfiable(let size):

@@ -8,25 +8,19 @@ import PostgresNIO
 
 /// Turns every error a handler throws into an RFC 9457 problem response, in one place. Errors the
 /// client caused are answered plainly; anything else is logged with the request id and answered
-/// with a 500 that carries no internals. A method no route answers is a 501 problem before any
-/// routing, and every answer, problem or not, tells browsers not to sniff its content type.
+/// with a 500 that carries no internals. Every answer, problem or not, tells browsers not to sniff
+/// its content type.
 public struct ProblemMiddleware: RouterMiddleware {
     public typealias Context = AppRequestContext
 
     public init() {}
 
-    static let understoodMethods: Set<HTTPRequest.Method> = [.get, .head, .post, .put, .patch, .delete, .options, .trace, .connect]
-
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var response: Response
-        if !Self.understoodMethods.contains(request.method) {
-            response = ProblemDetails(.methodNotImplemented(request.method.rawValue), requestID: context.requestID).response()
-        } else {
-            do {
-                response = try await next(request, context)
-            } catch {
-                response = problem(for: error, request: request, context: context).response()
-            }
+        do {
+            response = try await next(request, context)
+        } catch {
+            response = problem(for: error, request: request, context: context).response()
         }
         response.headers[.xContentTypeOptions] = "nosniff"
         return response

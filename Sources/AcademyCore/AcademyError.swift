@@ -27,8 +27,6 @@ public enum AcademyError: Error, Sendable, Equatable {
     case preconditionFailed(String)
     /// The path exists but not with this method.
     case methodNotAllowed(allowed: [String])
-    /// A method this server answers nowhere (WebDAV's, say).
-    case methodNotImplemented(String)
     /// The request clashes with the current state (a taken email, the last admin).
     case conflict(String)
     /// Every seat of the course is taken.

@@ -64,11 +64,15 @@ import Testing
                 #expect(response.status == .notFound)
                 #expect(response.headers[.contentType] == "application/problem+json")
             }
-            for path in ["/health/live", "/api/v1/nowhere"] {
-                try await client.execute(uri: path, method: HTTPRequest.Method("PROPFIND")!) { response in
-                    #expect(response.status == .notImplemented)
+            for method in ["PROPFIND", "QUERY"] {
+                try await client.execute(uri: "/health/live", method: HTTPRequest.Method(method)!) { response in
+                    #expect(response.status == .methodNotAllowed)
+                    #expect(response.headers[.allow] == "GET, HEAD")
                     #expect(response.headers[.contentType] == "application/problem+json")
-                    #expect(response.json["status"] as? Int == 501)
+                }
+                try await client.execute(uri: "/api/v1/nowhere", method: HTTPRequest.Method(method)!) { response in
+                    #expect(response.status == .notFound)
+                    #expect(response.headers[.contentType] == "application/problem+json")
                 }
             }
             try await client.execute(uri: "/health/live", method: .get) { response in
