@@ -30,7 +30,11 @@ struct MultipartStaging {
             for try await chunk in body {
                 total += chunk.readableBytes
                 guard total <= maximumBytes else { throw AcademyError.payloadTooLarge(limit: maximumBytes) }
-                try parser.execute(chunk)
+                do {
+                    try parser.execute(chunk)
+                } catch {
+                    throw AcademyError.malformedRequest("The multipart body is malformed: parts must be separated by the boundary named in Content-Type.")
+                }
                 let events = collector.events
                 collector.events.removeAll(keepingCapacity: true)
                 for event in events {

@@ -119,6 +119,9 @@ import Testing
                 let (module, _) = try await client.makeCourse(token: teacher)
                 let multipart = "multipart/form-data; boundary=AcademyBoundary42"
 
+                let malformed = try await post(client, ByteBuffer(string: "--AcademyBoundary42--\r\n"), type: multipart, module: module, token: teacher)
+                #expect(malformed.status == .badRequest, "\(malformed.text)")
+                #expect((malformed.json["detail"] as? String)?.contains("multipart") == true)
                 let noDefault = try await post(client, Self.multipart([("en.md", Array(Self.english.utf8))]), type: multipart, module: module, token: teacher)
                 #expect((noDefault.json["errors"] as? [[String: String]])?.first?["field"] == "files.ar.md")
                 let brokenFrontMatter = try await post(client, Self.multipart([("ar.md", Array("no front matter".utf8))]), type: multipart, module: module, token: teacher)
