@@ -72,38 +72,34 @@ struct LoginResponse: ResponseEncodable {
 }
 
 /// `PATCH /me`. A key that is present with `null` clears the field; an absent key leaves it.
-struct ProfileChangeRequest: Decodable {
+/// The document `PATCH /me` merges into: the profile, plus the write-only password fields.
+struct ProfileChangeRequest: Codable {
     let displayName: String?
-    let locale: String??
-    let timezone: String??
+    let locale: String?
+    let timezone: String?
     let currentPassword: String?
     let newPassword: String?
 
-    enum CodingKeys: String, CodingKey {
-        case displayName, locale, timezone, currentPassword, newPassword
-    }
-
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        displayName = try container.decodeIfPresent(String.self, forKey: .displayName)
-        locale = try Self.decodeClearable(container, .locale)
-        timezone = try Self.decodeClearable(container, .timezone)
-        currentPassword = try container.decodeIfPresent(String.self, forKey: .currentPassword)
-        newPassword = try container.decodeIfPresent(String.self, forKey: .newPassword)
-    }
-
-    private static func decodeClearable(_ container: KeyedDecodingContainer<CodingKeys>, _ key: CodingKeys) throws -> String?? {
-        guard container.contains(key) else { return .none }
-        if try container.decodeNil(forKey: key) { return .some(nil) }
-        return .some(try container.decode(String.self, forKey: key))
+    init(editing user: User) {
+        displayName = user.displayName
+        locale = user.locale
+        timezone = user.timezone
+        currentPassword = nil
+        newPassword = nil
     }
 }
 
-/// `PATCH /users/{id}` by an admin.
-struct AccessChangeRequest: Decodable {
+/// The document `PATCH /users/{id}` merges into.
+struct AccessChangeRequest: Codable {
     let role: Role?
     let disabled: Bool?
     let displayName: String?
+
+    init(editing user: User) {
+        role = user.role
+        disabled = user.disabled
+        displayName = user.displayName
+    }
 }
 
 struct SessionResponse: Encodable, Sendable {

@@ -13,6 +13,9 @@ public struct AppRequestContext: RequestContext {
     public var clientAddress: String
     /// Set by AuthenticationMiddleware on the routes that require a session.
     public var principal: Principal?
+    /// Set by ConditionalRequestMiddleware when `If-Match` names another version; reported by the
+    /// body decoder (see StrictRequestDecoder).
+    public var failedPrecondition: AcademyError?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
@@ -21,6 +24,7 @@ public struct AppRequestContext: RequestContext {
         maxUploadSize = 2 * 1024 * 1024
         clientAddress = source.channel.remoteAddress?.ipAddress ?? "unknown"
         principal = nil
+        failedPrecondition = nil
     }
 
     /// The signed-in user; only reachable on routes behind AuthenticationMiddleware.
@@ -29,7 +33,7 @@ public struct AppRequestContext: RequestContext {
         return principal
     }
 
-    public var requestDecoder: StrictRequestDecoder { StrictRequestDecoder() }
+    public var requestDecoder: StrictRequestDecoder { StrictRequestDecoder(failedPrecondition: failedPrecondition) }
     public var responseEncoder: JSONEncoder { APIJSON.sharedEncoder }
 }
 

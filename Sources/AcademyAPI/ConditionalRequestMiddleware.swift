@@ -28,10 +28,11 @@ struct ConditionalRequestMiddleware: RouterMiddleware {
         case .get:
             return try await conditionalGET(request, context: context, next: next)
         case .patch:
+            var context = context
             if let expected = request.headers[.ifMatch] {
-                let response = try await reader.get(request, context: context)
-                guard Self.matches(expected, etag: response.headers[.eTag]) else {
-                    throw AcademyError.preconditionFailed("The resource changed since you read it (its ETag is not the one in If-Match); read it again and redo your change.")
+                let current = try await reader.get(request, context: context)
+                if current.status.kind == .successful, !Self.matches(expected, etag: current.headers[.eTag]) {
+                    context.failedPrecondition = .preconditionFailed("The resource changed since you read it (its ETag is not the one in If-Match); read it again and redo your change.")
                 }
             }
             return try await next(request, context)

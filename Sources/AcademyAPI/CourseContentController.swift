@@ -41,7 +41,7 @@ struct CourseContentController {
     @Sendable func createModule(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<ModuleResponse> {
         let course = try await access.editableCourse(context)
         let body = try await request.decode(as: ModuleRequest.self, context: context)
-        let titles = try body.validatedTitles(defaultLanguage: course.defaultLanguage, offered: languages, required: true) ?? [:]
+        let titles = try body.validatedTitles(defaultLanguage: course.defaultLanguage, offered: languages)
         let module = try await content.createModule(in: course.id, position: body.position, titles: titles)
         let choice = LanguageChoice(request: request, context: context, available: titles.keys, fallback: course.defaultLanguage)
         return EditedResponse(status: .created, headers: [.contentLanguage: choice.language], response: ModuleResponse(module: module, choice: choice))
@@ -54,8 +54,8 @@ struct CourseContentController {
 
     @Sendable func updateModule(_ request: Request, context: AppRequestContext) async throws -> ModuleResponse {
         let (module, course) = try await editableModule(context)
-        let body = try await request.decode(as: ModuleRequest.self, context: context)
-        let titles = try body.validatedTitles(defaultLanguage: course.defaultLanguage, offered: languages, required: false)
+        let body = try await request.decode(ModuleRequest.self, mergePatchOver: ModuleRequest(editing: module), context: context)
+        let titles = try body.validatedTitles(defaultLanguage: course.defaultLanguage, offered: languages)
         let updated = try await content.updateModule(module, position: body.position, titles: titles)
         return ModuleResponse(module: updated, choice: LanguageChoice(request: request, context: context, available: updated.titles.keys, fallback: course.defaultLanguage))
     }
@@ -108,17 +108,15 @@ struct CourseContentController {
 
     @Sendable func updateLesson(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<LessonResponse> {
         let (lesson, course) = try await editableLesson(context)
-        let body = try await request.decode(as: LessonRequest.self, context: context)
-        let texts = if body.translations == nil {
-            lesson.translations
-        } else {
-            try await body.validatedTexts(defaultLanguage: course.defaultLanguage, offered: languages)
+        let body = try await request.decode(LessonRequest.self, mergePatchOver: LessonRequest(editing: lesson), context: context)
+        let texts = try await body.validatedTexts(defaultLanguage: course.defaultLanguage, offered: languages, rendered: lesson.translations)
+        guard let moduleID = body.moduleId else {
+            throw AcademyError.validationFailed([FieldError(field: "module_id", message: "is required")])
         }
-        let module = try await moduleOfCourse(body.moduleId ?? lesson.moduleID, course: course)
+        let module = try await moduleOfCourse(moduleID, course: course)
         let updated = try await content.updateLesson(
-            lesson, to: module, position: body.position,
-            releaseAt: body.clearsReleaseAt ? nil : body.releaseAt ?? lesson.releaseAt,
-            requiresPrevious: body.requiresPrevious ?? lesson.requiresPrevious, translations: texts
+            lesson, to: module, position: body.position, releaseAt: body.releaseAt,
+            requiresPrevious: body.requiresPrevious ?? false, translations: texts
         )
         let choice = LanguageChoice(request: request, context: context, available: texts.keys, fallback: course.defaultLanguage)
         let files = try await attachments.attachments(of: updated.id)

@@ -4,24 +4,28 @@ import AcademyStore
 import Foundation
 import Hummingbird
 
-/// `POST /courses/{course}/modules` and `PATCH /modules/{id}`.
-struct ModuleRequest: Decodable {
-    struct Text: Decodable {
+/// `POST /courses/{course}/modules`, and the document `PATCH /modules/{id}` merges into.
+struct ModuleRequest: Codable {
+    struct Text: Codable {
         let title: String
     }
 
     let position: Int?
     let translations: [String: Text]?
 
-    func validatedTitles(defaultLanguage: String, offered: [String], required: Bool) throws(AcademyError) -> [String: String]? {
+    init(editing module: CourseModule) {
+        position = module.position
+        translations = module.titles.mapValues(Text.init)
+    }
+
+    func validatedTitles(defaultLanguage: String, offered: [String]) throws(AcademyError) -> [String: String] {
         var validation = FieldValidation()
         if let position, position < 1 {
             validation.add(FieldError(field: "position", message: "must be 1 or more"))
         }
         guard let translations else {
-            if required { validation.add(FieldError(field: "translations", message: "is required")) }
-            try validation.finish()
-            return nil
+            validation.add(FieldError(field: "translations", message: "is required"))
+            throw .validationFailed(validation.errors)
         }
         var titles: [String: String] = [:]
         CourseRules.translations(translations, defaultLanguage: defaultLanguage, offered: offered, into: &validation) { text, path, validation in
@@ -34,10 +38,10 @@ struct ModuleRequest: Decodable {
     }
 }
 
-/// `POST /courses/{course}/lessons` and `PATCH /lessons/{id}`. Markdown is rendered to safe HTML
-/// when stored, so reads never render.
-struct LessonRequest: Decodable {
-    struct Text: Decodable {
+/// `POST /courses/{course}/lessons`, and the document `PATCH /lessons/{id}` merges into. Markdown
+/// is rendered to safe HTML when stored, so reads never render.
+struct LessonRequest: Codable {
+    struct Text: Codable {
         let title: String
         let bodyMarkdown: String
     }
@@ -47,25 +51,18 @@ struct LessonRequest: Decodable {
     let translations: [String: Text]?
     let releaseAt: Date?
     let requiresPrevious: Bool?
-    /// `"release_at": null` on PATCH removes the release date.
-    let clearsReleaseAt: Bool
 
-    enum CodingKeys: String, CodingKey {
-        case moduleId, position, translations, releaseAt, requiresPrevious
+    init(editing lesson: Lesson) {
+        moduleId = lesson.moduleID
+        position = lesson.position
+        translations = lesson.translations.mapValues { Text(title: $0.title, bodyMarkdown: $0.bodyMarkdown) }
+        releaseAt = lesson.releaseAt
+        requiresPrevious = lesson.requiresPrevious
     }
 
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        moduleId = try container.decodeIfPresent(UUID.self, forKey: .moduleId)
-        position = try container.decodeIfPresent(Int.self, forKey: .position)
-        translations = try container.decodeIfPresent([String: Text].self, forKey: .translations)
-        releaseAt = try container.decodeIfPresent(Date.self, forKey: .releaseAt)
-        requiresPrevious = try container.decodeIfPresent(Bool.self, forKey: .requiresPrevious)
-        clearsReleaseAt = try container.contains(.releaseAt) && container.decodeNil(forKey: .releaseAt)
-    }
-
-    /// The valid texts, each rendered (only once every field proved valid).
-    func validatedTexts(defaultLanguage: String, offered: [String]) async throws -> [String: LessonText] {
+    /// The valid texts, each rendered (only once every field proved valid); a text whose Markdown
+    /// is the one `rendered` already holds keeps that HTML instead of being rendered again.
+    func validatedTexts(defaultLanguage: String, offered: [String], rendered: [String: LessonText] = [:]) async throws -> [String: LessonText] {
         var validation = FieldValidation()
         if let position, position < 1 {
             validation.add(FieldError(field: "position", message: "must be 1 or more"))
@@ -85,7 +82,11 @@ struct LessonRequest: Decodable {
         try validation.finish()
         var texts: [String: LessonText] = [:]
         for (language, source) in sources {
-            let html = try await MarkdownRenderer.html(from: source.body, field: "translations.\(language).body_markdown")
+            let html = if let earlier = rendered[language], earlier.bodyMarkdown == source.body {
+                earlier.bodyHTML
+            } else {
+                try await MarkdownRenderer.html(from: source.body, field: "translations.\(language).body_markdown")
+            }
             texts[language] = LessonText(title: source.title, bodyMarkdown: source.body, bodyHTML: html)
         }
         return texts

@@ -38,14 +38,14 @@ struct CourseController {
         let query = request.uri.queryParameters
         let page = try PageRequest(limitParameter: query.get("limit"), cursorParameter: query.get("cursor"))
         let result: Page<Course>
-        if query.get("mine") == "true" {
+        let mine = try query.flag("mine")
+        if mine {
             let principal = try context.requirePrincipal()
             result = try await courses.taught(by: principal.userID, page: page)
         } else {
             let search = query.get("q").map { String($0.prefix(200)).trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 }
             result = try await courses.catalogue(query: search, languages: languages, page: page)
         }
-        let mine = query.get("mine") == "true"
         return PageResponse(
             items: result.items.map { course in
                 let choice = LanguageChoice(request: request, context: context, available: course.translations.keys, fallback: course.defaultLanguage)
@@ -64,7 +64,7 @@ struct CourseController {
         let principal = try context.requirePrincipal()
         try CoursePolicy.requireAuthor(principal)
         let body = try await request.decode(as: CourseRequest.self, context: context)
-        var draft = try body.draft(over: nil, offered: languages)
+        var draft = try body.draft(offered: languages, keyAlreadySet: false)
         draft.enrollmentKeyHash = try await hashedKey(body)
         let course = try await courses.create(draft, createdBy: principal.userID)
         var created = response(course, relation: .instructor, request, context)
@@ -74,8 +74,8 @@ struct CourseController {
 
     @Sendable func update(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<CourseResponse> {
         let course = try await access.editableCourse(context)
-        let body = try await request.decode(as: CourseRequest.self, context: context)
-        var draft = try body.draft(over: course, offered: languages)
+        let body = try await request.decode(CourseRequest.self, mergePatchOver: CourseRequest(editing: course), context: context)
+        var draft = try body.draft(offered: languages, keyAlreadySet: course.hasEnrollmentKey)
         draft.enrollmentKeyHash = try await hashedKey(body)
         let updated = try await courses.update(course.id, with: draft)
         return response(updated, relation: .instructor, request, context)

@@ -3,15 +3,15 @@ import AcademyStore
 import Foundation
 import Hummingbird
 
-/// `POST /courses` and `PATCH /courses/{course}`. On PATCH every field is optional; a given
-/// `translations` replaces all of them (authoring always sends every language at once).
-struct CourseRequest: Decodable {
-    struct Text: Decodable {
+/// `POST /courses`, and the document `PATCH /courses/{course}` merges into (the course's editable
+/// fields; the enrolment key is write-only, so a course's document never holds it).
+struct CourseRequest: Codable {
+    struct Text: Codable {
         let title: String
         let summary: String?
     }
 
-    struct Enrollment: Decodable {
+    struct Enrollment: Codable {
         let mode: EnrollmentMode
         let key: String?
         let capacity: Int?
@@ -26,49 +26,46 @@ struct CourseRequest: Decodable {
     let startsAt: Date?
     let endsAt: Date?
 
-    /// The complete settings after applying this request to `existing` (nil when creating),
-    /// validated as a whole. The enrollment key's hash is left for the caller to fill in.
-    func draft(over existing: Course?, offered: [String]) throws(AcademyError) -> CourseDraft {
+    init(editing course: Course) {
+        slug = course.slug
+        defaultLanguage = course.defaultLanguage
+        translations = course.translations.mapValues { Text(title: $0.title, summary: $0.summary) }
+        enrollment = Enrollment(mode: course.enrollmentMode, key: nil, capacity: course.capacity, opensAt: course.enrolOpensAt, closesAt: course.enrolClosesAt)
+        startsAt = course.startsAt
+        endsAt = course.endsAt
+    }
+
+    /// The complete settings this document describes, validated as a whole. `keyAlreadySet`: the
+    /// course has a key, so mode `key` may leave it out. The key's hash is left for the caller.
+    func draft(offered: [String], keyAlreadySet: Bool) throws(AcademyError) -> CourseDraft {
         var validation = FieldValidation()
-        if existing == nil {
-            if slug == nil { validation.add(FieldError(field: "slug", message: "is required")) }
-            if defaultLanguage == nil { validation.add(FieldError(field: "default_language", message: "is required")) }
-            if translations == nil { validation.add(FieldError(field: "translations", message: "is required")) }
-        }
-        let slug = validation.check(self.slug ?? existing?.slug) { CourseRules.slug($0) }
-        let defaultLanguage = validation.check(self.defaultLanguage ?? existing?.defaultLanguage) {
+        if slug == nil { validation.add(FieldError(field: "slug", message: "is required")) }
+        if defaultLanguage == nil { validation.add(FieldError(field: "default_language", message: "is required")) }
+        if translations == nil { validation.add(FieldError(field: "translations", message: "is required")) }
+        let slug = validation.check(self.slug) { CourseRules.slug($0) }
+        let defaultLanguage = validation.check(self.defaultLanguage) {
             CourseRules.language($0, offered: offered, field: "default_language")
         }
-        var texts: [String: CourseText] = existing?.translations ?? [:]
-        if let translations {
-            texts = [:]
-            CourseRules.translations(translations, defaultLanguage: defaultLanguage ?? "", offered: offered, into: &validation) { text, path, validation in
-                let title = validation.check(CourseRules.title(text.title, field: "\(path).title"))
-                let summary = validation.check(CourseRules.summary(text.summary ?? "", field: "\(path).summary"))
-                if let title, let summary, let language = path.split(separator: ".").last {
-                    texts[String(language)] = CourseText(title: title, summary: summary)
-                }
+        var texts: [String: CourseText] = [:]
+        CourseRules.translations(translations ?? [:], defaultLanguage: translations == nil ? nil : defaultLanguage, offered: offered, into: &validation) { text, path, validation in
+            let title = validation.check(CourseRules.title(text.title, field: "\(path).title"))
+            let summary = validation.check(CourseRules.summary(text.summary ?? "", field: "\(path).summary"))
+            if let title, let summary, let language = path.split(separator: ".").last {
+                texts[String(language)] = CourseText(title: title, summary: summary)
             }
-        } else if let defaultLanguage, texts[defaultLanguage] == nil {
-            validation.add(FieldError(field: "translations.\(defaultLanguage)", message: "is required: it is the default language"))
         }
-        let mode = enrollment?.mode ?? existing?.enrollmentMode ?? .open
-        let capacity = enrollment.map(\.capacity) ?? existing?.capacity
-        CourseRules.enrollment(mode: mode, key: enrollment?.key, capacity: capacity, keyAlreadySet: existing?.hasEnrollmentKey ?? false, into: &validation)
-        let startsAt = self.startsAt ?? existing?.startsAt
-        let endsAt = self.endsAt ?? existing?.endsAt
+        let mode = enrollment?.mode ?? .open
+        CourseRules.enrollment(mode: mode, key: enrollment?.key, capacity: enrollment?.capacity, keyAlreadySet: keyAlreadySet, into: &validation)
         CourseRules.schedule(startsAt: startsAt, endsAt: endsAt, into: &validation)
-        let enrolOpensAt = enrollment.map(\.opensAt) ?? existing?.enrolOpensAt
-        let enrolClosesAt = enrollment.map(\.closesAt) ?? existing?.enrolClosesAt
-        if let enrolOpensAt, let enrolClosesAt, enrolClosesAt <= enrolOpensAt {
+        if let opensAt = enrollment?.opensAt, let closesAt = enrollment?.closesAt, closesAt <= opensAt {
             validation.add(FieldError(field: "enrollment.closes_at", message: "must be after enrollment.opens_at"))
         }
         try validation.finish()
         guard let slug, let defaultLanguage else { throw .validationFailed(validation.errors) }
         return CourseDraft(
             slug: slug, defaultLanguage: defaultLanguage, translations: texts, enrollmentMode: mode,
-            enrollmentKeyHash: nil, capacity: capacity, startsAt: startsAt, endsAt: endsAt,
-            enrolOpensAt: enrolOpensAt, enrolClosesAt: enrolClosesAt
+            enrollmentKeyHash: nil, capacity: enrollment?.capacity, startsAt: startsAt, endsAt: endsAt,
+            enrolOpensAt: enrollment?.opensAt, enrolClosesAt: enrollment?.closesAt
         )
     }
 }

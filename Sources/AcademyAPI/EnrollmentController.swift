@@ -82,7 +82,7 @@ struct EnrollmentController {
 
     @Sendable func update(_ request: Request, context: AppRequestContext) async throws -> EnrollmentResponse {
         let (enrollment, course, isStaff) = try await enrollmentForCaller(context)
-        let body = try await request.decode(as: EnrollmentChange.self, context: context)
+        let body = try await request.decode(EnrollmentChange.self, mergePatchOver: EnrollmentChange(status: enrollment.status), context: context)
         return EnrollmentResponse(enrollment: try await enrollments.setStatus(enrollment.id, to: body.status, capacity: course.capacity) { current in
             try EnrollmentPolicy.checkTransition(from: current, to: body.status, byStaff: isStaff)
         })

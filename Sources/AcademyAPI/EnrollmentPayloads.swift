@@ -9,7 +9,8 @@ struct EnrollmentRequest: Decodable {
     let email: String?
 }
 
-struct EnrollmentChange: Decodable {
+/// The document `PATCH /enrollments/{id}` merges into.
+struct EnrollmentChange: Codable {
     let status: EnrollmentStatus
 }
 

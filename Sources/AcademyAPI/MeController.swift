@@ -26,11 +26,13 @@ struct MeController {
 
     @Sendable func update(_ request: Request, context: AppRequestContext) async throws -> UserResponse {
         let principal = try context.requirePrincipal()
-        let body = try await request.decode(as: ProfileChangeRequest.self, context: context)
+        guard let user = try await accounts.users.find(id: principal.userID) else { throw AcademyError.unauthenticated }
+        let body = try await request.decode(ProfileChangeRequest.self, mergePatchOver: ProfileChangeRequest(editing: user), context: context)
         var validation = FieldValidation()
+        if body.displayName == nil { validation.add(FieldError(field: "display_name", message: "is required")) }
         let displayName = validation.check(body.displayName) { AccountRules.displayName($0) }
-        let locale = body.locale.map { value in validation.check(value) { AccountRules.locale($0) } }
-        let timezone = body.timezone.map { value in validation.check(value) { AccountRules.timezone($0) } }
+        let locale = validation.check(body.locale) { AccountRules.locale($0) }
+        let timezone = validation.check(body.timezone) { AccountRules.timezone($0) }
         switch (body.currentPassword, body.newPassword) {
         case (nil, .some):
             validation.add(FieldError(field: "current_password", message: "is required to set a new password"))
@@ -44,7 +46,7 @@ struct MeController {
             try await accounts.changePassword(of: principal, current: current, new: new, origin: context.origin(request))
         }
         return UserResponse(user: try await accounts.users.updateProfile(
-            id: principal.userID, displayName: displayName, locale: locale, timezone: timezone
+            id: principal.userID, displayName: displayName, locale: .some(locale), timezone: .some(timezone)
         ))
     }
 

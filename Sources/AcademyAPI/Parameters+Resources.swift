@@ -11,6 +11,15 @@ extension Parameters {
         return id
     }
 
+    /// A boolean query parameter: absent is false; anything but `true` or `false` is 400.
+    func flag(_ name: String) throws(AcademyError) -> Bool {
+        switch self.get(name) {
+        case nil, "false": false
+        case "true": true
+        case let other?: throw .malformedRequest("\(name) must be true or false, not \(PrintableText.escaped(other)).")
+        }
+    }
+
     /// The course a path names by id or slug (`:course`).
     func courseReference(_ name: String = "course") -> CourseReference {
         CourseReference(self.get(name) ?? "")

@@ -37,7 +37,7 @@ struct QuizController {
     @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<QuizAuthoringResponse> {
         let course = try await access.editableCourse(context)
         let body = try await request.decode(as: QuizRequest.self, context: context)
-        let (settings, content) = try validated(body, over: nil, course: course)
+        let (settings, content) = try validated(body, course: course)
         guard let moduleID = body.moduleId, let module = try await self.content.module(moduleID), module.courseID == course.id else {
             throw AcademyError.validationFailed([FieldError(field: "module_id", message: "must name a module of this course")])
         }
@@ -48,13 +48,13 @@ struct QuizController {
         return EditedResponse(status: .created, response: QuizAuthoringResponse(quiz: quiz))
     }
 
-    private func validated(_ body: QuizRequest, over existing: StoredQuiz?, course: Course) throws(AcademyError) -> (QuizSettings, QuizContent) {
+    private func validated(_ body: QuizRequest, course: Course) throws(AcademyError) -> (QuizSettings, QuizContent) {
         var validation = FieldValidation()
         if let position = body.position, position < 1 {
             validation.add(FieldError(field: "position", message: "must be 1 or more"))
         }
         let quiz = body.draft.validated(
-            over: existing.map { ($0.settings, $0.content) }, defaultLanguage: course.defaultLanguage, offered: languages, into: &validation
+            defaultLanguage: course.defaultLanguage, offered: languages, into: &validation
         )
         try validation.finish()
         guard let quiz else { throw .validationFailed(validation.errors) }
@@ -79,11 +79,14 @@ struct QuizController {
     /// New content becomes a new version: attempts already started keep the questions they saw.
     @Sendable func update(_ request: Request, context: AppRequestContext) async throws -> QuizAuthoringResponse {
         let (quiz, course) = try await editableQuiz(context)
-        let body = try await request.decode(as: QuizRequest.self, context: context)
-        let (settings, content) = try validated(body, over: quiz, course: course)
+        let body = try await request.decode(QuizRequest.self, mergePatchOver: QuizRequest(editing: quiz), context: context)
+        var moved: [FieldError] = []
+        if body.moduleId != quiz.moduleID { moved.append(FieldError(field: "module_id", message: "cannot be changed: a quiz stays in its module")) }
+        if body.position != quiz.position { moved.append(FieldError(field: "position", message: "cannot be changed: a quiz keeps its place")) }
+        guard moved.isEmpty else { throw AcademyError.validationFailed(moved) }
+        let (settings, content) = try validated(body, course: course)
         return QuizAuthoringResponse(quiz: try await quizzes.update(
-            quiz, settings: settings, content: content, releaseAt: body.releaseAt ?? quiz.releaseAt,
-            requiresPrevious: body.requiresPrevious ?? quiz.requiresPrevious
+            quiz, settings: settings, content: content, releaseAt: body.releaseAt, requiresPrevious: body.requiresPrevious ?? false
         ))
     }
 

@@ -5,7 +5,7 @@ import Hummingbird
 
 /// `POST /courses/{course}/quizzes` and `PATCH /quizzes/{id}`: the quiz itself (as a course
 /// folder writes it too) and its place in the course.
-struct QuizRequest: Decodable {
+struct QuizRequest: Codable {
     let draft: QuizDraft
     let moduleId: UUID?
     let position: Int?
@@ -16,6 +16,15 @@ struct QuizRequest: Decodable {
         case moduleId, position, releaseAt, requiresPrevious
     }
 
+    /// The document `PATCH /quizzes/{id}` merges into: the quiz as its author would write it.
+    init(editing quiz: StoredQuiz) {
+        draft = QuizDraft(settings: quiz.settings, content: quiz.content)
+        moduleId = quiz.moduleID
+        position = quiz.position
+        releaseAt = quiz.releaseAt
+        requiresPrevious = quiz.requiresPrevious
+    }
+
     init(from decoder: any Decoder) throws {
         draft = try QuizDraft(from: decoder)
         let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -23,6 +32,15 @@ struct QuizRequest: Decodable {
         position = try container.decodeIfPresent(Int.self, forKey: .position)
         releaseAt = try container.decodeIfPresent(Date.self, forKey: .releaseAt)
         requiresPrevious = try container.decodeIfPresent(Bool.self, forKey: .requiresPrevious)
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        try draft.encode(to: encoder)
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encodeIfPresent(moduleId, forKey: .moduleId)
+        try container.encodeIfPresent(position, forKey: .position)
+        try container.encodeIfPresent(releaseAt, forKey: .releaseAt)
+        try container.encodeIfPresent(requiresPrevious, forKey: .requiresPrevious)
     }
 }
 

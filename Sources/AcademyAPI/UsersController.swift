@@ -60,8 +60,12 @@ struct UsersController {
     @Sendable func update(_ request: Request, context: AppRequestContext) async throws -> UserResponse {
         let principal = try admin(context)
         let id = try context.parameters.uuid("id")
-        let body = try await request.decode(as: AccessChangeRequest.self, context: context)
+        guard let user = try await accounts.users.find(id: id) else { throw AcademyError.notFound("No account has the id \(id.apiString).") }
+        let body = try await request.decode(AccessChangeRequest.self, mergePatchOver: AccessChangeRequest(editing: user), context: context)
         var validation = FieldValidation()
+        for (field, missing) in [("role", body.role == nil), ("disabled", body.disabled == nil), ("display_name", body.displayName == nil)] where missing {
+            validation.add(FieldError(field: field, message: "is required"))
+        }
         let displayName = validation.check(body.displayName) { AccountRules.displayName($0) }
         try validation.finish()
         return UserResponse(user: try await accounts.users.changeAccess(

@@ -259,7 +259,7 @@ public struct CourseFolderReader {
         }
         guard let defaultLanguage else { return nil }
         var validation = FieldValidation()
-        let quiz = draft.validated(over: nil, defaultLanguage: defaultLanguage, offered: offered, into: &validation)
+        let quiz = draft.validated(defaultLanguage: defaultLanguage, offered: offered, into: &validation)
         problems += validation.errors.map(located)
         return quiz
     }

@@ -25,12 +25,13 @@ public enum CourseRules {
     /// present, and each entry valid by `validate` (which reports with the entry's path).
     public static func translations<Text>(
         _ translations: [String: Text],
-        defaultLanguage: String,
+        defaultLanguage: String?,
         offered: [String],
         into validation: inout FieldValidation,
         validate: (Text, String, inout FieldValidation) -> Void
     ) {
-        if translations[defaultLanguage] == nil {
+        // Without a valid default language (reported on its own) there is nothing to require.
+        if let defaultLanguage, translations[defaultLanguage] == nil {
             validation.add(FieldError(field: "translations.\(defaultLanguage)", message: "is required: it is the default language"))
         }
         for (language, text) in translations.sorted(by: { $0.key < $1.key }) {

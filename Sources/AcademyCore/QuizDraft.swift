@@ -1,8 +1,8 @@
 public import Foundation
 
 /// A quiz as authors write it, the same fields in a request body (`POST /courses/{course}/quizzes`,
-/// `PATCH /quizzes/{id}`) and in a course folder's `quizzes/KEY.yaml`. Every field is optional so
-/// that a PATCH can apply over the quiz as it is; `questions` and `translations` replace theirs whole.
+/// `PATCH /quizzes/{id}`, as a merge patch of the quiz's own draft) and in a course folder's
+/// `quizzes/KEY.yaml`. Settings left out take their defaults.
 public struct QuizDraft: Sendable, Equatable, Codable {
     public var translations: [String: QuizContent.Text]?
     public var questions: [QuizQuestion]?
@@ -42,23 +42,21 @@ public struct QuizDraft: Sendable, Equatable, Codable {
         review = chosen(\.review)
     }
 
-    /// The quiz this draft gives, applied over `existing` (nil for a new quiz, which needs
-    /// `translations`, `questions` and `pass_percent`) and checked against every rule of
-    /// `QuizRules`; nil when a problem was added to `validation`.
-    public func validated(
-        over existing: (settings: QuizSettings, content: QuizContent)?, defaultLanguage: String, offered: [String],
-        into validation: inout FieldValidation
-    ) -> (settings: QuizSettings, content: QuizContent)? {
+    /// The quiz this draft gives (a new quiz needs `translations`, `questions` and `pass_percent`;
+    /// every other setting left out takes its default), checked against every rule of `QuizRules`;
+    /// nil when a problem was added to `validation`. A PATCH merges into the quiz's own draft
+    /// first, so it too arrives here whole.
+    public func validated(defaultLanguage: String, offered: [String], into validation: inout FieldValidation) -> (settings: QuizSettings, content: QuizContent)? {
         let before = validation.errors.count
-        if translations == nil, existing == nil { validation.add(FieldError(field: "translations", message: "is required")) }
-        if questions == nil, existing == nil { validation.add(FieldError(field: "questions", message: "is required")) }
-        guard let passPercent = passPercent ?? existing?.settings.passPercent else {
+        if translations == nil { validation.add(FieldError(field: "translations", message: "is required")) }
+        if questions == nil { validation.add(FieldError(field: "questions", message: "is required")) }
+        guard let passPercent else {
             validation.add(FieldError(field: "pass_percent", message: "is required"))
             return nil
         }
         guard validation.errors.count == before else { return nil }
-        // A new quiz starts from the defaults, which live in QuizSettings.init alone.
-        let base = existing?.settings ?? QuizSettings(passPercent: passPercent)
+        // The defaults live in QuizSettings.init alone.
+        let base = QuizSettings(passPercent: passPercent)
         let settings = QuizSettings(
             timeLimitSeconds: timeLimitSeconds ?? base.timeLimitSeconds,
             graceSeconds: graceSeconds ?? base.graceSeconds,
@@ -73,10 +71,7 @@ public struct QuizDraft: Sendable, Equatable, Codable {
             closesAt: closesAt ?? base.closesAt,
             review: review ?? base.review
         )
-        let content = QuizContent(
-            translations: translations ?? existing?.content.translations ?? [:],
-            questions: questions ?? existing?.content.questions ?? []
-        )
+        let content = QuizContent(translations: translations ?? [:], questions: questions ?? [])
         QuizRules.validate(settings: settings, content: content, defaultLanguage: defaultLanguage, offered: offered, into: &validation)
         return validation.errors.count == before ? (settings, content) : nil
     }

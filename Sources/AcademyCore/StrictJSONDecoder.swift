@@ -8,9 +8,14 @@ public struct StrictJSONDecoder: Sendable {
     public init() {}
 
     public func decode<T: Decodable>(_ type: T.Type, from bytes: [UInt8]) throws(AcademyError) -> T {
+        try decode(type, from: try Self.document(bytes))
+    }
+
+    /// The bytes as a JSON tree; malformed JSON is a 400 that says where.
+    public static func document(_ bytes: [UInt8]) throws(AcademyError) -> JSONValue {
         switch JSONParser.parse(bytes) {
         case .success(let root):
-            return try decode(type, from: root)
+            return root
         case .failure(let failure):
             throw .malformedRequest("The body is not valid JSON: \(failure.reason) at byte \(failure.offset).")
         }

@@ -50,6 +50,12 @@ import Testing
             #expect((stored.json["enrollment"] as? [String: Any])?["capacity"] as? Int == 30)
             let fresh = try #require(stored.headers[.eTag])
             #expect(try await client.send(.patch, "/api/v1/courses/arabic-script", json: ["enrollment": ["mode": "open", "capacity": 40]], token: teacher, headers: [.ifMatch: fresh]).status == .ok)
+
+            // Who may not see the resource learns that first, not whether their tag is current.
+            let anonymous = try await client.send(.patch, "/api/v1/courses/arabic-script", json: ["enrollment": ["mode": "open"]], headers: [.ifMatch: etag])
+            #expect(anonymous.status == .unauthorized)
+            let missing = try await client.send(.patch, "/api/v1/courses/no-such-course", json: ["enrollment": ["mode": "open"]], token: teacher, headers: [.ifMatch: etag])
+            #expect(missing.status == .notFound)
         }
     }
 }

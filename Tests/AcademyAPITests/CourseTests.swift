@@ -147,7 +147,7 @@ extension TestClientProtocol {
         }
     }
 
-    @Test func patchReplacesTranslationsWhole() async throws {
+    @Test func patchMergesTranslationsAndChecksTheDefaultLanguage() async throws {
         try await TestApp.withApp { client, app in
             try await app.makeUser("teacher@example.org", role: .instructor)
             let teacher = try await client.login("teacher@example.org")
@@ -156,8 +156,8 @@ extension TestClientProtocol {
                 "translations": ["ar": ["title": "الخط العربي"], "fr": ["title": "L’écriture arabe", "summary": "Premiers pas"]],
             ], token: teacher)
             #expect(updated.status == .ok)
-            #expect((updated.json["translations"] as? [String: Any])?.keys.sorted() == ["ar", "fr"])
-            let withoutDefault = try await client.send(.patch, "/api/v1/courses/arabic-script", json: ["translations": ["en": ["title": "Only English"]]], token: teacher)
+            #expect((updated.json["translations"] as? [String: Any])?.keys.sorted() == ["ar", "en", "fr"])
+            let withoutDefault = try await client.send(.patch, "/api/v1/courses/arabic-script", json: ["translations": ["ar": NSNull()]], token: teacher)
             #expect(withoutDefault.status == .unprocessableContent)
             let newDefault = try await client.send(.patch, "/api/v1/courses/arabic-script", json: ["default_language": "fr"], token: teacher)
             #expect(newDefault.json["default_language"] as? String == "fr")
@@ -234,6 +234,7 @@ extension TestClientProtocol {
             let mine = try await client.send(.get, "/api/v1/courses?mine=true", token: teacher)
             #expect((mine.json["items"] as? [Any])?.count == 3)
             #expect(try await client.send(.get, "/api/v1/courses?mine=true").status == .unauthorized)
+            #expect(try await client.send(.get, "/api/v1/courses?mine=null", token: teacher).status == .badRequest)
         }
     }
 }
