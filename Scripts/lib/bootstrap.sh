@@ -137,7 +137,6 @@ random_secret() {
     fi
 }
 
-# The first port from $1 on which nothing listens on 127.0.0.1.
 # The first port from $1 with no socket on it. Nothing listening is not enough: these ports lie in
 # Linux's ephemeral range, so a client connection (even one in TIME-WAIT) may hold one, and a
 # server then fails to bind it.

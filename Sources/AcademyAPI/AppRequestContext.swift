@@ -13,8 +13,8 @@ public struct AppRequestContext: RequestContext {
     public var clientAddress: String
     /// Set by AuthenticationMiddleware on the routes that require a session.
     public var principal: Principal?
-    /// Set by ConditionalRequestMiddleware when `If-Match` names another version; reported by the
-    /// body decoder (see StrictRequestDecoder).
+    /// Set by ConditionalRequestMiddleware when `If-Match` names another version; reported by
+    /// `Request.mergePatch` once the change proved valid.
     public var failedPrecondition: AcademyError?
 
     public init(source: ApplicationRequestContextSource) {
@@ -33,7 +33,7 @@ public struct AppRequestContext: RequestContext {
         return principal
     }
 
-    public var requestDecoder: StrictRequestDecoder { StrictRequestDecoder(failedPrecondition: failedPrecondition) }
+    public var requestDecoder: StrictRequestDecoder { StrictRequestDecoder() }
     public var responseEncoder: JSONEncoder { APIJSON.sharedEncoder }
 }
 

@@ -23,7 +23,7 @@ public func buildRouter(_ dependencies: AppDependencies) throws -> AcademyRouter
     router.add(middleware: ConditionalRequestMiddleware(reader: router.representations))
 
     router.addRoutes(HealthController(migrator: dependencies.migrator).endpoints)
-    router.addRoutes(try ServiceDocumentsController(metricsRegistry: dependencies.metricsRegistry).endpoints)
+    router.addRoutes(try ServiceDocumentsController(metricsRegistry: dependencies.metricsRegistry, languages: dependencies.configuration.languages).endpoints)
 
     let authentication = AuthenticationMiddleware(keyRing: dependencies.keyRing, sessions: dependencies.accounts.sessions)
     let access = dependencies.access

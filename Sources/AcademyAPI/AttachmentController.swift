@@ -27,27 +27,31 @@ struct AttachmentController {
     /// multipart form with one file part (its name says both).
     @Sendable func upload(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<AttachmentResponse> {
         let (lesson, _) = try await access.editableLesson(try context.parameters.uuid("id"), by: context.principal)
+        let named = try request.uri.queryParameters.get("filename").map { raw throws(AcademyError) in
+            try AttachmentRules.filename(raw).mapError { AcademyError.validationFailed([$0]) }.get()
+        }
         if let contentType = request.headers[.contentType], contentType.lowercased().hasPrefix("multipart/form-data"),
            let boundary = MultipartStaging.boundary(of: contentType) {
-            return try await uploadForm(request, boundary: boundary, lesson: lesson)
+            return try await uploadForm(request, boundary: boundary, lesson: lesson, named: named)
         }
         guard let mediaType = AttachmentRules.mediaType(request.headers[.contentType]) else {
             throw AcademyError.unsupportedMediaType(expected: "one of \(AttachmentRules.acceptedTypes.joined(separator: ", "))")
         }
-        var validation = FieldValidation()
-        let filename = validation.check(request.uri.queryParameters.get("filename") ?? "") { AttachmentRules.filename($0) }
-        try validation.finish()
+        guard let filename = named else {
+            throw AcademyError.validationFailed([FieldError(field: "filename", message: "is required with a raw body")])
+        }
         if let declared = request.headers[.contentLength].flatMap(Int.init), declared > maxUploadBytes {
             throw AcademyError.payloadTooLarge(limit: maxUploadBytes)
         }
         let stored = try await blobs.store(request.body, limit: maxUploadBytes, mediaType: mediaType)
         let attachment = try await attachments.attach(
-            lessonID: lesson.id, sha256: stored.sha256, size: stored.size, filename: filename ?? "", contentType: mediaType
+            lessonID: lesson.id, sha256: stored.sha256, size: stored.size, filename: filename, contentType: mediaType
         )
         return EditedResponse(status: .created, response: AttachmentResponse(attachment: attachment))
     }
 
-    private func uploadForm(_ request: Request, boundary: String, lesson: Lesson) async throws -> EditedResponse<AttachmentResponse> {
+    /// The part's file name says what the file is; `named` (from `?filename=`) renames it.
+    private func uploadForm(_ request: Request, boundary: String, lesson: Lesson, named: String?) async throws -> EditedResponse<AttachmentResponse> {
         let staging = URL(fileURLWithPath: blobs.root.string).appendingPathComponent("tmp").appendingPathComponent("form-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: staging, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: staging) }
@@ -65,7 +69,7 @@ struct AttachmentController {
         }
         let stored = try await blobs.store(fileAt: url, limit: maxUploadBytes, mediaType: mediaType)
         let attachment = try await attachments.attach(
-            lessonID: lesson.id, sha256: stored.sha256, size: stored.size, filename: filename, contentType: mediaType
+            lessonID: lesson.id, sha256: stored.sha256, size: stored.size, filename: named ?? filename, contentType: mediaType
         )
         return EditedResponse(status: .created, response: AttachmentResponse(attachment: attachment))
     }

@@ -54,9 +54,11 @@ struct CourseContentController {
 
     @Sendable func updateModule(_ request: Request, context: AppRequestContext) async throws -> ModuleResponse {
         let (module, course) = try await editableModule(context)
-        let body = try await request.decode(ModuleRequest.self, mergePatchOver: ModuleRequest(editing: module), context: context)
-        let titles = try body.validatedTitles(defaultLanguage: course.defaultLanguage, offered: languages)
-        let updated = try await content.updateModule(module, position: body.position, titles: titles)
+        let (position, titles) = try await request.mergePatch(ModuleRequest.self, over: ModuleRequest(editing: module), context: context) { body in
+            guard let position = body.position else { throw AcademyError.validationFailed([FieldError(field: "position", message: "is required")]) }
+            return (position, try body.validatedTitles(defaultLanguage: course.defaultLanguage, offered: languages))
+        }
+        let updated = try await content.updateModule(module, position: position, titles: titles)
         return ModuleResponse(module: updated, choice: LanguageChoice(request: request, context: context, available: updated.titles.keys, fallback: course.defaultLanguage))
     }
 
@@ -108,12 +110,12 @@ struct CourseContentController {
 
     @Sendable func updateLesson(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<LessonResponse> {
         let (lesson, course) = try await editableLesson(context)
-        let body = try await request.decode(LessonRequest.self, mergePatchOver: LessonRequest(editing: lesson), context: context)
-        let texts = try await body.validatedTexts(defaultLanguage: course.defaultLanguage, offered: languages, rendered: lesson.translations)
-        guard let moduleID = body.moduleId else {
-            throw AcademyError.validationFailed([FieldError(field: "module_id", message: "is required")])
+        let (body, texts, module) = try await request.mergePatch(LessonRequest.self, over: LessonRequest(editing: lesson), context: context) { body in
+            let missing = [("module_id", body.moduleId == nil), ("position", body.position == nil)].filter(\.1).map { FieldError(field: $0.0, message: "is required") }
+            guard missing.isEmpty, let moduleID = body.moduleId else { throw AcademyError.validationFailed(missing) }
+            let texts = try await body.validatedTexts(defaultLanguage: course.defaultLanguage, offered: languages, rendered: lesson.translations)
+            return (body, texts, try await moduleOfCourse(moduleID, course: course))
         }
-        let module = try await moduleOfCourse(moduleID, course: course)
         let updated = try await content.updateLesson(
             lesson, to: module, position: body.position, releaseAt: body.releaseAt,
             requiresPrevious: body.requiresPrevious ?? false, translations: texts

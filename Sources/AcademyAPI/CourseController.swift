@@ -43,7 +43,7 @@ struct CourseController {
             let principal = try context.requirePrincipal()
             result = try await courses.taught(by: principal.userID, page: page)
         } else {
-            let search = query.get("q").map { String($0.prefix(200)).trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 }
+            let search = try query.searchText("q")
             result = try await courses.catalogue(query: search, languages: languages, page: page)
         }
         return PageResponse(
@@ -74,8 +74,9 @@ struct CourseController {
 
     @Sendable func update(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<CourseResponse> {
         let course = try await access.editableCourse(context)
-        let body = try await request.decode(CourseRequest.self, mergePatchOver: CourseRequest(editing: course), context: context)
-        var draft = try body.draft(offered: languages, keyAlreadySet: course.hasEnrollmentKey)
+        var (body, draft) = try await request.mergePatch(CourseRequest.self, over: CourseRequest(editing: course), context: context) { body in
+            (body, try body.draft(offered: languages, keyAlreadySet: course.hasEnrollmentKey))
+        }
         draft.enrollmentKeyHash = try await hashedKey(body)
         let updated = try await courses.update(course.id, with: draft)
         return response(updated, relation: .instructor, request, context)

@@ -82,9 +82,9 @@ struct EnrollmentController {
 
     @Sendable func update(_ request: Request, context: AppRequestContext) async throws -> EnrollmentResponse {
         let (enrollment, course, isStaff) = try await enrollmentForCaller(context)
-        let body = try await request.decode(EnrollmentChange.self, mergePatchOver: EnrollmentChange(status: enrollment.status), context: context)
-        return EnrollmentResponse(enrollment: try await enrollments.setStatus(enrollment.id, to: body.status, capacity: course.capacity) { current in
-            try EnrollmentPolicy.checkTransition(from: current, to: body.status, byStaff: isStaff)
+        let status = try await request.mergePatch(EnrollmentChange.self, over: EnrollmentChange(status: enrollment.status), context: context) { $0.status }
+        return EnrollmentResponse(enrollment: try await enrollments.setStatus(enrollment.id, to: status, capacity: course.capacity) { current in
+            try EnrollmentPolicy.checkTransition(from: current, to: status, byStaff: isStaff)
         })
     }
 

@@ -27,21 +27,25 @@ struct MeController {
     @Sendable func update(_ request: Request, context: AppRequestContext) async throws -> UserResponse {
         let principal = try context.requirePrincipal()
         guard let user = try await accounts.users.find(id: principal.userID) else { throw AcademyError.unauthenticated }
-        let body = try await request.decode(ProfileChangeRequest.self, mergePatchOver: ProfileChangeRequest(editing: user), context: context)
-        var validation = FieldValidation()
-        if body.displayName == nil { validation.add(FieldError(field: "display_name", message: "is required")) }
-        let displayName = validation.check(body.displayName) { AccountRules.displayName($0) }
-        let locale = validation.check(body.locale) { AccountRules.locale($0) }
-        let timezone = validation.check(body.timezone) { AccountRules.timezone($0) }
-        switch (body.currentPassword, body.newPassword) {
-        case (nil, .some):
-            validation.add(FieldError(field: "current_password", message: "is required to set a new password"))
-        case (.some, nil):
-            validation.add(FieldError(field: "new_password", message: "is required with current_password"))
-        default:
-            break
+        let (body, displayName, locale, timezone) = try await request.mergePatch(ProfileChangeRequest.self, over: ProfileChangeRequest(editing: user), context: context) { body in
+            var validation = FieldValidation()
+            if body.displayName == nil { validation.add(FieldError(field: "display_name", message: "is required")) }
+            let displayName = validation.check(body.displayName) { AccountRules.displayName($0) }
+            let locale = validation.check(body.locale) { AccountRules.locale($0) }
+            let timezone = validation.check(body.timezone) { AccountRules.timezone($0) }
+            _ = validation.check(body.newPassword) { AccountRules.password($0, field: "new_password") }
+            if body.currentPassword == "" { validation.add(FieldError(field: "current_password", message: "must not be empty")) }
+            switch (body.currentPassword, body.newPassword) {
+            case (nil, .some):
+                validation.add(FieldError(field: "current_password", message: "is required to set a new password"))
+            case (.some, nil):
+                validation.add(FieldError(field: "new_password", message: "is required with current_password"))
+            default:
+                break
+            }
+            try validation.finish()
+            return (body, displayName, locale, timezone)
         }
-        try validation.finish()
         if let current = body.currentPassword, let new = body.newPassword {
             try await accounts.changePassword(of: principal, current: current, new: new, origin: context.origin(request))
         }

@@ -20,6 +20,17 @@ extension Parameters {
         }
     }
 
+    /// A search text: surrounding spaces trimmed, nil when nothing remains; longer than
+    /// `maximumCharacters` is 400 rather than silently cut.
+    func searchText(_ name: String, maximumCharacters: Int = 200) throws(AcademyError) -> String? {
+        guard let raw = self.get(name) else { return nil }
+        guard raw.count <= maximumCharacters else {
+            throw .malformedRequest("\(name) must be at most \(maximumCharacters) characters.")
+        }
+        let text = raw.trimmingCharacters(in: .whitespaces)
+        return text.isEmpty ? nil : text
+    }
+
     /// The course a path names by id or slug (`:course`).
     func courseReference(_ name: String = "course") -> CourseReference {
         CourseReference(self.get(name) ?? "")

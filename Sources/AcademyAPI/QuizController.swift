@@ -79,12 +79,14 @@ struct QuizController {
     /// New content becomes a new version: attempts already started keep the questions they saw.
     @Sendable func update(_ request: Request, context: AppRequestContext) async throws -> QuizAuthoringResponse {
         let (quiz, course) = try await editableQuiz(context)
-        let body = try await request.decode(QuizRequest.self, mergePatchOver: QuizRequest(editing: quiz), context: context)
-        var moved: [FieldError] = []
-        if body.moduleId != quiz.moduleID { moved.append(FieldError(field: "module_id", message: "cannot be changed: a quiz stays in its module")) }
-        if body.position != quiz.position { moved.append(FieldError(field: "position", message: "cannot be changed: a quiz keeps its place")) }
-        guard moved.isEmpty else { throw AcademyError.validationFailed(moved) }
-        let (settings, content) = try validated(body, course: course)
+        let (body, settings, content) = try await request.mergePatch(QuizRequest.self, over: QuizRequest(editing: quiz), context: context) { body in
+            var moved: [FieldError] = []
+            if body.moduleId != quiz.moduleID { moved.append(FieldError(field: "module_id", message: "cannot be changed: a quiz stays in its module")) }
+            if body.position != quiz.position { moved.append(FieldError(field: "position", message: "cannot be changed: a quiz keeps its place")) }
+            guard moved.isEmpty else { throw AcademyError.validationFailed(moved) }
+            let (settings, content) = try validated(body, course: course)
+            return (body, settings, content)
+        }
         return QuizAuthoringResponse(quiz: try await quizzes.update(
             quiz, settings: settings, content: content, releaseAt: body.releaseAt, requiresPrevious: body.requiresPrevious ?? false
         ))

@@ -5,17 +5,10 @@ import NIOCore
 
 /// `request.decode(as:context:)` for every JSON endpoint: the body must be declared JSON (415),
 /// fit the configured limit (413), parse (400), and match the type exactly, unknown fields
-/// included (422). A failed `If-Match` (412) is reported here, once the body proved well-formed:
-/// every PATCH handler reads its body right after authorizing the caller, so a caller who may not
-/// change the resource learns that (401, 403, 404) and never whether their tag is current (RFC 9110
-/// 13.2.1), and nothing is changed past a failed precondition.
+/// included (422).
 public struct StrictRequestDecoder: RequestDecoder {
-    let failedPrecondition: AcademyError?
-
     public func decode<T: Decodable>(_ type: T.Type, from request: Request, context: some RequestContext) async throws -> T {
-        let value = try StrictJSONDecoder().decode(type, from: try await document(of: request, context: context))
-        if let failedPrecondition { throw failedPrecondition }
-        return value
+        try StrictJSONDecoder().decode(type, from: try await document(of: request, context: context))
     }
 
     /// `PATCH` bodies are JSON Merge Patches (RFC 7396) of the resource's editable fields: the
@@ -31,9 +24,7 @@ public struct StrictRequestDecoder: RequestDecoder {
             throw AcademyError.validationFailed([FieldError(field: "", message: "must be a JSON object: a merge patch of the resource (RFC 7396)")])
         }
         let base = try StrictJSONDecoder.document(Array(try APIJSON.sharedEncoder.encode(current)))
-        let value = try StrictJSONDecoder().decode(type, from: base.applying(mergePatch: patch))
-        if let failedPrecondition { throw failedPrecondition }
-        return value
+        return try StrictJSONDecoder().decode(type, from: base.applying(mergePatch: patch))
     }
 
     /// The body as a JSON tree, after the media type (415), size (413) and syntax (400) checks.
@@ -64,8 +55,19 @@ public struct StrictRequestDecoder: RequestDecoder {
 }
 
 extension Request {
-    /// The body of a PATCH, as a merge patch of `current` (see StrictRequestDecoder).
-    func decode<T: Decodable>(_ type: T.Type, mergePatchOver current: some Encodable, context: AppRequestContext) async throws -> T {
-        try await context.requestDecoder.decode(type, mergePatchOf: self, over: current, context: context)
+    /// A PATCH: the body merged into `current` (see StrictRequestDecoder), then checked whole by
+    /// `validate`, whose result is the change to write. A failed `If-Match` is reported only then:
+    /// the handler has already authorized the caller, so a caller who may not change the resource
+    /// learns that (401, 403, 404) and never whether their tag is current (RFC 9110 13.2.1); a bad
+    /// body is refused for its own sake (400, 422); and nothing is written past a failed precondition,
+    /// since the change only exists once it passed.
+    func mergePatch<Document: Decodable, Change>(
+        _ type: Document.Type, over current: some Encodable, context: AppRequestContext,
+        validate: (Document) async throws -> Change
+    ) async throws -> Change {
+        let document = try await context.requestDecoder.decode(type, mergePatchOf: self, over: current, context: context)
+        let change = try await validate(document)
+        if let failedPrecondition = context.failedPrecondition { throw failedPrecondition }
+        return change
     }
 }

@@ -44,7 +44,7 @@ struct UsersController {
             }
             role = parsed
         }
-        let search = query.get("q").flatMap { $0.isEmpty ? nil : String($0.prefix(200)) }
+        let search = try query.searchText("q")
         let result = try await accounts.users.list(matching: search, role: role, page: page)
         return PageResponse(items: result.items.map(UserResponse.init), nextCursor: result.nextCursor)
     }
@@ -61,13 +61,15 @@ struct UsersController {
         let principal = try admin(context)
         let id = try context.parameters.uuid("id")
         guard let user = try await accounts.users.find(id: id) else { throw AcademyError.notFound("No account has the id \(id.apiString).") }
-        let body = try await request.decode(AccessChangeRequest.self, mergePatchOver: AccessChangeRequest(editing: user), context: context)
-        var validation = FieldValidation()
-        for (field, missing) in [("role", body.role == nil), ("disabled", body.disabled == nil), ("display_name", body.displayName == nil)] where missing {
-            validation.add(FieldError(field: field, message: "is required"))
+        let (body, displayName) = try await request.mergePatch(AccessChangeRequest.self, over: AccessChangeRequest(editing: user), context: context) { body in
+            var validation = FieldValidation()
+            for (field, missing) in [("role", body.role == nil), ("disabled", body.disabled == nil), ("display_name", body.displayName == nil)] where missing {
+                validation.add(FieldError(field: field, message: "is required"))
+            }
+            let displayName = validation.check(body.displayName) { AccountRules.displayName($0) }
+            try validation.finish()
+            return (body, displayName)
         }
-        let displayName = validation.check(body.displayName) { AccountRules.displayName($0) }
-        try validation.finish()
         return UserResponse(user: try await accounts.users.changeAccess(
             of: id, by: .user(principal), role: body.role, disabled: body.disabled, displayName: displayName,
             audit: AuditEntry(.roleChanged, requestID: context.requestID, clientAddress: context.clientAddress)

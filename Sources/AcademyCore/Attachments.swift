@@ -70,11 +70,12 @@ public enum AttachmentRules {
     /// A file name as people give it: NFC, 1–255 bytes, no path separators or control characters.
     public static func filename(_ raw: String, field: String = "filename") -> Result<String, FieldError> {
         let name = raw.precomposedStringWithCanonicalMapping.trimmingCharacters(in: .whitespaces)
-        guard (1...255).contains(name.utf8.count), name != ".", name != "..",
+        // Something besides dots and spaces: no ".", "..", or a name that only looks empty.
+        guard (1...255).contains(name.utf8.count), name.contains(where: { $0 != "." && !$0.isWhitespace }),
               !name.contains("/"), !name.contains("\\"),
               !name.unicodeScalars.contains(where: { CharacterSet.controlCharacters.contains($0) })
         else {
-            return .failure(FieldError(field: field, message: "must be a file name of 1–255 bytes without / \\ or control characters"))
+            return .failure(FieldError(field: field, message: "must be a file name of 1–255 bytes without / \\ or control characters, and more than dots"))
         }
         return .success(name)
     }

@@ -51,6 +51,9 @@ import Testing
             let fresh = try #require(stored.headers[.eTag])
             #expect(try await client.send(.patch, "/api/v1/courses/arabic-script", json: ["enrollment": ["mode": "open", "capacity": 40]], token: teacher, headers: [.ifMatch: fresh]).status == .ok)
 
+            // A bad change is refused for its own sake, whatever the tag.
+            let invalid = try await client.send(.patch, "/api/v1/courses/arabic-script", json: ["enrollment": ["capacity": 0]], token: teacher, headers: [.ifMatch: etag])
+            #expect(invalid.status == .unprocessableContent)
             // Who may not see the resource learns that first, not whether their tag is current.
             let anonymous = try await client.send(.patch, "/api/v1/courses/arabic-script", json: ["enrollment": ["mode": "open"]], headers: [.ifMatch: etag])
             #expect(anonymous.status == .unauthorized)

@@ -42,6 +42,17 @@ import Testing
     }
 }
 
+extension ServiceDocumentsTests {
+    @Test func theDocumentListsThisDeploymentsLanguages() async throws {
+        try await TestApp.run(overrides: ["ACADEMY_LANGUAGES": "ar,en,id"]) { client in
+            try await client.execute(uri: "/openapi.yaml", method: .get) { response in
+                #expect(response.text.contains("      enum: [ar, en, id]\n"))
+                #expect(!response.text.contains("enum: [ar, en, fr, es, tr, ur, ms, pt]"))
+            }
+        }
+    }
+}
+
 final class RouteList: Sendable {
     private let storage = Mutex<[(method: String, path: String)]>([])
     var routes: [(method: String, path: String)] { storage.withLock { $0 } }

@@ -19,7 +19,7 @@ import Testing
 
     @Test func fileNamesAreNames() {
         #expect((try? AttachmentRules.filename("الدرس ١.pdf").get()) == "الدرس ١.pdf")
-        for bad in ["", "..", "a/b.pdf", "a\\b.pdf", "bell\u{7}.txt", String(repeating: "ب", count: 200)] {
+        for bad in ["", ".", "..", "...", " . ", "a/b.pdf", "a\\b.pdf", "bell\u{7}.txt", String(repeating: "ب", count: 200)] {
             #expect(throws: FieldError.self, "\(bad)") { try AttachmentRules.filename(bad).get() }
         }
     }
