@@ -1,4 +1,5 @@
 public import AcademyCore
+public import AcademyCrypto
 public import AcademyStore
 import Foundation
 public import Logging
@@ -35,6 +36,8 @@ public struct AppConfiguration: Sendable {
     public var trustedProxies: TrustedProxies
     public var languages: [String]
     public var maxUploadBytes: Int
+    /// Seals signing secrets and the certificate private key in the database; nil: stored plain.
+    public var secretSealer: SecretSealer?
 
     /// The variables academy reads, with what each accepts and its default; the README's
     /// configuration table is written from this list.
@@ -67,6 +70,7 @@ public struct AppConfiguration: Sendable {
         Setting("ACADEMY_REGISTRATIONS_PER_ADDRESS_HOUR", accepts: "an integer from 1 to 100000", default: "20"),
         Setting("ACADEMY_ENROLLMENT_KEY_FAILURES", accepts: "an integer from 1 to 1000", default: "5"),
         Setting("ACADEMY_TRUSTED_PROXIES", accepts: "comma-separated addresses or CIDR ranges of reverse proxies, such as 127.0.0.1,10.0.0.0/8 (empty: none)", default: ""),
+        Setting("ACADEMY_SECRETS_KEY_FILE", accepts: "the path of a file holding a 32-byte key as 64 hex digits (openssl rand -hex 32), readable by academy alone; empty: signing secrets stored unencrypted", default: ""),
         Setting("ACADEMY_LANGUAGES", accepts: "comma-separated language codes of 2–3 letters, such as ar,en,fr", default: Languages.academyDefault.joined(separator: ",")),
     ]
 
@@ -113,12 +117,13 @@ public struct AppConfiguration: Sendable {
         let enrollmentKeyFailures = reader.integer("ACADEMY_ENROLLMENT_KEY_FAILURES", in: 1...1000)
         let trustedProxies = reader.trustedProxies("ACADEMY_TRUSTED_PROXIES")
         let languages = reader.languages("ACADEMY_LANGUAGES")
+        let secrets = reader.secretSealer("ACADEMY_SECRETS_KEY_FILE")
         reader.rejectUnknownVariables()
 
         guard reader.problems.isEmpty, let databaseURL, let host, let port, let listenBacklog, let maxRequestsInFlight, let maxConnections, let idleTimeout, let dataDirectory, let logLevel,
               let maxBodyBytes, let autoMigrate, let poolSize, let timeout, let statementTimeout, let shutdownGrace, let attemptSweep,
               let selfRegistration, let sessionLifetime, let hashCost, let hashThreads, let hashQueue,
-              let accountFailures, let addressFailures, let failureWindow, let registrationsPerAddress, let enrollmentKeyFailures, let trustedProxies, let languages, let maxUploadBytes
+              let accountFailures, let addressFailures, let failureWindow, let registrationsPerAddress, let enrollmentKeyFailures, let trustedProxies, let languages, let maxUploadBytes, let secrets
         else {
             throw ConfigurationError(problems: reader.problems)
         }
@@ -151,6 +156,7 @@ public struct AppConfiguration: Sendable {
         self.trustedProxies = trustedProxies
         self.languages = languages
         self.maxUploadBytes = maxUploadBytes
+        self.secretSealer = secrets
     }
 }
 
@@ -251,6 +257,21 @@ private struct EnvironmentReader {
             return nil
         }
         return languages
+    }
+
+    /// The key that seals secrets at rest, read from its file: `.some(nil)` when no file is
+    /// named, nil when the file is wrong. Neither the key nor the file's content is ever echoed.
+    mutating func secretSealer(_ variable: String) -> SecretSealer?? {
+        guard let path = raw(variable), !path.isEmpty else { return .some(nil) }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            problems.append(.init(variable: variable, message: "\(path) cannot be read"))
+            return nil
+        }
+        guard let sealer = SecretSealer(hexKey: String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) else {
+            problems.append(.init(variable: variable, message: "\(path) must hold exactly 64 hex digits (make one with: openssl rand -hex 32)"))
+            return nil
+        }
+        return .some(sealer)
     }
 
     /// The URL is never echoed back: it usually carries a password.

@@ -20,6 +20,8 @@ public struct AppDependencies: Sendable {
     public let sessionCache: SessionCache
     public let signingKeys: SigningKeyRepository
     public let keyRing: SigningKeyRing
+    public let secrets: SecretsAtRest
+    public let certificateKeys: CertificateRepository
     public let accounts: AccountService
     public let auditLog: AuditLog
     public let throttles: ThrottleRepository
@@ -68,7 +70,8 @@ public struct AppDependencies: Sendable {
         )
         sessionCache = SessionCache()
         signingKeys = SigningKeyRepository(database: database, sessions: sessionCache)
-        keyRing = SigningKeyRing(repository: signingKeys)
+        secrets = SecretsAtRest(sealer: configuration.secretSealer)
+        keyRing = SigningKeyRing(repository: signingKeys, secrets: secrets)
         auditLog = AuditLog(database: database)
         let window = Duration.seconds(configuration.loginFailureWindowSeconds)
         throttles = ThrottleRepository(database: database)
@@ -103,7 +106,8 @@ public struct AppDependencies: Sendable {
         gradebook = GradebookReader(database: database)
         blobs = BlobStore(dataDirectory: configuration.dataDirectory)
         access = CourseAccess(courses: courses, content: content, enrollments: enrollments, quizzes: quizzes, attempts: attempts)
-        certificates = CertificateService(certificates: CertificateRepository(database: database), courses: courses, users: accounts.users)
+        certificateKeys = CertificateRepository(database: database)
+        certificates = CertificateService(certificates: certificateKeys, courses: courses, users: accounts.users, secrets: secrets)
         finisher = AttemptFinisher(quizzes: quizzes, attempts: attempts, enrollments: enrollments, certificates: certificates)
         courseFolders = CourseFolderService(
             access: access, courses: courses, content: content, imports: CourseImportRepository(database: database),
@@ -120,6 +124,9 @@ public struct AppDependencies: Sendable {
             postgres,
             DatabaseStartupService(
                 migrator: migrator, autoMigrate: configuration.autoMigrate,
+                sealSecrets: { [secrets, signingKeys, certificateKeys] in
+                    try await secrets.sealStoredSecrets(signingKeys: signingKeys, certificates: certificateKeys)
+                },
                 changes: ChangeFeed(database: database, followers: [keyRing, sessionCache], logger: logger), logger: logger
             ),
             hashingPool,

@@ -7,10 +7,12 @@ public import Foundation
 /// JSON so that anyone holding the public key can check one offline.
 public struct CertificateService: Sendable {
     let certificates: CertificateRepository
+    let secrets: SecretsAtRest
     let courses: CourseRepository
     let users: UserRepository
 
-    public init(certificates: CertificateRepository, courses: CourseRepository, users: UserRepository) {
+    public init(certificates: CertificateRepository, courses: CourseRepository, users: UserRepository, secrets: SecretsAtRest) {
+        self.secrets = secrets
         self.certificates = certificates
         self.courses = courses
         self.users = users
@@ -22,7 +24,7 @@ public struct CertificateService: Sendable {
         guard let student = try await users.find(id: enrollment.userID),
               let (course, _) = try await courses.find(.id(enrollment.courseID), for: nil)
         else { throw AcademyError.notFound("No such enrolment.") }
-        let key = try await certificates.signingKey(creating: Self.newKey)
+        let key = try await certificates.signingKey(creating: newKey)
         let language = Languages.negotiate(
             query: nil, acceptLanguage: nil, userLocale: student.locale,
             available: course.translations.keys.sorted(), fallback: course.defaultLanguage
@@ -36,7 +38,8 @@ public struct CertificateService: Sendable {
             completedAt: RFC3339.string(from: Date())
         )
         let bytes = payload.canonicalJSON()
-        let signature = Ed25519Key(privateKey: key.privateKey).sign(bytes)
+        let privateKey = try secrets.secret(key.privateKey, context: SecretsAtRest.certificateKey(key.id))
+        let signature = Ed25519Key(privateKey: privateKey).sign(bytes)
         return try await certificates.issue(
             id: id, enrollment: enrollment, serial: serial, payload: String(decoding: bytes, as: UTF8.self),
             signature: Base64URL.encode(signature), keyID: key.id
@@ -63,7 +66,7 @@ public struct CertificateService: Sendable {
     }
 
     public func publicKeyPEM() async throws -> String {
-        Ed25519Key.publicKeyPEM(try await certificates.signingKey(creating: Self.newKey).publicKey)
+        Ed25519Key.publicKeyPEM(try await certificates.signingKey(creating: newKey).publicKey)
     }
 
     public func revoke(_ id: UUID, reason: String) async throws -> Bool {
@@ -74,9 +77,12 @@ public struct CertificateService: Sendable {
         try await certificates.certificates(of: userID)
     }
 
-    @Sendable static func newKey() -> CertificateKeyRecord {
+    /// A fresh key in the form the repository stores (the private half sealed when the deployment
+    /// has a key).
+    @Sendable func newKey() -> CertificateKeyRecord {
         let key = Ed25519Key.generate()
-        return CertificateKeyRecord(id: Base64URL.encode(SecureRandom.bytes(count: 6)), privateKey: key.privateKey, publicKey: key.publicKey)
+        let id = Base64URL.encode(SecureRandom.bytes(count: 6))
+        return CertificateKeyRecord(id: id, privateKey: secrets.stored(key.privateKey, context: SecretsAtRest.certificateKey(id)), publicKey: key.publicKey)
     }
 
     static func year() -> String {

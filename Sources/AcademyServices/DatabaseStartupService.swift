@@ -5,11 +5,13 @@ import ServiceLifecycle
 /// Brings the schema up to date when the server starts. While the database cannot be reached it
 /// keeps trying with backoff (the server answers `/health/live` meanwhile and `/health/ready` says
 /// 503); a migration that cannot be applied, or an applied file that changed, stops the server.
-/// Then, with the schema in place, it follows the changes other instances make (signing keys,
-/// sessions) until shutdown.
+/// Then, with the schema in place, it seals any secret still stored plain (SecretsAtRest; a
+/// missing or wrong secrets key stops the server here), and follows the changes other instances
+/// make (signing keys, sessions) until shutdown.
 struct DatabaseStartupService: Service, CustomStringConvertible {
     let migrator: Migrator
     let autoMigrate: Bool
+    let sealSecrets: @Sendable () async throws -> Void
     let changes: ChangeFeed
     let logger: Logger
 
@@ -22,8 +24,14 @@ struct DatabaseStartupService: Service, CustomStringConvertible {
     func run() async throws {
         if autoMigrate {
             try await migrateWithRetry()
+            do {
+                try await sealSecrets()
+            } catch let error as SecretsAtRestError {
+                logger.critical("Stored secrets stopped the start", metadata: ["reason": "\(error.description)"])
+                throw error
+            }
         } else {
-            logger.info("ACADEMY_AUTO_MIGRATE=false: not migrating; /health/ready reports pending migrations")
+            logger.info("ACADEMY_AUTO_MIGRATE=false: not migrating; /health/ready reports pending migrations, and `academy migrate` seals stored secrets")
         }
         // Returns at shutdown; returning earlier would end the service group.
         await changes.run()

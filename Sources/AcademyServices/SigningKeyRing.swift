@@ -11,6 +11,7 @@ import Synchronization
 /// most once a quarter of a second, when a token names a key this copy does not know.
 public final class SigningKeyRing: Sendable {
     let repository: SigningKeyRepository
+    let secrets: SecretsAtRest
     private let state = Mutex<State>(State())
 
     private struct State {
@@ -21,14 +22,15 @@ public final class SigningKeyRing: Sendable {
 
     static let unknownKeyRefreshInterval: Duration = .milliseconds(250)
 
-    public init(repository: SigningKeyRepository) {
+    public init(repository: SigningKeyRepository, secrets: SecretsAtRest) {
         self.repository = repository
+        self.secrets = secrets
     }
 
     /// The key that signs new sessions; on a new database the first sign-in creates it.
     public func signingKey() async throws -> SigningKey {
         if let key = state.withLock({ $0.signingKey }) { return key }
-        try await repository.ensureUsableKey(creating: Self.newKey)
+        try await repository.ensureUsableKey(creating: newKey)
         try await refresh()
         guard let key = state.withLock({ $0.signingKey }) else {
             throw AcademyError.unavailable(reason: "No signing key is available yet.", retryAfterSeconds: 1)
@@ -55,7 +57,9 @@ public final class SigningKeyRing: Sendable {
     }
 
     public func refresh() async throws {
-        let usable = try await repository.usableKeys().map { SigningKey(id: $0.id, secret: $0.secret) }
+        let usable = try await repository.usableKeys().map { record in
+            SigningKey(id: record.id, secret: try secrets.secret(record.secret, context: SecretsAtRest.signingKey(record.id)))
+        }
         state.withLock { state in
             state.keys = Dictionary(uniqueKeysWithValues: usable.map { ($0.id, $0) })
             state.signingKey = usable.first
@@ -63,10 +67,10 @@ public final class SigningKeyRing: Sendable {
         }
     }
 
-    /// A fresh key in the form the repository stores.
-    public static func newKey() -> SigningKeyRecord {
+    /// A fresh key in the form the repository stores (sealed when the deployment has a key).
+    @Sendable public func newKey() -> SigningKeyRecord {
         let key = SigningKey.generate()
-        return SigningKeyRecord(id: key.id, secret: key.secret)
+        return SigningKeyRecord(id: key.id, secret: secrets.stored(key.secret, context: SecretsAtRest.signingKey(key.id)))
     }
 }
 
@@ -75,7 +79,7 @@ extension SigningKeyRing: ChangeFollower {
 
     /// Loads the keys, creating the first one on a new database.
     public func listening() async throws {
-        try await repository.ensureUsableKey(creating: Self.newKey)
+        try await repository.ensureUsableKey(creating: newKey)
         try await refresh()
     }
 

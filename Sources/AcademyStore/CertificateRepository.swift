@@ -48,6 +48,16 @@ public struct CertificateRepository: Sendable {
         }
     }
 
+    public func keys() async throws -> [CertificateKeyRecord] {
+        try await database.rows("SELECT id, private_key, public_key FROM certificate_keys ORDER BY created_at, id", as: (String, Data, Data).self)
+            .map { CertificateKeyRecord(id: $0.0, privateKey: Array($0.1), publicKey: Array($0.2)) }
+    }
+
+    /// Stores a key's private half in another form (sealed at rest); the key itself does not change.
+    public func replacePrivateKey(of id: String, with stored: [UInt8]) async throws {
+        try await database.run("UPDATE certificate_keys SET private_key = \(Data(stored)) WHERE id = \(id)")
+    }
+
     public func publicKey(id: String) async throws -> [UInt8]? {
         return try await database.rows("SELECT public_key FROM certificate_keys WHERE id = \(id)", as: Data.self).first.map { Array($0) }
     }

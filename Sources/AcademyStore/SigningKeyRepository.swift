@@ -101,6 +101,11 @@ public struct SigningKeyRepository: Sendable {
         try await connection.run("SELECT pg_notify(\(Self.changeChannel), '')")
     }
 
+    /// Stores a key's secret in another form (sealed at rest); the key itself does not change.
+    public func replaceSecret(of id: String, with stored: [UInt8]) async throws {
+        try await database.run("UPDATE signing_keys SET secret = \(Data(stored)) WHERE id = \(id)")
+    }
+
     static func insert(_ key: SigningKeyRecord, on connection: DatabaseConnection) async throws {
         try await connection.run(
             "INSERT INTO signing_keys (id, secret) VALUES (\(key.id), \(Data(key.secret)))"

@@ -24,6 +24,7 @@ struct Migrate: AsyncParsableCommand {
                 return Self.describe(try await dependencies.migrator.status())
             }
             let applied = try await dependencies.migrator.migrate()
+            try await dependencies.secrets.sealStoredSecrets(signingKeys: dependencies.signingKeys, certificates: dependencies.certificateKeys)
             return applied.isEmpty
                 ? "Nothing to apply: the schema is current."
                 : "Applied migrations \(applied.map(String.init).joined(separator: ", "))."

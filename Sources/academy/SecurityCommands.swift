@@ -56,11 +56,12 @@ struct KeysCommand: AsyncParsableCommand {
         )
 
         func run() async throws {
-            let key = SigningKeyRing.newKey()
-            try await CommandEnvironment.withDependencies { dependencies in
+            let key = try await CommandEnvironment.withDependencies { dependencies in
+                let key = dependencies.keyRing.newKey()
                 try await dependencies.signingKeys.rotate(
                     to: key, audit: AuditEntry(.keyRotated, clientAddress: "cli")
                 )
+                return key
             }
             print("Key \(key.id) signs new sessions from now on, on every instance.")
         }

@@ -325,7 +325,7 @@ import Testing
                     let oldToken = try await instanceA.login("amina@example.org")
                     let keys = SigningKeyRepository(database: dependencies.database)
                     let oldKeyID = try #require(try await keys.usableKeys().first?.id)
-                    let newKey = SigningKeyRing.newKey()
+                    let newKey = dependencies.keyRing.newKey()
                     try await keys.rotate(to: newKey, audit: AuditEntry(.keyRotated))
                     // A signs with the new key as soon as its NOTIFY arrives.
                     var newToken = ""

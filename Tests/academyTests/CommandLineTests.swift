@@ -269,7 +269,7 @@ import Testing
                     _ = try await enrollments.complete(itemID: lesson.id, for: enrollment)
                 }
                 let certificates = CertificateService(
-                    certificates: CertificateRepository(database: database), courses: CourseRepository(database: database), users: users
+                    certificates: CertificateRepository(database: database), courses: CourseRepository(database: database), users: users, secrets: SecretsAtRest(sealer: nil)
                 )
                 return try await certificates.issue(for: enrollment).id.uuidString
             }
