@@ -2,7 +2,7 @@ import AcademyCore
 import AcademyCrypto
 import Foundation
 import HTTPTypes
-public import Hummingbird
+import Hummingbird
 import NIOCore
 import Synchronization
 

@@ -41,20 +41,10 @@ public struct SecretSealer: Sendable, CustomStringConvertible {
 
     public func seal(_ secret: [UInt8], context: String) -> [UInt8] {
         let nonce = SecureRandom.bytes(count: Self.nonceByteCount)
-        let cipher = EVP_CIPHER_CTX_new()
-        defer { EVP_CIPHER_CTX_free(cipher) }
-        var ciphertext = [UInt8](repeating: 0, count: secret.count)
         var tag = [UInt8](repeating: 0, count: Self.tagByteCount)
-        var length: Int32 = 0
-        let aad = Array(context.utf8)
-        let sealed = EVP_EncryptInit_ex(cipher, EVP_aes_256_gcm(), nil, nil, nil) == 1
-            && EVP_CIPHER_CTX_ctrl(cipher, EVP_CTRL_GCM_SET_IVLEN, Int32(Self.nonceByteCount), nil) == 1
-            && EVP_EncryptInit_ex(cipher, nil, nil, key, nonce) == 1
-            && EVP_EncryptUpdate(cipher, nil, &length, aad, Int32(aad.count)) == 1
-            && EVP_EncryptUpdate(cipher, &ciphertext, &length, secret, Int32(secret.count)) == 1 && length == Int32(secret.count)
-            && EVP_EncryptFinal_ex(cipher, &tag, &length) == 1
-            && EVP_CIPHER_CTX_ctrl(cipher, EVP_CTRL_GCM_GET_TAG, Int32(Self.tagByteCount), &tag) == 1
-        precondition(sealed, "OpenSSL AES-256-GCM sealing failed")
+        guard let ciphertext = crypt(secret, nonce: nonce, context: context, encrypting: true, tag: &tag) else {
+            preconditionFailure("OpenSSL AES-256-GCM sealing failed")
+        }
         return Self.magic + nonce + ciphertext + tag
     }
 
@@ -62,22 +52,31 @@ public struct SecretSealer: Sendable, CustomStringConvertible {
     public func open(_ stored: [UInt8], context: String) -> [UInt8]? {
         guard Self.isSealed(stored) else { return nil }
         let body = stored.dropFirst(Self.magic.count)
-        let nonce = Array(body.prefix(Self.nonceByteCount))
-        let ciphertext = Array(body.dropFirst(Self.nonceByteCount).dropLast(Self.tagByteCount))
         var tag = Array(body.suffix(Self.tagByteCount))
+        return crypt(
+            Array(body.dropFirst(Self.nonceByteCount).dropLast(Self.tagByteCount)), nonce: Array(body.prefix(Self.nonceByteCount)),
+            context: context, encrypting: false, tag: &tag
+        )
+    }
+
+    /// AES-256-GCM one way or the other: sealing fills `tag`, opening checks it (nil on mismatch).
+    private func crypt(_ input: [UInt8], nonce: [UInt8], context: String, encrypting: Bool, tag: inout [UInt8]) -> [UInt8]? {
         let cipher = EVP_CIPHER_CTX_new()
         defer { EVP_CIPHER_CTX_free(cipher) }
-        var secret = [UInt8](repeating: 0, count: ciphertext.count)
+        let direction: Int32 = encrypting ? 1 : 0
+        let aad = Array(context.utf8)
+        var output = [UInt8](repeating: 0, count: input.count)
         var finalBlock = [UInt8](repeating: 0, count: Self.tagByteCount)
         var length: Int32 = 0
-        let aad = Array(context.utf8)
-        let opened = EVP_DecryptInit_ex(cipher, EVP_aes_256_gcm(), nil, nil, nil) == 1
-            && EVP_CIPHER_CTX_ctrl(cipher, EVP_CTRL_GCM_SET_IVLEN, Int32(Self.nonceByteCount), nil) == 1
-            && EVP_DecryptInit_ex(cipher, nil, nil, key, nonce) == 1
-            && EVP_DecryptUpdate(cipher, nil, &length, aad, Int32(aad.count)) == 1
-            && EVP_DecryptUpdate(cipher, &secret, &length, ciphertext, Int32(ciphertext.count)) == 1
-            && EVP_CIPHER_CTX_ctrl(cipher, EVP_CTRL_GCM_SET_TAG, Int32(Self.tagByteCount), &tag) == 1
-            && EVP_DecryptFinal_ex(cipher, &finalBlock, &length) == 1
-        return opened ? secret : nil
+        guard EVP_CipherInit_ex(cipher, EVP_aes_256_gcm(), nil, nil, nil, direction) == 1,
+              EVP_CIPHER_CTX_ctrl(cipher, EVP_CTRL_GCM_SET_IVLEN, Int32(Self.nonceByteCount), nil) == 1,
+              EVP_CipherInit_ex(cipher, nil, nil, key, nonce, direction) == 1,
+              EVP_CipherUpdate(cipher, nil, &length, aad, Int32(aad.count)) == 1,
+              EVP_CipherUpdate(cipher, &output, &length, input, Int32(input.count)) == 1, length == Int32(input.count),
+              encrypting || EVP_CIPHER_CTX_ctrl(cipher, EVP_CTRL_GCM_SET_TAG, Int32(Self.tagByteCount), &tag) == 1,
+              EVP_CipherFinal_ex(cipher, &finalBlock, &length) == 1,
+              !encrypting || EVP_CIPHER_CTX_ctrl(cipher, EVP_CTRL_GCM_GET_TAG, Int32(Self.tagByteCount), &tag) == 1
+        else { return nil }
+        return output
     }
 }
