@@ -55,7 +55,8 @@ struct CourseContentController {
     @Sendable func updateModule(_ request: Request, context: AppRequestContext) async throws -> ModuleResponse {
         let (module, course) = try await editableModule(context)
         let (position, titles) = try await request.mergePatch(ModuleRequest.self, over: ModuleRequest(editing: module), context: context) { body in
-            guard let position = body.position else { throw AcademyError.validationFailed([FieldError(field: "position", message: "is required")]) }
+            var validation = FieldValidation()
+            guard let position = validation.require(body.position, "position") else { throw AcademyError.validationFailed(validation.errors) }
             return (position, try body.validatedTitles(defaultLanguage: course.defaultLanguage, offered: languages))
         }
         let updated = try await content.updateModule(module, position: position, titles: titles)
@@ -111,8 +112,11 @@ struct CourseContentController {
     @Sendable func updateLesson(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<LessonResponse> {
         let (lesson, course) = try await editableLesson(context)
         let (body, texts, module) = try await request.mergePatch(LessonRequest.self, over: LessonRequest(editing: lesson), context: context) { body in
-            let missing = [("module_id", body.moduleId == nil), ("position", body.position == nil)].filter(\.1).map { FieldError(field: $0.0, message: "is required") }
-            guard missing.isEmpty, let moduleID = body.moduleId else { throw AcademyError.validationFailed(missing) }
+            var validation = FieldValidation()
+            let moduleID = validation.require(body.moduleId, "module_id")
+            validation.require(body.position, "position")
+            try validation.finish()
+            guard let moduleID else { throw AcademyError.validationFailed(validation.errors) }
             let texts = try await body.validatedTexts(defaultLanguage: course.defaultLanguage, offered: languages, rendered: lesson.translations)
             return (body, texts, try await moduleOfCourse(moduleID, course: course))
         }

@@ -39,13 +39,11 @@ struct CourseRequest: Codable {
     /// course has a key, so mode `key` may leave it out. The key's hash is left for the caller.
     func draft(offered: [String], keyAlreadySet: Bool) throws(AcademyError) -> CourseDraft {
         var validation = FieldValidation()
-        if slug == nil { validation.add(FieldError(field: "slug", message: "is required")) }
-        if defaultLanguage == nil { validation.add(FieldError(field: "default_language", message: "is required")) }
-        if translations == nil { validation.add(FieldError(field: "translations", message: "is required")) }
-        let slug = validation.check(self.slug) { CourseRules.slug($0) }
-        let defaultLanguage = validation.check(self.defaultLanguage) {
+        let slug = validation.check(validation.require(self.slug, "slug")) { CourseRules.slug($0) }
+        let defaultLanguage = validation.check(validation.require(self.defaultLanguage, "default_language")) {
             CourseRules.language($0, offered: offered, field: "default_language")
         }
+        validation.require(translations, "translations")
         var texts: [String: CourseText] = [:]
         CourseRules.translations(translations ?? [:], defaultLanguage: translations == nil ? nil : defaultLanguage, offered: offered, into: &validation) { text, path, validation in
             let title = validation.check(CourseRules.title(text.title, field: "\(path).title"))

@@ -29,8 +29,7 @@ struct MeController {
         guard let user = try await accounts.users.find(id: principal.userID) else { throw AcademyError.unauthenticated }
         let (body, displayName, locale, timezone) = try await request.mergePatch(ProfileChangeRequest.self, over: ProfileChangeRequest(editing: user), context: context) { body in
             var validation = FieldValidation()
-            if body.displayName == nil { validation.add(FieldError(field: "display_name", message: "is required")) }
-            let displayName = validation.check(body.displayName) { AccountRules.displayName($0) }
+            let displayName = validation.check(validation.require(body.displayName, "display_name")) { AccountRules.displayName($0) }
             let locale = validation.check(body.locale) { AccountRules.locale($0) }
             let timezone = validation.check(body.timezone) { AccountRules.timezone($0) }
             _ = validation.check(body.newPassword) { AccountRules.password($0, field: "new_password") }

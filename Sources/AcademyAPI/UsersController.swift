@@ -63,10 +63,9 @@ struct UsersController {
         guard let user = try await accounts.users.find(id: id) else { throw AcademyError.notFound("No account has the id \(id.apiString).") }
         let (body, displayName) = try await request.mergePatch(AccessChangeRequest.self, over: AccessChangeRequest(editing: user), context: context) { body in
             var validation = FieldValidation()
-            for (field, missing) in [("role", body.role == nil), ("disabled", body.disabled == nil), ("display_name", body.displayName == nil)] where missing {
-                validation.add(FieldError(field: field, message: "is required"))
-            }
-            let displayName = validation.check(body.displayName) { AccountRules.displayName($0) }
+            validation.require(body.role, "role")
+            validation.require(body.disabled, "disabled")
+            let displayName = validation.check(validation.require(body.displayName, "display_name")) { AccountRules.displayName($0) }
             try validation.finish()
             return (body, displayName)
         }

@@ -18,6 +18,13 @@ public struct FieldValidation {
         value.flatMap { check(rule($0)) }
     }
 
+    /// `value`, or nil with "is required" for `field` when it is missing.
+    @discardableResult
+    public mutating func require<Value>(_ value: Value?, _ field: String) -> Value? {
+        if value == nil { errors.append(FieldError(field: field, message: "is required")) }
+        return value
+    }
+
     public mutating func add(_ error: FieldError) {
         errors.append(error)
     }

@@ -48,12 +48,9 @@ public struct QuizDraft: Sendable, Equatable, Codable {
     /// first, so it too arrives here whole.
     public func validated(defaultLanguage: String, offered: [String], into validation: inout FieldValidation) -> (settings: QuizSettings, content: QuizContent)? {
         let before = validation.errors.count
-        if translations == nil { validation.add(FieldError(field: "translations", message: "is required")) }
-        if questions == nil { validation.add(FieldError(field: "questions", message: "is required")) }
-        guard let passPercent else {
-            validation.add(FieldError(field: "pass_percent", message: "is required"))
-            return nil
-        }
+        validation.require(translations, "translations")
+        validation.require(questions, "questions")
+        guard let passPercent = validation.require(passPercent, "pass_percent") else { return nil }
         guard validation.errors.count == before else { return nil }
         // The defaults live in QuizSettings.init alone.
         let base = QuizSettings(passPercent: passPercent)
