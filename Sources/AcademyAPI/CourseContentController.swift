@@ -102,9 +102,8 @@ struct CourseContentController {
 
     /// Editors read any lesson with all its translations; admitted students read open lessons.
     @Sendable func showLesson(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<LessonResponse> {
-        let (lesson, course, reader) = try await access.openLesson(try context.parameters.uuid("id"), principal: context.principal)
+        let (lesson, files, course, reader) = try await access.openLesson(try context.parameters.uuid("id"), principal: context.principal)
         let choice = LanguageChoice(request: request, context: context, available: lesson.translations.keys, fallback: course.defaultLanguage)
-        let files = try await attachments.attachments(of: lesson.id)
         let isEditor = if case .editor = reader { true } else { false }
         return choice.apply(to: LessonResponse(lesson: lesson, attachments: files, choice: choice, includeTranslations: isEditor))
     }

@@ -34,7 +34,7 @@ struct LearningController {
     /// Idempotent: completing a lesson twice changes nothing and answers the same progress. The
     /// completion that finishes the course issues its certificate, once.
     @Sendable func complete(_ request: Request, context: AppRequestContext) async throws -> ProgressResponse {
-        let (lesson, _, reader) = try await access.openLesson(try context.parameters.uuid("id"), principal: context.principal)
+        let (lesson, _, _, reader) = try await access.openLesson(try context.parameters.uuid("id"), principal: context.principal)
         guard case .student(let enrollment, _) = reader else {
             throw AcademyError.forbidden("Only enrolled students complete lessons.")
         }

@@ -116,10 +116,11 @@ public struct CourseAccess: Sendable {
         return (course, reader)
     }
 
-    public func openLesson(_ id: UUID, principal: Principal?) async throws -> (lesson: Lesson, course: Course, reader: Reader) {
-        guard let lesson = try await content.lesson(id) else { throw AcademyError.notFound("No such lesson.") }
+    /// A lesson the caller may read, with its attachments (read together: one round trip).
+    public func openLesson(_ id: UUID, principal: Principal?) async throws -> (lesson: Lesson, attachments: [Attachment], course: Course, reader: Reader) {
+        guard let (lesson, attachments) = try await content.lessonWithAttachments(id) else { throw AcademyError.notFound("No such lesson.") }
         let (course, reader) = try await open(itemID: lesson.id, courseID: lesson.courseID, principal: principal)
-        return (lesson, course, reader)
+        return (lesson, attachments, course, reader)
     }
 
     /// A lesson of a course the caller may change.

@@ -83,7 +83,8 @@ public struct AttachmentRepository: Sendable {
         return try await database.rows(OfLesson.self, PostgresBindings(lessonID), as: Row.self).map(Self.attachment)
     }
 
-    /// Every lesson read runs it.
+    /// After a lesson is edited or uploaded, and for exports (a lesson read gets its attachments
+    /// with the lesson: CourseContentRepository.lessonWithAttachments).
     enum OfLesson: PreparedSQL {
         static let sql = "SELECT \(columns) FROM lesson_attachments WHERE lesson_id = $1 ORDER BY created_at, id"
         static let parameterTypes: [PostgresDataType] = [.uuid]

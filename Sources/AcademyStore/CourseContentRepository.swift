@@ -176,29 +176,78 @@ public struct CourseContentRepository: Sendable {
             LessonByID.self, PostgresBindings(id),
             as: (UUID, UUID, UUID, Int, Date?, Bool, Date, String?, [String], [String], [String], [String]).self
         ).first.map { row in
-            var texts: [String: LessonText] = [:]
-            for (index, language) in row.8.enumerated() {
-                texts[language] = LessonText(title: row.9[index], bodyMarkdown: row.10[index], bodyHTML: row.11[index])
-            }
-            return Lesson(
-                id: row.0, courseID: row.1, moduleID: row.2, position: row.3, releaseAt: row.4, requiresPrevious: row.5,
-                translations: texts, updatedAt: row.6, key: row.7
-            )
+            Self.lesson(row.0, row.1, row.2, row.3, row.4, row.5, row.6, row.7, row.8, row.9, row.10, row.11)
         }
     }
 
-    enum LessonByID: PreparedSQL {
-        static let sql = """
-            SELECT i.id, i.course_id, i.module_id, i.position, i.release_at, i.requires_previous, i.updated_at, i.key,
-                COALESCE(t.languages, '{}'), COALESCE(t.titles, '{}'), COALESCE(t.markdowns, '{}'), COALESCE(t.htmls, '{}')
-            FROM course_items i
+    /// A lesson with its attachments, in one round trip: a student's lesson read (the request of
+    /// the day) paid a second one for the attachments, and round trips, not PostgreSQL's time
+    /// (0.07 ms and 0.01 ms), were what it cost (pg_stat_statements).
+    public func lessonWithAttachments(_ id: UUID) async throws -> (lesson: Lesson, attachments: [Attachment])? {
+        try await database.rows(
+            LessonWithAttachmentsByID.self, PostgresBindings(id),
+            as: (UUID, UUID, UUID, Int, Date?, Bool, Date, String?, [String], [String], [String], [String],
+                 [UUID], [String], [String], [String], [Int], [Date]).self
+        ).first.map { row in
+            let lesson = Self.lesson(row.0, row.1, row.2, row.3, row.4, row.5, row.6, row.7, row.8, row.9, row.10, row.11)
+            let attachments = row.12.indices.map { index in
+                Attachment(
+                    id: row.12[index], lessonID: lesson.id, sha256: row.13[index], filename: row.14[index],
+                    contentType: row.15[index], size: row.16[index], createdAt: row.17[index]
+                )
+            }
+            return (lesson, attachments)
+        }
+    }
+
+    private static func lesson(
+        _ id: UUID, _ courseID: UUID, _ moduleID: UUID, _ position: Int, _ releaseAt: Date?, _ requiresPrevious: Bool,
+        _ updatedAt: Date, _ key: String?, _ languages: [String], _ titles: [String], _ markdowns: [String], _ htmls: [String]
+    ) -> Lesson {
+        var texts: [String: LessonText] = [:]
+        for (index, language) in languages.enumerated() {
+            texts[language] = LessonText(title: titles[index], bodyMarkdown: markdowns[index], bodyHTML: htmls[index])
+        }
+        return Lesson(
+            id: id, courseID: courseID, moduleID: moduleID, position: position, releaseAt: releaseAt, requiresPrevious: requiresPrevious,
+            translations: texts, updatedAt: updatedAt, key: key
+        )
+    }
+
+    /// The lesson row and its texts; with `attachments`, its files too (in upload order).
+    static func lessonSQL(attachments: Bool) -> String {
+        """
+        SELECT i.id, i.course_id, i.module_id, i.position, i.release_at, i.requires_previous, i.updated_at, i.key,
+            COALESCE(t.languages, '{}'), COALESCE(t.titles, '{}'), COALESCE(t.markdowns, '{}'), COALESCE(t.htmls, '{}')\(attachments ? """
+            ,
+                COALESCE(a.ids, '{}'), COALESCE(a.sha256s, '{}'), COALESCE(a.filenames, '{}'), COALESCE(a.content_types, '{}'),
+                COALESCE(a.sizes, '{}'), COALESCE(a.created, '{}')
+            """ : "")
+        FROM course_items i
+        LEFT JOIN LATERAL (
+            SELECT array_agg(language ORDER BY language) AS languages, array_agg(title ORDER BY language) AS titles,
+                array_agg(body_markdown ORDER BY language) AS markdowns, array_agg(body_html ORDER BY language) AS htmls
+            FROM lesson_translations WHERE lesson_id = i.id
+        ) t ON true\(attachments ? """
+
             LEFT JOIN LATERAL (
-                SELECT array_agg(language ORDER BY language) AS languages, array_agg(title ORDER BY language) AS titles,
-                    array_agg(body_markdown ORDER BY language) AS markdowns, array_agg(body_html ORDER BY language) AS htmls
-                FROM lesson_translations WHERE lesson_id = i.id
-            ) t ON true
-            WHERE i.id = $1 AND i.kind = 'lesson'
-            """
+                SELECT array_agg(id ORDER BY created_at, id) AS ids, array_agg(sha256 ORDER BY created_at, id) AS sha256s,
+                    array_agg(filename ORDER BY created_at, id) AS filenames, array_agg(content_type ORDER BY created_at, id) AS content_types,
+                    array_agg(size ORDER BY created_at, id) AS sizes, array_agg(created_at ORDER BY created_at, id) AS created
+                FROM lesson_attachments WHERE lesson_id = i.id
+            ) a ON true
+            """ : "")
+        WHERE i.id = $1 AND i.kind = 'lesson'
+        """
+    }
+
+    enum LessonByID: PreparedSQL {
+        static let sql = lessonSQL(attachments: false)
+        static let parameterTypes: [PostgresDataType] = [.uuid]
+    }
+
+    enum LessonWithAttachmentsByID: PreparedSQL {
+        static let sql = lessonSQL(attachments: true)
         static let parameterTypes: [PostgresDataType] = [.uuid]
     }
 
