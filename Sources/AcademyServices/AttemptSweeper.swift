@@ -5,11 +5,7 @@ public import ServiceLifecycle
 /// Grades abandoned attempts soon after their deadline, and settles enrolments once a quiz's
 /// results become visible, so the gradebook and course completion never wait for the student to
 /// come back.
-public struct AttemptSweeper: Service, CustomStringConvertible {
-    /// ServiceLifecycle logs each service at start-up; without this, that line would spell out
-    /// every repository it holds.
-    public var description: String { "AttemptSweeper" }
-
+public struct AttemptSweeper: NamedService {
     let finisher: AttemptFinisher
     let interval: Duration
     let logger: Logger

@@ -8,7 +8,7 @@ import ServiceLifecycle
 /// Then, with the schema in place, it seals any secret still stored plain (SecretsAtRest; a
 /// missing or wrong secrets key stops the server here), and follows the changes other instances
 /// make (signing keys, sessions) until shutdown.
-struct DatabaseStartupService: Service, CustomStringConvertible {
+struct DatabaseStartupService: NamedService {
     let migrator: Migrator
     let autoMigrate: Bool
     let sealSecrets: @Sendable () async throws -> Void
@@ -16,10 +16,6 @@ struct DatabaseStartupService: Service, CustomStringConvertible {
     let logger: Logger
 
     static let maximumRetryDelay: Duration = .seconds(30)
-
-    /// ServiceLifecycle logs each service at start-up (at debug); without this, that line would
-    /// carry every migration's SQL.
-    var description: String { "DatabaseStartupService" }
 
     func run() async throws {
         if autoMigrate {

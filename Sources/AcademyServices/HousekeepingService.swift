@@ -3,11 +3,7 @@ public import Logging
 public import ServiceLifecycle
 
 /// Prunes expired rows (`ExpiredRows`) once an hour, starting a minute after start-up.
-public struct HousekeepingService: Service, CustomStringConvertible {
-    /// ServiceLifecycle logs each service at start-up; without this, that line would spell out
-    /// every repository it holds.
-    public var description: String { "HousekeepingService" }
-
+public struct HousekeepingService: NamedService {
     let expiredRows: ExpiredRows
     let logger: Logger
 
