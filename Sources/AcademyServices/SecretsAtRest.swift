@@ -36,14 +36,14 @@ public struct SecretsAtRest: Sendable {
             let context = Self.signingKey(key.id)
             let secret = try secret(key.secret, context: context)
             if let sealer, !SecretSealer.isSealed(key.secret) {
-                try await signingKeys.replaceSecret(of: key.id, with: sealer.seal(secret, context: context))
+                try await signingKeys.replaceSecret(of: key.id, was: key.secret, with: sealer.seal(secret, context: context))
             }
         }
         for key in try await certificates.keys() {
             let context = Self.certificateKey(key.id)
             let secret = try secret(key.privateKey, context: context)
             if let sealer, !SecretSealer.isSealed(key.privateKey) {
-                try await certificates.replacePrivateKey(of: key.id, with: sealer.seal(secret, context: context))
+                try await certificates.replacePrivateKey(of: key.id, was: key.privateKey, with: sealer.seal(secret, context: context))
             }
         }
     }

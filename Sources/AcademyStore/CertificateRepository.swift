@@ -53,9 +53,10 @@ public struct CertificateRepository: Sendable {
             .map { CertificateKeyRecord(id: $0.0, privateKey: Array($0.1), publicKey: Array($0.2)) }
     }
 
-    /// Stores a key's private half in another form (sealed at rest); the key itself does not change.
-    public func replacePrivateKey(of id: String, with stored: [UInt8]) async throws {
-        try await database.run("UPDATE certificate_keys SET private_key = \(Data(stored)) WHERE id = \(id)")
+    /// Stores a key's private half in another form (sealed at rest), unless another instance did
+    /// first; the key itself does not change.
+    public func replacePrivateKey(of id: String, was previous: [UInt8], with stored: [UInt8]) async throws {
+        try await database.run("UPDATE certificate_keys SET private_key = \(Data(stored)) WHERE id = \(id) AND private_key = \(Data(previous))")
     }
 
     public func publicKey(id: String) async throws -> [UInt8]? {

@@ -101,9 +101,10 @@ public struct SigningKeyRepository: Sendable {
         try await connection.run("SELECT pg_notify(\(Self.changeChannel), '')")
     }
 
-    /// Stores a key's secret in another form (sealed at rest); the key itself does not change.
-    public func replaceSecret(of id: String, with stored: [UInt8]) async throws {
-        try await database.run("UPDATE signing_keys SET secret = \(Data(stored)) WHERE id = \(id)")
+    /// Stores a key's secret in another form (sealed at rest), unless another instance did first;
+    /// the key itself does not change.
+    public func replaceSecret(of id: String, was previous: [UInt8], with stored: [UInt8]) async throws {
+        try await database.run("UPDATE signing_keys SET secret = \(Data(stored)) WHERE id = \(id) AND secret = \(Data(previous))")
     }
 
     static func insert(_ key: SigningKeyRecord, on connection: DatabaseConnection) async throws {
