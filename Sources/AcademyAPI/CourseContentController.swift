@@ -75,9 +75,8 @@ struct CourseContentController {
         let course = try await access.editableCourse(context)
         let body = try await request.decode(as: LessonRequest.self, context: context)
         let texts = try await body.validatedTexts(defaultLanguage: course.defaultLanguage, offered: languages)
-        guard let moduleID = body.moduleId else {
-            throw AcademyError.validationFailed([FieldError(field: "module_id", message: "is required")])
-        }
+        var validation = FieldValidation()
+        guard let moduleID = validation.require(body.moduleId, "module_id") else { throw AcademyError.validationFailed(validation.errors) }
         let module = try await moduleOfCourse(moduleID, course: course)
         let lesson = try await content.createLesson(
             in: module, position: body.position, releaseAt: body.releaseAt, requiresPrevious: body.requiresPrevious ?? false, translations: texts

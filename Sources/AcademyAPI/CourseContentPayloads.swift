@@ -23,8 +23,7 @@ struct ModuleRequest: Codable {
         if let position, position < 1 {
             validation.add(FieldError(field: "position", message: "must be 1 or more"))
         }
-        guard let translations else {
-            validation.add(FieldError(field: "translations", message: "is required"))
+        guard let translations = validation.require(translations, "translations") else {
             throw .validationFailed(validation.errors)
         }
         var titles: [String: String] = [:]
@@ -68,7 +67,7 @@ struct LessonRequest: Codable {
             validation.add(FieldError(field: "position", message: "must be 1 or more"))
         }
         var sources: [String: (title: String, body: String)] = [:]
-        if let translations {
+        if let translations = validation.require(translations, "translations") {
             CourseRules.translations(translations, defaultLanguage: defaultLanguage, offered: offered, into: &validation) { text, path, validation in
                 let title = validation.check(CourseRules.title(text.title, field: "\(path).title"))
                 let body = validation.check(CourseRules.body(text.bodyMarkdown, field: "\(path).body_markdown"))
@@ -76,8 +75,6 @@ struct LessonRequest: Codable {
                     sources[String(language)] = (title, body)
                 }
             }
-        } else {
-            validation.add(FieldError(field: "translations", message: "is required"))
         }
         try validation.finish()
         var texts: [String: LessonText] = [:]

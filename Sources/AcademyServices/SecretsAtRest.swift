@@ -33,18 +33,18 @@ public struct SecretsAtRest: Sendable {
     /// key stops the server with a clear message instead of failing sign-ins one by one.
     public func sealStoredSecrets(signingKeys: SigningKeyRepository, certificates: CertificateRepository) async throws {
         for key in try await signingKeys.all() {
-            let context = Self.signingKey(key.id)
-            let secret = try secret(key.secret, context: context)
-            if let sealer, !SecretSealer.isSealed(key.secret) {
-                try await signingKeys.replaceSecret(of: key.id, was: key.secret, with: sealer.seal(secret, context: context))
-            }
+            try await seal(key.secret, context: Self.signingKey(key.id)) { try await signingKeys.replaceSecret(of: key.id, was: key.secret, with: $0) }
         }
         for key in try await certificates.keys() {
-            let context = Self.certificateKey(key.id)
-            let secret = try secret(key.privateKey, context: context)
-            if let sealer, !SecretSealer.isSealed(key.privateKey) {
-                try await certificates.replacePrivateKey(of: key.id, was: key.privateKey, with: sealer.seal(secret, context: context))
-            }
+            try await seal(key.privateKey, context: Self.certificateKey(key.id)) { try await certificates.replacePrivateKey(of: key.id, was: key.privateKey, with: $0) }
+        }
+    }
+
+    /// Proves one stored secret opens, and hands `replace` its sealed form when it is still plain.
+    private func seal(_ stored: [UInt8], context: String, replace: ([UInt8]) async throws -> Void) async throws {
+        let secret = try secret(stored, context: context)
+        if let sealer, !SecretSealer.isSealed(stored) {
+            try await replace(sealer.seal(secret, context: context))
         }
     }
 }
