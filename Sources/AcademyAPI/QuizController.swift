@@ -68,7 +68,7 @@ struct QuizController {
 
     /// Editors get everything; admitted students the quiz's rules and texts, never its questions.
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let (quiz, course, reader) = try await access.openQuiz(try context.parameters.uuid("id"), principal: context.principal)
+        let (quiz, course, reader, _) = try await access.openQuiz(try context.parameters.uuid("id"), principal: context.principal)
         if case .editor = reader {
             return try QuizAuthoringResponse(quiz: quiz).response(from: request, context: context)
         }
@@ -131,11 +131,11 @@ struct QuizController {
     /// Starts an attempt (201), or returns the one still open (200). The questions drawn, their
     /// order, the options' order and the deadline are fixed now.
     @Sendable func start(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<AttemptResponse> {
-        let (quiz, course, reader) = try await access.openQuiz(try context.parameters.uuid("id"), principal: context.principal)
+        let (quiz, course, reader, override) = try await access.openQuiz(try context.parameters.uuid("id"), principal: context.principal)
         guard case .student(let enrollment, _) = reader else {
             throw AcademyError.forbidden("Only enrolled students take quizzes.")
         }
-        let settings = quiz.settings.applying(try await quizzes.override(quizID: quiz.id, userID: enrollment.userID))
+        let settings = quiz.settings.applying(override)
         let now = Date()
         try QuizRules.requireOpenForStart(settings, now: now)
         var generator = SystemRandomNumberGenerator()

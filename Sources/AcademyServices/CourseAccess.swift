@@ -101,12 +101,9 @@ public struct CourseAccess: Sendable {
 
     /// The course of an item, if the caller may open the item now: 404 when they may not know it,
     /// 403 when they may see the course but are not admitted, 403 `item-locked` when it is not
-    /// open yet. The same checks as `visibleCourse` and `reader(of:relation:principal:)`, from one
-    /// query (`CourseRepository.standing`).
-    public func open(itemID: UUID, courseID: UUID, principal: Principal?) async throws -> (course: Course, reader: Reader) {
-        guard let standing = try await courses.standing(in: courseID, of: principal?.userID) else {
-            throw AcademyError.notFound("No course \(CourseReference.id(courseID)).")
-        }
+    /// open yet. The same checks as `visibleCourse` and `reader(of:relation:principal:)`, on the
+    /// standing read with the item (`CourseRepository.standingSQL`).
+    private func open(itemID: UUID, standing: CourseStanding, principal: Principal?) async throws -> (course: Course, reader: Reader) {
         let course = standing.course
         try CoursePolicy.requireVisible(course, to: principal, relation: standing.relation)
         let reader = try await Self.reader(principal, relation: standing.relation) { _ in standing.enrollment }
@@ -116,10 +113,13 @@ public struct CourseAccess: Sendable {
         return (course, reader)
     }
 
-    /// A lesson the caller may read, with its attachments (read together: one round trip).
+    /// A lesson the caller may read, with its attachments (read with the caller's standing in
+    /// one round trip).
     public func openLesson(_ id: UUID, principal: Principal?) async throws -> (lesson: Lesson, attachments: [Attachment], course: Course, reader: Reader) {
-        guard let (lesson, attachments) = try await content.lessonWithAttachments(id) else { throw AcademyError.notFound("No such lesson.") }
-        let (course, reader) = try await open(itemID: lesson.id, courseID: lesson.courseID, principal: principal)
+        guard let (lesson, attachments, standing) = try await content.lessonWithStanding(id, of: principal?.userID) else {
+            throw AcademyError.notFound("No such lesson.")
+        }
+        let (course, reader) = try await open(itemID: lesson.id, standing: standing, principal: principal)
         return (lesson, attachments, course, reader)
     }
 
@@ -152,10 +152,16 @@ public struct CourseAccess: Sendable {
 
     // MARK: Quizzes and attempts
 
-    public func openQuiz(_ id: UUID, principal: Principal?) async throws -> (quiz: StoredQuiz, course: Course, reader: Reader) {
-        guard let quiz = try await quizzes.find(id) else { throw AcademyError.notFound("No such quiz.") }
-        let (course, reader) = try await open(itemID: quiz.id, courseID: quiz.courseID, principal: principal)
-        return (quiz, course, reader)
+    /// A quiz the caller may open, with the caller's own override of its settings (nil when
+    /// they have none), read in one round trip.
+    public func openQuiz(
+        _ id: UUID, principal: Principal?
+    ) async throws -> (quiz: StoredQuiz, course: Course, reader: Reader, override: QuizOverride?) {
+        guard let (quiz, standing, override) = try await quizzes.findWithStanding(id, of: principal?.userID) else {
+            throw AcademyError.notFound("No such quiz.")
+        }
+        let (course, reader) = try await open(itemID: quiz.id, standing: standing, principal: principal)
+        return (quiz, course, reader, override)
     }
 
     /// A quiz and its course, for the course's editors.

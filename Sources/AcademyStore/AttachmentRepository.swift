@@ -84,7 +84,7 @@ public struct AttachmentRepository: Sendable {
     }
 
     /// After a lesson is edited or uploaded, and for exports (a lesson read gets its attachments
-    /// with the lesson: CourseContentRepository.lessonWithAttachments).
+    /// with the lesson: CourseContentRepository.lessonWithStanding).
     enum OfLesson: PreparedSQL {
         static let sql = "SELECT \(columns) FROM lesson_attachments WHERE lesson_id = $1 ORDER BY created_at, id"
         static let parameterTypes: [PostgresDataType] = [.uuid]

@@ -183,11 +183,18 @@ public struct CourseContentRepository: Sendable {
     /// A lesson with its attachments, in one round trip: a student's lesson read (the request of
     /// the day) paid a second one for the attachments, and round trips, not PostgreSQL's time
     /// (0.07 ms and 0.01 ms), were what it cost (pg_stat_statements).
-    public func lessonWithAttachments(_ id: UUID) async throws -> (lesson: Lesson, attachments: [Attachment])? {
+    /// A lesson with its attachments and the standing of the caller ($2) in its course, in one
+    /// round trip: every lesson read asks it.
+    public func lessonWithStanding(
+        _ id: UUID, of userID: UUID?
+    ) async throws -> (lesson: Lesson, attachments: [Attachment], standing: CourseStanding)? {
         try await database.rows(
-            LessonWithAttachmentsByID.self, PostgresBindings(id),
+            LessonWithStanding.self, PostgresBindings(id, userID),
             as: (UUID, UUID, UUID, Int, Date?, Bool, Date, String?, [String], [String], [String], [String],
-                 [UUID], [String], [String], [String], [Int], [Date]).self
+                 [UUID], [String], [String], [String], [Int], [Date],
+                 UUID, String, String, String, String, Bool, Int?, Date?, Date?, Date, Date, Date?, Date?, Bool, [String], [String], [String],
+                 UUID?, UUID?, UUID?, String?, Date?, Date?, Date?, [UUID],
+                 [UUID], [Bool], [UUID], [Date]).self
         ).first.map { row in
             let lesson = Self.lesson(row.0, row.1, row.2, row.3, row.4, row.5, row.6, row.7, row.8, row.9, row.10, row.11)
             let attachments = row.12.indices.map { index in
@@ -196,7 +203,12 @@ public struct CourseContentRepository: Sendable {
                     contentType: row.15[index], size: row.16[index], createdAt: row.17[index]
                 )
             }
-            return (lesson, attachments)
+            let standing = CourseRepository.standing((
+                row.18, row.19, row.20, row.21, row.22, row.23, row.24, row.25, row.26, row.27, row.28, row.29, row.30, row.31, row.32, row.33, row.34,
+                row.35, row.36, row.37, row.38, row.39, row.40, row.41, row.42,
+                row.43, row.44, row.45, row.46
+            ))
+            return (lesson, attachments, standing)
         }
     }
 
@@ -214,21 +226,22 @@ public struct CourseContentRepository: Sendable {
         )
     }
 
-    /// The lesson row and its texts; with `attachments`, its files too (in upload order).
-    static func lessonSQL(attachments: Bool) -> String {
+    /// The lesson row and its texts; for a reader, its files too (in upload order), then the
+    /// standing of the caller ($2) in its course (`CourseRepository.standingSQL`).
+    static func lessonSQL(forReader: Bool) -> String {
         """
         SELECT i.id, i.course_id, i.module_id, i.position, i.release_at, i.requires_previous, i.updated_at, i.key,
-            COALESCE(t.languages, '{}'), COALESCE(t.titles, '{}'), COALESCE(t.markdowns, '{}'), COALESCE(t.htmls, '{}')\(attachments ? """
+            COALESCE(t.languages, '{}'), COALESCE(t.titles, '{}'), COALESCE(t.markdowns, '{}'), COALESCE(t.htmls, '{}')\(forReader ? """
             ,
                 COALESCE(a.ids, '{}'), COALESCE(a.sha256s, '{}'), COALESCE(a.filenames, '{}'), COALESCE(a.content_types, '{}'),
-                COALESCE(a.sizes, '{}'), COALESCE(a.created, '{}')
+                COALESCE(a.sizes, '{}'), COALESCE(a.created, '{}'), s.*
             """ : "")
         FROM course_items i
         LEFT JOIN LATERAL (
             SELECT array_agg(language ORDER BY language) AS languages, array_agg(title ORDER BY language) AS titles,
                 array_agg(body_markdown ORDER BY language) AS markdowns, array_agg(body_html ORDER BY language) AS htmls
             FROM lesson_translations WHERE lesson_id = i.id
-        ) t ON true\(attachments ? """
+        ) t ON true\(forReader ? """
 
             LEFT JOIN LATERAL (
                 SELECT array_agg(id ORDER BY created_at, id) AS ids, array_agg(sha256 ORDER BY created_at, id) AS sha256s,
@@ -236,19 +249,20 @@ public struct CourseContentRepository: Sendable {
                     array_agg(size ORDER BY created_at, id) AS sizes, array_agg(created_at ORDER BY created_at, id) AS created
                 FROM lesson_attachments WHERE lesson_id = i.id
             ) a ON true
+            CROSS JOIN LATERAL (\(CourseRepository.standingSQL(course: "i.course_id"))) s
             """ : "")
         WHERE i.id = $1 AND i.kind = 'lesson'
         """
     }
 
     enum LessonByID: PreparedSQL {
-        static let sql = lessonSQL(attachments: false)
+        static let sql = lessonSQL(forReader: false)
         static let parameterTypes: [PostgresDataType] = [.uuid]
     }
 
-    enum LessonWithAttachmentsByID: PreparedSQL {
-        static let sql = lessonSQL(attachments: true)
-        static let parameterTypes: [PostgresDataType] = [.uuid]
+    enum LessonWithStanding: PreparedSQL {
+        static let sql = lessonSQL(forReader: true)
+        static let parameterTypes: [PostgresDataType] = [.uuid, .uuid]
     }
 
     public func lessons(of courseID: UUID) async throws -> [Lesson] {

@@ -15,13 +15,11 @@ public struct CourseStanding: Sendable {
 }
 
 extension CourseRepository {
-    /// One query instead of three (course, enrolment, schedule): every lesson read and quiz start
-    /// asks it.
-    public func standing(in courseID: UUID, of userID: UUID?) async throws -> CourseStanding? {
-        guard let row = try await database.rows(Standing.self, PostgresBindings(courseID, userID), as: StandingRow.self).first else {
-            return nil
-        }
-        let (course, relation) = Self.found((row.0, row.1, row.2, row.3, row.4, row.5, row.6, row.7, row.8, row.9, row.10, row.11, row.12, row.13, row.14, row.15, row.16))
+    /// The standing of a `standingSQL` row. One query instead of three (course, enrolment,
+    /// schedule), read with the item itself: every lesson read and quiz start asks it
+    /// (`CourseContentRepository.lessonWithStanding`, `QuizRepository.findWithStanding`).
+    static func standing(_ row: StandingRow) -> CourseStanding {
+        let (course, relation) = found((row.0, row.1, row.2, row.3, row.4, row.5, row.6, row.7, row.8, row.9, row.10, row.11, row.12, row.13, row.14, row.15, row.16))
         var enrollment: (Enrollment, done: Set<UUID>)?
         if let id = row.17, let courseID = row.18, let userID = row.19, let status = row.20, let enrolledAt = row.21, let updatedAt = row.22 {
             enrollment = (EnrollmentRepository.enrollment((id, courseID, userID, status, enrolledAt, updatedAt, row.23)), Set(row.24))
@@ -37,29 +35,30 @@ extension CourseRepository {
         [UUID], [Bool], [UUID], [Date]
     )
 
-    /// The course ($1) as `ByID` reads it for the caller ($2), their enrolment with what they
-    /// have done, and the schedule, aggregated in one pass over the course's items: item ids and
-    /// "requires previous" in course order, and the release dates of the items that have one
-    /// (the arrays cannot hold the NULLs of the others).
+    /// The course whose id is the SQL expression `course`, as `ByID` reads it for the caller ($2,
+    /// as in `foundFrom`), their enrolment with what they have done, and the schedule,
+    /// aggregated in one pass over the course's items: item ids and "requires previous" in
+    /// course order, and the release dates of the items that have one (the arrays cannot hold
+    /// the NULLs of the others). A whole SELECT, so that an item's query joins it LATERAL and
+    /// decodes its columns (`StandingRow`) after its own.
     /// Never titles, bodies or a quiz's content: a quiz's title lives in its content jsonb, and
     /// reading it would detoast every question.
-    enum Standing: PreparedSQL {
-        static let sql = """
-            SELECT \(foundColumns),
-                \(EnrollmentRepository.columnsWithDone),
-                COALESCE(s.ids, '{}'), COALESCE(s.requires_previous, '{}'), COALESCE(s.released, '{}'), COALESCE(s.release_dates, '{}')
-            \(foundFrom)
-            LEFT JOIN enrollments e ON e.course_id = c.id AND e.user_id = $2
-            LEFT JOIN LATERAL (
-                SELECT array_agg(i.id ORDER BY m.position, i.position) AS ids,
-                    array_agg(i.requires_previous ORDER BY m.position, i.position) AS requires_previous,
-                    array_agg(i.id ORDER BY i.id) FILTER (WHERE i.release_at IS NOT NULL) AS released,
-                    array_agg(i.release_at ORDER BY i.id) FILTER (WHERE i.release_at IS NOT NULL) AS release_dates
-                FROM course_items i JOIN course_modules m ON m.id = i.module_id
-                WHERE i.course_id = c.id
-            ) s ON true
-            WHERE c.id = $1
-            """
-        static let parameterTypes: [PostgresDataType] = [.uuid, .uuid]
+    static func standingSQL(course: String) -> String {
+        """
+        SELECT \(foundColumns),
+            \(EnrollmentRepository.columnsWithDone),
+            COALESCE(s.ids, '{}'), COALESCE(s.requires_previous, '{}'), COALESCE(s.released, '{}'), COALESCE(s.release_dates, '{}')
+        \(foundFrom)
+        LEFT JOIN enrollments e ON e.course_id = c.id AND e.user_id = $2
+        LEFT JOIN LATERAL (
+            SELECT array_agg(i.id ORDER BY m.position, i.position) AS ids,
+                array_agg(i.requires_previous ORDER BY m.position, i.position) AS requires_previous,
+                array_agg(i.id ORDER BY i.id) FILTER (WHERE i.release_at IS NOT NULL) AS released,
+                array_agg(i.release_at ORDER BY i.id) FILTER (WHERE i.release_at IS NOT NULL) AS release_dates
+            FROM course_items i JOIN course_modules m ON m.id = i.module_id
+            WHERE i.course_id = c.id
+        ) s ON true
+        WHERE c.id = \(course)
+        """
     }
 }

@@ -130,13 +130,46 @@ public struct QuizRepository: Sendable {
     /// version; only otherwise does the query read (and this instance decode) it.
     public func find(_ id: UUID) async throws -> StoredQuiz? {
         let cached = contents.newest(of: id)
+        guard let row = try await database.rows(ByID.self, PostgresBindings(id, cached?.version), as: ByIDRow.self).first else {
+            return nil
+        }
+        return try storedQuiz(row, cached: cached)
+    }
+
+    /// A quiz, the standing of the caller ($2) in its course and the caller's override of it, in
+    /// one round trip: a quiz start needs all three, and a student's quiz page the first two.
+    public func findWithStanding(
+        _ id: UUID, of userID: UUID?
+    ) async throws -> (quiz: StoredQuiz, standing: CourseStanding, override: QuizOverride?)? {
+        let cached = contents.newest(of: id)
         guard let row = try await database.rows(
-            ByID.self, PostgresBindings(id, cached?.version), as: (UUID, UUID, UUID, Int, Date?, Bool, String?, String, String?, Int).self
-        ).first else { return nil }
+            ByIDWithStanding.self, PostgresBindings(id, userID, cached?.version),
+            as: (UUID, UUID, UUID, Int, Date?, Bool, String?, String, String?, Int,
+                 Bool, Int?, Int?, Date?,
+                 UUID, String, String, String, String, Bool, Int?, Date?, Date?, Date, Date, Date?, Date?, Bool, [String], [String], [String],
+                 UUID?, UUID?, UUID?, String?, Date?, Date?, Date?, [UUID],
+                 [UUID], [Bool], [UUID], [Date]).self
+        ).first, let quiz = try storedQuiz((row.0, row.1, row.2, row.3, row.4, row.5, row.6, row.7, row.8, row.9), cached: cached) else {
+            return nil
+        }
+        let override = row.10 ? QuizOverride(timeLimitSeconds: row.11, maxAttempts: row.12, closesAt: row.13) : nil
+        let standing = CourseRepository.standing((
+            row.14, row.15, row.16, row.17, row.18, row.19, row.20, row.21, row.22, row.23, row.24, row.25, row.26, row.27, row.28, row.29, row.30,
+            row.31, row.32, row.33, row.34, row.35, row.36, row.37, row.38,
+            row.39, row.40, row.41, row.42
+        ))
+        return (quiz, standing, override)
+    }
+
+    typealias ByIDRow = (UUID, UUID, UUID, Int, Date?, Bool, String?, String, String?, Int)
+
+    /// The quiz of a `byIDColumns` row: its content decoded from the row when the row holds it
+    /// (and then cached), else the cached one; nil when neither has the current version.
+    private func storedQuiz(_ row: ByIDRow, cached: (version: Int, content: QuizContent)?) throws -> StoredQuiz? {
         let content: QuizContent
         if let text = row.8 {
             content = try QuizJSON.decode(QuizContent.self, from: text)
-            contents.store(content, of: id, version: row.9)
+            contents.store(content, of: row.0, version: row.9)
         } else if let cached, cached.version == row.9 {
             content = cached.content
         } else {
@@ -144,22 +177,42 @@ public struct QuizRepository: Sendable {
         }
         return StoredQuiz(
             id: row.0, courseID: row.1, moduleID: row.2, position: row.3, releaseAt: row.4, requiresPrevious: row.5, key: row.6,
-            settings: try contents.settings(of: id, decodedFrom: row.7) { try QuizJSON.decode(QuizSettings.self, from: $0) },
+            settings: try contents.settings(of: row.0, decodedFrom: row.7) { try QuizJSON.decode(QuizSettings.self, from: $0) },
             content: content, version: row.9
         )
     }
 
+    /// The columns of a quiz (`q`, `i`), its content only when its current version is not
+    /// `cachedVersion` (an SQL expression).
+    static func byIDColumns(cachedVersion: String) -> String {
+        """
+        i.id, i.course_id, i.module_id, i.position, i.release_at, i.requires_previous, i.key, q.settings::text,
+            CASE WHEN q.current_version = \(cachedVersion) THEN NULL
+                 ELSE (SELECT v.content::text FROM quiz_versions v WHERE v.quiz_id = q.id AND v.version = q.current_version)
+            END,
+            q.current_version
+        """
+    }
+
     /// The quiz ($1) with its content unless its current version is the one cached ($2).
     enum ByID: PreparedSQL {
-        static let sql = """
-            SELECT i.id, i.course_id, i.module_id, i.position, i.release_at, i.requires_previous, i.key, q.settings::text,
-                CASE WHEN q.current_version = $2 THEN NULL
-                     ELSE (SELECT v.content::text FROM quiz_versions v WHERE v.quiz_id = q.id AND v.version = q.current_version)
-                END,
-                q.current_version
-            FROM quizzes q JOIN course_items i ON i.id = q.id WHERE q.id = $1
-            """
+        static let sql = "SELECT \(byIDColumns(cachedVersion: "$2")) FROM quizzes q JOIN course_items i ON i.id = q.id WHERE q.id = $1"
         static let parameterTypes: [PostgresDataType] = [.uuid, .int8]
+    }
+
+    /// The quiz ($1) as `ByID` reads it (the cached version is $3), whether the caller ($2) has
+    /// an override and its fields, then the caller's standing in the quiz's course.
+    enum ByIDWithStanding: PreparedSQL {
+        static let sql = """
+            SELECT \(byIDColumns(cachedVersion: "$3")),
+                o.quiz_id IS NOT NULL, o.time_limit_seconds, o.max_attempts, o.closes_at,
+                s.*
+            FROM quizzes q JOIN course_items i ON i.id = q.id
+            LEFT JOIN quiz_overrides o ON o.quiz_id = q.id AND o.user_id = $2
+            CROSS JOIN LATERAL (\(CourseRepository.standingSQL(course: "i.course_id"))) s
+            WHERE q.id = $1
+            """
+        static let parameterTypes: [PostgresDataType] = [.uuid, .uuid, .int8]
     }
 
     public func quizzes(of courseID: UUID) async throws -> [StoredQuiz] {
@@ -214,17 +267,6 @@ public struct QuizRepository: Sendable {
     }
 
     // MARK: Overrides
-
-    public func override(quizID: UUID, userID: UUID) async throws -> QuizOverride? {
-        return try await database.rows(Override.self, PostgresBindings(quizID, userID), as: (Int?, Int?, Date?).self)
-            .first.map { QuizOverride(timeLimitSeconds: $0.0, maxAttempts: $0.1, closesAt: $0.2) }
-    }
-
-    /// Every quiz start reads it.
-    enum Override: PreparedSQL {
-        static let sql = "SELECT time_limit_seconds, max_attempts, closes_at FROM quiz_overrides WHERE quiz_id = $1 AND user_id = $2"
-        static let parameterTypes: [PostgresDataType] = [.uuid, .uuid]
-    }
 
     /// The latest close date any student's override gives this quiz (nil: none does).
     public func latestOverrideClose(quizID: UUID) async throws -> Date? {
