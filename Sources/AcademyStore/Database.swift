@@ -52,45 +52,37 @@ public struct Database: Sendable {
         watchdog.register(lease, since: waitStarted)
         defer { watchdog.remove(lease) }
         do {
-            return try await withThrowingTaskGroup(of: LeaseOutcome<Result>.self) { group in
+            // One child leases and works; this task waits on the watchdog, which wakes it when the
+            // child is done or when the wait for a connection has run out. (A second child
+            // watching the timer cost about 0.1 ms of CPU per lease.)
+            return try await withThrowingTaskGroup(of: Result.self) { group in
                 group.addTask {
-                    try await client.withConnection { connection in
+                    defer { watchdog.ended(lease) }
+                    return try await client.withConnection { connection in
                         guard lease.claim() else { throw CancellationError() }
-                        watchdog.waitEnded(for: lease)
+                        watchdog.claimed(lease)
                         metrics.leaseWait.recordInterval(since: waitStarted)
                         metrics.leased.increment()
                         defer { metrics.leased.decrement() }
-                        return .finished(try await body(DatabaseConnection(underlying: connection, logger: logger)))
+                        return try await body(DatabaseConnection(underlying: connection, logger: logger))
                     }
                 }
-                group.addTask {
-                    switch await watchdog.expiry(of: lease) {
-                    case .timedOut?: .leaseTimerFired
-                    case .databaseDown?: .databaseDown
-                    case nil: .waitEnded
-                    }
-                }
-                while let outcome = try await group.next() {
-                    switch outcome {
-                    case .finished(let result):
-                        group.cancelAll()
-                        return result
-                    case .leaseTimerFired where lease.abandon():
-                        group.cancelAll()
-                        metrics.leaseTimeouts.increment()
+                if let expiry = await watchdog.expiry(of: lease), lease.abandon() {
+                    group.cancelAll()
+                    metrics.leaseTimeouts.increment()
+                    switch expiry {
+                    case .timedOut:
                         throw AcademyError.unavailable(
                             reason: "The database did not hand out a connection within \(self.leaseTimeout).",
                             retryAfterSeconds: self.retryAfterSeconds
                         )
-                    case .databaseDown where lease.abandon():
-                        group.cancelAll()
-                        metrics.leaseTimeouts.increment()
+                    case .databaseDown:
                         throw Self.unreachable(retryAfterSeconds: self.retryAfterSeconds)
-                    case .leaseTimerFired, .databaseDown, .waitEnded:
-                        continue
                     }
                 }
-                throw CancellationError()
+                // The child is done, or claimed its connection as the wait ran out.
+                guard let result = try await group.next() else { throw CancellationError() }
+                return result
             }
         } catch let error as PSQLError where Self.isConnectionFailure(error) {
             logger.warning("Database connection failed", metadata: ["error": "\(String(reflecting: error.code))"])
@@ -127,14 +119,6 @@ public struct Database: Sendable {
             false
         }
     }
-}
-
-private enum LeaseOutcome<Result: Sendable>: Sendable {
-    case finished(Result)
-    case leaseTimerFired
-    case databaseDown
-    /// The watchdog stopped watching: the connection came.
-    case waitEnded
 }
 
 /// Who won the race between a connection arriving and the lease timer: exactly one of `claim`

@@ -12,10 +12,12 @@ final class LeaseWatchdog: Sendable {
     }
 
     private enum Entry {
-        /// Waiting for a connection; `watcher` is the task that `expiry(of:)` suspends, once it runs.
-        case pending(since: ContinuousClock.Instant, watcher: CheckedContinuation<Expiry?, Never>?)
+        /// Waiting for a connection; `watcher` is the caller suspended in `expiry(of:)`, once it is.
+        case waiting(since: ContinuousClock.Instant, watcher: CheckedContinuation<Expiry?, Never>?)
+        /// It got its connection: no longer timed, watched until the work on it ends.
+        case leased(watcher: CheckedContinuation<Expiry?, Never>?)
         case expired(Expiry)
-        /// It got its connection, or its caller stopped watching.
+        /// The work ended, or its caller stopped watching.
         case ended
     }
 
@@ -38,7 +40,7 @@ final class LeaseWatchdog: Sendable {
     /// Starts watching the wait for `lease`; `remove` must follow, whatever happens.
     func register(_ lease: LeaseState, since started: ContinuousClock.Instant) {
         let startTicker = state.withLock { state in
-            state.entries[ObjectIdentifier(lease)] = .pending(since: started, watcher: nil)
+            state.entries[ObjectIdentifier(lease)] = .waiting(since: started, watcher: nil)
             defer { state.ticking = true }
             return !state.ticking
         }
@@ -48,15 +50,19 @@ final class LeaseWatchdog: Sendable {
     }
 
     /// Suspends until the wait for `lease` has lasted `timeout` or the database is known to be
-    /// down, or returns nil as soon as the wait ends or the caller is cancelled.
+    /// down, or returns nil as soon as the work on the lease ends (`ended(_:)`) or the caller is
+    /// cancelled. Once the connection is claimed (`claimed(_:)`) only the end counts.
     func expiry(of lease: LeaseState) async -> Expiry? {
         let key = ObjectIdentifier(lease)
         return await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
                 let now: Expiry?? = state.withLock { state in
                     switch state.entries[key] {
-                    case .pending(let since, nil)?:
-                        state.entries[key] = .pending(since: since, watcher: continuation)
+                    case .waiting(let since, nil)?:
+                        state.entries[key] = .waiting(since: since, watcher: continuation)
+                        return .none
+                    case .leased(nil)?:
+                        state.entries[key] = .leased(watcher: continuation)
                         return .none
                     case .expired(let expiry)?:
                         return .some(expiry)
@@ -69,15 +75,29 @@ final class LeaseWatchdog: Sendable {
                 }
             }
         } onCancel: {
-            waitEnded(for: lease)
+            ended(lease)
         }
     }
 
-    /// The wait for `lease` is over: it got its connection, or its watcher was cancelled.
-    func waitEnded(for lease: LeaseState) {
+    /// `lease` got its connection: its wait no longer times out.
+    func claimed(_ lease: LeaseState) {
+        state.withLock { state in
+            if case .waiting(_, let watcher)? = state.entries[ObjectIdentifier(lease)] {
+                state.entries[ObjectIdentifier(lease)] = .leased(watcher: watcher)
+            }
+        }
+    }
+
+    /// The work on `lease` ended (with or without a connection), or its watcher was cancelled.
+    func ended(_ lease: LeaseState) {
         let key = ObjectIdentifier(lease)
         let watcher = state.withLock { state -> CheckedContinuation<Expiry?, Never>? in
-            guard case .pending(_, let watcher)? = state.entries[key] else { return nil }
+            let watcher: CheckedContinuation<Expiry?, Never>?
+            switch state.entries[key] {
+            case .waiting(_, let waiting)?: watcher = waiting
+            case .leased(let leased)?: watcher = leased
+            default: return nil
+            }
             state.entries[key] = .ended
             return watcher
         }
@@ -86,9 +106,11 @@ final class LeaseWatchdog: Sendable {
 
     /// Stops watching `lease`.
     func remove(_ lease: LeaseState) {
-        let entry = state.withLock { $0.entries.removeValue(forKey: ObjectIdentifier(lease)) }
-        if case .pending(_, let watcher?)? = entry {
+        switch state.withLock({ $0.entries.removeValue(forKey: ObjectIdentifier(lease)) }) {
+        case .waiting(_, let watcher?)?, .leased(let watcher?)?:
             watcher.resume(returning: nil)
+        default:
+            break
         }
     }
 
@@ -102,7 +124,7 @@ final class LeaseWatchdog: Sendable {
                 var suspicious = false
                 var pending = false
                 for (key, entry) in state.entries {
-                    guard case .pending(let since, let watcher) = entry else { continue }
+                    guard case .waiting(let since, let watcher) = entry else { continue }
                     let waited = now - since
                     if isDown || waited >= timeout {
                         let expiry: Expiry = isDown ? .databaseDown : .timedOut

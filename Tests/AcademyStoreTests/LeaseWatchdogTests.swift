@@ -15,6 +15,20 @@ import Testing
         #expect(waited < .seconds(3))
     }
 
+    @Test func aClaimedLeaseIsNotTimedAndIsWatchedUntilItsWorkEnds() async {
+        let watchdog = LeaseWatchdog(timeout: .milliseconds(100), reachability: nil)
+        let lease = LeaseState()
+        watchdog.register(lease, since: .now)
+        defer { watchdog.remove(lease) }
+        watchdog.claimed(lease)
+        let started = ContinuousClock.now
+        async let expiry = watchdog.expiry(of: lease)
+        try? await Task.sleep(for: .milliseconds(400))
+        watchdog.ended(lease)
+        #expect(await expiry == nil)
+        #expect(ContinuousClock.now - started >= .milliseconds(400))
+    }
+
     @Test func aWaitThatEndsStopsBeingWatched() async {
         let watchdog = LeaseWatchdog(timeout: .seconds(30), reachability: nil)
         let lease = LeaseState()
@@ -22,7 +36,7 @@ import Testing
         defer { watchdog.remove(lease) }
         async let expiry = watchdog.expiry(of: lease)
         try? await Task.sleep(for: .milliseconds(50))
-        watchdog.waitEnded(for: lease)
+        watchdog.ended(lease)
         #expect(await expiry == nil)
     }
 
@@ -31,7 +45,7 @@ import Testing
         let lease = LeaseState()
         watchdog.register(lease, since: .now)
         defer { watchdog.remove(lease) }
-        watchdog.waitEnded(for: lease)
+        watchdog.ended(lease)
         try? await Task.sleep(for: .milliseconds(300))
         #expect(await watchdog.expiry(of: lease) == nil)
     }
