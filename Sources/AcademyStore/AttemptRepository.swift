@@ -9,9 +9,11 @@ import PostgresNIO
 public struct AttemptRepository: Sendable {
     let database: Database
     let started = StartedAttempts()
+    let answerWriter: AnswerWriter
 
     public init(database: Database) {
         self.database = database
+        answerWriter = AnswerWriter(database: database)
     }
 
     static let columns = """
@@ -176,25 +178,23 @@ public struct AttemptRepository: Sendable {
         case closed
     }
 
-    /// Upserts one answer unless a newer `seq` is stored, in one statement (durable when it
-    /// returns), while the attempt is open (`QuizAttempt.isOpen`, checked here on the row itself:
-    /// in progress, `now` within deadline and grace). See `SaveAnswer` for the locking.
+    /// Upserts one answer unless a newer `seq` is stored (durable when it returns), while the
+    /// attempt is open (`QuizAttempt.isOpen`, checked on the row itself: in progress, `now` within
+    /// deadline and grace), with the saves that arrive meanwhile (`AnswerWriter`).
     public func save(attemptID: UUID, questionID: String, response: QuestionResponse, seq: Int, now: Date) async throws -> SaveOutcome {
-        let bindings = PostgresBindings(attemptID, questionID, response.json, seq, now)
-        return try await database.withConnection { connection in
-            guard let (isOpen, savedAt) = try await connection.rows(SaveAnswer.self, bindings, as: (Bool, Date?).self).first, isOpen else {
-                return .closed
-            }
-            if let savedAt {
-                return .saved(SavedAnswer(questionID: questionID, response: response, seq: seq, savedAt: savedAt))
-            }
-            // Not written: an answer with this seq or a newer one is stored (a retry, or a newer
-            // save that won). Read it, afresh: it may have committed after this statement began.
-            guard let answer = try await Self.answers(of: attemptID, question: questionID, on: connection).first else {
-                return .closed
-            }
-            return .saved(answer)
+        let written = try await answerWriter.write(
+            AnswerWriter.Save(attemptID: attemptID, questionID: questionID, responseJSON: response.json, seq: seq, now: now)
+        )
+        guard written.isOpen else { return .closed }
+        if let savedAt = written.savedAt {
+            return .saved(SavedAnswer(questionID: questionID, response: response, seq: seq, savedAt: savedAt))
         }
+        // Not written: an answer with this seq or a newer one is stored (a retry, or a newer save
+        // that won). Read it, afresh: it may have committed after the write began.
+        let stored = try await database.withConnection { connection in
+            try await Self.answers(of: attemptID, question: questionID, on: connection).first
+        }
+        return stored.map(SaveOutcome.saved) ?? .closed
     }
 
     public func answers(of attemptID: UUID) async throws -> [SavedAnswer] {

@@ -74,6 +74,7 @@ extension Int: PostgresBindable {}
 extension Bool: PostgresBindable {}
 extension Double: PostgresBindable {}
 extension Date: PostgresBindable {}
+extension Array: PostgresBindable where Element: PostgresArrayEncodable & PostgresNonThrowingEncodable {}
 
 extension DatabaseConnection {
     /// Every row of a prepared statement, decoded.

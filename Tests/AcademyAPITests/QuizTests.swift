@@ -336,6 +336,73 @@ extension TestClientProtocol {
             #expect(try await client.send(.get, "/api/v1/courses/arabic-script/gradebook", token: amina).status == .forbidden)
         }
     }
+    /// Saves are written in batches (`AnswerWriter`): whatever batch a save lands in, an
+    /// acknowledged one is stored as sent and counted by the grading, a refused one is not stored,
+    /// and the attempts of other students in the same batch are not affected by a submit.
+    @Test func savesRacingASubmitAreEitherGradedOrRefused() async throws {
+        try await TestApp.withApp { client, app in
+            let (_, amina, _, quiz) = try await client.quizScene(app: app)
+            try await app.makeUser("omar@example.org")
+            let omar = try await client.login("omar@example.org")
+            #expect(try await client.send(.post, "/api/v1/courses/arabic-script/enrollments", json: [:], token: omar).status == .created)
+            let aminasAttempt = try #require(try await client.send(.post, "/api/v1/quizzes/\(quiz)/attempts", token: amina).json["id"] as? String)
+            let omarsAttempt = try #require(try await client.send(.post, "/api/v1/quizzes/\(quiz)/attempts", token: omar).json["id"] as? String)
+            @Sendable func rightAnswer(_ question: String) -> [String: Any] {
+                switch question {
+                case "q1": ["option_id": "b"]
+                case "q2": ["value": true]
+                default: ["text": "alif"]
+                }
+            }
+
+            // Forty saves from each student over the three questions, Amina's submit among them.
+            enum Outcome { case save(student: String, question: String, seq: Int, status: HTTPResponse.Status), submit(HTTPResponse.Status) }
+            let outcomes = try await withThrowingTaskGroup(of: Outcome.self) { group in
+                for seq in 1...40 {
+                    for (student, token, attempt) in [("amina", amina, aminasAttempt), ("omar", omar, omarsAttempt)] {
+                        let question = ["q1", "q2", "q3"][seq % 3]
+                        group.addTask {
+                            let reply = try await client.send(
+                                .put, "/api/v1/attempts/\(attempt)/answers/\(question)", json: ["response": rightAnswer(question), "seq": seq], token: token
+                            )
+                            return .save(student: student, question: question, seq: seq, status: reply.status)
+                        }
+                    }
+                    if seq == 20 {
+                        group.addTask { .submit(try await client.send(.post, "/api/v1/attempts/\(aminasAttempt)/submit", token: amina).status) }
+                    }
+                }
+                return try await group.reduce(into: [Outcome]()) { $0.append($1) }
+            }
+            var acknowledged: [String: [String: Int]] = [:]
+            for case .save(let student, let question, let seq, let status) in outcomes {
+                #expect(status == .ok || (student == "amina" && status == .conflict), "\(student) \(question) seq \(seq): \(status)")
+                if status == .ok { acknowledged[student, default: [:]][question] = max(acknowledged[student]?[question] ?? 0, seq) }
+            }
+            #expect(outcomes.contains { if case .submit(.ok) = $0 { true } else { false } })
+
+            func stored(_ attempt: String) async throws -> [String: Int] {
+                try await app.database.withConnection { connection in
+                    var seqs: [String: Int] = [:]
+                    for try await (question, seq) in try await connection.query(
+                        "SELECT question_id, seq FROM attempt_answers WHERE attempt_id = \(UUID(uuidString: attempt)!)", logger: app.logger
+                    ).decode((String, Int).self) {
+                        seqs[question] = seq
+                    }
+                    return seqs
+                }
+            }
+            // Every acknowledged save is stored, and nothing newer than the last one acknowledged.
+            #expect(try await stored(omarsAttempt) == acknowledged["omar"] ?? [:])
+            #expect(try await stored(aminasAttempt) == acknowledged["amina"] ?? [:])
+            // Her grade counts exactly the answers she was told were saved (each one right).
+            let graded = try await client.send(.get, "/api/v1/attempts/\(aminasAttempt)", token: amina)
+            let points = ["q1": 2.0, "q2": 1.0, "q3": 1.0]
+            #expect(graded.json["score"] as? Double == (acknowledged["amina"] ?? [:]).keys.reduce(0) { $0 + points[$1]! })
+            #expect(try await client.send(.put, "/api/v1/attempts/\(omarsAttempt)/answers/q1", json: ["response": ["option_id": "a"], "seq": 99], token: omar).status == .ok)
+        }
+    }
+
     @Test func concurrentStartsMakeOneAttemptAndRespectMaxAttempts() async throws {
         try await TestApp.withApp { client, app in
             let (teacher, amina, _, quiz) = try await client.quizScene(app: app, ["max_attempts": 2])
