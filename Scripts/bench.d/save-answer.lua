@@ -1,8 +1,10 @@
 -- Durable answer saves spread over many students' attempts, as on exam day: each request PUTs the
 -- next attempt's answer to a single-choice question with a rising seq, so that every save is
 -- written (a stale seq is answered from a second read instead). ATTEMPTS names a file of
--- "TOKEN ATTEMPT_ID" lines; THREADS is wrk's -t (default 2). Each thread saves to its own
--- share of the attempts: two threads' counters would otherwise race on the same answers.
+-- "TOKEN ATTEMPT_ID" lines; THREADS is wrk's -t (default 2); SEQ_BASE, where this run's seqs
+-- start (above the last run's, when runs follow each other over the same attempts). Each thread
+-- saves to its own share of the attempts: two threads' counters would otherwise race on the
+-- same answers.
 local attempts = {}
 for line in io.lines(os.getenv("ATTEMPTS")) do
     local token, id = line:match("(%S+) (%S+)")
@@ -17,7 +19,7 @@ function setup(thread)
     created = created + 1
 end
 
-local n, seq = 0, 0
+local n, seq = 0, tonumber(os.getenv("SEQ_BASE") or "0")
 
 request = function()
     n = n + 1
