@@ -29,6 +29,7 @@ extension CourseRepository {
         return CourseStanding(course: course, relation: relation, enrollment: enrollment, schedule: schedule)
     }
 
+    /// `standingSQL`'s columns, in order.
     typealias StandingRow = (
         UUID, String, String, String, String, Bool, Int?, Date?, Date?, Date, Date, Date?, Date?, Bool, [String], [String], [String],
         UUID?, UUID?, UUID?, String?, Date?, Date?, Date?, [UUID],

@@ -142,23 +142,14 @@ public struct QuizRepository: Sendable {
         _ id: UUID, of userID: UUID?
     ) async throws -> (quiz: StoredQuiz, standing: CourseStanding, override: QuizOverride?)? {
         let cached = contents.newest(of: id)
-        guard let row = try await database.rows(
-            ByIDWithStanding.self, PostgresBindings(id, userID, cached?.version),
-            as: (UUID, UUID, UUID, Int, Date?, Bool, String?, String, String?, Int,
-                 Bool, Int?, Int?, Date?,
-                 UUID, String, String, String, String, Bool, Int?, Date?, Date?, Date, Date, Date?, Date?, Bool, [String], [String], [String],
-                 UUID?, UUID?, UUID?, String?, Date?, Date?, Date?, [UUID],
-                 [UUID], [Bool], [UUID], [Date]).self
-        ).first, let quiz = try storedQuiz((row.0, row.1, row.2, row.3, row.4, row.5, row.6, row.7, row.8, row.9), cached: cached) else {
+        guard let row = try await database.undecodedRows(ByIDWithStanding.self, PostgresBindings(id, userID, cached?.version)).first else {
             return nil
         }
-        let override = row.10 ? QuizOverride(timeLimitSeconds: row.11, maxAttempts: row.12, closesAt: row.13) : nil
-        let standing = CourseRepository.standing((
-            row.14, row.15, row.16, row.17, row.18, row.19, row.20, row.21, row.22, row.23, row.24, row.25, row.26, row.27, row.28, row.29, row.30,
-            row.31, row.32, row.33, row.34, row.35, row.36, row.37, row.38,
-            row.39, row.40, row.41, row.42
-        ))
-        return (quiz, standing, override)
+        var columns = ColumnReader(row)
+        guard let quiz = try storedQuiz(try columns.read(ByIDRow.self), cached: cached) else { return nil }
+        let (hasOverride, timeLimitSeconds, maxAttempts, closesAt) = try columns.read((Bool, Int?, Int?, Date?).self)
+        let override = hasOverride ? QuizOverride(timeLimitSeconds: timeLimitSeconds, maxAttempts: maxAttempts, closesAt: closesAt) : nil
+        return (quiz, CourseRepository.standing(try columns.read(CourseRepository.StandingRow.self)), override)
     }
 
     typealias ByIDRow = (UUID, UUID, UUID, Int, Date?, Bool, String?, String, String?, Int)
