@@ -32,6 +32,17 @@ final class AnswerWriter: Sendable {
         let continuation: CheckedContinuation<Written, any Error>
     }
 
+    /// One answer of one attempt: what a batch holds at most one save for.
+    private struct AnswerKey: Hashable {
+        let attemptID: UUID
+        let questionID: String
+
+        init(_ save: Save) {
+            attemptID = save.attemptID
+            questionID = save.questionID
+        }
+    }
+
     private struct State {
         var waiting: [Pending] = []
         var writing = false
@@ -87,10 +98,9 @@ final class AnswerWriter: Sendable {
             }
             var batch: [Pending] = []
             var rest: [Pending] = []
-            var keys: Set<String> = []
+            var answers: Set<AnswerKey> = []
             for pending in state.waiting {
-                let key = "\(pending.save.attemptID) \(pending.save.questionID)"
-                if batch.count < Self.maximumBatch, keys.insert(key).inserted {
+                if batch.count < Self.maximumBatch, answers.insert(AnswerKey(pending.save)).inserted {
                     batch.append(pending)
                 } else {
                     rest.append(pending)
