@@ -5,10 +5,17 @@ public import Foundation
 public struct SigningKey: Sendable, Equatable {
     public let id: String
     public let secret: [UInt8]
+    /// The secret made ready for HMAC once, not on every token.
+    let mac: HMACSHA256.Key
 
     public init(id: String, secret: [UInt8]) {
         self.id = id
         self.secret = secret
+        self.mac = HMACSHA256.Key(secret)
+    }
+
+    public static func == (left: SigningKey, right: SigningKey) -> Bool {
+        left.id == right.id && left.secret == right.secret
     }
 
     /// A fresh key: 256 random bits, and an id that is short and safe inside a token. An id never
@@ -22,8 +29,8 @@ public struct SigningKey: Sendable, Equatable {
     }
 
     /// Ids are short runs of the base64url alphabet, as the database's CHECK constraint says.
-    static func isValidID(_ id: Substring) -> Bool {
-        (1...32).contains(id.utf8.count) && id.utf8.allSatisfy(Base64URL.isAlphabet)
+    static func isValidID(_ id: Substring.UTF8View) -> Bool {
+        (1...32).contains(id.count) && id.allSatisfy(Base64URL.isAlphabet)
     }
 }
 
@@ -51,32 +58,71 @@ public enum SessionToken {
 
     public static func issue(sessionID: UUID, expiresAt: Date, key: SigningKey) -> String {
         let unsigned = "\(version).\(key.id).\(sessionID.uuidString.lowercased()).\(Int64(expiresAt.timeIntervalSince1970))"
-        let mac = HMACSHA256.authenticationCode(for: Array(unsigned.utf8), key: key.secret)
+        let mac = key.mac.authenticationCode(for: Array(unsigned.utf8))
         return "\(unsigned).\(Base64URL.encode(mac))"
     }
 
+    /// Runs on every authenticated request and on every forgery, so it reads the token's bytes
+    /// directly: no `Character` splitting, no Foundation UUID parsing.
     public static func verify(
         _ token: String,
         now: Date,
         key keyForID: (String) -> SigningKey?
     ) -> Result<SessionTokenClaims, SessionTokenRejection> {
         guard token.utf8.count <= maximumLength else { return .failure(.malformed) }
-        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 5, parts[0] == version,
+        let parts = token.utf8.split(separator: UInt8(ascii: "."), maxSplits: 5, omittingEmptySubsequences: false)
+        guard parts.count == 5, parts[0].elementsEqual(version.utf8),
               SigningKey.isValidID(parts[1]),
-              let sessionID = UUID(uuidString: String(parts[2])), parts[2] == sessionID.uuidString.lowercased(),
-              parts[3].utf8.count <= 12, parts[3].utf8.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }),
-              let expires = Int64(parts[3]),
-              let mac = Base64URL.decode(parts[4]), mac.count == HMACSHA256.byteCount
+              let sessionID = canonicalUUID(parts[2]),
+              let expires = decimalSeconds(parts[3]),
+              let mac = Base64URL.decode(Substring(parts[4])), mac.count == HMACSHA256.byteCount
         else {
             return .failure(.malformed)
         }
-        guard let key = keyForID(String(parts[1])) else { return .failure(.unknownKey) }
-        let signedLength = token.utf8.count - parts[4].utf8.count - 1
-        let signed = Array(token.utf8.prefix(signedLength))
-        guard HMACSHA256.isValid(mac, for: signed, key: key.secret) else { return .failure(.badSignature) }
+        guard let key = keyForID(String(Substring(parts[1]))) else { return .failure(.unknownKey) }
+        let signed = Array(token.utf8[..<parts[3].endIndex])
+        guard key.mac.isValid(mac, for: signed) else { return .failure(.badSignature) }
         let expiresAt = Date(timeIntervalSince1970: TimeInterval(expires))
         guard expiresAt > now else { return .failure(.expired) }
         return .success(SessionTokenClaims(keyID: key.id, sessionID: sessionID, expiresAt: expiresAt))
+    }
+
+    /// A session id exactly as `issue` writes it: lowercase hex, 8-4-4-4-12, so that each session
+    /// has one token spelling.
+    static func canonicalUUID(_ text: Substring.UTF8View) -> UUID? {
+        guard text.count == 36 else { return nil }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(16)
+        var highNibble: UInt8?
+        for (offset, character) in text.enumerated() {
+            if offset == 8 || offset == 13 || offset == 18 || offset == 23 {
+                guard character == UInt8(ascii: "-") else { return nil }
+                continue
+            }
+            let nibble: UInt8
+            switch character {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): nibble = character - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): nibble = character - UInt8(ascii: "a") + 10
+            default: return nil
+            }
+            if let high = highNibble {
+                bytes.append(high << 4 | nibble)
+                highNibble = nil
+            } else {
+                highNibble = nibble
+            }
+        }
+        return bytes.withUnsafeBytes { UUID(uuid: $0.loadUnaligned(as: uuid_t.self)) }
+    }
+
+    /// Seconds since 1970 in at most 12 decimal digits (no sign, no spaces).
+    static func decimalSeconds(_ text: Substring.UTF8View) -> Int64? {
+        guard (1...12).contains(text.count) else { return nil }
+        var value: Int64 = 0
+        for character in text {
+            guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(character) else { return nil }
+            value = value * 10 + Int64(character - UInt8(ascii: "0"))
+        }
+        return value
     }
 }

@@ -25,20 +25,34 @@ import Testing
          "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54"),
     ])
     func matchesRFC4231(key: String, message: [UInt8], expected: String) {
-        let code = HMACSHA256.authenticationCode(for: message, key: Self.bytes(hex: key))
+        let prepared = HMACSHA256.Key(Self.bytes(hex: key))
+        let code = prepared.authenticationCode(for: message)
         #expect(code == Self.bytes(hex: expected))
-        #expect(HMACSHA256.isValid(code, for: message, key: Self.bytes(hex: key)))
+        #expect(prepared.isValid(code, for: message))
     }
 
     @Test func anyChangedByteFailsVerification() {
-        let key = Array("key".utf8)
-        let code = HMACSHA256.authenticationCode(for: Array("message".utf8), key: key)
+        let key = HMACSHA256.Key(Array("key".utf8))
+        let code = key.authenticationCode(for: Array("message".utf8))
         for index in code.indices {
             var tampered = code
             tampered[index] ^= 0x01
-            #expect(!HMACSHA256.isValid(tampered, for: Array("message".utf8), key: key))
+            #expect(!key.isValid(tampered, for: Array("message".utf8)))
         }
-        #expect(!HMACSHA256.isValid(Array(code.dropLast()), for: Array("message".utf8), key: key))
+        #expect(!key.isValid(Array(code.dropLast()), for: Array("message".utf8)))
+        #expect(!HMACSHA256.Key(Array("kez".utf8)).isValid(code, for: Array("message".utf8)))
+    }
+
+    @Test func oneKeyServesManyTasksAtOnce() async {
+        let key = HMACSHA256.Key(Array(repeating: 0x0b, count: 20))
+        let expected = Self.bytes(hex: "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7")
+        let codes = await withTaskGroup(of: [UInt8].self) { group in
+            for _ in 0..<8 {
+                group.addTask { (0..<500).map { _ in key.authenticationCode(for: Array("Hi There".utf8)) }.last! }
+            }
+            return await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(codes == Array(repeating: expected, count: 8))
     }
 }
 

@@ -80,7 +80,8 @@ import Testing
         #expect(verify(other) == .failure(.unknownKey))
         let forged = SessionToken.issue(sessionID: sessionID, expiresAt: now.addingTimeInterval(60), key: SigningKey(id: "k1", secret: Array(repeating: 8, count: 32)))
         #expect(verify(forged) == .failure(.badSignature))
-        for garbage in ["", "v1", "Bearer x", String(repeating: "v1.", count: 200), "v2.k1.\(sessionID).1.AAAA"] {
+        let uppercaseSession = token.replacingOccurrences(of: sessionID.uuidString.lowercased(), with: sessionID.uuidString.uppercased())
+        for garbage in ["", "v1", "Bearer x", String(repeating: "v1.", count: 200), "v2.k1.\(sessionID).1.AAAA", uppercaseSession, token + ".x", "v1.k1.\(sessionID.uuidString.lowercased()).+60.AAAA"] {
             #expect(verify(garbage) == .failure(.malformed))
         }
     }
