@@ -29,6 +29,8 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/vapor/multipart-kit.git", from: "4.7.1"),
         .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
+        .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
     ],
     targets: [
         .systemLibrary(
@@ -111,10 +113,24 @@ let package = Package(
             resources: [.copy("openapi.yaml")],
             swiftSettings: swiftSettings
         ),
+        // The web pages at `/`: server-rendered templates over the same services as the API.
+        .target(
+            name: "AcademyWeb",
+            dependencies: [
+                "AcademyCore", "AcademyCrypto", "AcademyStore", "AcademyServices", "AcademyAPI",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [.copy("Templates"), .copy("Strings"), .copy("Assets")],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "academy",
             dependencies: [
-                "AcademyAPI", "AcademyServices", "AcademyStore", "AcademyCore", "AcademyContent", "AcademyCrypto",
+                "AcademyAPI", "AcademyWeb", "AcademyServices", "AcademyStore", "AcademyCore", "AcademyContent", "AcademyCrypto",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -152,7 +168,7 @@ let package = Package(
         .testTarget(
             name: "AcademyAPITests",
             dependencies: [
-                "AcademyAPI", "AcademyServices", "AcademyStore", "AcademyTestSupport",
+                "AcademyAPI", "AcademyWeb", "AcademyServices", "AcademyStore", "AcademyTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),

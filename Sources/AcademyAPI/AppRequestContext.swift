@@ -11,6 +11,9 @@ public struct AppRequestContext: RequestContext {
     /// The TCP peer; ClientAddressMiddleware replaces it with the forwarded client when the
     /// deployment trusts its proxy.
     public var clientAddress: String
+    /// Whether the browser reached us over TLS: said by a trusted proxy's `X-Forwarded-Proto`
+    /// (this server speaks plain HTTP). Session cookies are marked `Secure` then.
+    public var reachedOverTLS: Bool
     /// Set by AuthenticationMiddleware on the routes that require a session.
     public var principal: Principal?
     /// Set by ConditionalRequestMiddleware when `If-Match` names another version; reported by
@@ -23,6 +26,7 @@ public struct AppRequestContext: RequestContext {
         // Replaced by RequestLimitsMiddleware with the configured limit before any body is read.
         maxUploadSize = 2 * 1024 * 1024
         clientAddress = source.channel.remoteAddress?.ipAddress ?? "unknown"
+        reachedOverTLS = false
         principal = nil
         failedPrecondition = nil
     }

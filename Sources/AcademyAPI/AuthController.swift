@@ -1,8 +1,8 @@
 import AcademyCore
-import AcademyServices
+package import AcademyServices
 import AcademyStore
 import Foundation
-import Hummingbird
+package import Hummingbird
 
 /// `/auth`: register, sign in, sign out.
 struct AuthController {
@@ -47,7 +47,7 @@ struct AuthController {
 }
 
 extension AppRequestContext {
-    func origin(_ request: Request) -> AccountService.Origin {
+    package func origin(_ request: Request) -> AccountService.Origin {
         .init(requestID: requestID, clientAddress: clientAddress, userAgent: request.headers[.userAgent])
     }
 }

@@ -1,9 +1,9 @@
-import AcademyCore
+package import AcademyCore
 import AcademyCrypto
 public import AcademyServices
 public import AcademyStore
 import Foundation
-import Logging
+package import Logging
 public import Hummingbird
 
 /// Requires `Authorization: Bearer <token>` on the routes it guards (or, made `optional`, reads
@@ -35,22 +35,31 @@ public struct AuthenticationMiddleware: RouterMiddleware {
         guard let token = Self.bearerToken(request.headers[.authorization]) else {
             throw AcademyError.unauthenticated
         }
+        guard let principal = try await principal(for: token, logger: context.logger) else {
+            throw AcademyError.unauthenticated
+        }
+        var context = context
+        context.principal = principal
+        context.logger[metadataKey: "user_id"] = .string(principal.userID.apiString)
+        return try await next(request, context)
+    }
+
+    /// Who a session token speaks for, or nil when it is refused (form, signature, expiry, then
+    /// the session row). The one check behind the API's bearer tokens and the web's cookie.
+    package func principal(for token: String, logger: Logger) async throws -> Principal? {
         let claims: SessionTokenClaims
         switch try await keyRing.verify(token) {
         case .success(let verified):
             claims = verified
         case .failure(let rejection):
-            context.logger.debug("Token refused", metadata: ["reason": "\(rejection)"])
-            throw AcademyError.unauthenticated
+            logger.debug("Token refused", metadata: ["reason": "\(rejection)"])
+            return nil
         }
         guard let session = try await sessions.active(id: claims.sessionID) else {
-            context.logger.debug("Token refused", metadata: ["reason": "session not active"])
-            throw AcademyError.unauthenticated
+            logger.debug("Token refused", metadata: ["reason": "session not active"])
+            return nil
         }
-        var context = context
-        context.principal = Principal(userID: session.userID, role: session.role, sessionID: session.sessionID, locale: session.locale)
-        context.logger[metadataKey: "user_id"] = .string(session.userID.apiString)
-        return try await next(request, context)
+        return Principal(userID: session.userID, role: session.role, sessionID: session.sessionID, locale: session.locale)
     }
 
     /// The token of `Bearer <token>` (scheme in any case, spaces around the token ignored).
@@ -78,7 +87,9 @@ struct ClientAddressMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
-        context.clientAddress = proxies.clientAddress(peer: context.clientAddress, forwardedFor: request.headers[.init("X-Forwarded-For")!])
+        let peer = context.clientAddress
+        context.clientAddress = proxies.clientAddress(peer: peer, forwardedFor: request.headers[.init("X-Forwarded-For")!])
+        context.reachedOverTLS = proxies.contains(peer) && request.headers[.init("X-Forwarded-Proto")!]?.lowercased() == "https"
         return try await next(request, context)
     }
 }

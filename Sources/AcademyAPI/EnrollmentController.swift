@@ -11,7 +11,7 @@ struct EnrollmentController {
     let courses: CourseRepository
     let enrollments: EnrollmentRepository
     let users: UserRepository
-    let keys: EnrollmentKeyCheck
+    let selfEnrollment: SelfEnrollment
     let authentication: AuthenticationMiddleware
 
     var endpoints: RouteCollection<AppRequestContext> {
@@ -46,16 +46,7 @@ struct EnrollmentController {
                 try EnrollmentPolicy.staffEnrollment(existing: existing)
             }
         } else {
-            let matched: Bool? = if let key = body.key {
-                try await keys.matches(key, course: course.id, student: principal.userID, clientAddress: context.clientAddress)
-            } else {
-                nil
-            }
-            let admission = course.admission
-            let now = Date()
-            result = try await enrollments.enroll(userID: principal.userID, in: course.id, capacity: course.capacity) { existing in
-                try EnrollmentPolicy.selfEnrollment(into: admission, keyMatches: matched, existing: existing, now: now)
-            }
+            result = try await selfEnrollment.enroll(student: principal.userID, in: course, key: body.key, clientAddress: context.clientAddress)
         }
         return EditedResponse(status: .created, response: EnrollmentResponse(enrollment: result.enrollment))
     }

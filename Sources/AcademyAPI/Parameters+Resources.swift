@@ -1,6 +1,6 @@
-import AcademyCore
+package import AcademyCore
 import Foundation
-import Hummingbird
+package import Hummingbird
 
 extension Parameters {
     /// A path parameter that must be a UUID; anything else cannot name a resource (404).
@@ -22,7 +22,7 @@ extension Parameters {
 
     /// A search text: surrounding spaces trimmed, nil when nothing remains; longer than
     /// `maximumCharacters` is 400 rather than silently cut.
-    func searchText(_ name: String, maximumCharacters: Int = 200) throws(AcademyError) -> String? {
+    package func searchText(_ name: String, maximumCharacters: Int = 200) throws(AcademyError) -> String? {
         guard let raw = self.get(name) else { return nil }
         guard raw.count <= maximumCharacters else {
             throw .malformedRequest("\(name) must be at most \(maximumCharacters) characters.")
@@ -32,7 +32,7 @@ extension Parameters {
     }
 
     /// The course a path names by id or slug (`:course`).
-    func courseReference(_ name: String = "course") -> CourseReference {
+    package func courseReference(_ name: String = "course") -> CourseReference {
         CourseReference(self.get(name) ?? "")
     }
 }

@@ -1,21 +1,21 @@
-import AcademyCore
 import Foundation
-import Hummingbird
+package import Hummingbird
+package import AcademyCore
 
 /// An RFC 9457 problem, the body of every error response.
-struct ProblemDetails: Sendable {
+package struct ProblemDetails: Sendable {
     let type: String
-    let title: String
-    let status: Int
-    let detail: String
-    let errors: [FieldError]?
-    let requestId: String
+    package let title: String
+    package let status: Int
+    package let detail: String
+    package let errors: [FieldError]?
+    package let requestId: String
 
     /// Extra headers the problem's status calls for (`Allow`, `Retry-After`).
-    var headers: HTTPFields = [:]
+    package var headers: HTTPFields = [:]
 
     /// The one mapping from the Academy's errors to HTTP.
-    init(_ error: AcademyError, requestID: String) {
+    package init(_ error: AcademyError, requestID: String) {
         requestId = requestID
         var fieldErrorList: [FieldError]?
         switch error {

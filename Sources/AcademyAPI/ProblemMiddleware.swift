@@ -26,7 +26,8 @@ public struct ProblemMiddleware: RouterMiddleware {
         return response
     }
 
-    func problem(for error: any Error, request: Request, context: Context) -> ProblemDetails {
+    /// The one mapping from any error to a problem; the web pages render the same problem as HTML.
+    package func problem(for error: any Error, request: Request, context: Context) -> ProblemDetails {
         switch error {
         case let error as AcademyError:
             if case .unavailable(let reason, _) = error {

@@ -26,7 +26,7 @@ public struct AppDependencies: Sendable {
     public let auditLog: AuditLog
     public let throttles: ThrottleRepository
     public let idempotency: IdempotencyRepository
-    public let enrollmentKeys: EnrollmentKeyCheck
+    public let selfEnrollment: SelfEnrollment
     public let courses: CourseRepository
     public let content: CourseContentRepository
     public let enrollments: EnrollmentRepository
@@ -94,12 +94,12 @@ public struct AppDependencies: Sendable {
             )
         )
         courses = CourseRepository(database: database)
-        enrollmentKeys = EnrollmentKeyCheck(
-            courses: courses, throttles: throttles, hashing: hashingPool,
-            failuresPerStudentAndCourse: RateLimit(maximumEvents: configuration.enrollmentKeyFailures, window: window)
-        )
         content = CourseContentRepository(database: database)
         enrollments = EnrollmentRepository(database: database)
+        selfEnrollment = SelfEnrollment(enrollments: enrollments, keys: EnrollmentKeyCheck(
+            courses: courses, throttles: throttles, hashing: hashingPool,
+            failuresPerStudentAndCourse: RateLimit(maximumEvents: configuration.enrollmentKeyFailures, window: window)
+        ))
         quizzes = QuizRepository(database: database)
         attempts = AttemptRepository(database: database)
         attachments = AttachmentRepository(database: database)

@@ -1,5 +1,6 @@
 import AcademyAPI
 import AcademyServices
+import AcademyWeb
 import ArgumentParser
 import Logging
 import Metrics
@@ -28,7 +29,7 @@ struct Serve: AsyncParsableCommand {
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(makeMetricsFactory(registry: registry))
         let dependencies = try AppDependencies(configuration: configuration, logger: logger, metricsRegistry: registry)
-        let application = try buildApplication(dependencies)
+        let application = buildApplication(router: try await buildSite(dependencies), dependencies: dependencies)
         var groupConfiguration = ServiceGroupConfiguration(
             services: [application],
             gracefulShutdownSignals: [.sigterm, .sigint],

@@ -1,6 +1,7 @@
 import AcademyAPI
 import AcademyServices
 import AcademyStore
+import AcademyWeb
 import AcademyTestSupport
 import Foundation
 import Hummingbird
@@ -89,7 +90,7 @@ struct TestApp {
             ?? TestDatabases.logger
         logger.logLevel = logs == nil ? TestDatabases.logger.logLevel : min(.debug, configuration.logLevel)
         let dependencies = try AppDependencies(configuration: configuration, logger: logger, metricsRegistry: metricsRegistry)
-        let router = try buildRouter(dependencies)
+        let router = try await buildSite(dependencies)
         extraRoutes(router)
         let app = buildApplication(router: router, dependencies: dependencies)
         return try await app.test(setup) { client in try await test(client, dependencies) }

@@ -88,3 +88,28 @@ import Testing
         #expect(digest.finalize() == SHA256Digest.hex(of: bytes))
     }
 }
+
+@Suite struct CSRFTokenTests {
+    @Test func aTokenIsValidOnlyForItsOwnSecret() {
+        let token = CSRFToken.issue(for: "session-a")
+        #expect(CSRFToken.isValid(token, for: "session-a"))
+        #expect(!CSRFToken.isValid(token, for: "session-b"))
+        #expect(!CSRFToken.isValid(token, for: ""))
+    }
+
+    @Test func everyPageGetsDifferentBytesForTheSameSecret() {
+        let first = CSRFToken.issue(for: "session-a")
+        let second = CSRFToken.issue(for: "session-a")
+        #expect(first != second)
+        #expect(CSRFToken.isValid(second, for: "session-a"))
+    }
+
+    @Test func tamperedTruncatedAndGarbageTokensAreRefused() {
+        let token = CSRFToken.issue(for: "session-a")
+        var bytes = Array(token)
+        bytes[bytes.count / 2] = bytes[bytes.count / 2] == "A" ? "B" : "A"
+        for candidate in [String(bytes), String(token.dropLast(4)), "", "not base64 !", token + token] {
+            #expect(!CSRFToken.isValid(candidate, for: "session-a"), "\(candidate)")
+        }
+    }
+}

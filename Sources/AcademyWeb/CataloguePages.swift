@@ -1,0 +1,165 @@
+import AcademyAPI
+import AcademyCore
+import AcademyServices
+import AcademyStore
+import Foundation
+import Hummingbird
+
+/// The catalogue, a course's page with its Enrol button, and the student's own courses.
+struct CataloguePages {
+    let session: SiteSession
+    let renderer: PageRenderer
+    let access: CourseAccess
+    let courses: CourseRepository
+    let enrollments: EnrollmentRepository
+    let selfEnrollment: SelfEnrollment
+    let languages: [String]
+
+    func register(on routes: RouterGroup<AppRequestContext>) {
+        routes.get("/", use: catalogue)
+        routes.get("courses/:course", use: course)
+        routes.post("courses/:course/enrol", use: enrol)
+        routes.get("my/courses", use: myCourses)
+    }
+
+    struct CourseCard {
+        let slug: String
+        let lang: String
+        let dir: String
+        let title: String
+        let summary: String
+
+        init(_ course: Course, visitor: Visitor) {
+            let text = LocalizedText(course, preferring: visitor)
+            slug = course.slug
+            (lang, dir, title, summary) = (text.lang, text.dir, text.title, text.summary)
+        }
+    }
+
+    struct CataloguePage {
+        let query: String
+        let courses: [CourseCard]
+        let next: String?
+    }
+
+    /// Search in every language the academy offers, as the API's catalogue does.
+    @Sendable func catalogue(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let visitor = try await session.visitor(request, context: context)
+        let query = request.uri.queryParameters
+        let search = try query.searchText("q")
+        let page = try PageRequest(limitParameter: "20", cursorParameter: query.get("cursor"))
+        let found = try await courses.catalogue(query: search, languages: languages, page: page)
+        let next = found.nextCursor.map { cursor in
+            "/?cursor=\(SiteErrorMiddleware.queryEscaped(cursor.encoded))" + (search.map { "&q=" + SiteErrorMiddleware.queryEscaped($0) } ?? "")
+        }
+        let content = CataloguePage(query: search ?? "", courses: found.items.map { CourseCard($0, visitor: visitor) }, next: next)
+        return renderer.render("catalogue", title: renderer.strings(visitor.language)["catalogue_title"] ?? "", page: content, visitor: visitor, request: request)
+    }
+
+    struct CoursePage {
+        let slug: String
+        let lang: String
+        let dir: String
+        let title: String
+        let summary: String
+        let languages: [LanguageOption]
+        let places: Int?
+        let mode: String
+        let status: String?
+        let mayEnrol: Bool
+        let needsKey: Bool
+        let signInToEnrol: Bool
+        let problem: String?
+    }
+
+    @Sendable func course(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let visitor = try await session.visitor(request, context: context)
+        let (course, relation) = try await access.visibleCourse(context.parameters.courseReference(), to: visitor.principal)
+        return try await coursePage(course, relation: relation, visitor: visitor, request: request)
+    }
+
+    private func coursePage(
+        _ course: Course, relation: CourseRelation, visitor: Visitor, request: Request,
+        problem: String? = nil, status: HTTPResponse.Status = .ok
+    ) async throws -> Response {
+        let strings = renderer.strings(visitor.language)
+        let enrollment: Enrollment? = if let principal = visitor.principal {
+            try await enrollments.find(userID: principal.userID, courseID: course.id)
+        } else {
+            nil
+        }
+        let text = LocalizedText(course, preferring: visitor)
+        let statusText = enrollment.map { strings["course_\($0.status.rawValue)"] ?? $0.status.rawValue }
+        let canAskToJoin = course.enrollmentMode != .closed && (enrollment == nil || enrollment?.status == .dropped)
+        let page = CoursePage(
+            slug: course.slug, lang: text.lang, dir: text.dir, title: text.title, summary: text.summary,
+            languages: course.translations.keys.sorted().map { code in
+                LanguageOption(code: code, name: renderer.resources.strings[code]?["language_name"] ?? code, selected: code == text.lang)
+            },
+            places: course.capacity,
+            mode: strings["course_mode_\(course.enrollmentMode.rawValue)"] ?? "",
+            status: statusText,
+            mayEnrol: visitor.principal != nil && canAskToJoin,
+            needsKey: course.enrollmentMode == .key,
+            signInToEnrol: visitor.principal == nil && course.enrollmentMode != .closed,
+            problem: problem
+        )
+        return renderer.render("course", title: text.title, page: page, visitor: visitor, request: request, status: status)
+    }
+
+    struct EnrolForm: Decodable, CSRFProtected {
+        let csrf: String
+        let key: String?
+    }
+
+    /// The same rule as `POST /api/v1/courses/{course}/enrollments`; then back to the course's
+    /// page, which says what became of it.
+    @Sendable func enrol(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let visitor = try await session.visitor(request, context: context)
+        let form = try await SiteForm.read(EnrolForm.self, from: request, visitor: visitor)
+        guard let principal = visitor.principal else { throw AcademyError.unauthenticated }
+        let (course, relation) = try await access.visibleCourse(context.parameters.courseReference(), to: principal)
+        let key = form.key.flatMap { $0.isEmpty ? nil : $0 }
+        do {
+            _ = try await selfEnrollment.enroll(student: principal.userID, in: course, key: key, clientAddress: context.clientAddress)
+        } catch let error as AcademyError {
+            // Refusals the student can act on (wrong key, full, closed) are shown on the course's
+            // own page, in the interface language, with the form still there.
+            let problem = ProblemDetails(error, requestID: context.requestID)
+            guard (400..<500).contains(problem.status), problem.status != 401 else { throw error }
+            let message = renderer.strings(visitor.language)["error_\(problem.status)"] ?? problem.detail
+            return try await coursePage(
+                course, relation: relation, visitor: visitor, request: request,
+                problem: "\(message) \(problem.detail)", status: HTTPResponse.Status(code: problem.status)
+            )
+        }
+        return PageRenderer.redirect(to: "/courses/\(course.slug)")
+    }
+
+    struct MyCourse {
+        let slug: String
+        let lang: String
+        let dir: String
+        let title: String
+        let status: String
+        let done: Int
+        let total: Int
+    }
+
+    @Sendable func myCourses(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let visitor = try await session.visitor(request, context: context)
+        guard let principal = visitor.principal else { throw AcademyError.unauthenticated }
+        let strings = renderer.strings(visitor.language)
+        var items: [MyCourse] = []
+        for (enrollment, progress) in try await enrollments.enrollments(of: principal.userID) {
+            guard let (course, _) = try await courses.find(.id(enrollment.courseID), for: principal.userID) else { continue }
+            let text = LocalizedText(course, preferring: visitor)
+            items.append(MyCourse(
+                slug: course.slug, lang: text.lang, dir: text.dir, title: text.title,
+                status: strings["course_\(enrollment.status.rawValue)"] ?? enrollment.status.rawValue,
+                done: progress.completedLessons, total: progress.totalLessons
+            ))
+        }
+        return renderer.render("my-courses", title: strings["my_courses_title"] ?? "", page: ["courses": items], visitor: visitor, request: request)
+    }
+}

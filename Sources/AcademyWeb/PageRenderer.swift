@@ -1,0 +1,120 @@
+import AcademyAPI
+import AcademyCore
+import AcademyCrypto
+import Foundation
+import Hummingbird
+import NIOCore
+import Mustache
+import HTTPTypes
+
+/// Renders a page into a response: the layout's frame around the page's own values, with the
+/// headers every page carries (no inline script, no framing, not cached, gzipped when asked).
+struct PageRenderer: Sendable {
+    let resources: SiteResources
+
+    /// Every page: scripts and styles only from files of this site, nothing inline, no plugins,
+    /// no framing, forms only to this site.
+    static let contentSecurityPolicy = [
+        "default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:", "media-src 'self'",
+        "object-src 'none'", "base-uri 'none'", "form-action 'self'", "frame-ancestors 'none'",
+    ].joined(separator: "; ")
+
+    func strings(_ language: String) -> [String: String] {
+        resources.strings[language] ?? resources.strings["en"] ?? [:]
+    }
+
+    func render(
+        _ template: String, title: String, page: Any, visitor: Visitor, request: Request, status: HTTPResponse.Status = .ok
+    ) -> Response {
+        let strings = strings(visitor.language)
+        let frame = Frame(
+            lang: visitor.language, dir: visitor.direction, t: strings, stylesheet: resources.stylesheetPath,
+            user: visitor.displayName.map { SignedInUser(name: $0) },
+            csrf: CSRFToken.issue(for: visitor.csrfSecret),
+            languages: SiteResources.interfaceLanguages.map { code in
+                LanguageOption(code: code, name: resources.strings[code]?["language_name"] ?? code, selected: code == visitor.language)
+            },
+            path: visitor.path
+        )
+        let html = resources.templates.render(["frame": frame, "page": page, "title": title], withTemplate: template) ?? ""
+        var response = Self.html(html, status: status, language: visitor.language, request: request)
+        for cookie in visitor.newCookies {
+            response.setCookie(cookie)
+        }
+        return response
+    }
+
+    static func html(_ html: String, status: HTTPResponse.Status, language: String, request: Request) -> Response {
+        var headers: HTTPFields = [
+            .contentType: "text/html; charset=utf-8",
+            .contentLanguage: language,
+            .cacheControl: "no-store",
+            .vary: "Accept-Encoding, Accept-Language, Cookie",
+            .contentSecurityPolicy: contentSecurityPolicy,
+            .referrerPolicyName: "same-origin",
+        ]
+        var body = ByteBuffer(string: html)
+        if Compression.acceptsGzip(request.headers[.acceptEncoding]), let gzipped = try? Compression.gzip(body) {
+            headers[.contentEncoding] = "gzip"
+            body = gzipped
+        }
+        return Response(status: status, headers: headers, body: .init(byteBuffer: body))
+    }
+
+    static func redirect(to location: String, cookies: [Cookie] = []) -> Response {
+        var response = Response(status: .seeOther, headers: [.location: location, .cacheControl: "no-store"])
+        for cookie in cookies {
+            response.setCookie(cookie)
+        }
+        return response
+    }
+}
+
+/// The layout's values: language and direction, interface strings, who is signed in, the form
+/// token, the language switch.
+struct Frame {
+    let lang: String
+    let dir: String
+    let t: [String: String]
+    let stylesheet: String
+    let user: SignedInUser?
+    let csrf: String
+    let languages: [LanguageOption]
+    let path: String
+}
+
+struct SignedInUser {
+    let name: String
+}
+
+struct LanguageOption {
+    let code: String
+    let name: String
+    let selected: Bool
+}
+
+/// A text of a course in the language chosen for it, with that language's direction, so an
+/// Arabic title inside an English page still reads right to left.
+struct LocalizedText {
+    let lang: String
+    let dir: String
+    let title: String
+    let summary: String
+
+    init(_ course: Course, preferring visitor: Visitor) {
+        let language = Languages.negotiate(
+            query: visitor.language, acceptLanguage: nil, userLocale: nil,
+            available: course.translations.keys.sorted(), fallback: course.defaultLanguage
+        )
+        let text = Languages.text(course.translations, in: language, fallback: course.defaultLanguage)
+        let shown = course.translations[language] != nil ? language : course.defaultLanguage
+        lang = shown
+        dir = Languages.direction(of: shown).rawValue
+        title = text?.title ?? course.slug
+        summary = text?.summary ?? ""
+    }
+}
+
+extension HTTPField.Name {
+    static let referrerPolicyName = Self("Referrer-Policy")!
+}

@@ -1,0 +1,31 @@
+public import AcademyAPI
+public import AcademyServices
+import AcademyCore
+import Hummingbird
+
+/// The whole site: the REST API under `/api/v1` (see `buildRouter`) and the web pages at `/`,
+/// served by one process over the same services.
+public func buildSite(_ dependencies: AppDependencies) async throws -> AcademyRouter {
+    let router = try buildRouter(dependencies)
+    let resources = try await SiteResources.load()
+    let renderer = PageRenderer(resources: resources)
+    let configuration = dependencies.configuration
+    let fallbackLanguage = configuration.languages.first { SiteResources.interfaceLanguages.contains($0) } ?? "en"
+    let session = SiteSession(
+        authentication: AuthenticationMiddleware(keyRing: dependencies.keyRing, sessions: dependencies.accounts.sessions),
+        accounts: dependencies.accounts,
+        fallbackLanguage: fallbackLanguage
+    )
+    router.get("assets/:file") { request, context in
+        try StaticAssetResponder.respond(resources.assets, request: request, context: context)
+    }
+    let pages = router.group("").add(middleware: SiteErrorMiddleware(renderer: renderer, fallbackLanguage: fallbackLanguage))
+    AccountPages(
+        session: session, renderer: renderer, accounts: dependencies.accounts, selfRegistration: configuration.selfRegistration
+    ).register(on: pages)
+    CataloguePages(
+        session: session, renderer: renderer, access: dependencies.access, courses: dependencies.courses,
+        enrollments: dependencies.enrollments, selfEnrollment: dependencies.selfEnrollment, languages: configuration.languages
+    ).register(on: pages)
+    return router
+}

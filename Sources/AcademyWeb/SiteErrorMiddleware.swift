@@ -1,0 +1,79 @@
+import AcademyAPI
+import AcademyCore
+import Foundation
+import Hummingbird
+
+/// Every error of a page becomes a readable page in the visitor's language (never JSON, never
+/// internals), mapped by the API's one mapping (`ProblemMiddleware.problem`); a page that needs a
+/// session sends the visitor to sign in and back.
+struct SiteErrorMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+    let renderer: PageRenderer
+    let fallbackLanguage: String
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch {
+            return page(for: error, request: request, context: context)
+        }
+    }
+
+    func page(for error: any Error, request: Request, context: Context) -> Response {
+        let visitor = anonymousVisitor(request, context: context)
+        let strings = renderer.strings(visitor.language)
+        var status: Int
+        var message: String
+        var detail: String
+        var headers: HTTPFields = [:]
+        switch error {
+        case SiteError.formExpired:
+            status = 403
+            message = strings["form_expired"] ?? ""
+            detail = "The form's token does not belong to this browser's session."
+        case AcademyError.unauthenticated:
+            return PageRenderer.redirect(to: "/sign-in?next=" + Self.queryEscaped(visitor.path))
+        default:
+            let problem = ProblemMiddleware().problem(for: error, request: request, context: context)
+            status = problem.status
+            message = strings["error_\(problem.status)"] ?? strings["error_500"] ?? ""
+            detail = problem.detail
+            headers = problem.headers
+            headers[.wwwAuthenticate] = nil
+        }
+        let page = ErrorPage(heading: strings["error_title"] ?? "", message: message, detail: detail, requestID: context.requestID)
+        var response = renderer.render(
+            "error", title: page.heading, page: page, visitor: visitor, request: request, status: HTTPResponse.Status(code: status)
+        )
+        for field in headers {
+            response.headers.append(field)
+        }
+        return response
+    }
+
+    /// The visitor as far as the request alone tells, without the database (which may be what
+    /// failed): the language, and no session.
+    private func anonymousVisitor(_ request: Request, context: Context) -> Visitor {
+        let language = Languages.negotiate(
+            query: request.cookies[SiteCookie.language]?.value, acceptLanguage: request.headers[.acceptLanguage],
+            userLocale: nil, available: SiteResources.interfaceLanguages, fallback: fallbackLanguage
+        )
+        var path = request.uri.path
+        if let query = request.uri.query, !query.isEmpty { path += "?" + query }
+        return Visitor(
+            principal: nil, displayName: nil, language: language, csrfSecret: "", newCookies: [],
+            secure: context.reachedOverTLS, path: LocalPath.sanitized(path)
+        )
+    }
+
+    static func queryEscaped(_ text: String) -> String {
+        text.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "/-._~"))) ?? "/"
+    }
+}
+
+struct ErrorPage {
+    let heading: String
+    let message: String
+    let detail: String
+    let requestID: String
+}

@@ -1,0 +1,92 @@
+import AcademyAPI
+import AcademyCore
+import AcademyCrypto
+import AcademyServices
+import AcademyStore
+import Foundation
+import Hummingbird
+
+/// Builds the `Visitor` of each page request: the session cookie checked exactly as the API
+/// checks a bearer token, the interface language, the form secret.
+struct SiteSession: Sendable {
+    let authentication: AuthenticationMiddleware
+    let accounts: AccountService
+    let fallbackLanguage: String
+
+    func visitor(_ request: Request, context: AppRequestContext) async throws -> Visitor {
+        let cookies = request.cookies
+        var principal: Principal?
+        var displayName: String?
+        var newCookies: [Cookie] = []
+        let secure = context.reachedOverTLS
+        var csrfSecret: String?
+        if let token = cookies[SiteCookie.session]?.value, !token.isEmpty {
+            if let signedIn = try await authentication.principal(for: token, logger: context.logger),
+               let user = try await accounts.users.find(id: signedIn.userID), !user.disabled {
+                principal = signedIn
+                displayName = user.displayName
+                csrfSecret = token
+            } else {
+                newCookies.append(SiteCookie.expired(SiteCookie.session, secure: secure))
+            }
+        }
+        if csrfSecret == nil {
+            if let nonce = cookies[SiteCookie.visitor]?.value, SiteCookie.isWellFormedNonce(nonce) {
+                csrfSecret = nonce
+            } else {
+                let nonce = Base64URL.encode(SecureRandom.bytes(count: 24))
+                newCookies.append(SiteCookie.visitor(nonce, secure: secure))
+                csrfSecret = nonce
+            }
+        }
+        let language = Languages.negotiate(
+            query: cookies[SiteCookie.language]?.value,
+            acceptLanguage: request.headers[.acceptLanguage],
+            userLocale: principal?.locale,
+            available: SiteResources.interfaceLanguages,
+            fallback: fallbackLanguage
+        )
+        var path = request.uri.path
+        if let query = request.uri.query, !query.isEmpty { path += "?" + query }
+        return Visitor(
+            principal: principal, displayName: displayName, language: language, csrfSecret: csrfSecret ?? "",
+            newCookies: newCookies, secure: secure, path: LocalPath.sanitized(path)
+        )
+    }
+}
+
+/// A submitted form: the body read within a small limit, decoded, and its CSRF token checked
+/// before anything else happens. A cross-site submission is refused even before the token.
+enum SiteForm {
+    static let maximumBytes = 16 * 1024
+
+    static func read<Form: Decodable & CSRFProtected>(_ type: Form.Type, from request: Request, visitor: Visitor) async throws -> Form {
+        if request.headers[.init("Sec-Fetch-Site")!] == "cross-site" {
+            throw SiteError.formExpired
+        }
+        guard request.headers[.contentType]?.lowercased().hasPrefix("application/x-www-form-urlencoded") == true else {
+            throw AcademyError.unsupportedMediaType(expected: "application/x-www-form-urlencoded")
+        }
+        let body = try await request.body.collect(upTo: maximumBytes)
+        let form: Form
+        do {
+            form = try URLEncodedFormDecoder().decode(Form.self, from: String(buffer: body))
+        } catch {
+            throw SiteError.formExpired
+        }
+        guard CSRFToken.isValid(form.csrf, for: visitor.csrfSecret) else {
+            throw SiteError.formExpired
+        }
+        return form
+    }
+}
+
+protocol CSRFProtected {
+    var csrf: String { get }
+}
+
+/// What only the web pages can go wrong with.
+enum SiteError: Error {
+    /// The form's token does not belong to this browser's session (expired page, another site).
+    case formExpired
+}

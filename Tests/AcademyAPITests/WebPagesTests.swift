@@ -1,0 +1,234 @@
+import AcademyAPI
+import AcademyServices
+import AcademyCore
+import AcademyStore
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import NIOCore
+import Testing
+@testable import AcademyWeb
+
+/// A browser over the test client: keeps cookies, reads each page's form token, posts forms.
+struct TestBrowser {
+    let client: any TestClientProtocol
+    var cookies: [String: String] = [:]
+    var lastPage = ""
+
+    init(_ client: any TestClientProtocol) {
+        self.client = client
+    }
+
+    var csrf: String {
+        guard let range = lastPage.range(of: #"name="csrf" value="([^"]+)""#, options: .regularExpression) else { return "" }
+        return String(lastPage[range].dropFirst(#"name="csrf" value=""#.count).dropLast())
+    }
+
+    @discardableResult
+    mutating func get(_ path: String, headers extra: HTTPFields = [:]) async throws -> TestResponse {
+        var headers = extra
+        if !cookies.isEmpty { headers[.cookie] = cookieHeader }
+        let response = try await client.execute(uri: path, method: .get, headers: headers, body: nil)
+        remember(response)
+        lastPage = response.text
+        return response
+    }
+
+    @discardableResult
+    mutating func post(_ path: String, form: [String: String], headers extra: HTTPFields = [:]) async throws -> TestResponse {
+        var headers = extra
+        headers[.contentType] = "application/x-www-form-urlencoded"
+        if !cookies.isEmpty { headers[.cookie] = cookieHeader }
+        let body = form.map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }.joined(separator: "&")
+        let response = try await client.execute(uri: path, method: .post, headers: headers, body: ByteBuffer(string: body))
+        remember(response)
+        return response
+    }
+
+    private var cookieHeader: String {
+        cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; ")
+    }
+
+    private mutating func remember(_ response: TestResponse) {
+        for field in response.headers where field.name == .setCookie {
+            let pair = field.value.split(separator: ";")[0].split(separator: "=", maxSplits: 1)
+            let name = String(pair[0])
+            let value = pair.count > 1 ? String(pair[1]) : ""
+            if value.isEmpty || field.value.contains("Max-Age=0") {
+                cookies[name] = nil
+            } else {
+                cookies[name] = value
+            }
+        }
+    }
+
+    /// Signs up through the form and follows the redirect; records a failure otherwise.
+    mutating func signUp(_ email: String, name: String = "Amina") async throws {
+        try await get("/sign-up")
+        let response = try await post("/sign-up", form: ["csrf": csrf, "name": name, "email": email, "password": goodPassword])
+        #expect(response.status == .seeOther, "\(response.text)")
+        #expect(response.headers[.location] == "/my/courses")
+    }
+}
+
+@Suite struct WebPagesTests {
+    @Test func everyInterfaceLanguageHasEveryString() async throws {
+        let resources = try await SiteResources.load()
+        let english = try #require(resources.strings["en"])
+        for language in SiteResources.interfaceLanguages {
+            let strings = try #require(resources.strings[language], "\(language)")
+            #expect(Set(strings.keys) == Set(english.keys), "\(language) differs from en")
+            #expect(strings.values.allSatisfy { !$0.isEmpty }, "\(language) has an empty string")
+        }
+    }
+
+    @Test func pagesAreRightToLeftInArabicAndCarryTheirSecurityHeaders() async throws {
+        try await TestApp.run { client in
+            var browser = TestBrowser(client)
+            let arabic = try await browser.get("/", headers: [.acceptLanguage: "ar"])
+            #expect(arabic.status == .ok)
+            #expect(arabic.text.contains(#"<html lang="ar" dir="rtl">"#))
+            #expect(arabic.headers[.contentLanguage] == "ar")
+            let policy = try #require(arabic.headers[.contentSecurityPolicy])
+            #expect(policy.contains("script-src 'self'") && !policy.contains("unsafe-inline") && policy.contains("frame-ancestors 'none'"))
+            #expect(arabic.headers[.cacheControl] == "no-store")
+            #expect(!arabic.text.contains("<script>") && !arabic.text.contains(" style="))
+            let english = try await browser.get("/", headers: [.acceptLanguage: "en-GB,en;q=0.8"])
+            #expect(english.text.contains(#"<html lang="en" dir="ltr">"#))
+            #expect(english.text.contains("Holy Knowledge Academy"))
+        }
+    }
+
+    @Test func pagesAndAssetsAreGzippedAndAssetsCachedForAYear() async throws {
+        try await TestApp.run { client in
+            var browser = TestBrowser(client)
+            let page = try await browser.get("/", headers: [.acceptEncoding: "gzip, br"])
+            #expect(page.headers[.contentEncoding] == "gzip")
+            #expect(Array(page.body.readableBytesView.prefix(2)) == [0x1f, 0x8b])
+            let plain = try await browser.get("/", headers: [.acceptEncoding: "gzip;q=0"])
+            #expect(plain.headers[.contentEncoding] == nil)
+            let stylesheet = try #require(plain.text.range(of: #"/assets/academy\.[0-9a-f]{12}\.css"#, options: .regularExpression))
+            let css = try await browser.get(String(plain.text[stylesheet]), headers: [.acceptEncoding: "gzip"])
+            #expect(css.status == .ok)
+            #expect(css.headers[.cacheControl] == "public, max-age=31536000, immutable")
+            #expect(css.headers[.contentEncoding] == "gzip")
+            #expect(css.headers[.contentType] == "text/css; charset=utf-8")
+            #expect(try await browser.get("/assets/academy.000000000000.css").status == .notFound)
+        }
+    }
+
+    @Test func signingUpSignsInAndSigningOutEndsTheSessionForTheAPIToo() async throws {
+        try await TestApp.run { client in
+            var browser = TestBrowser(client)
+            try await browser.signUp("amina@example.org")
+            let token = try #require(browser.cookies["academy_session"])
+            let mine = try await browser.get("/my/courses", headers: [.acceptLanguage: "en"])
+            #expect(mine.status == .ok)
+            #expect(mine.text.contains("Amina"))
+            // The cookie holds the API's own session token.
+            #expect(try await client.send(.get, "/api/v1/me", token: token).status == .ok)
+            let signOut = try await browser.post("/sign-out", form: ["csrf": browser.csrf])
+            #expect(signOut.status == .seeOther)
+            #expect(browser.cookies["academy_session"] == nil)
+            #expect(try await client.send(.get, "/api/v1/me", token: token).status == .unauthorized)
+            let after = try await browser.get("/my/courses")
+            #expect(after.status == .seeOther)
+            #expect(after.headers[.location] == "/sign-in?next=/my/courses")
+        }
+    }
+
+    @Test func formsWithoutThisBrowsersTokenChangeNothing() async throws {
+        try await TestApp.withApp { client, dependencies in
+            var browser = TestBrowser(client)
+            try await browser.get("/sign-up")
+            let stolen = browser.csrf
+            var other = TestBrowser(client)
+            try await other.get("/sign-up")
+            for (form, headers) in [
+                (["csrf": "", "name": "Eve", "email": "eve@example.org", "password": goodPassword], HTTPFields()),
+                (["csrf": stolen, "name": "Eve", "email": "eve@example.org", "password": goodPassword], HTTPFields()),
+                (["csrf": other.csrf, "name": "Eve", "email": "eve@example.org", "password": goodPassword], [.init("Sec-Fetch-Site")!: "cross-site"]),
+            ] {
+                let refused = try await other.post("/sign-up", form: form, headers: headers)
+                #expect(refused.status == .forbidden)
+                #expect(refused.headers[.contentType] == "text/html; charset=utf-8")
+            }
+            #expect(try await dependencies.accounts.users.find(email: "eve@example.org") == nil)
+        }
+    }
+
+    @Test func studentsEnrolWithTheCourseRulesAndSeeWhyNot() async throws {
+        try await TestApp.withApp { client, dependencies in
+            try await dependencies.makeUser("teacher@example.org", role: .instructor)
+            let teacher = try await client.login("teacher@example.org")
+            _ = try await client.makeCourse(token: teacher, publish: true)
+            var body = arabicScript
+            body["slug"] = "tajwid"
+            _ = try await client.makeCourse(body, token: teacher, publish: true)
+            #expect(try await client.send(.patch, "/api/v1/courses/tajwid", json: ["enrollment": ["mode": "key", "key": "open sesame"]], token: teacher).status == .ok)
+
+            var browser = TestBrowser(client)
+            let anonymous = try await browser.get("/courses/arabic-script", headers: [.acceptLanguage: "en"])
+            #expect(anonymous.text.contains(#"href="/sign-in?next=/courses/arabic-script""#))
+            try await browser.signUp("amina@example.org")
+            let course = try await browser.get("/courses/arabic-script", headers: [.acceptLanguage: "en"])
+            #expect(course.text.contains(#"<article lang="en" dir="ltr">"#))
+            let enrolled = try await browser.post("/courses/arabic-script/enrol", form: ["csrf": browser.csrf])
+            #expect(enrolled.status == .seeOther)
+            let after = try await browser.get("/courses/arabic-script", headers: [.acceptLanguage: "ar"])
+            #expect(after.text.contains("أنت مسجّل في هذه الدورة."))
+            #expect(after.text.contains(#"<article lang="ar" dir="rtl">"#))
+
+            try await browser.get("/courses/tajwid", headers: [.acceptLanguage: "en"])
+            let wrong = try await browser.post("/courses/tajwid/enrol", form: ["csrf": browser.csrf, "key": "guess"], headers: [.acceptLanguage: "en"])
+            #expect(wrong.status == .forbidden)
+            #expect(wrong.text.contains("The enrolment key is wrong."))
+            #expect(wrong.text.contains(#"name="key""#))
+            try await browser.get("/courses/tajwid")
+            #expect(try await browser.post("/courses/tajwid/enrol", form: ["csrf": browser.csrf, "key": "open sesame"]).status == .seeOther)
+
+            let mine = try await browser.get("/my/courses", headers: [.acceptLanguage: "en"])
+            #expect(mine.text.contains(#"href="/courses/arabic-script""#) && mine.text.contains(#"href="/courses/tajwid""#))
+            let student = try #require(try await dependencies.accounts.users.find(email: "amina@example.org"))
+            let stored = try await dependencies.enrollments.enrollments(of: student.id)
+            #expect(stored.map(\.enrollment.status) == [.active, .active])
+        }
+    }
+
+    @Test func errorsAreReadablePagesInTheChosenLanguage() async throws {
+        try await TestApp.run { client in
+            var browser = TestBrowser(client)
+            let missing = try await browser.get("/courses/no-such-course", headers: [.acceptLanguage: "fr"])
+            #expect(missing.status == .notFound)
+            #expect(missing.headers[.contentType] == "text/html; charset=utf-8")
+            #expect(missing.text.contains("Cette page n&#39;existe pas."))
+            #expect(!missing.text.contains("\"status\""))
+            let wrongPassword = try await browser.get("/sign-in")
+            #expect(wrongPassword.status == .ok)
+            let refused = try await browser.post("/sign-in", form: ["csrf": browser.csrf, "email": "nobody@example.org", "password": "wrong password"])
+            #expect(refused.status == .unauthorized)
+            let tooLong = try await browser.get("/?q=" + String(repeating: "a", count: 201))
+            #expect(tooLong.status == .badRequest)
+            #expect(tooLong.text.contains("<html"))
+        }
+    }
+
+    @Test func theLanguageSwitchRemembersTheChoiceAndStaysOnThisSite() async throws {
+        try await TestApp.run { client in
+            var browser = TestBrowser(client)
+            let chosen = try await browser.get("/language?lang=ur&back=/sign-in")
+            #expect(chosen.status == .seeOther)
+            #expect(chosen.headers[.location] == "/sign-in")
+            #expect(browser.cookies["academy_lang"] == "ur")
+            let page = try await browser.get("/sign-in", headers: [.acceptLanguage: "en"])
+            #expect(page.text.contains(#"<html lang="ur" dir="rtl">"#))
+            for back in ["//evil.example/", "https://evil.example/", "/\\evil.example", "/%0d%0aSet-Cookie:x=1"] {
+                let escaped = back.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+                let response = try await browser.get("/language?lang=en&back=\(escaped)")
+                #expect(response.headers[.location] == "/" || response.headers[.location] == back && back.hasPrefix("/%"), "\(back)")
+            }
+            #expect(try await browser.get("/language?lang=xx&back=/").status == .seeOther)
+            #expect(browser.cookies["academy_lang"] == "en")
+        }
+    }
+}
