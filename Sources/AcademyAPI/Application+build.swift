@@ -55,8 +55,7 @@ public func buildRouter(_ dependencies: AppDependencies) throws -> AcademyRouter
         maxUploadBytes: configuration.maxUploadBytes, authentication: authentication
     ).endpoints)
     api.addRoutes(LearningController(
-        access: access, content: dependencies.content, enrollments: dependencies.enrollments,
-        certificates: dependencies.certificates, authentication: authentication
+        access: access, content: dependencies.content, completion: dependencies.lessonCompletion, authentication: authentication
     ).endpoints)
     api.addRoutes(CertificateController(service: dependencies.certificates, authentication: authentication).endpoints)
     api.addRoutes(QuizController(

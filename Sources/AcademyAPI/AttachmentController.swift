@@ -1,8 +1,8 @@
 import AcademyCore
-import AcademyServices
-import AcademyStore
+package import AcademyServices
+package import AcademyStore
 import Foundation
-import Hummingbird
+package import Hummingbird
 import NIOPosix
 import SystemPackage
 import _NIOFileSystem
@@ -75,6 +75,24 @@ struct AttachmentController {
     }
 
     @Sendable func download(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try await AttachmentDownload(access: access, attachments: attachments, blobs: blobs).response(to: request, context: context)
+    }
+}
+
+/// A lesson's file, streamed with its ETag and ranges (audio and video seek), to whoever may
+/// open the lesson: behind the API's bearer token and the web pages' cookie alike.
+package struct AttachmentDownload: Sendable {
+    let access: CourseAccess
+    let attachments: AttachmentRepository
+    let blobs: BlobStore
+
+    package init(access: CourseAccess, attachments: AttachmentRepository, blobs: BlobStore) {
+        self.access = access
+        self.attachments = attachments
+        self.blobs = blobs
+    }
+
+    package func response(to request: Request, context: AppRequestContext) async throws -> Response {
         guard let attachment = try await attachments.find(try context.parameters.uuid("id")) else {
             throw AcademyError.notFound("No such attachment.")
         }
@@ -106,6 +124,7 @@ struct AttachmentController {
         }
     }
 }
+
 
 /// An attachment as the API shows it, alone or in its lesson (one writer for both).
 struct AttachmentResponse: ResponseGenerator {

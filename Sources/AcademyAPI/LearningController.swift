@@ -9,8 +9,7 @@ import Hummingbird
 struct LearningController {
     let access: CourseAccess
     let content: CourseContentRepository
-    let enrollments: EnrollmentRepository
-    let certificates: CertificateService
+    let completion: LessonCompletion
     let authentication: AuthenticationMiddleware
 
     var endpoints: RouteCollection<AppRequestContext> {
@@ -34,15 +33,7 @@ struct LearningController {
     /// Idempotent: completing a lesson twice changes nothing and answers the same progress. The
     /// completion that finishes the course issues its certificate, once.
     @Sendable func complete(_ request: Request, context: AppRequestContext) async throws -> ProgressResponse {
-        let (lesson, _, _, reader) = try await access.openLesson(try context.parameters.uuid("id"), principal: context.principal)
-        guard case .student(let enrollment, _) = reader else {
-            throw AcademyError.forbidden("Only enrolled students complete lessons.")
-        }
-        let result = try await enrollments.complete(itemID: lesson.id, for: enrollment)
-        if result.finishedCourse {
-            _ = try await certificates.issue(for: enrollment)
-        }
-        return ProgressResponse(progress: result.progress)
+        ProgressResponse(progress: try await completion.complete(lesson: try context.parameters.uuid("id"), by: context.principal))
     }
 }
 

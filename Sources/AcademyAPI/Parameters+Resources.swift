@@ -1,10 +1,10 @@
 package import AcademyCore
-import Foundation
+package import Foundation
 package import Hummingbird
 
 extension Parameters {
     /// A path parameter that must be a UUID; anything else cannot name a resource (404).
-    func uuid(_ name: String) throws(AcademyError) -> UUID {
+    package func uuid(_ name: String) throws(AcademyError) -> UUID {
         guard let raw = self.get(name), let id = UUID(uuidString: raw) else {
             throw .notFound("No resource has the id \(self.get(name) ?? "").")
         }

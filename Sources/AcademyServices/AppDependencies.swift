@@ -27,6 +27,7 @@ public struct AppDependencies: Sendable {
     public let throttles: ThrottleRepository
     public let idempotency: IdempotencyRepository
     public let selfEnrollment: SelfEnrollment
+    public let lessonCompletion: LessonCompletion
     public let courses: CourseRepository
     public let content: CourseContentRepository
     public let enrollments: EnrollmentRepository
@@ -108,6 +109,7 @@ public struct AppDependencies: Sendable {
         access = CourseAccess(courses: courses, content: content, enrollments: enrollments, quizzes: quizzes, attempts: attempts)
         certificateKeys = CertificateRepository(database: database)
         certificates = CertificateService(certificates: certificateKeys, courses: courses, users: accounts.users, secrets: secrets)
+        lessonCompletion = LessonCompletion(access: access, enrollments: enrollments, certificates: certificates)
         finisher = AttemptFinisher(quizzes: quizzes, attempts: attempts, enrollments: enrollments, certificates: certificates)
         courseFolders = CourseFolderService(
             access: access, courses: courses, content: content, imports: CourseImportRepository(database: database),

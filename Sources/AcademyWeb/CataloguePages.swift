@@ -11,6 +11,7 @@ struct CataloguePages {
     let renderer: PageRenderer
     let access: CourseAccess
     let courses: CourseRepository
+    let content: CourseContentRepository
     let enrollments: EnrollmentRepository
     let selfEnrollment: SelfEnrollment
     let languages: [String]
@@ -70,6 +71,9 @@ struct CataloguePages {
         let needsKey: Bool
         let signInToEnrol: Bool
         let problem: String?
+        /// For the course's students and editors.
+        let outline: OutlineView?
+        let timeZone: String
     }
 
     @Sendable func course(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -102,9 +106,29 @@ struct CataloguePages {
             mayEnrol: visitor.principal != nil && canAskToJoin,
             needsKey: course.enrollmentMode == .key,
             signInToEnrol: visitor.principal == nil && course.enrollmentMode != .closed,
-            problem: problem
+            problem: problem,
+            outline: try await outline(of: course, relation: relation, visitor: visitor, strings: strings),
+            timeZone: visitor.timeZone.identifier
         )
         return renderer.render("course", title: text.title, page: page, visitor: visitor, request: request, status: status)
+    }
+
+    /// The outline, when the visitor may open the course's items (an admitted student or an
+    /// editor); nil for everyone else, who sees the course's description only.
+    private func outline(of course: Course, relation: CourseRelation, visitor: Visitor, strings: [String: String]) async throws -> OutlineView? {
+        guard visitor.principal != nil else { return nil }
+        let reader: CourseAccess.Reader
+        do {
+            reader = try await access.reader(of: course, relation: relation, principal: visitor.principal)
+        } catch AcademyError.forbidden {
+            return nil
+        }
+        let items = try await content.items(of: course.id)
+        let done: Set<UUID> = if case .student(_, let done) = reader { done } else { [] }
+        return OutlineView.build(
+            course: course, modules: try await content.modules(of: course.id), items: items,
+            locks: access.locks(of: items, course: course, reader: reader), done: done, visitor: visitor, strings: strings
+        )
     }
 
     struct EnrolForm: Decodable, CSRFProtected {

@@ -24,8 +24,12 @@ public func buildSite(_ dependencies: AppDependencies) async throws -> AcademyRo
         session: session, renderer: renderer, accounts: dependencies.accounts, selfRegistration: configuration.selfRegistration
     ).register(on: pages)
     CataloguePages(
-        session: session, renderer: renderer, access: dependencies.access, courses: dependencies.courses,
+        session: session, renderer: renderer, access: dependencies.access, courses: dependencies.courses, content: dependencies.content,
         enrollments: dependencies.enrollments, selfEnrollment: dependencies.selfEnrollment, languages: configuration.languages
+    ).register(on: pages)
+    LearningPages(
+        session: session, renderer: renderer, access: dependencies.access, completion: dependencies.lessonCompletion,
+        download: AttachmentDownload(access: dependencies.access, attachments: dependencies.attachments, blobs: dependencies.blobs)
     ).register(on: pages)
     return router
 }

@@ -61,7 +61,7 @@ struct SiteErrorMiddleware: RouterMiddleware {
         var path = request.uri.path
         if let query = request.uri.query, !query.isEmpty { path += "?" + query }
         return Visitor(
-            principal: nil, displayName: nil, language: language, csrfSecret: "", newCookies: [],
+            principal: nil, displayName: nil, language: language, timeZone: TimeZone(identifier: "UTC")!, csrfSecret: "", newCookies: [],
             secure: context.reachedOverTLS, path: LocalPath.sanitized(path)
         )
     }

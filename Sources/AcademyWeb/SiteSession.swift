@@ -17,6 +17,7 @@ struct SiteSession: Sendable {
         let cookies = request.cookies
         var principal: Principal?
         var displayName: String?
+        var timeZone = TimeZone(identifier: "UTC")!
         var newCookies: [Cookie] = []
         let secure = context.reachedOverTLS
         var csrfSecret: String?
@@ -25,6 +26,7 @@ struct SiteSession: Sendable {
                let user = try await accounts.users.find(id: signedIn.userID), !user.disabled {
                 principal = signedIn
                 displayName = user.displayName
+                timeZone = user.timezone.flatMap(TimeZone.init(identifier:)) ?? timeZone
                 csrfSecret = token
             } else {
                 newCookies.append(SiteCookie.expired(SiteCookie.session, secure: secure))
@@ -49,7 +51,7 @@ struct SiteSession: Sendable {
         var path = request.uri.path
         if let query = request.uri.query, !query.isEmpty { path += "?" + query }
         return Visitor(
-            principal: principal, displayName: displayName, language: language, csrfSecret: csrfSecret ?? "",
+            principal: principal, displayName: displayName, language: language, timeZone: timeZone, csrfSecret: csrfSecret ?? "",
             newCookies: newCookies, secure: secure, path: LocalPath.sanitized(path)
         )
     }

@@ -10,6 +10,8 @@ struct Visitor: Sendable {
     let principal: Principal?
     let displayName: String?
     let language: String
+    /// The signed-in user's time zone (UTC otherwise): every date on a page is shown in it.
+    let timeZone: TimeZone
     let csrfSecret: String
     /// Cookies the response must set (a first visit's nonce).
     let newCookies: [Cookie]
@@ -18,6 +20,16 @@ struct Visitor: Sendable {
     let path: String
 
     var direction: String { Languages.direction(of: language).rawValue }
+
+    /// A date as the visitor reads it: their language's format, their time zone.
+    func format(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: language)
+        formatter.timeZone = timeZone
+        formatter.dateStyle = .medium
+        formatter.timeStyle = .short
+        return formatter.string(from: date)
+    }
 }
 
 /// The cookies of the web pages. The session cookie holds the same signed session token the API

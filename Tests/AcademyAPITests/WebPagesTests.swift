@@ -195,6 +195,59 @@ struct TestBrowser {
         }
     }
 
+    @Test func studentsReadLessonsRightToLeftPlayTheirAudioAndMarkThemDone() async throws {
+        try await AttachmentTests.withDataDirectory { folder in
+            try await TestApp.withApp(overrides: ["ACADEMY_DATA_DIR": folder]) { client, dependencies in
+                try await dependencies.makeUser("teacher@example.org", role: .instructor)
+                let teacher = try await client.login("teacher@example.org")
+                let (_, lesson) = try await client.makeCourse(token: teacher, publish: true)
+                let audio = Array("ID3".utf8) + Array(repeating: UInt8(9), count: 4_000)
+                let uploaded = try await AttachmentTests().upload(client, lesson: lesson, bytes: audio, type: "audio/mpeg", name: "تلاوة.mp3", token: teacher)
+                #expect(uploaded.status == .created, "\(uploaded.text)")
+                let attachment = try #require(uploaded.json["id"] as? String)
+
+                var browser = TestBrowser(client)
+                try await browser.signUp("amina@example.org")
+                let outsider = try await browser.get("/lessons/\(lesson)", headers: [.acceptLanguage: "en"])
+                #expect(outsider.status == .forbidden)
+                #expect(try await browser.get("/attachments/\(attachment)").status == .forbidden)
+                try await browser.get("/courses/arabic-script")
+                #expect(try await browser.post("/courses/arabic-script/enrol", form: ["csrf": browser.csrf]).status == .seeOther)
+
+                let course = try await browser.get("/courses/arabic-script", headers: [.acceptLanguage: "en"])
+                #expect(course.text.contains(#"<a href="/lessons/\#(lesson)" lang="en" dir="ltr">Alif</a>"#))
+                let page = try await browser.get("/lessons/\(lesson)", headers: [.acceptLanguage: "ar"])
+                #expect(page.status == .ok)
+                #expect(page.text.contains(#"<article class="lesson" lang="ar" dir="rtl">"#))
+                #expect(page.text.contains("أول <strong>الحروف</strong>"))
+                #expect(page.text.contains(#"<audio controls preload="none" src="/attachments/\#(attachment)"></audio>"#))
+                // An Arabic lesson inside an English interface keeps its own direction.
+                browser.cookies["academy_lang"] = "en"
+                let mixed = try await browser.get("/lessons/\(lesson)", headers: [.acceptLanguage: "ar"])
+                #expect(mixed.text.contains(#"<html lang="en" dir="ltr">"#))
+                #expect(mixed.text.contains(#"<article class="lesson" lang="en" dir="ltr">"#))
+                browser.cookies["academy_lang"] = nil
+
+                let range = try await browser.get("/attachments/\(attachment)", headers: [.range: "bytes=0-2"])
+                #expect(range.status == .partialContent)
+                #expect(String(buffer: range.body) == "ID3")
+                #expect(range.headers[.contentRange] == "bytes 0-2/4003")
+
+                try await browser.get("/lessons/\(lesson)")
+                let done = try await browser.post("/lessons/\(lesson)/complete", form: ["csrf": browser.csrf])
+                #expect(done.status == .seeOther)
+                let after = try await browser.get("/lessons/\(lesson)", headers: [.acceptLanguage: "en"])
+                #expect(after.text.contains("You completed this lesson."))
+                #expect(!after.text.contains("/complete"))
+                let student = try #require(try await dependencies.accounts.users.find(email: "amina@example.org"))
+                let progress = try await dependencies.enrollments.enrollments(of: student.id).first?.progress
+                #expect(progress == CourseProgress(completedLessons: 1, totalLessons: 1))
+                let mine = try await browser.get("/my/courses")
+                #expect(mine.text.contains(#"<progress max="1" value="1">"#))
+            }
+        }
+    }
+
     @Test func errorsAreReadablePagesInTheChosenLanguage() async throws {
         try await TestApp.run { client in
             var browser = TestBrowser(client)
