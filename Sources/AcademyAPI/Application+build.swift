@@ -60,7 +60,7 @@ public func buildRouter(_ dependencies: AppDependencies) throws -> AcademyRouter
     api.addRoutes(CertificateController(service: dependencies.certificates, authentication: authentication).endpoints)
     api.addRoutes(QuizController(
         access: access, content: dependencies.content, quizzes: dependencies.quizzes, attempts: dependencies.attempts,
-        enrollments: dependencies.enrollments, finisher: dependencies.finisher,
+        enrollments: dependencies.enrollments, finisher: dependencies.finisher, taking: dependencies.quizTaking,
         languages: configuration.languages, authentication: authentication
     ).endpoints)
     api.addRoutes(GradebookController(

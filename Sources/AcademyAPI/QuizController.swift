@@ -13,6 +13,7 @@ struct QuizController {
     let attempts: AttemptRepository
     let enrollments: EnrollmentRepository
     let finisher: AttemptFinisher
+    let taking: QuizTaking
     let languages: [String]
     let authentication: AuthenticationMiddleware
 
@@ -128,75 +129,37 @@ struct QuizController {
 
     // MARK: Attempts
 
-    /// Starts an attempt (201), or returns the one still open (200). The questions drawn, their
-    /// order, the options' order and the deadline are fixed now.
+    /// Starts an attempt (201), or returns the one still open (200).
     @Sendable func start(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<AttemptResponse> {
-        let (quiz, course, reader, override) = try await access.openQuiz(try context.parameters.uuid("id"), principal: context.principal)
-        guard case .student(let enrollment, _) = reader else {
-            throw AcademyError.forbidden("Only enrolled students take quizzes.")
-        }
-        let settings = quiz.settings.applying(override)
-        let now = Date()
-        try QuizRules.requireOpenForStart(settings, now: now)
-        var generator = SystemRandomNumberGenerator()
-        let outcome = try await attempts.start(
-            quizID: quiz.id, userID: enrollment.userID, version: quiz.version,
-            maxAttempts: settings.maxAttempts, now: now,
-            plan: AttemptPlan.draw(from: quiz.content.questions, settings: settings, using: &generator),
-            deadline: attemptDeadline(startedAt: now, timeLimitSeconds: settings.timeLimitSeconds, closesAt: settings.closesAt),
-            graceSeconds: settings.graceSeconds
-        )
-        let (attempt, status): (QuizAttempt, HTTPResponse.Status) = switch outcome {
-        case .started(let attempt): (attempt, .created)
-        case .resumed(let attempt): (attempt, .ok)
-        }
+        let started = try await taking.start(quiz: try context.parameters.uuid("id"), by: context.principal)
         // A new attempt has no answers yet: nothing to read.
         let response = try await view(
-            attempt, course: course, quiz: quiz, asStaff: false, answers: status == .created ? [] : nil, request: request, context: context
+            started.attempt, course: started.course, quiz: started.quiz, asStaff: false, answers: started.isNew ? [] : nil,
+            request: request, context: context
         )
-        return EditedResponse(status: status, response: response)
+        return EditedResponse(status: started.isNew ? .created : .ok, response: response)
     }
 
-    /// The attempt in the path, for its student or the course's staff; an attempt past its
-    /// deadline is graded first, with its saved answers.
-    private func attemptForCaller(_ context: AppRequestContext) async throws -> (QuizAttempt, StoredQuiz, Course, asStaff: Bool) {
-        let (attempt, quiz, course, asStaff) = try await access.attempt(try context.parameters.uuid("id"), principal: context.principal)
-        return (try await finisher.finishIfExpired(attempt, quiz: quiz), quiz, course, asStaff)
-    }
-
-    /// Autosaves one answer, durably, before answering; a repeated or older `seq` never overwrites
-    /// a newer answer. After the deadline and its grace: 409, and the saved answers stand. The hot
-    /// path of an exam: the session, the attempt as it started and the quiz version's questions
-    /// come from memory, so a save is one statement.
     @Sendable func save(_ request: Request, context: AppRequestContext) async throws -> SavedAnswerResponse {
-        let attemptID = try context.parameters.uuid("id")
-        let attempt = try await access.ownAttempt(attemptID, principal: context.principal)
-        let questionID = context.parameters.get("question_id") ?? ""
-        let body = try await request.decode(as: AnswerSave.self, context: context)
-        guard let content = try await quizzes.content(of: attempt.quizID, version: attempt.version) else {
-            throw AcademyError.notFound("The quiz's content is missing.")
-        }
-        try AnswerRules.validate(body.response, seq: body.seq, questionID: questionID, attempt: attempt, content: content)
-        if case .saved(let answer) = try await attempts.save(
-            attemptID: attempt.id, questionID: questionID, response: body.response, seq: body.seq, now: Date()
+        let saved = try await taking.save(
+            to: context.parameters.get("question_id") ?? "", of: try context.parameters.uuid("id"), by: context.principal
         ) {
-            return SavedAnswerResponse(answer: answer)
+            let body = try await request.decode(as: AnswerSave.self, context: context)
+            return (body.response, body.seq)
         }
-        // Past the deadline, or graded meanwhile: grade it now if nobody has, and refuse.
-        _ = try await attemptForCaller(context)
-        throw AcademyError.conflict("This attempt is over; the answers saved before its deadline stand.")
+        return SavedAnswerResponse(answer: saved)
     }
 
-    /// Idempotent: a second submit returns the same result.
     @Sendable func submit(_ request: Request, context: AppRequestContext) async throws -> AttemptResponse {
-        let (attempt, quiz, course, asStaff) = try await attemptForCaller(context)
-        try AttemptPolicy.requireStudent(ofAttemptBy: attempt.userID, principal: context.principal)
-        let (finished, answers) = try await finisher.finish(attempt, quiz: quiz, as: .submitted, now: Date())
-        return try await view(finished, course: course, quiz: quiz, asStaff: asStaff, answers: answers, request: request, context: context)
+        let submitted = try await taking.submit(try context.parameters.uuid("id"), by: context.principal)
+        return try await view(
+            submitted.attempt, course: submitted.course, quiz: submitted.quiz, asStaff: submitted.asStaff, answers: submitted.answers,
+            request: request, context: context
+        )
     }
 
     @Sendable func showAttempt(_ request: Request, context: AppRequestContext) async throws -> AttemptResponse {
-        let (attempt, quiz, course, asStaff) = try await attemptForCaller(context)
+        let (attempt, quiz, course, asStaff) = try await taking.attempt(try context.parameters.uuid("id"), for: context.principal)
         return try await view(attempt, course: course, quiz: quiz, asStaff: asStaff, request: request, context: context)
     }
 
@@ -216,18 +179,9 @@ struct QuizController {
         _ attempt: QuizAttempt, course: Course, quiz: StoredQuiz, asStaff: Bool, answers known: [SavedAnswer]? = nil,
         request: Request, context: AppRequestContext
     ) async throws -> AttemptResponse {
-        let content = try await quizzes.content(for: attempt, of: quiz)
-        var answers = known
-        if answers == nil { answers = try await attempts.answers(of: attempt.id) }
+        let (content, answers, showResults) = try await taking.review(attempt, of: quiz, asStaff: asStaff, answers: known)
         let choice = LanguageChoice(request: request, context: context, available: content.translations.keys, fallback: course.defaultLanguage)
-        var reviewOpen = asStaff
-        if !asStaff, attempt.state != .inProgress {
-            let extended = quiz.settings.review == .afterClose ? try await quizzes.latestOverrideClose(quizID: quiz.id) : nil
-            reviewOpen = QuizRules.reviewIsOpen(quiz.settings, latestExtendedClose: extended, now: Date())
-        }
-        return AttemptResponse(
-            attempt: attempt, content: content, answers: answers ?? [], choice: choice, showResults: reviewOpen
-        )
+        return AttemptResponse(attempt: attempt, content: content, answers: answers, choice: choice, showResults: showResults)
     }
 }
 

@@ -39,6 +39,7 @@ public struct AppDependencies: Sendable {
     public let access: CourseAccess
     public let certificates: CertificateService
     public let finisher: AttemptFinisher
+    public let quizTaking: QuizTaking
     public let courseFolders: CourseFolderService
 
     public init(configuration: AppConfiguration, logger: Logger, metricsRegistry: PrometheusCollectorRegistry) throws {
@@ -111,6 +112,7 @@ public struct AppDependencies: Sendable {
         certificates = CertificateService(certificates: certificateKeys, courses: courses, users: accounts.users, secrets: secrets)
         lessonCompletion = LessonCompletion(access: access, enrollments: enrollments, certificates: certificates)
         finisher = AttemptFinisher(quizzes: quizzes, attempts: attempts, enrollments: enrollments, certificates: certificates)
+        quizTaking = QuizTaking(access: access, quizzes: quizzes, attempts: attempts, finisher: finisher)
         courseFolders = CourseFolderService(
             access: access, courses: courses, content: content, imports: CourseImportRepository(database: database),
             users: accounts.users, attachments: attachments, quizzes: quizzes, blobs: blobs,
