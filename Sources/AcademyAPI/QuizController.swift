@@ -143,7 +143,7 @@ struct QuizController {
     @Sendable func save(_ request: Request, context: AppRequestContext) async throws -> SavedAnswerResponse {
         let saved = try await taking.save(
             to: context.parameters.get("question_id") ?? "", of: try context.parameters.uuid("id"), by: context.principal
-        ) {
+        ) { _ in
             let body = try await request.decode(as: AnswerSave.self, context: context)
             return (body.response, body.seq)
         }

@@ -137,14 +137,20 @@ public enum AttemptStart: Sendable, Equatable {
 /// How an answer save is checked before it reaches the store: the question must be one the
 /// attempt drew, the response must fit its kind, and `seq` is never negative.
 public enum AnswerRules {
-    public static func validate(
-        _ response: QuestionResponse, seq: Int, questionID: String, attempt: QuizAttempt, content: QuizContent
-    ) throws(AcademyError) {
+    /// The question of `questionID`, if the attempt drew it.
+    public static func question(_ questionID: String, of attempt: QuizAttempt, in content: QuizContent) throws(AcademyError) -> QuizQuestion {
         guard attempt.plan.items.contains(where: { $0.questionId == questionID }),
               let question = content.questions.first(where: { $0.id == questionID })
         else {
             throw .notFound("This attempt has no question \(questionID).")
         }
+        return question
+    }
+
+    public static func validate(
+        _ response: QuestionResponse, seq: Int, questionID: String, attempt: QuizAttempt, content: QuizContent
+    ) throws(AcademyError) {
+        let question = try question(questionID, of: attempt, in: content)
         var validation = FieldValidation()
         if !QuizRules.response(response, fits: question) {
             validation.add(FieldError(field: "response", message: "does not fit a \(question.kind.rawValue) question"))

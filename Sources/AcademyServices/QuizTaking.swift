@@ -54,16 +54,17 @@ public struct QuizTaking: Sendable {
     /// overwrites a newer answer. After the deadline and its grace: 409, and the saved answers
     /// stand. The hot path of an exam: the session, the attempt as it started and the quiz
     /// version's questions come from memory, so a save is one statement. `answer` reads the
-    /// request's answer only once the caller is known to own the attempt.
+    /// request's answer to the question only once the caller is known to own the attempt and
+    /// the attempt to hold the question.
     public func save(
         to questionID: String, of attemptID: UUID, by principal: Principal?,
-        answer: () async throws -> (response: QuestionResponse, seq: Int)
+        answer: (QuizQuestion) async throws -> (response: QuestionResponse, seq: Int)
     ) async throws -> SavedAnswer {
         let attempt = try await access.ownAttempt(attemptID, principal: principal)
-        let (response, seq) = try await answer()
         guard let content = try await quizzes.content(of: attempt.quizID, version: attempt.version) else {
             throw AcademyError.notFound("The quiz's content is missing.")
         }
+        let (response, seq) = try await answer(try AnswerRules.question(questionID, of: attempt, in: content))
         try AnswerRules.validate(response, seq: seq, questionID: questionID, attempt: attempt, content: content)
         if case .saved(let saved) = try await attempts.save(attemptID: attempt.id, questionID: questionID, response: response, seq: seq, now: Date()) {
             return saved

@@ -31,9 +31,9 @@ struct CataloguePages {
         let summary: String
 
         init(_ course: Course, visitor: Visitor) {
-            let text = LocalizedText(course, preferring: visitor)
+            let text = ContentLanguage(course.translations, course: course, visitor: visitor)
             slug = course.slug
-            (lang, dir, title, summary) = (text.lang, text.dir, text.title, text.summary)
+            (lang, dir, title, summary) = (text.lang, text.dir, text.value?.title ?? course.slug, text.value?.summary ?? "")
         }
     }
 
@@ -92,11 +92,12 @@ struct CataloguePages {
         } else {
             nil
         }
-        let text = LocalizedText(course, preferring: visitor)
+        let text = ContentLanguage(course.translations, course: course, visitor: visitor)
+        let title = text.value?.title ?? course.slug
         let statusText = enrollment.map { strings["course_\($0.status.rawValue)"] ?? $0.status.rawValue }
         let canAskToJoin = course.enrollmentMode != .closed && (enrollment == nil || enrollment?.status == .dropped)
         let page = CoursePage(
-            slug: course.slug, lang: text.lang, dir: text.dir, title: text.title, summary: text.summary,
+            slug: course.slug, lang: text.lang, dir: text.dir, title: title, summary: text.value?.summary ?? "",
             languages: course.translations.keys.sorted().map { code in
                 LanguageOption(code: code, name: renderer.resources.strings[code]?["language_name"] ?? code, selected: code == text.lang)
             },
@@ -110,7 +111,7 @@ struct CataloguePages {
             outline: try await outline(of: course, relation: relation, visitor: visitor, strings: strings),
             timeZone: visitor.timeZone.identifier
         )
-        return renderer.render("course", title: text.title, page: page, visitor: visitor, request: request, status: status)
+        return renderer.render("course", title: title, page: page, visitor: visitor, request: request, status: status)
     }
 
     /// The outline, when the visitor may open the course's items (an admitted student or an
@@ -177,9 +178,9 @@ struct CataloguePages {
         var items: [MyCourse] = []
         for (enrollment, progress) in try await enrollments.enrollments(of: principal.userID) {
             guard let (course, _) = try await courses.find(.id(enrollment.courseID), for: principal.userID) else { continue }
-            let text = LocalizedText(course, preferring: visitor)
+            let text = ContentLanguage(course.translations, course: course, visitor: visitor)
             items.append(MyCourse(
-                slug: course.slug, lang: text.lang, dir: text.dir, title: text.title,
+                slug: course.slug, lang: text.lang, dir: text.dir, title: text.value?.title ?? course.slug,
                 status: strings["course_\(enrollment.status.rawValue)"] ?? enrollment.status.rawValue,
                 done: progress.completedLessons, total: progress.totalLessons
             ))

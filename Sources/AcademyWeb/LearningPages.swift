@@ -47,12 +47,7 @@ struct LearningPages {
         let visitor = try await session.visitor(request, context: context)
         let id = try context.parameters.uuid("id")
         let (lesson, attachments, course, reader) = try await access.openLesson(id, principal: visitor.principal)
-        let language = Languages.negotiate(
-            query: visitor.language, acceptLanguage: nil, userLocale: nil,
-            available: lesson.translations.keys.sorted(), fallback: course.defaultLanguage
-        )
-        let shown = lesson.translations[language] != nil ? language : course.defaultLanguage
-        let text: LessonText? = Languages.text(lesson.translations, in: language, fallback: course.defaultLanguage)
+        let text = ContentLanguage(lesson.translations, course: course, visitor: visitor)
         let done: Bool
         let isStudent: Bool
         if case .student(_, let completed) = reader {
@@ -61,8 +56,8 @@ struct LearningPages {
             (isStudent, done) = (false, false)
         }
         let page = LessonPage(
-            id: lesson.id.apiString, courseSlug: course.slug, lang: shown, dir: Languages.direction(of: shown).rawValue,
-            title: text?.title ?? "", bodyHTML: text?.bodyHTML ?? "",
+            id: lesson.id.apiString, courseSlug: course.slug, lang: text.lang, dir: text.dir,
+            title: text.value?.title ?? "", bodyHTML: text.value?.bodyHTML ?? "",
             attachments: attachments.map { file in
                 AttachmentLink(
                     url: "/attachments/\(file.id.apiString)", filename: file.filename,
@@ -125,11 +120,8 @@ struct OutlineView {
         visitor: Visitor, strings: [String: String]
     ) -> OutlineView {
         func localized(_ texts: [String: String]) -> (lang: String, dir: String, text: String) {
-            let language = Languages.negotiate(
-                query: visitor.language, acceptLanguage: nil, userLocale: nil, available: texts.keys.sorted(), fallback: course.defaultLanguage
-            )
-            let shown = texts[language] != nil ? language : course.defaultLanguage
-            return (shown, Languages.direction(of: shown).rawValue, Languages.text(texts, in: language, fallback: course.defaultLanguage) ?? "")
+            let chosen = ContentLanguage(texts, course: course, visitor: visitor)
+            return (chosen.lang, chosen.dir, chosen.value ?? "")
         }
         return OutlineView(modules: modules.map { module in
             let heading = localized(module.titles)

@@ -28,7 +28,7 @@ struct PageRenderer: Sendable {
     ) -> Response {
         let strings = strings(visitor.language)
         let frame = Frame(
-            lang: visitor.language, dir: visitor.direction, t: strings, stylesheet: resources.stylesheetPath,
+            lang: visitor.language, dir: visitor.direction, t: strings, stylesheet: resources.stylesheetPath, script: resources.scriptPath,
             user: visitor.displayName.map { SignedInUser(name: $0) },
             csrf: CSRFToken.issue(for: visitor.csrfSecret),
             languages: SiteResources.interfaceLanguages.map { code in
@@ -77,6 +77,7 @@ struct Frame {
     let dir: String
     let t: [String: String]
     let stylesheet: String
+    let script: String
     let user: SignedInUser?
     let csrf: String
     let languages: [LanguageOption]
@@ -91,28 +92,6 @@ struct LanguageOption {
     let code: String
     let name: String
     let selected: Bool
-}
-
-/// A text of a course in the language chosen for it, with that language's direction, so an
-/// Arabic title inside an English page still reads right to left.
-struct LocalizedText {
-    let lang: String
-    let dir: String
-    let title: String
-    let summary: String
-
-    init(_ course: Course, preferring visitor: Visitor) {
-        let language = Languages.negotiate(
-            query: visitor.language, acceptLanguage: nil, userLocale: nil,
-            available: course.translations.keys.sorted(), fallback: course.defaultLanguage
-        )
-        let text = Languages.text(course.translations, in: language, fallback: course.defaultLanguage)
-        let shown = course.translations[language] != nil ? language : course.defaultLanguage
-        lang = shown
-        dir = Languages.direction(of: shown).rawValue
-        title = text?.title ?? course.slug
-        summary = text?.summary ?? ""
-    }
 }
 
 extension HTTPField.Name {

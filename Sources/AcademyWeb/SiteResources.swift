@@ -10,8 +10,9 @@ struct SiteResources: Sendable {
     let templates: MustacheLibrary
     /// Interface strings by language; every language has every key (a test checks).
     let strings: [String: [String: String]]
-    let assets: [String: StaticAsset]
     let stylesheetPath: String
+    let scriptPath: String
+    let assets: [String: StaticAsset]
 
     /// The interface languages, in the academy's order: Arabic first.
     static let interfaceLanguages = ["ar", "en", "fr", "es", "tr", "ur", "ms", "pt"]
@@ -27,14 +28,18 @@ struct SiteResources: Sendable {
             strings[language] = try JSONDecoder().decode([String: String].self, from: data)
         }
         var assets: [String: StaticAsset] = [:]
-        var stylesheetPath = ""
-        for (name, contentType) in [("academy.css", "text/css; charset=utf-8")] {
+        func asset(_ name: String, _ contentType: String) throws -> String {
             let bytes = Array(try Data(contentsOf: root.appendingPathComponent("Assets/\(name)")))
             let asset = try StaticAsset(name: name, contentType: contentType, bytes: bytes)
             assets[asset.fingerprintedName] = asset
-            if name == "academy.css" { stylesheetPath = "/assets/\(asset.fingerprintedName)" }
+            return "/assets/\(asset.fingerprintedName)"
         }
-        return SiteResources(templates: templates, strings: strings, assets: assets, stylesheetPath: stylesheetPath)
+        return SiteResources(
+            templates: templates, strings: strings,
+            stylesheetPath: try asset("academy.css", "text/css; charset=utf-8"),
+            scriptPath: try asset("academy.js", "text/javascript; charset=utf-8"),
+            assets: assets
+        )
     }
 }
 

@@ -60,26 +60,63 @@ struct SiteSession: Sendable {
 /// A submitted form: the body read within a small limit, decoded, and its CSRF token checked
 /// before anything else happens. A cross-site submission is refused even before the token.
 enum SiteForm {
-    static let maximumBytes = 16 * 1024
+    static let maximumBytes = 64 * 1024
 
     static func read<Form: Decodable & CSRFProtected>(_ type: Form.Type, from request: Request, visitor: Visitor) async throws -> Form {
+        let body = try await checkedBody(of: request)
+        let form: Form
+        do {
+            form = try URLEncodedFormDecoder().decode(Form.self, from: body)
+        } catch {
+            throw SiteError.formExpired
+        }
+        try requireToken(form.csrf, visitor: visitor)
+        return form
+    }
+
+    /// A form whose fields repeat (checkboxes) or are named at run time (one per question).
+    static func fields(from request: Request, visitor: Visitor) async throws -> FormFields {
+        let fields = try FormFields(try await checkedBody(of: request))
+        try requireToken(fields.first("csrf") ?? "", visitor: visitor)
+        return fields
+    }
+
+    private static func checkedBody(of request: Request) async throws -> String {
         if request.headers[.init("Sec-Fetch-Site")!] == "cross-site" {
             throw SiteError.formExpired
         }
         guard request.headers[.contentType]?.lowercased().hasPrefix("application/x-www-form-urlencoded") == true else {
             throw AcademyError.unsupportedMediaType(expected: "application/x-www-form-urlencoded")
         }
-        let body = try await request.body.collect(upTo: maximumBytes)
-        let form: Form
-        do {
-            form = try URLEncodedFormDecoder().decode(Form.self, from: String(buffer: body))
-        } catch {
+        return String(buffer: try await request.body.collect(upTo: maximumBytes))
+    }
+
+    private static func requireToken(_ token: String, visitor: Visitor) throws {
+        guard CSRFToken.isValid(token, for: visitor.csrfSecret) else {
             throw SiteError.formExpired
         }
-        guard CSRFToken.isValid(form.csrf, for: visitor.csrfSecret) else {
-            throw SiteError.formExpired
+    }
+}
+
+/// `application/x-www-form-urlencoded` fields with repeats kept.
+struct FormFields: Sendable {
+    private(set) var values: [String: [String]] = [:]
+
+    init(_ body: String) throws {
+        for pair in body.split(separator: "&").prefix(2_000) {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            guard let name = Self.decoded(parts[0]) else { throw AcademyError.malformedRequest("The form is not URL-encoded.") }
+            let value = parts.count > 1 ? Self.decoded(parts[1]) : ""
+            guard let value else { throw AcademyError.malformedRequest("The form is not URL-encoded.") }
+            values[name, default: []].append(value)
         }
-        return form
+    }
+
+    func first(_ name: String) -> String? { values[name]?.first }
+    func all(_ name: String) -> [String] { values[name] ?? [] }
+
+    private static func decoded(_ text: Substring) -> String? {
+        text.replacingOccurrences(of: "+", with: " ").removingPercentEncoding
     }
 }
 

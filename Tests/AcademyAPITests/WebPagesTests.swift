@@ -62,6 +62,13 @@ struct TestBrowser {
         }
     }
 
+    /// Signs in through the form; records a failure when it does not succeed.
+    mutating func signIn(_ email: String) async throws {
+        try await get("/sign-in")
+        let response = try await post("/sign-in", form: ["csrf": csrf, "email": email, "password": goodPassword, "next": "/my/courses"])
+        #expect(response.status == .seeOther, "\(response.text)")
+    }
+
     /// Signs up through the form and follows the redirect; records a failure otherwise.
     mutating func signUp(_ email: String, name: String = "Amina") async throws {
         try await get("/sign-up")
@@ -245,6 +252,97 @@ struct TestBrowser {
                 let mine = try await browser.get("/my/courses")
                 #expect(mine.text.contains(#"<progress max="1" value="1">"#))
             }
+        }
+    }
+
+    @Test func quizzesAreTakenInThePageAutosavedWithSeqAndSubmitted() async throws {
+        try await TestApp.withApp { client, dependencies in
+            let scene = try await client.courseScene(app: dependencies)
+            let quiz = try await client.makeQuiz(module: scene.module, token: scene.teacher, [
+                "time_limit_seconds": 600, "review": "after_submit",
+                "questions": [
+                    ["id": "q1", "kind": "single_choice", "points": 2,
+                     "translations": ["ar": ["prompt": "ما أول حرف؟", "options": [["id": "a", "text": "ب"], ["id": "b", "text": "أ"]]],
+                                      "en": ["prompt": "Which letter is first?", "options": [["id": "a", "text": "Ba"], ["id": "b", "text": "Alif"]]]],
+                     "answer": ["option_id": "b"]],
+                    ["id": "q2", "kind": "true_false", "points": 1,
+                     "translations": ["ar": ["prompt": "يكتب العربي من اليمين"], "en": ["prompt": "Arabic is written right to left"]],
+                     "answer": ["value": true]],
+                    ["id": "q3", "kind": "short_text", "points": 1,
+                     "translations": ["ar": ["prompt": "اسم الحرف الأول"], "en": ["prompt": "Name the first letter"]],
+                     "answer": ["accepted": ["alif"]]],
+                    ["id": "q4", "kind": "multiple_choice", "points": 1,
+                     "translations": ["ar": ["prompt": "أيها حروف؟", "options": [["id": "x", "text": "ب"], ["id": "y", "text": "ت"], ["id": "z", "text": "٣"]]],
+                                      "en": ["prompt": "Which are letters?", "options": [["id": "x", "text": "Ba"], ["id": "y", "text": "Ta"], ["id": "z", "text": "3"]]]],
+                     "answer": ["option_ids": ["x", "y"]]],
+                    ["id": "q5", "kind": "numeric", "points": 1,
+                     "translations": ["ar": ["prompt": "كم نقطة في الثاء؟"], "en": ["prompt": "How many dots has Tha?"]],
+                     "answer": ["value": 3, "tolerance": 0]],
+                ],
+            ])
+            var browser = TestBrowser(client)
+            try await browser.signIn("amina@example.org")
+            let page = try await browser.get("/quizzes/\(quiz)", headers: [.acceptLanguage: "ar"])
+            #expect(page.text.contains(#"action="/quizzes/\#(quiz)/start""#))
+            let started = try await browser.post("/quizzes/\(quiz)/start", form: ["csrf": browser.csrf])
+            #expect(started.status == .seeOther)
+            let location = try #require(started.headers[.location])
+            let attemptID = String(location.dropFirst("/attempts/".count))
+
+            let form = try await browser.get(location, headers: [.acceptLanguage: "ar"])
+            #expect(form.status == .ok)
+            #expect(form.text.contains(#"data-seconds-left="599""#) || form.text.contains(#"data-seconds-left="600""#))
+            #expect(form.text.contains(#"role="timer""#))
+            for id in ["q1", "q2", "q3", "q4", "q5"] {
+                #expect(form.text.contains(#"data-question="\#(id)" data-seq="0""#), "\(id)")
+            }
+            #expect(form.text.contains(#"<fieldset class="question" data-question="q1" data-seq="0" data-kind="single_choice" lang="ar" dir="rtl">"#))
+            #expect(!form.text.contains("option_id") && !form.text.contains("accepted"))
+
+            // The script's autosave: one question, its seq; an older seq never overwrites.
+            let saved = try await browser.post("/attempts/\(attemptID)/answers/q1", form: ["csrf": browser.csrf, "seq": "2", "q-q1": "b"])
+            #expect(saved.status == .ok)
+            #expect(saved.text == #"{"seq":2}"#)
+            let stale = try await browser.post("/attempts/\(attemptID)/answers/q1", form: ["csrf": browser.csrf, "seq": "1", "q-q1": "a"])
+            #expect(stale.text == #"{"seq":2}"#)
+            #expect(try await browser.post("/attempts/\(attemptID)/answers/q9", form: ["csrf": browser.csrf, "seq": "1", "q-q9": "a"]).status == .notFound)
+            #expect(try await browser.post("/attempts/\(attemptID)/answers/q1", form: ["csrf": "forged", "seq": "3", "q-q1": "a"]).status == .forbidden)
+
+            // Without the script: the whole form, Arabic digits in the number, one unreadable.
+            try await browser.get(location)
+            let unreadable = try await browser.post(location, form: ["csrf": browser.csrf, "q-q1": "b", "q-q2": "true", "q-q5": "ثلاث", "action": "save"], headers: [.acceptLanguage: "en"])
+            #expect(unreadable.status == .unprocessableContent)
+            #expect(unreadable.text.contains("Enter a number"))
+            var fields = "csrf=\(browser.csrf.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")"
+            fields += "&q-q3=alif&present-q4=1&q-q4=x&q-q4=y&q-q5=%D9%A3&action=save"
+            let whole = try await client.execute(
+                uri: location, method: .post,
+                headers: [.contentType: "application/x-www-form-urlencoded", .cookie: browser.cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; ")],
+                body: ByteBuffer(string: fields)
+            )
+            #expect(whole.status == .seeOther)
+            #expect(whole.headers[.location] == "\(location)?saved=1")
+            let reloaded = try await browser.get(location, headers: [.acceptLanguage: "en"])
+            #expect(reloaded.text.contains(#"value="b" checked"#))
+            #expect(reloaded.text.contains(#"value="true" checked"#))
+            #expect(reloaded.text.contains(#"name="q-q3" value="alif""#))
+            #expect(reloaded.text.contains(#"name="q-q5" value="3""#))
+            #expect(reloaded.text.contains(#"data-question="q2" data-seq="1""#))
+
+            let stored = try await client.send(.get, "/api/v1/attempts/\(attemptID)", token: scene.amina)
+            let answers = (stored.json["answers"] as? [[String: Any]] ?? []).reduce(into: [String: Int]()) { $0[$1["question_id"] as? String ?? ""] = $1["seq"] as? Int }
+            #expect(answers == ["q1": 2, "q2": 1, "q3": 1, "q4": 1, "q5": 1])
+
+            try await browser.get(location)
+            let submitted = try await browser.post(location, form: ["csrf": browser.csrf, "action": "submit"])
+            #expect(submitted.status == .seeOther)
+            let result = try await browser.get(location, headers: [.acceptLanguage: "en"])
+            #expect(result.text.contains("Your answers were submitted."))
+            #expect(result.text.contains("6 / 6 (100%)"))
+            #expect(!result.text.contains("<form class=\"attempt\""))
+            let after = try await client.send(.get, "/api/v1/attempts/\(attemptID)", token: scene.amina)
+            #expect(after.json["state"] as? String == "submitted")
+            #expect(after.json["score"] as? Double == 6)
         }
     }
 

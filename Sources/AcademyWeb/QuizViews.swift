@@ -1,0 +1,199 @@
+import AcademyCore
+import Foundation
+
+/// A text of a quiz or question in the visitor's language when it has one, else the course's
+/// default, with the language actually shown and its direction.
+struct ContentLanguage<Text> {
+    let lang: String
+    let dir: String
+    let value: Text?
+
+    init(_ texts: [String: Text], course: Course, visitor: Visitor) {
+        let language = Languages.negotiate(
+            query: visitor.language, acceptLanguage: nil, userLocale: nil, available: texts.keys.sorted(), fallback: course.defaultLanguage
+        )
+        let shown = texts[language] != nil ? language : course.defaultLanguage
+        lang = shown
+        dir = Languages.direction(of: shown).rawValue
+        value = Languages.text(texts, in: language, fallback: course.defaultLanguage)
+    }
+}
+
+/// One question's answer as the quiz form sends it (`q-<id>`, repeated for checkboxes, with
+/// `present-<id>` marking a checkbox group so that unticking every box is an answer too).
+enum FormAnswer: Equatable {
+    case none
+    case unreadable
+    case answer(QuestionResponse)
+
+    static func read(_ question: QuizQuestion, from fields: FormFields) -> FormAnswer {
+        let values = fields.all("q-\(question.id)")
+        let first = values.first?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        switch question.kind {
+        case .singleChoice:
+            return first.isEmpty ? .none : .answer(.option(first))
+        case .multipleChoice:
+            guard !values.isEmpty || fields.first("present-\(question.id)") != nil else { return .none }
+            return .answer(.options(Set(values)))
+        case .trueFalse:
+            switch first {
+            case "true": return .answer(.value(true))
+            case "false": return .answer(.value(false))
+            default: return .none
+            }
+        case .shortText:
+            return first.isEmpty ? .none : .answer(.text(first))
+        case .numeric:
+            if first.isEmpty { return .none }
+            return TypedNumber.parse(first).map { .answer(.number($0)) } ?? .unreadable
+        }
+    }
+}
+
+/// The attempt's form: its questions in the order drawn, options in their drawn order, each
+/// with what is saved for it.
+struct AttemptPage {
+    let id: String
+    let courseSlug: String
+    let lang: String
+    let dir: String
+    let title: String
+    let notice: String?
+    let problem: String?
+    let secondsLeft: Int?
+    let timeLeft: String
+    let questions: [Question]
+
+    struct Question {
+        let id: String
+        let kind: String
+        let lang: String
+        let dir: String
+        let prompt: String
+        let points: String
+        let seq: Int
+        let saved: Bool
+        let isChoice: Bool
+        let isMultiple: Bool
+        let isTrueFalse: Bool
+        let isTrue: Bool
+        let isFalse: Bool
+        let isText: Bool
+        let isNumber: Bool
+        let text: String
+        let options: [Option]
+    }
+
+    struct Option {
+        let id: String
+        let text: String
+        let inputType: String
+        let checked: Bool
+    }
+
+    init(
+        attempt: QuizAttempt, content: QuizContent, answers: [SavedAnswer], course: Course, visitor: Visitor,
+        title: ContentLanguage<QuizContent.Text>, notice: String?, problem: String?, now: Date = Date()
+    ) {
+        id = attempt.id.apiString
+        courseSlug = course.slug
+        lang = title.lang
+        dir = title.dir
+        self.title = title.value?.title ?? ""
+        self.notice = notice
+        self.problem = problem
+        let left = attempt.deadline.map { max(0, Int($0.timeIntervalSince(now).rounded(.down))) }
+        secondsLeft = left
+        timeLeft = left.map(Self.clock) ?? ""
+        let saved = Dictionary(uniqueKeysWithValues: answers.map { ($0.questionID, $0) })
+        let byID = Dictionary(uniqueKeysWithValues: content.questions.map { ($0.id, $0) })
+        questions = attempt.plan.items.compactMap { item in
+            guard let question = byID[item.questionId] else { return nil }
+            let text = ContentLanguage(question.translations, course: course, visitor: visitor)
+            let answer = saved[question.id]
+            let optionsByID = Dictionary(uniqueKeysWithValues: (text.value?.options ?? []).map { ($0.id, $0) })
+            let chosen: Set<String> = switch answer?.response {
+            case .option(let id)?: [id]
+            case .options(let ids)?: ids
+            default: []
+            }
+            let typed: String = switch answer?.response {
+            case .text(let value)?: value
+            case .number(let value)?: value.rounded() == value && abs(value) < 1e15 ? String(Int64(value)) : String(value)
+            default: ""
+            }
+            return Question(
+                id: question.id, kind: question.kind.rawValue, lang: text.lang, dir: text.dir, prompt: text.value?.prompt ?? "",
+                points: question.points.rounded() == question.points ? String(Int(question.points)) : String(question.points),
+                seq: answer?.seq ?? 0, saved: answer != nil,
+                isChoice: question.kind == .singleChoice || question.kind == .multipleChoice,
+                isMultiple: question.kind == .multipleChoice,
+                isTrueFalse: question.kind == .trueFalse,
+                isTrue: answer?.response == .value(true), isFalse: answer?.response == .value(false),
+                isText: question.kind == .shortText, isNumber: question.kind == .numeric,
+                text: typed,
+                options: (item.optionIds ?? []).compactMap { optionsByID[$0] }.map { option in
+                    Option(
+                        id: option.id, text: option.text, inputType: question.kind == .multipleChoice ? "checkbox" : "radio",
+                        checked: chosen.contains(option.id)
+                    )
+                }
+            )
+        }
+    }
+
+    /// `1:05:09` or `05:09`.
+    static func clock(_ seconds: Int) -> String {
+        let (hours, minutes, rest) = (seconds / 3600, seconds / 60 % 60, seconds % 60)
+        let tail = String(format: "%02d:%02d", minutes, rest)
+        return hours > 0 ? "\(hours):\(tail)" : tail
+    }
+}
+
+/// A finished attempt: the score and each question's outcome when the review policy allows.
+struct ResultPage {
+    let courseSlug: String
+    let lang: String
+    let dir: String
+    let title: String
+    let showResults: Bool
+    let score: String
+    let maxScore: String
+    let percent: String
+    let passed: Bool
+    let results: [Outcome]
+
+    struct Outcome {
+        let lang: String
+        let dir: String
+        let prompt: String
+        let correct: Bool
+        let points: String
+        let feedback: String?
+    }
+
+    init(attempt: QuizAttempt, content: QuizContent, course: Course, visitor: Visitor, title: ContentLanguage<QuizContent.Text>, showResults: Bool) {
+        courseSlug = course.slug
+        lang = title.lang
+        dir = title.dir
+        self.title = title.value?.title ?? ""
+        let result = showResults ? attempt.result : nil
+        self.showResults = result != nil
+        func number(_ value: Double) -> String {
+            value.rounded() == value ? String(Int(value)) : String(format: "%.2f", value)
+        }
+        score = result.map { number($0.score) } ?? ""
+        maxScore = result.map { number($0.maxScore) } ?? ""
+        percent = result.map { number(($0.percent * 10).rounded() / 10) } ?? ""
+        passed = result?.passed ?? false
+        let byID = Dictionary(uniqueKeysWithValues: content.questions.map { ($0.id, $0) })
+        results = (result?.questions ?? []).compactMap { entry in
+            guard let question = byID[entry.id] else { return nil }
+            let text = ContentLanguage(question.translations, course: course, visitor: visitor)
+            return Outcome(
+                lang: text.lang, dir: text.dir, prompt: text.value?.prompt ?? "", correct: entry.correct,
+                points: "\(number(entry.points)) / \(number(entry.maxPoints))", feedback: text.value?.feedback
+            )
+        }
+    }
+}
