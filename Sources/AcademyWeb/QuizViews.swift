@@ -66,6 +66,9 @@ struct AttemptPage {
 
     struct Question {
         let id: String
+        /// The form field of its answer; also read inside an option's section, where `id` is the option's.
+        let field: String
+        let questionID: String
         let kind: String
         let lang: String
         let dir: String
@@ -123,7 +126,7 @@ struct AttemptPage {
             default: ""
             }
             return Question(
-                id: question.id, kind: question.kind.rawValue, lang: text.lang, dir: text.dir, prompt: text.value?.prompt ?? "",
+                id: question.id, field: "q-\(question.id)", questionID: question.id, kind: question.kind.rawValue, lang: text.lang, dir: text.dir, prompt: text.value?.prompt ?? "",
                 points: question.points.rounded() == question.points ? String(Int(question.points)) : String(question.points),
                 seq: answer?.seq ?? 0, saved: answer != nil,
                 isChoice: question.kind == .singleChoice || question.kind == .multipleChoice,

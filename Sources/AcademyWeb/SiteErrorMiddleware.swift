@@ -77,3 +77,24 @@ struct ErrorPage {
     let detail: String
     let requestID: String
 }
+
+/// A path no route answers: a browser asking for a page (not the API, the service documents or an
+/// asset) gets the not-found page in its language; any other client the API's problem.
+struct SiteNotFoundMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+    let pages: SiteErrorMiddleware
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as HTTPError where error.status == .notFound && Self.asksForAPage(request) {
+            return pages.page(for: error, request: request, context: context)
+        }
+    }
+
+    static func asksForAPage(_ request: Request) -> Bool {
+        let path = request.uri.path
+        guard !["/api/", "/health/", "/metrics", "/openapi.yaml", "/assets/"].contains(where: path.hasPrefix) else { return false }
+        return request.headers[.accept]?.contains("text/html") == true
+    }
+}

@@ -323,8 +323,10 @@ struct TestBrowser {
             #expect(whole.status == .seeOther)
             #expect(whole.headers[.location] == "\(location)?saved=1")
             let reloaded = try await browser.get(location, headers: [.acceptLanguage: "en"])
-            #expect(reloaded.text.contains(#"value="b" checked"#))
-            #expect(reloaded.text.contains(#"value="true" checked"#))
+            #expect(reloaded.text.contains(#"name="q-q1" value="b" checked"#))
+            #expect(reloaded.text.contains(#"name="q-q4" value="x" checked"#) && reloaded.text.contains(#"name="q-q4" value="y" checked"#))
+            #expect(reloaded.text.contains(#"name="present-q4""#))
+            #expect(reloaded.text.contains(#"name="q-q2" value="true" checked"#))
             #expect(reloaded.text.contains(#"name="q-q3" value="alif""#))
             #expect(reloaded.text.contains(#"name="q-q5" value="3""#))
             #expect(reloaded.text.contains(#"data-question="q2" data-seq="1""#))
@@ -346,6 +348,36 @@ struct TestBrowser {
         }
     }
 
+    @Test func anonymousVisitorsAreSentToSignInAndTheirFormsRefused() async throws {
+        try await TestApp.withApp { client, dependencies in
+            try await dependencies.makeUser("teacher@example.org", role: .instructor)
+            let (_, lesson) = try await client.makeCourse(token: try await client.login("teacher@example.org"), publish: true)
+            var browser = TestBrowser(client)
+            let id = UUID().uuidString.lowercased()
+            for path in ["/my/courses", "/lessons/\(lesson)", "/attempts/\(id)"] {
+                let response = try await browser.get(path)
+                #expect(response.status == .seeOther, "\(path) answered \(response.status)")
+                #expect(response.headers[.location] == "/sign-in?next=\(path)", "\(path)")
+            }
+            // Ids that name nothing are not found, signed in or not.
+            for path in ["/lessons/\(id)", "/quizzes/\(id)", "/attachments/\(id)"] {
+                #expect(try await browser.get(path).status == .notFound, "\(path)")
+            }
+            for path in ["/sign-out", "/courses/arabic-script/enrol", "/lessons/\(id)/complete", "/quizzes/\(id)/start", "/attempts/\(id)", "/attempts/\(id)/answers/q1"] {
+                let response = try await browser.post(path, form: ["seq": "1"])
+                #expect(response.status == .forbidden, "\(path) answered \(response.status)")
+            }
+            try await browser.get("/sign-in")
+            for path in ["/courses/arabic-script/enrol", "/lessons/\(id)/complete", "/quizzes/\(id)/start", "/attempts/\(id)", "/attempts/\(id)/answers/q1"] {
+                let response = try await browser.post(path, form: ["csrf": browser.csrf, "seq": "1"])
+                #expect([.seeOther, .notFound].contains(response.status), "\(path) answered \(response.status)")
+                if response.status == .seeOther {
+                    #expect(response.headers[.location]?.hasPrefix("/sign-in?next=") == true, "\(path)")
+                }
+            }
+        }
+    }
+
     @Test func errorsAreReadablePagesInTheChosenLanguage() async throws {
         try await TestApp.run { client in
             var browser = TestBrowser(client)
@@ -354,6 +386,14 @@ struct TestBrowser {
             #expect(missing.headers[.contentType] == "text/html; charset=utf-8")
             #expect(missing.text.contains("Cette page n&#39;existe pas."))
             #expect(!missing.text.contains("\"status\""))
+            let nowhere = try await browser.get("/no/such/page", headers: [.accept: "text/html,application/xhtml+xml", .acceptLanguage: "es"])
+            #expect(nowhere.status == .notFound)
+            #expect(nowhere.text.contains("Esta página no existe."))
+            let apiClient = try await client.execute(uri: "/no/such/page", method: .get, headers: [:], body: nil)
+            #expect(apiClient.status == .notFound)
+            #expect(apiClient.headers[.contentType] == "application/problem+json")
+            let api = try await browser.get("/api/v1/no-such-resource", headers: [.accept: "text/html"])
+            #expect(api.headers[.contentType] == "application/problem+json")
             let wrongPassword = try await browser.get("/sign-in")
             #expect(wrongPassword.status == .ok)
             let refused = try await browser.post("/sign-in", form: ["csrf": browser.csrf, "email": "nobody@example.org", "password": "wrong password"])

@@ -1,0 +1,195 @@
+"""The web pages in a real browser: Debian's headless Chromium, driven through its chromedriver by
+Selenium (nothing is downloaded at run time). Run by Scripts/test against a server with the sample
+courses of Courses/ imported:
+
+    python3 Scripts/lib/browser-test.py BASE_URL SCREENSHOT_DIR
+
+A student signs up, enrols in the Arabic sample course, reads its lessons (right to left, checked
+on the page and in the computed style) and marks them done, takes the quiz with a reload in the
+middle (the autosaved answers come back), submits and sees the result; then the same without
+JavaScript, where the quiz's form saves and submits by itself. Screenshots of the main pages in
+Arabic and English go to SCREENSHOT_DIR. Any Content-Security-Policy violation in the browser's
+console fails the run.
+"""
+import os
+import sys
+import time
+import uuid
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+
+BASE, SHOTS = sys.argv[1].rstrip("/"), sys.argv[2]
+PASSWORD = "correct horse battery staple"
+ARABIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩", "0123456789")
+os.makedirs(SHOTS, exist_ok=True)
+
+
+def browser(javascript, language):
+    options = webdriver.ChromeOptions()
+    options.binary_location = "/usr/bin/chromium"
+    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1200,1500",
+                     f"--lang={language}"):
+        options.add_argument(argument)
+    prefs = {"intl.accept_languages": language}
+    if not javascript:
+        prefs["profile.managed_default_content_settings.javascript"] = 2
+    options.add_experimental_option("prefs", prefs)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+
+
+def check(condition, message):
+    if not condition:
+        raise AssertionError(message)
+
+
+def wait_for(driver, condition, what, timeout=15):
+    try:
+        return WebDriverWait(driver, timeout).until(lambda _: condition())
+    except Exception as error:
+        raise AssertionError(f"timed out waiting for {what} on {driver.current_url}") from error
+
+
+def open_page(driver, path):
+    driver.get(BASE + path)
+    check("<h1>" in driver.page_source or "<h1 " in driver.page_source, f"{path} has no heading")
+
+
+def shot(driver, name):
+    driver.save_screenshot(os.path.join(SHOTS, name + ".png"))
+
+
+def no_policy_violations(driver):
+    if driver.capabilities.get("browserName") != "chrome":
+        return
+    try:
+        entries = driver.get_log("browser")
+    except Exception:
+        return
+    violations = [entry["message"] for entry in entries if "Content Security Policy" in entry["message"]]
+    check(not violations, f"CSP violations: {violations}")
+
+
+def sign_up(driver, name):
+    email = f"{name.lower()}-{uuid.uuid4().hex[:8]}@example.org"
+    open_page(driver, "/sign-up")
+    driver.find_element(By.ID, "name").send_keys(name)
+    driver.find_element(By.ID, "email").send_keys(email)
+    driver.find_element(By.ID, "password").send_keys(PASSWORD)
+    driver.find_element(By.CSS_SELECTOR, "form.stacked button[type=submit]").click()
+    wait_for(driver, lambda: driver.current_url.endswith("/my/courses"), "my courses after signing up")
+    return email
+
+
+def enrol_and_read_every_lesson(driver, language):
+    open_page(driver, "/")
+    shot(driver, f"catalogue-{language}")
+    driver.find_element(By.CSS_SELECTOR, 'a[href="/courses/arabic-script"]').click()
+    driver.find_element(By.CSS_SELECTOR, 'form[action="/courses/arabic-script/enrol"] button').click()
+    wait_for(driver, lambda: driver.find_elements(By.ID, "outline"), "the outline after enrolling")
+    shot(driver, f"course-{language}")
+    for number in range(4):
+        open_page(driver, "/courses/arabic-script")
+        links = driver.find_elements(By.CSS_SELECTOR, '.outline .item:not(.locked):not(.done) a[href^="/lessons/"]')
+        check(links, f"lesson {number + 1} is not open in the outline")
+        links[0].click()
+        article = driver.find_element(By.CSS_SELECTOR, "article.lesson")
+        if language == "ar":
+            check(article.get_attribute("dir") == "rtl", "the Arabic lesson is not marked dir=rtl")
+            check(driver.execute_script("return getComputedStyle(arguments[0]).direction", article) == "rtl",
+                  "the Arabic lesson does not compute to rtl")
+            check(driver.find_element(By.TAG_NAME, "html").get_attribute("dir") == "rtl", "the Arabic page is not rtl")
+        if number == 0:
+            shot(driver, f"lesson-{language}")
+        driver.find_element(By.CSS_SELECTOR, "form[action$='/complete'] button").click()
+        wait_for(driver, lambda: not driver.find_elements(By.CSS_SELECTOR, "form[action$='/complete']"), "the lesson to be done")
+    open_page(driver, "/courses/arabic-script")
+    driver.find_element(By.CSS_SELECTOR, '.outline a[href^="/quizzes/"]').click()
+    driver.find_element(By.CSS_SELECTOR, "form[action$='/start'] button").click()
+    wait_for(driver, lambda: "/attempts/" in driver.current_url, "the attempt page")
+
+
+def answer_every_question(driver):
+    """Answers each question somehow (the first option, "true", a word, a number) and returns what
+    the form then shows, to compare after a reload."""
+    for fieldset in driver.find_elements(By.CSS_SELECTOR, "fieldset.question"):
+        kind = fieldset.get_attribute("data-kind")
+        if kind in ("single_choice", "multiple_choice", "true_false"):
+            fieldset.find_elements(By.CSS_SELECTOR, "input[type=radio], input[type=checkbox]")[0].click()
+        else:
+            box = fieldset.find_element(By.CSS_SELECTOR, "input[type=text]")
+            box.clear()
+            box.send_keys("٣" if kind == "numeric" else "كتب")
+            box.send_keys("\t")
+    return form_state(driver)
+
+
+def form_state(driver):
+    state = {}
+    for fieldset in driver.find_elements(By.CSS_SELECTOR, "fieldset.question"):
+        question = fieldset.get_attribute("data-question")
+        checked = [i.get_attribute("value") for i in fieldset.find_elements(By.CSS_SELECTOR, "input:checked")]
+        # The server shows a typed number in Western digits (٣ is stored as 3).
+        typed = [i.get_attribute("value").translate(ARABIC_DIGITS) for i in fieldset.find_elements(By.CSS_SELECTOR, "input[type=text]")]
+        state[question] = (sorted(checked), typed)
+    return state
+
+
+def student_with_javascript():
+    driver = browser(javascript=True, language="ar")
+    try:
+        sign_up(driver, "Amina")
+        enrol_and_read_every_lesson(driver, "ar")
+        check(driver.find_element(By.ID, "countdown").is_displayed(), "no countdown on a timed quiz")
+        answered = answer_every_question(driver)
+        saved_label = driver.find_element(By.CSS_SELECTOR, "form.attempt").get_attribute("data-saved")
+        wait_for(driver, lambda: all(line.text == saved_label for line in driver.find_elements(By.CSS_SELECTOR, ".save-state")),
+                 "every answer to show it is saved")
+        shot(driver, "attempt-ar")
+        # A reload in the middle: what was autosaved comes back from the server.
+        driver.execute_script("window.localStorage.clear()")
+        driver.refresh()
+        check(form_state(driver) == answered, f"after a reload the form shows {form_state(driver)}, not {answered}")
+        driver.find_element(By.CSS_SELECTOR, "button[value=submit]").click()
+        wait_for(driver, lambda: driver.find_elements(By.CSS_SELECTOR, "p.score"), "the result")
+        shot(driver, "result-ar")
+        no_policy_violations(driver)
+    finally:
+        driver.quit()
+
+
+def student_without_javascript():
+    driver = browser(javascript=False, language="en")
+    try:
+        sign_up(driver, "Yusuf")
+        enrol_and_read_every_lesson(driver, "en")
+        answered = answer_every_question(driver)
+        driver.find_element(By.CSS_SELECTOR, "button[value=save]").click()
+        wait_for(driver, lambda: "saved=1" in driver.current_url, "the saved answers")
+        check(form_state(driver) == answered, f"the saved form shows {form_state(driver)}, not {answered}")
+        shot(driver, "attempt-en")
+        driver.find_element(By.CSS_SELECTOR, "button[value=submit]").click()
+        wait_for(driver, lambda: driver.find_elements(By.CSS_SELECTOR, "p.score"), "the result")
+        shot(driver, "result-en")
+    finally:
+        driver.quit()
+
+
+def main():
+    started = time.monotonic()
+    failures = 0
+    for flow in (student_with_javascript, student_without_javascript):
+        try:
+            flow()
+            print(f"  ok    {flow.__name__}")
+        except Exception as error:  # report every flow, then fail
+            failures += 1
+            print(f"  FAIL  {flow.__name__}: {error}")
+    print(f"browser flows: {failures} failed, {time.monotonic() - started:.0f} s; screenshots in {SHOTS}")
+    sys.exit(1 if failures else 0)
+
+
+main()
