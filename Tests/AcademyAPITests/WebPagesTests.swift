@@ -251,6 +251,16 @@ struct TestBrowser {
                 #expect(progress == CourseProgress(completedLessons: 1, totalLessons: 1))
                 let mine = try await browser.get("/my/courses")
                 #expect(mine.text.contains(#"<progress max="1" value="1">"#))
+
+                // The last lesson finished the course: its certificate, verifiable by anyone.
+                let certificates = try await browser.get("/my/certificates", headers: [.acceptLanguage: "en"])
+                let link = try #require(certificates.text.range(of: #"/certificates/[0-9a-f-]{36}"#, options: .regularExpression))
+                var stranger = TestBrowser(client)
+                let verified = try await stranger.get(String(certificates.text[link]), headers: [.acceptLanguage: "en"])
+                #expect(verified.status == .ok)
+                #expect(verified.text.contains("This certificate is genuine"))
+                #expect(verified.text.contains("Amina"))
+                #expect(try await stranger.get("/certificates/\(UUID().uuidString.lowercased())").status == .notFound)
             }
         }
     }
