@@ -48,7 +48,7 @@ struct AccountPages {
 
     @Sendable func signIn(_ request: Request, context: AppRequestContext) async throws -> Response {
         let visitor = try await session.visitor(request, context: context)
-        let form = try await SiteForm.read(SignInForm.self, from: request, visitor: visitor)
+        let form = try await SiteForm.read(SignInForm.self, from: request, secret: visitor.csrfSecret)
         let next = LocalPath.sanitized(form.next, fallback: "/my/courses")
         do {
             let signedIn = try await accounts.login(email: form.email, password: form.password, origin: context.origin(request))
@@ -89,7 +89,7 @@ struct AccountPages {
             throw AcademyError.forbidden("Self-registration is closed; ask an administrator for an account.")
         }
         let visitor = try await session.visitor(request, context: context)
-        let form = try await SiteForm.read(SignUpForm.self, from: request, visitor: visitor)
+        let form = try await SiteForm.read(SignUpForm.self, from: request, secret: visitor.csrfSecret)
         let input = AccountService.AccountInput(email: form.email, password: form.password, displayName: form.name, locale: visitor.language, timezone: nil)
         let email: String
         do {
@@ -115,7 +115,7 @@ struct AccountPages {
     /// Revokes the session everywhere (the API's tokens of this session stop working too).
     @Sendable func signOut(_ request: Request, context: AppRequestContext) async throws -> Response {
         let visitor = try await session.visitor(request, context: context)
-        _ = try await SiteForm.read(SignOutForm.self, from: request, visitor: visitor)
+        _ = try await SiteForm.read(SignOutForm.self, from: request, secret: visitor.csrfSecret)
         if let principal = visitor.principal, let sessionID = principal.sessionID {
             _ = try await accounts.sessions.revoke(
                 id: sessionID, ownedBy: principal.userID,

@@ -141,7 +141,7 @@ struct CataloguePages {
     /// page, which says what became of it.
     @Sendable func enrol(_ request: Request, context: AppRequestContext) async throws -> Response {
         let visitor = try await session.visitor(request, context: context)
-        let form = try await SiteForm.read(EnrolForm.self, from: request, visitor: visitor)
+        let form = try await SiteForm.read(EnrolForm.self, from: request, secret: visitor.csrfSecret)
         guard let principal = visitor.principal else { throw AcademyError.unauthenticated }
         let (course, relation) = try await access.visibleCourse(context.parameters.courseReference(), to: principal)
         let key = form.key.flatMap { $0.isEmpty ? nil : $0 }

@@ -76,7 +76,7 @@ struct LearningPages {
 
     @Sendable func complete(_ request: Request, context: AppRequestContext) async throws -> Response {
         let visitor = try await session.visitor(request, context: context)
-        _ = try await SiteForm.read(CompleteForm.self, from: request, visitor: visitor)
+        _ = try await SiteForm.read(CompleteForm.self, from: request, secret: visitor.csrfSecret)
         let id = try context.parameters.uuid("id")
         _ = try await completion.complete(lesson: id, by: visitor.principal)
         return PageRenderer.redirect(to: "/lessons/\(id.apiString)")

@@ -55,7 +55,7 @@ struct QuizPages {
 
     @Sendable func start(_ request: Request, context: AppRequestContext) async throws -> Response {
         let visitor = try await session.visitor(request, context: context)
-        _ = try await SiteForm.read(CSRFOnly.self, from: request, visitor: visitor)
+        _ = try await SiteForm.read(CSRFOnly.self, from: request, secret: visitor.csrfSecret)
         let started = try await taking.start(quiz: try context.parameters.uuid("id"), by: visitor.principal)
         return PageRenderer.redirect(to: "/attempts/\(started.attempt.id.apiString)")
     }
@@ -89,7 +89,7 @@ struct QuizPages {
     /// stored), then the attempt is submitted when that button was pressed.
     @Sendable func saveOrSubmit(_ request: Request, context: AppRequestContext) async throws -> Response {
         let visitor = try await session.visitor(request, context: context)
-        let fields = try await SiteForm.fields(from: request, visitor: visitor)
+        let fields = try await SiteForm.fields(from: request, secret: visitor.csrfSecret)
         let id = try context.parameters.uuid("id")
         let (attempt, quiz, _, _) = try await taking.attempt(id, for: visitor.principal)
         try AttemptPolicy.requireStudent(ofAttemptBy: attempt.userID, principal: visitor.principal)
@@ -129,13 +129,13 @@ struct QuizPages {
     /// form holds them; `seq` counts the student's changes to it, so a retried or late request
     /// never overwrites a newer answer.
     @Sendable func autosave(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let visitor = try await session.visitor(request, context: context)
-        let fields = try await SiteForm.fields(from: request, visitor: visitor)
+        let sender = try await session.sender(request, context: context)
+        let fields = try await SiteForm.fields(from: request, secret: sender.csrfSecret)
         guard let seq = fields.first("seq").flatMap(Int.init) else {
             throw AcademyError.validationFailed([FieldError(field: "seq", message: "must be a whole number")])
         }
         let saved = try await taking.save(
-            to: context.parameters.get("question") ?? "", of: try context.parameters.uuid("id"), by: visitor.principal
+            to: context.parameters.get("question") ?? "", of: try context.parameters.uuid("id"), by: sender.principal
         ) { question in
             switch FormAnswer.read(question, from: fields) {
             case .answer(let response): return (response, seq)

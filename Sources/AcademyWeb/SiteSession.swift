@@ -13,6 +13,15 @@ struct SiteSession: Sendable {
     let accounts: AccountService
     let fallbackLanguage: String
 
+    /// Who sends a form that renders no page (the quiz's autosave, on the exam's hot path): the
+    /// session and its form secret only, without the user's row or a language.
+    func sender(_ request: Request, context: AppRequestContext) async throws -> (principal: Principal?, csrfSecret: String) {
+        guard let token = request.cookies[SiteCookie.session]?.value, !token.isEmpty,
+              let principal = try await authentication.principal(for: token, logger: context.logger)
+        else { return (nil, "") }
+        return (principal, token)
+    }
+
     func visitor(_ request: Request, context: AppRequestContext) async throws -> Visitor {
         let cookies = request.cookies
         var principal: Principal?
@@ -62,7 +71,7 @@ struct SiteSession: Sendable {
 enum SiteForm {
     static let maximumBytes = 64 * 1024
 
-    static func read<Form: Decodable & CSRFProtected>(_ type: Form.Type, from request: Request, visitor: Visitor) async throws -> Form {
+    static func read<Form: Decodable & CSRFProtected>(_ type: Form.Type, from request: Request, secret: String) async throws -> Form {
         let body = try await checkedBody(of: request)
         let form: Form
         do {
@@ -70,14 +79,14 @@ enum SiteForm {
         } catch {
             throw SiteError.formExpired
         }
-        try requireToken(form.csrf, visitor: visitor)
+        try requireToken(form.csrf, secret: secret)
         return form
     }
 
     /// A form whose fields repeat (checkboxes) or are named at run time (one per question).
-    static func fields(from request: Request, visitor: Visitor) async throws -> FormFields {
+    static func fields(from request: Request, secret: String) async throws -> FormFields {
         let fields = try FormFields(try await checkedBody(of: request))
-        try requireToken(fields.first("csrf") ?? "", visitor: visitor)
+        try requireToken(fields.first("csrf") ?? "", secret: secret)
         return fields
     }
 
@@ -91,8 +100,8 @@ enum SiteForm {
         return String(buffer: try await request.body.collect(upTo: maximumBytes))
     }
 
-    private static func requireToken(_ token: String, visitor: Visitor) throws {
-        guard CSRFToken.isValid(token, for: visitor.csrfSecret) else {
+    private static func requireToken(_ token: String, secret: String) throws {
+        guard !secret.isEmpty, CSRFToken.isValid(token, for: secret) else {
             throw SiteError.formExpired
         }
     }
