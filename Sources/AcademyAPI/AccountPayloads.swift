@@ -5,7 +5,7 @@ import Foundation
 import Hummingbird
 
 /// A user as every endpoint returns one: all fields present (null when unset), never a hash.
-struct UserResponse: ResponseEncodable {
+struct UserResponse: Encodable, ResponseGenerator {
     let id: String
     let email: String
     let displayName: String
@@ -24,6 +24,27 @@ struct UserResponse: ResponseEncodable {
         timezone = user.timezone
         createdAt = user.createdAt
         disabled = user.disabled
+    }
+
+    /// Alone (`GET /me`, on every page load of every client), written directly: JSONEncoder was
+    /// 7% of the route's CPU. Inside other bodies it is encoded as usual; a test holds the two equal.
+    func response(from request: Request, context: some RequestContext) throws -> Response {
+        .json(json)
+    }
+
+    var json: String {
+        var json = JSONWriter(capacity: 256)
+        json.object { json in
+            json.member("created_at", createdAt)
+            json.member("disabled", disabled)
+            json.member("display_name", displayName)
+            json.member("email", email)
+            json.member("id", id)
+            json.member("locale", locale)
+            json.member("role", role.rawValue)
+            json.member("timezone", timezone)
+        }
+        return json.text
     }
 }
 
