@@ -78,8 +78,9 @@ struct ErrorPage {
     let requestID: String
 }
 
-/// A path no route answers: a browser asking for a page (not the API, the service documents or an
-/// asset) gets the not-found page in its language; any other client the API's problem.
+/// A path no route answers, or a page asked with a method it does not take: a browser asking for a
+/// page (not the API, the service documents or an asset) gets the error page in its language; any
+/// other client the API's problem.
 struct SiteNotFoundMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
     let pages: SiteErrorMiddleware
@@ -88,6 +89,9 @@ struct SiteNotFoundMiddleware: RouterMiddleware {
         do {
             return try await next(request, context)
         } catch let error as HTTPError where error.status == .notFound && Self.asksForAPage(request) {
+            return pages.page(for: error, request: request, context: context)
+        } catch let error as AcademyError where Self.asksForAPage(request) {
+            guard case .methodNotAllowed = error else { throw error }
             return pages.page(for: error, request: request, context: context)
         }
     }
