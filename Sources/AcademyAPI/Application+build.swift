@@ -39,7 +39,7 @@ public func buildRouter(_ dependencies: AppDependencies) throws -> AcademyRouter
     ).endpoints)
     api.addRoutes(EnrollmentController(
         access: access, courses: dependencies.courses, enrollments: dependencies.enrollments, users: dependencies.accounts.users,
-        selfEnrollment: dependencies.selfEnrollment, authentication: authentication
+        selfEnrollment: dependencies.selfEnrollment, statusChange: dependencies.enrollmentStatusChange, authentication: authentication
     ).endpoints)
     api.addRoutes(CourseContentController(
         access: access, content: dependencies.content, attachments: dependencies.attachments,

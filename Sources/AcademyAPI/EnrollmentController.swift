@@ -12,6 +12,7 @@ struct EnrollmentController {
     let enrollments: EnrollmentRepository
     let users: UserRepository
     let selfEnrollment: SelfEnrollment
+    let statusChange: EnrollmentStatusChange
     let authentication: AuthenticationMiddleware
 
     var endpoints: RouteCollection<AppRequestContext> {
@@ -66,25 +67,15 @@ struct EnrollmentController {
         return PageResponse(items: result.items.map(RosterEntry.init), nextCursor: result.nextCursor)
     }
 
-    /// The enrolment in the path, with whether the caller is its course's staff (else its student).
-    private func enrollmentForCaller(_ context: AppRequestContext) async throws -> (Enrollment, Course, isStaff: Bool) {
-        try await access.enrollment(try context.parameters.uuid("id"), principal: context.principal)
-    }
-
     @Sendable func update(_ request: Request, context: AppRequestContext) async throws -> EnrollmentResponse {
-        let (enrollment, course, isStaff) = try await enrollmentForCaller(context)
-        let status = try await request.mergePatch(EnrollmentChange.self, over: EnrollmentChange(status: enrollment.status), context: context) { $0.status }
-        return EnrollmentResponse(enrollment: try await enrollments.setStatus(enrollment.id, to: status, capacity: course.capacity) { current in
-            try EnrollmentPolicy.checkTransition(from: current, to: status, byStaff: isStaff)
+        EnrollmentResponse(enrollment: try await statusChange.change(try context.parameters.uuid("id"), by: context.principal) { enrollment in
+            try await request.mergePatch(EnrollmentChange.self, over: EnrollmentChange(status: enrollment.status), context: context) { $0.status }
         })
     }
 
     /// Drops the enrolment; its history (progress, grades) is kept.
     @Sendable func drop(_ request: Request, context: AppRequestContext) async throws -> HTTPResponse.Status {
-        let (enrollment, course, isStaff) = try await enrollmentForCaller(context)
-        _ = try await enrollments.setStatus(enrollment.id, to: .dropped, capacity: course.capacity) { current in
-            try EnrollmentPolicy.checkTransition(from: current, to: .dropped, byStaff: isStaff)
-        }
+        _ = try await statusChange.change(try context.parameters.uuid("id"), by: context.principal) { _ in .dropped }
         return .noContent
     }
 

@@ -28,6 +28,7 @@ public struct AppDependencies: Sendable {
     public let idempotency: IdempotencyRepository
     public let selfEnrollment: SelfEnrollment
     public let lessonCompletion: LessonCompletion
+    public let enrollmentStatusChange: EnrollmentStatusChange
     public let courses: CourseRepository
     public let content: CourseContentRepository
     public let enrollments: EnrollmentRepository
@@ -111,6 +112,7 @@ public struct AppDependencies: Sendable {
         certificateKeys = CertificateRepository(database: database)
         certificates = CertificateService(certificates: certificateKeys, courses: courses, users: accounts.users, secrets: secrets)
         lessonCompletion = LessonCompletion(access: access, enrollments: enrollments, certificates: certificates)
+        enrollmentStatusChange = EnrollmentStatusChange(access: access, enrollments: enrollments)
         finisher = AttemptFinisher(quizzes: quizzes, attempts: attempts, enrollments: enrollments, certificates: certificates)
         quizTaking = QuizTaking(access: access, quizzes: quizzes, attempts: attempts, finisher: finisher)
         courseFolders = CourseFolderService(

@@ -30,6 +30,7 @@ struct PageRenderer: Sendable {
         let frame = Frame(
             lang: visitor.language, dir: visitor.direction, t: strings, stylesheet: resources.stylesheetPath, script: resources.scriptPath,
             user: visitor.displayName.map { SignedInUser(name: $0) },
+            teaches: (visitor.principal?.role ?? .student) >= .instructor,
             csrf: CSRFToken.issue(for: visitor.csrfSecret),
             languages: SiteResources.interfaceLanguages.map { code in
                 LanguageOption(code: code, name: resources.strings[code]?["language_name"] ?? code, selected: code == visitor.language)
@@ -79,6 +80,8 @@ struct Frame {
     let stylesheet: String
     let script: String
     let user: SignedInUser?
+    /// Instructors and admins: the header links to their courses' rosters.
+    let teaches: Bool
     let csrf: String
     let languages: [LanguageOption]
     let path: String

@@ -34,6 +34,10 @@ public func buildSite(_ dependencies: AppDependencies) async throws -> AcademyRo
         session: session, renderer: renderer, access: dependencies.access, completion: dependencies.lessonCompletion,
         download: AttachmentDownload(access: dependencies.access, attachments: dependencies.attachments, blobs: dependencies.blobs)
     ).register(on: pages)
+    TeachingPages(
+        session: session, renderer: renderer, access: dependencies.access, courses: dependencies.courses,
+        enrollments: dependencies.enrollments, statusChange: dependencies.enrollmentStatusChange
+    ).register(on: pages)
     CertificatePages(session: session, renderer: renderer, certificates: dependencies.certificates).register(on: pages)
     QuizPages(session: session, renderer: renderer, access: dependencies.access, taking: dependencies.quizTaking).register(on: pages)
     return router

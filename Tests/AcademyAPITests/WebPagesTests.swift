@@ -390,6 +390,58 @@ struct TestBrowser {
         }
     }
 
+    @Test func instructorsApproveOrDeclineWaitingStudentsFromTheRoster() async throws {
+        try await TestApp.withApp { client, dependencies in
+            try await dependencies.makeUser("teacher@example.org", role: .instructor, name: "Teacher")
+            let token = try await client.login("teacher@example.org")
+            _ = try await client.makeCourse(token: token, publish: true)
+            #expect(try await client.send(.patch, "/api/v1/courses/arabic-script", json: ["enrollment": ["mode": "approval"]], token: token).status == .ok)
+
+            var amina = TestBrowser(client)
+            try await amina.signUp("amina@example.org")
+            #expect(!amina.lastPage.contains(#"href="/teach""#))
+            try await amina.get("/courses/arabic-script")
+            #expect(try await amina.post("/courses/arabic-script/enrol", form: ["csrf": amina.csrf]).status == .seeOther)
+            var yusuf = TestBrowser(client)
+            try await yusuf.signUp("yusuf@example.org", name: "Yusuf")
+            try await yusuf.get("/courses/arabic-script")
+            #expect(try await yusuf.post("/courses/arabic-script/enrol", form: ["csrf": yusuf.csrf]).status == .seeOther)
+            #expect(try await amina.get("/teach/arabic-script/roster").status == .forbidden)
+
+            var teacher = TestBrowser(client)
+            try await teacher.signIn("teacher@example.org")
+            let teaching = try await teacher.get("/teach", headers: [.acceptLanguage: "en"])
+            #expect(teaching.text.contains(#"href="/teach/arabic-script/roster?status=pending""#))
+            let waiting = try await teacher.get("/teach/arabic-script/roster?status=pending", headers: [.acceptLanguage: "en"])
+            #expect(waiting.status == .ok)
+            #expect(waiting.text.contains("Amina") && waiting.text.contains("Yusuf"))
+            let student = try #require(try await dependencies.accounts.users.find(email: "amina@example.org"))
+            let other = try #require(try await dependencies.accounts.users.find(email: "yusuf@example.org"))
+            let course = try #require(try await dependencies.courses.find(.slug("arabic-script"), for: nil)).course
+            let aminaEnrollment = try #require(try await dependencies.enrollments.find(userID: student.id, courseID: course.id))
+            let yusufEnrollment = try #require(try await dependencies.enrollments.find(userID: other.id, courseID: course.id))
+            #expect(waiting.text.contains(#"action="/teach/enrollments/\#(aminaEnrollment.id.apiString)""#))
+
+            // A student cannot approve themself, not even with a valid form token.
+            try await amina.get("/my/courses")
+            #expect(try await amina.post("/teach/enrollments/\(aminaEnrollment.id.apiString)", form: ["csrf": amina.csrf, "status": "active"]).status == .forbidden)
+            #expect(try await teacher.post("/teach/enrollments/\(aminaEnrollment.id.apiString)", form: ["csrf": teacher.csrf, "status": "dropped"]).status == .unprocessableContent)
+
+            let back = "/teach/arabic-script/roster?status=pending"
+            let approved = try await teacher.post("/teach/enrollments/\(aminaEnrollment.id.apiString)", form: ["csrf": teacher.csrf, "status": "active", "back": back])
+            #expect(approved.status == .seeOther)
+            #expect(approved.headers[.location] == back)
+            let declined = try await teacher.post("/teach/enrollments/\(yusufEnrollment.id.apiString)", form: ["csrf": teacher.csrf, "status": "rejected", "back": back])
+            #expect(declined.status == .seeOther)
+            #expect(try await dependencies.enrollments.find(aminaEnrollment.id)?.status == .active)
+            #expect(try await dependencies.enrollments.find(yusufEnrollment.id)?.status == .rejected)
+            let empty = try await teacher.get(back, headers: [.acceptLanguage: "en"])
+            #expect(empty.text.contains("No one here yet."))
+            let everyone = try await teacher.get("/teach/arabic-script/roster", headers: [.acceptLanguage: "en"])
+            #expect(everyone.text.contains("Enrolled") && everyone.text.contains("Declined"))
+        }
+    }
+
     @Test func errorsAreReadablePagesInTheChosenLanguage() async throws {
         try await TestApp.run { client in
             var browser = TestBrowser(client)
