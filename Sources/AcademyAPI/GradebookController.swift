@@ -1,8 +1,8 @@
-import AcademyCore
+package import AcademyCore
 import AcademyServices
 import AcademyStore
 import Foundation
-import Hummingbird
+package import Hummingbird
 
 /// `GET /courses/{course}/gradebook`: every enrolled student's lesson progress and quiz grades,
 /// for the course's staff; JSON, or CSV with `Accept: text/csv`.
@@ -23,21 +23,28 @@ struct GradebookController {
         let choice = LanguageChoice(request: request, context: context, available: languages, fallback: course.defaultLanguage)
         let gradebook = try await reader.gradebook(of: course, language: choice.language)
         if request.headers[.accept]?.contains("text/csv") == true {
-            return Response(
-                status: .ok,
-                headers: [
-                    .contentType: "text/csv; charset=utf-8",
-                    .contentDisposition: AttachmentRules.contentDisposition(filename: "\(course.slug)-gradebook.csv", mediaType: "text/csv"),
-                    .contentLanguage: choice.language,
-                    .vary: "Accept, Accept-Language",
-                ],
-                body: ResponseBody(byteBuffer: ByteBuffer(string: CSV.document(gradebook.table)))
-            )
+            return GradebookDownload.csv(gradebook, of: course, language: choice.language)
         }
         var response = try GradebookResponse(gradebook: gradebook).response(from: request, context: context)
         response.headers[.contentLanguage] = choice.language
         response.headers[.vary] = "Accept, Accept-Language"
         return response
+    }
+}
+
+/// The gradebook as a spreadsheet download: the API's `Accept: text/csv` and the gradebook page's link.
+package enum GradebookDownload {
+    package static func csv(_ gradebook: Gradebook, of course: Course, language: String) -> Response {
+        Response(
+            status: .ok,
+            headers: [
+                .contentType: "text/csv; charset=utf-8",
+                .contentDisposition: AttachmentRules.contentDisposition(filename: "\(course.slug)-gradebook.csv", mediaType: "text/csv"),
+                .contentLanguage: language,
+                .vary: "Accept, Accept-Language",
+            ],
+            body: ResponseBody(byteBuffer: ByteBuffer(string: CSV.document(gradebook.table)))
+        )
     }
 }
 

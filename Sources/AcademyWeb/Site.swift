@@ -36,7 +36,8 @@ public func buildSite(_ dependencies: AppDependencies) async throws -> AcademyRo
     ).register(on: pages)
     TeachingPages(
         session: session, renderer: renderer, access: dependencies.access, courses: dependencies.courses,
-        enrollments: dependencies.enrollments, statusChange: dependencies.enrollmentStatusChange
+        enrollments: dependencies.enrollments, statusChange: dependencies.enrollmentStatusChange,
+        gradebooks: dependencies.gradebook, languages: configuration.languages
     ).register(on: pages)
     CertificatePages(session: session, renderer: renderer, certificates: dependencies.certificates).register(on: pages)
     QuizPages(session: session, renderer: renderer, access: dependencies.access, taking: dependencies.quizTaking).register(on: pages)

@@ -15,11 +15,79 @@ struct TeachingPages {
     let courses: CourseRepository
     let enrollments: EnrollmentRepository
     let statusChange: EnrollmentStatusChange
+    let gradebooks: GradebookReader
+    /// The academy's languages: a gradebook's quiz titles come in one of them.
+    let languages: [String]
 
     func register(on routes: RouterGroup<AppRequestContext>) {
         routes.get("teach", use: teaching)
         routes.get("teach/:course/roster", use: roster)
         routes.post("teach/enrollments/:id", use: decide)
+        routes.get("teach/:course/gradebook", use: gradebook)
+        routes.get("teach/:course/gradebook.csv", use: gradebookDownload)
+    }
+
+    struct GradebookPage {
+        let slug: String
+        let lang: String
+        let dir: String
+        let title: String
+        let columns: [Column]
+        let rows: [GradebookRow]
+    }
+
+    struct Column {
+        let title: String
+        let required: Bool
+    }
+
+    struct GradebookRow {
+        let name: String
+        let email: String
+        let status: String
+        let lessons: Int
+        let grades: [Grade]
+    }
+
+    struct Grade {
+        let value: String?
+        /// `pass`, `fail`, or empty when not attempted: coloured, and said in words by the percent.
+        let mark: String
+    }
+
+    /// The API's gradebook (`GradebookReader`, grading per quiz as its `grading` says) as a table.
+    @Sendable func gradebook(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let visitor = try await session.visitor(request, context: context)
+        let course = try await access.editableCourse(context.parameters.courseReference(), by: visitor.principal)
+        let language = languages.contains(visitor.language) ? visitor.language : course.defaultLanguage
+        let book = try await gradebooks.gradebook(of: course, language: language)
+        let strings = renderer.strings(visitor.language)
+        let text = ContentLanguage(course.translations, course: course, visitor: visitor)
+        let page = GradebookPage(
+            slug: course.slug, lang: text.lang, dir: text.dir, title: text.value?.title ?? course.slug,
+            columns: book.columns.map { Column(title: $0.title, required: $0.required) },
+            rows: book.rows.map { row in
+                GradebookRow(
+                    name: row.user.displayName, email: row.user.email,
+                    status: strings["status_\(row.enrollment.status.rawValue)"] ?? row.enrollment.status.rawValue,
+                    lessons: row.progress.percent,
+                    grades: zip(book.columns, row.grades).map { column, grade in
+                        Grade(
+                            value: grade.map { String(format: "%.0f", $0) },
+                            mark: grade.map { $0 >= column.passPercent ? "right" : "wrong" } ?? ""
+                        )
+                    }
+                )
+            }
+        )
+        return renderer.render("gradebook", title: strings["gradebook_title"] ?? "", page: page, visitor: visitor, request: request)
+    }
+
+    @Sendable func gradebookDownload(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let visitor = try await session.visitor(request, context: context)
+        let course = try await access.editableCourse(context.parameters.courseReference(), by: visitor.principal)
+        let language = languages.contains(visitor.language) ? visitor.language : course.defaultLanguage
+        return GradebookDownload.csv(try await gradebooks.gradebook(of: course, language: language), of: course, language: language)
     }
 
     @Sendable func teaching(_ request: Request, context: AppRequestContext) async throws -> Response {

@@ -394,7 +394,8 @@ struct TestBrowser {
         try await TestApp.withApp { client, dependencies in
             try await dependencies.makeUser("teacher@example.org", role: .instructor, name: "Teacher")
             let token = try await client.login("teacher@example.org")
-            _ = try await client.makeCourse(token: token, publish: true)
+            let (module, _) = try await client.makeCourse(token: token, publish: true)
+            _ = try await client.makeQuiz(module: module, token: token)
             #expect(try await client.send(.patch, "/api/v1/courses/arabic-script", json: ["enrollment": ["mode": "approval"]], token: token).status == .ok)
 
             var amina = TestBrowser(client)
@@ -439,6 +440,18 @@ struct TestBrowser {
             #expect(empty.text.contains("No one here yet."))
             let everyone = try await teacher.get("/teach/arabic-script/roster", headers: [.acceptLanguage: "en"])
             #expect(everyone.text.contains("Enrolled") && everyone.text.contains("Declined"))
+
+            // The gradebook: the API's reader as a table, and its CSV.
+            let gradebook = try await teacher.get("/teach/arabic-script/gradebook", headers: [.acceptLanguage: "en"])
+            #expect(gradebook.status == .ok)
+            #expect(gradebook.text.contains("Letters quiz") && gradebook.text.contains("(required)"))
+            #expect(gradebook.text.contains("Amina") && gradebook.text.contains("not attempted"))
+            let csv = try await teacher.get("/teach/arabic-script/gradebook.csv", headers: [.acceptLanguage: "en"])
+            #expect(csv.headers[.contentType] == "text/csv; charset=utf-8")
+            #expect(csv.text.hasPrefix("\u{FEFF}email,display_name,status,lessons_percent,Letters quiz (%)"))
+            #expect(csv.text.contains("amina@example.org"))
+            #expect(try await amina.get("/teach/arabic-script/gradebook").status == .forbidden)
+            #expect(try await amina.get("/teach/arabic-script/gradebook.csv").status == .forbidden)
         }
     }
 
