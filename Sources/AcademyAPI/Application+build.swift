@@ -29,7 +29,7 @@ public func buildRouter(_ dependencies: AppDependencies) throws -> AcademyRouter
     let access = dependencies.access
     let api = router.group("/api/v1")
     api.addRoutes(AuthController(
-        accounts: dependencies.accounts, selfRegistration: configuration.selfRegistration, authentication: authentication
+        accounts: dependencies.accounts, authentication: authentication
     ).endpoints)
     api.addRoutes(MeController(accounts: dependencies.accounts, authentication: authentication).endpoints)
     api.addRoutes(UsersController(accounts: dependencies.accounts, authentication: authentication).endpoints)

@@ -7,7 +7,6 @@ package import Hummingbird
 /// `/auth`: register, sign in, sign out.
 struct AuthController {
     let accounts: AccountService
-    let selfRegistration: Bool
     let authentication: AuthenticationMiddleware
 
     var endpoints: RouteCollection<AppRequestContext> {
@@ -20,9 +19,7 @@ struct AuthController {
 
     /// 202 whether or not the email was taken (see `AccountService.register`).
     @Sendable func register(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<RegistrationAccepted> {
-        guard selfRegistration else {
-            throw AcademyError.forbidden("Self-registration is closed; ask an administrator for an account.")
-        }
+        try accounts.requireSelfRegistration()
         let body = try await request.decode(as: RegistrationRequest.self, context: context)
         let email = try await accounts.register(body.account, origin: context.origin(request))
         return EditedResponse(status: .accepted, response: RegistrationAccepted(email: email))

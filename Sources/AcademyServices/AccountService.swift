@@ -11,11 +11,14 @@ public struct AccountService: Sendable {
         public var sessionLifetime: Duration
         public var throttle: LoginThrottlePolicy
         public var registrationsPerAddress: RateLimit
+        /// `ACADEMY_SELF_REGISTRATION`: whether students may sign themselves up.
+        public var selfRegistration: Bool
 
-        public init(sessionLifetime: Duration, throttle: LoginThrottlePolicy, registrationsPerAddress: RateLimit) {
+        public init(sessionLifetime: Duration, throttle: LoginThrottlePolicy, registrationsPerAddress: RateLimit, selfRegistration: Bool) {
             self.sessionLifetime = sessionLifetime
             self.throttle = throttle
             self.registrationsPerAddress = registrationsPerAddress
+            self.selfRegistration = selfRegistration
         }
     }
 
@@ -90,12 +93,20 @@ public struct AccountService: Sendable {
         )
     }
 
+    /// 403 when the deployment has closed self-registration (the API's register and the sign-up page).
+    public func requireSelfRegistration() throws(AcademyError) {
+        guard settings.selfRegistration else {
+            throw .forbidden("Self-registration is closed; ask an administrator for an account.")
+        }
+    }
+
     /// Self-registration as a student. Its answer is the same whether or not the email already
     /// has an account, after about the same time, so that it cannot be used to learn who studies
     /// here: a taken email costs a wait as long as a hash, not a hash. Sign-ups per client
     /// address are limited before any of that work. Returns the email as stored and compared.
     @discardableResult
     public func register(_ input: AccountInput, origin: Origin) async throws -> String {
+        try requireSelfRegistration()
         let account = try Self.validated(input)
         let address = origin.clientAddress ?? "unknown"
         let limit = settings.registrationsPerAddress

@@ -93,7 +93,8 @@ public struct AppDependencies: Sendable {
                     perAccountAndAddress: RateLimit(maximumEvents: configuration.loginAccountFailures, window: window),
                     perAddress: RateLimit(maximumEvents: configuration.loginAddressFailures, window: window)
                 ),
-                registrationsPerAddress: RateLimit(maximumEvents: configuration.registrationsPerAddressHour, window: .seconds(3600))
+                registrationsPerAddress: RateLimit(maximumEvents: configuration.registrationsPerAddressHour, window: .seconds(3600)),
+                selfRegistration: configuration.selfRegistration
             )
         )
         courses = CourseRepository(database: database)

@@ -10,7 +10,6 @@ struct AccountPages {
     let session: SiteSession
     let renderer: PageRenderer
     let accounts: AccountService
-    let selfRegistration: Bool
 
     func register(on routes: RouterGroup<AppRequestContext>) {
         routes.get("sign-in", use: signInPage)
@@ -74,9 +73,7 @@ struct AccountPages {
     }
 
     @Sendable func signUpPage(_ request: Request, context: AppRequestContext) async throws -> Response {
-        guard selfRegistration else {
-            throw AcademyError.forbidden("Self-registration is closed; ask an administrator for an account.")
-        }
+        try accounts.requireSelfRegistration()
         let visitor = try await session.visitor(request, context: context)
         return renderer.render("sign-up", title: renderer.strings(visitor.language)["sign_up_title"] ?? "", page: SignUpPage(), visitor: visitor, request: request)
     }
@@ -85,9 +82,6 @@ struct AccountPages {
     /// signs in with the same password: a new account lands signed in, and a taken email shows
     /// the sign-in page, which says nothing about whose the email is.
     @Sendable func signUp(_ request: Request, context: AppRequestContext) async throws -> Response {
-        guard selfRegistration else {
-            throw AcademyError.forbidden("Self-registration is closed; ask an administrator for an account.")
-        }
         let visitor = try await session.visitor(request, context: context)
         let form = try await SiteForm.read(SignUpForm.self, from: request, secret: visitor.csrfSecret)
         let input = AccountService.AccountInput(email: form.email, password: form.password, displayName: form.name, locale: visitor.language, timezone: nil)
@@ -108,14 +102,10 @@ struct AccountPages {
         }
     }
 
-    struct SignOutForm: Decodable, CSRFProtected {
-        let csrf: String
-    }
-
     /// Revokes the session everywhere (the API's tokens of this session stop working too).
     @Sendable func signOut(_ request: Request, context: AppRequestContext) async throws -> Response {
         let visitor = try await session.visitor(request, context: context)
-        _ = try await SiteForm.read(SignOutForm.self, from: request, secret: visitor.csrfSecret)
+        try await SiteForm.requireToken(in: request, secret: visitor.csrfSecret)
         if let principal = visitor.principal, let sessionID = principal.sessionID {
             _ = try await accounts.sessions.revoke(
                 id: sessionID, ownedBy: principal.userID,

@@ -70,13 +70,9 @@ struct LearningPages {
         return renderer.render("lesson", title: page.title, page: page, visitor: visitor, request: request)
     }
 
-    struct CompleteForm: Decodable, CSRFProtected {
-        let csrf: String
-    }
-
     @Sendable func complete(_ request: Request, context: AppRequestContext) async throws -> Response {
         let visitor = try await session.visitor(request, context: context)
-        _ = try await SiteForm.read(CompleteForm.self, from: request, secret: visitor.csrfSecret)
+        try await SiteForm.requireToken(in: request, secret: visitor.csrfSecret)
         let id = try context.parameters.uuid("id")
         _ = try await completion.complete(lesson: id, by: visitor.principal)
         return PageRenderer.redirect(to: "/lessons/\(id.apiString)")

@@ -49,13 +49,9 @@ struct QuizPages {
         return renderer.render("quiz", title: page.title, page: page, visitor: visitor, request: request)
     }
 
-    struct CSRFOnly: Decodable, CSRFProtected {
-        let csrf: String
-    }
-
     @Sendable func start(_ request: Request, context: AppRequestContext) async throws -> Response {
         let visitor = try await session.visitor(request, context: context)
-        _ = try await SiteForm.read(CSRFOnly.self, from: request, secret: visitor.csrfSecret)
+        try await SiteForm.requireToken(in: request, secret: visitor.csrfSecret)
         let started = try await taking.start(quiz: try context.parameters.uuid("id"), by: visitor.principal)
         return PageRenderer.redirect(to: "/attempts/\(started.attempt.id.apiString)")
     }

@@ -19,12 +19,12 @@ public func buildSite(_ dependencies: AppDependencies) async throws -> AcademyRo
     router.get("assets/:file") { request, context in
         try StaticAssetResponder.respond(resources.assets, request: request, context: context)
     }
-    let errorPages = SiteErrorMiddleware(renderer: renderer, fallbackLanguage: fallbackLanguage)
+    let errorPages = SiteErrorMiddleware(renderer: renderer, session: session)
     // Wraps the router's not-found answer (built last), and the routes added after it.
     router.add(middleware: SiteNotFoundMiddleware(pages: errorPages))
     let pages = router.group("").add(middleware: errorPages)
     AccountPages(
-        session: session, renderer: renderer, accounts: dependencies.accounts, selfRegistration: configuration.selfRegistration
+        session: session, renderer: renderer, accounts: dependencies.accounts
     ).register(on: pages)
     CataloguePages(
         session: session, renderer: renderer, access: dependencies.access, courses: dependencies.courses, content: dependencies.content,

@@ -9,7 +9,7 @@ import Hummingbird
 struct SiteErrorMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
     let renderer: PageRenderer
-    let fallbackLanguage: String
+    let session: SiteSession
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
@@ -20,7 +20,7 @@ struct SiteErrorMiddleware: RouterMiddleware {
     }
 
     func page(for error: any Error, request: Request, context: Context) -> Response {
-        let visitor = anonymousVisitor(request, context: context)
+        let visitor = session.anonymousVisitor(request, context: context)
         let strings = renderer.strings(visitor.language)
         var status: Int
         var message: String
@@ -39,7 +39,6 @@ struct SiteErrorMiddleware: RouterMiddleware {
             message = strings["error_\(problem.status)"] ?? strings["error_500"] ?? ""
             detail = problem.detail
             headers = problem.headers
-            headers[.wwwAuthenticate] = nil
         }
         let page = ErrorPage(heading: strings["error_title"] ?? "", message: message, detail: detail, requestID: context.requestID)
         var response = renderer.render(
@@ -49,21 +48,6 @@ struct SiteErrorMiddleware: RouterMiddleware {
             response.headers.append(field)
         }
         return response
-    }
-
-    /// The visitor as far as the request alone tells, without the database (which may be what
-    /// failed): the language, and no session.
-    private func anonymousVisitor(_ request: Request, context: Context) -> Visitor {
-        let language = Languages.negotiate(
-            query: request.cookies[SiteCookie.language]?.value, acceptLanguage: request.headers[.acceptLanguage],
-            userLocale: nil, available: SiteResources.interfaceLanguages, fallback: fallbackLanguage
-        )
-        var path = request.uri.path
-        if let query = request.uri.query, !query.isEmpty { path += "?" + query }
-        return Visitor(
-            principal: nil, displayName: nil, language: language, timeZone: TimeZone(identifier: "UTC")!, csrfSecret: "", newCookies: [],
-            secure: context.reachedOverTLS, path: LocalPath.sanitized(path)
-        )
     }
 
     static func queryEscaped(_ text: String) -> String {

@@ -24,46 +24,63 @@ struct SiteSession: Sendable {
 
     func visitor(_ request: Request, context: AppRequestContext) async throws -> Visitor {
         let cookies = request.cookies
-        var principal: Principal?
-        var displayName: String?
-        var timeZone = TimeZone(identifier: "UTC")!
-        var newCookies: [Cookie] = []
         let secure = context.reachedOverTLS
-        var csrfSecret: String?
+        var newCookies: [Cookie] = []
+        // The session check refuses disabled users (`SessionRepository.active`); the row is read
+        // for the name and time zone the page shows.
         if let token = cookies[SiteCookie.session]?.value, !token.isEmpty {
-            if let signedIn = try await authentication.principal(for: token, logger: context.logger),
-               let user = try await accounts.users.find(id: signedIn.userID), !user.disabled {
-                principal = signedIn
-                displayName = user.displayName
-                timeZone = user.timezone.flatMap(TimeZone.init(identifier:)) ?? timeZone
-                csrfSecret = token
-            } else {
-                newCookies.append(SiteCookie.expired(SiteCookie.session, secure: secure))
+            if let principal = try await authentication.principal(for: token, logger: context.logger),
+               let user = try await accounts.users.find(id: principal.userID) {
+                return Visitor(
+                    principal: principal, displayName: user.displayName, language: language(of: request, userLocale: principal.locale),
+                    timeZone: user.timezone.flatMap(TimeZone.init(identifier:)) ?? Self.utc, csrfSecret: token,
+                    newCookies: [], secure: secure, path: Self.path(of: request)
+                )
             }
+            newCookies.append(SiteCookie.expired(SiteCookie.session, secure: secure))
         }
-        if csrfSecret == nil {
-            if let nonce = cookies[SiteCookie.visitor]?.value, SiteCookie.isWellFormedNonce(nonce) {
-                csrfSecret = nonce
-            } else {
-                let nonce = Base64URL.encode(SecureRandom.bytes(count: 24))
-                newCookies.append(SiteCookie.visitor(nonce, secure: secure))
-                csrfSecret = nonce
-            }
+        let nonce: String
+        if let kept = cookies[SiteCookie.visitor]?.value, SiteCookie.isWellFormedNonce(kept) {
+            nonce = kept
+        } else {
+            nonce = Base64URL.encode(SecureRandom.bytes(count: 24))
+            newCookies.append(SiteCookie.visitor(nonce, secure: secure))
         }
-        let language = Languages.negotiate(
-            query: cookies[SiteCookie.language]?.value,
+        return Visitor(
+            principal: nil, displayName: nil, language: language(of: request, userLocale: nil), timeZone: Self.utc,
+            csrfSecret: nonce, newCookies: newCookies, secure: secure, path: Self.path(of: request)
+        )
+    }
+
+    /// The visitor as far as the request alone tells, without the database (which may be what
+    /// failed, on an error page): the language, no session, no form secret.
+    func anonymousVisitor(_ request: Request, context: AppRequestContext) -> Visitor {
+        Visitor(
+            principal: nil, displayName: nil, language: language(of: request, userLocale: nil), timeZone: Self.utc,
+            csrfSecret: "", newCookies: [], secure: context.reachedOverTLS, path: Self.path(of: request)
+        )
+    }
+
+    /// The interface language: the switch's cookie, `Accept-Language`, the account's locale, the
+    /// academy's first language that has an interface.
+    private func language(of request: Request, userLocale: String?) -> String {
+        Languages.negotiate(
+            query: request.cookies[SiteCookie.language]?.value,
             acceptLanguage: request.headers[.acceptLanguage],
-            userLocale: principal?.locale,
+            userLocale: userLocale,
             available: SiteResources.interfaceLanguages,
             fallback: fallbackLanguage
         )
+    }
+
+    /// The page's own path and query, for the language switch and sign-in to come back to.
+    private static func path(of request: Request) -> String {
         var path = request.uri.path
         if let query = request.uri.query, !query.isEmpty { path += "?" + query }
-        return Visitor(
-            principal: principal, displayName: displayName, language: language, timeZone: timeZone, csrfSecret: csrfSecret ?? "",
-            newCookies: newCookies, secure: secure, path: LocalPath.sanitized(path)
-        )
+        return LocalPath.sanitized(path)
     }
+
+    private static let utc = TimeZone(identifier: "UTC")!
 }
 
 /// A submitted form: the body read within a small limit, decoded, and its CSRF token checked
@@ -81,6 +98,11 @@ enum SiteForm {
         }
         try requireToken(form.csrf, secret: secret)
         return form
+    }
+
+    /// A form that carries nothing but its token (a button: sign out, mark done, start).
+    static func requireToken(in request: Request, secret: String) async throws {
+        _ = try await fields(from: request, secret: secret)
     }
 
     /// A form whose fields repeat (checkboxes) or are named at run time (one per question).
