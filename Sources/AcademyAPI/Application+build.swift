@@ -27,6 +27,7 @@ public func buildRouter(_ dependencies: AppDependencies) throws -> AcademyRouter
 
     let authentication = AuthenticationMiddleware(keyRing: dependencies.keyRing, sessions: dependencies.accounts.sessions)
     let access = dependencies.access
+    let authoring = dependencies.courseAuthoring
     let api = router.group("/api/v1")
     api.addRoutes(AuthController(
         accounts: dependencies.accounts, authentication: authentication
@@ -34,7 +35,7 @@ public func buildRouter(_ dependencies: AppDependencies) throws -> AcademyRouter
     api.addRoutes(MeController(accounts: dependencies.accounts, authentication: authentication).endpoints)
     api.addRoutes(UsersController(accounts: dependencies.accounts, authentication: authentication).endpoints)
     api.addRoutes(CourseController(
-        access: access, courses: dependencies.courses, hashing: dependencies.hashingPool,
+        access: access, courses: dependencies.courses, authoring: authoring,
         languages: configuration.languages, authentication: authentication
     ).endpoints)
     api.addRoutes(EnrollmentController(
@@ -43,7 +44,7 @@ public func buildRouter(_ dependencies: AppDependencies) throws -> AcademyRouter
     ).endpoints)
     api.addRoutes(CourseContentController(
         access: access, content: dependencies.content, attachments: dependencies.attachments,
-        languages: configuration.languages, authentication: authentication
+        authoring: authoring, authentication: authentication
     ).endpoints)
     api.addRoutes(LessonUploadController(
         access: access, content: dependencies.content, attachments: dependencies.attachments, blobs: dependencies.blobs,

@@ -10,7 +10,7 @@ struct CourseContentController {
     let access: CourseAccess
     let content: CourseContentRepository
     let attachments: AttachmentRepository
-    let languages: [String]
+    let authoring: CourseAuthoring
     let authentication: AuthenticationMiddleware
 
     var endpoints: RouteCollection<AppRequestContext> {
@@ -41,9 +41,8 @@ struct CourseContentController {
     @Sendable func createModule(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<ModuleResponse> {
         let course = try await access.editableCourse(context)
         let body = try await request.decode(as: ModuleRequest.self, context: context)
-        let titles = try body.validatedTitles(defaultLanguage: course.defaultLanguage, offered: languages)
-        let module = try await content.createModule(in: course.id, position: body.position, titles: titles)
-        let choice = LanguageChoice(request: request, context: context, available: titles.keys, fallback: course.defaultLanguage)
+        let module = try await authoring.createModule(in: course, body)
+        let choice = LanguageChoice(request: request, context: context, available: module.titles.keys, fallback: course.defaultLanguage)
         return EditedResponse(status: .created, headers: [.contentLanguage: choice.language], response: ModuleResponse(module: module, choice: choice))
     }
 
@@ -54,12 +53,10 @@ struct CourseContentController {
 
     @Sendable func updateModule(_ request: Request, context: AppRequestContext) async throws -> ModuleResponse {
         let (module, course) = try await editableModule(context)
-        let (position, titles) = try await request.mergePatch(ModuleRequest.self, over: ModuleRequest(editing: module), context: context) { body in
-            var validation = FieldValidation()
-            guard let position = validation.require(body.position, "position") else { throw AcademyError.validationFailed(validation.errors) }
-            return (position, try body.validatedTitles(defaultLanguage: course.defaultLanguage, offered: languages))
+        let change = try await request.mergePatch(ModuleRequest.self, over: ModuleRequest(editing: module), context: context) { body in
+            try authoring.moduleChange(body, of: course)
         }
-        let updated = try await content.updateModule(module, position: position, titles: titles)
+        let updated = try await authoring.updateModule(module, with: change)
         return ModuleResponse(module: updated, choice: LanguageChoice(request: request, context: context, available: updated.titles.keys, fallback: course.defaultLanguage))
     }
 
@@ -74,24 +71,11 @@ struct CourseContentController {
     @Sendable func createLesson(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<LessonResponse> {
         let course = try await access.editableCourse(context)
         let body = try await request.decode(as: LessonRequest.self, context: context)
-        let texts = try await body.validatedTexts(defaultLanguage: course.defaultLanguage, offered: languages)
-        var validation = FieldValidation()
-        guard let moduleID = validation.require(body.moduleId, "module_id") else { throw AcademyError.validationFailed(validation.errors) }
-        let module = try await moduleOfCourse(moduleID, course: course)
-        let lesson = try await content.createLesson(
-            in: module, position: body.position, releaseAt: body.releaseAt, requiresPrevious: body.requiresPrevious ?? false, translations: texts
-        )
-        let choice = LanguageChoice(request: request, context: context, available: texts.keys, fallback: course.defaultLanguage)
+        let lesson = try await authoring.createLesson(in: course, body)
+        let choice = LanguageChoice(request: request, context: context, available: lesson.translations.keys, fallback: course.defaultLanguage)
         var response = choice.apply(to: LessonResponse(lesson: lesson, attachments: [], choice: choice, includeTranslations: true))
         response.status = .created
         return response
-    }
-
-    private func moduleOfCourse(_ moduleID: UUID, course: Course) async throws -> CourseModule {
-        guard let module = try await content.module(moduleID), module.courseID == course.id else {
-            throw AcademyError.validationFailed([FieldError(field: "module_id", message: "is not a module of this course")])
-        }
-        return module
     }
 
     /// The lesson in the path and its course, if the caller may change them.
@@ -109,20 +93,11 @@ struct CourseContentController {
 
     @Sendable func updateLesson(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<LessonResponse> {
         let (lesson, course) = try await editableLesson(context)
-        let (body, texts, module) = try await request.mergePatch(LessonRequest.self, over: LessonRequest(editing: lesson), context: context) { body in
-            var validation = FieldValidation()
-            let moduleID = validation.require(body.moduleId, "module_id")
-            validation.require(body.position, "position")
-            try validation.finish()
-            guard let moduleID else { throw AcademyError.validationFailed(validation.errors) }
-            let texts = try await body.validatedTexts(defaultLanguage: course.defaultLanguage, offered: languages, rendered: lesson.translations)
-            return (body, texts, try await moduleOfCourse(moduleID, course: course))
+        let change = try await request.mergePatch(LessonRequest.self, over: LessonRequest(editing: lesson), context: context) { body in
+            try await authoring.lessonChange(body, editing: lesson, of: course)
         }
-        let updated = try await content.updateLesson(
-            lesson, to: module, position: body.position, releaseAt: body.releaseAt,
-            requiresPrevious: body.requiresPrevious ?? false, translations: texts
-        )
-        let choice = LanguageChoice(request: request, context: context, available: texts.keys, fallback: course.defaultLanguage)
+        let updated = try await authoring.updateLesson(lesson, with: change)
+        let choice = LanguageChoice(request: request, context: context, available: updated.translations.keys, fallback: course.defaultLanguage)
         let files = try await attachments.attachments(of: updated.id)
         return choice.apply(to: LessonResponse(lesson: updated, attachments: files, choice: choice, includeTranslations: true))
     }
@@ -136,17 +111,6 @@ struct CourseContentController {
     // MARK: Coverage
 
     @Sendable func coverage(_ request: Request, context: AppRequestContext) async throws -> CoverageResponse {
-        let course = try await access.editableCourse(context)
-        let modules = try await content.modules(of: course.id)
-        let lessons = try await content.lessons(of: course.id)
-        func title<Text>(_ texts: [String: Text], _ extract: (Text) -> String) -> String {
-            texts[course.defaultLanguage].map(extract) ?? texts.values.first.map(extract) ?? ""
-        }
-        var parts: [(kind: String, id: UUID, title: String, present: Set<String>)] = [
-            ("course", course.id, title(course.translations, \.title), Set(course.translations.keys)),
-        ]
-        parts += modules.map { ("module", $0.id, title($0.titles, { $0 }), Set($0.titles.keys)) }
-        parts += lessons.map { ("lesson", $0.id, title($0.translations, \.title), Set($0.translations.keys)) }
-        return CoverageResponse(coverage: TranslationCoverage(languages: languages, parts: parts))
+        CoverageResponse(coverage: try await authoring.coverage(of: try await access.editableCourse(context)))
     }
 }

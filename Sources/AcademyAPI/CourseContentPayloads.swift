@@ -1,19 +1,28 @@
 import AcademyContent
-import AcademyCore
+package import AcademyCore
 import AcademyStore
-import Foundation
+package import Foundation
 import Hummingbird
 
 /// `POST /courses/{course}/modules`, and the document `PATCH /modules/{id}` merges into.
-struct ModuleRequest: Codable {
-    struct Text: Codable {
+package struct ModuleRequest: Codable, Sendable {
+    package struct Text: Codable, Sendable {
         let title: String
+
+        package init(title: String) {
+            self.title = title
+        }
     }
 
     let position: Int?
     let translations: [String: Text]?
 
-    init(editing module: CourseModule) {
+    package init(position: Int?, translations: [String: Text]?) {
+        self.position = position
+        self.translations = translations
+    }
+
+    package init(editing module: CourseModule) {
         position = module.position
         translations = module.titles.mapValues(Text.init)
     }
@@ -39,10 +48,15 @@ struct ModuleRequest: Codable {
 
 /// `POST /courses/{course}/lessons`, and the document `PATCH /lessons/{id}` merges into. Markdown
 /// is rendered to safe HTML when stored, so reads never render.
-struct LessonRequest: Codable {
-    struct Text: Codable {
+package struct LessonRequest: Codable, Sendable {
+    package struct Text: Codable, Sendable {
         let title: String
         let bodyMarkdown: String
+
+        package init(title: String, bodyMarkdown: String) {
+            self.title = title
+            self.bodyMarkdown = bodyMarkdown
+        }
     }
 
     let moduleId: UUID?
@@ -51,7 +65,15 @@ struct LessonRequest: Codable {
     let releaseAt: Date?
     let requiresPrevious: Bool?
 
-    init(editing lesson: Lesson) {
+    package init(moduleId: UUID?, position: Int?, translations: [String: Text]?, releaseAt: Date?, requiresPrevious: Bool?) {
+        self.moduleId = moduleId
+        self.position = position
+        self.translations = translations
+        self.releaseAt = releaseAt
+        self.requiresPrevious = requiresPrevious
+    }
+
+    package init(editing lesson: Lesson) {
         moduleId = lesson.moduleID
         position = lesson.position
         translations = lesson.translations.mapValues { Text(title: $0.title, bodyMarkdown: $0.bodyMarkdown) }

@@ -8,7 +8,7 @@ import Hummingbird
 struct CourseController {
     let access: CourseAccess
     let courses: CourseRepository
-    let hashing: PasswordHashingPool
+    let authoring: CourseAuthoring
     let languages: [String]
     let authentication: AuthenticationMiddleware
 
@@ -61,12 +61,9 @@ struct CourseController {
     }
 
     @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<CourseResponse> {
-        let principal = try context.requirePrincipal()
-        try CoursePolicy.requireAuthor(principal)
+        try CoursePolicy.requireAuthor(context.principal)
         let body = try await request.decode(as: CourseRequest.self, context: context)
-        var draft = try body.draft(offered: languages, keyAlreadySet: false)
-        draft.enrollmentKeyHash = try await hashedKey(body)
-        let course = try await courses.create(draft, createdBy: principal.userID)
+        let course = try await authoring.createCourse(body, by: context.principal)
         var created = response(course, relation: .instructor, request, context)
         created.status = .created
         return created
@@ -74,19 +71,10 @@ struct CourseController {
 
     @Sendable func update(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<CourseResponse> {
         let course = try await access.editableCourse(context)
-        var (body, draft) = try await request.mergePatch(CourseRequest.self, over: CourseRequest(editing: course), context: context) { body in
-            (body, try body.draft(offered: languages, keyAlreadySet: course.hasEnrollmentKey))
+        let change = try await request.mergePatch(CourseRequest.self, over: CourseRequest(editing: course), context: context) { body in
+            try authoring.courseChange(body, editing: course)
         }
-        draft.enrollmentKeyHash = try await hashedKey(body)
-        let updated = try await courses.update(course.id, with: draft)
-        return response(updated, relation: .instructor, request, context)
-    }
-
-    /// Enrollment keys are secrets like passwords: only a hash is stored, computed after the rest
-    /// of the request proved valid.
-    private func hashedKey(_ body: CourseRequest) async throws -> String? {
-        guard let key = body.enrollment?.key, !key.isEmpty else { return nil }
-        return try await hashing.hash(key)
+        return response(try await authoring.updateCourse(course, with: change), relation: .instructor, request, context)
     }
 
     @Sendable func archive(_ request: Request, context: AppRequestContext) async throws -> HTTPResponse.Status {

@@ -1,22 +1,35 @@
-import AcademyCore
+package import AcademyCore
 import AcademyStore
-import Foundation
+package import Foundation
 import Hummingbird
 
 /// `POST /courses`, and the document `PATCH /courses/{course}` merges into (the course's editable
 /// fields; the enrolment key is write-only, so a course's document never holds it).
-struct CourseRequest: Codable {
-    struct Text: Codable {
+package struct CourseRequest: Codable, Sendable {
+    package struct Text: Codable, Sendable {
         let title: String
         let summary: String?
+
+        package init(title: String, summary: String?) {
+            self.title = title
+            self.summary = summary
+        }
     }
 
-    struct Enrollment: Codable {
+    package struct Enrollment: Codable, Sendable {
         let mode: EnrollmentMode
         let key: String?
         let capacity: Int?
         let opensAt: Date?
         let closesAt: Date?
+
+        package init(mode: EnrollmentMode, key: String?, capacity: Int?, opensAt: Date?, closesAt: Date?) {
+            self.mode = mode
+            self.key = key
+            self.capacity = capacity
+            self.opensAt = opensAt
+            self.closesAt = closesAt
+        }
     }
 
     let slug: String?
@@ -26,7 +39,16 @@ struct CourseRequest: Codable {
     let startsAt: Date?
     let endsAt: Date?
 
-    init(editing course: Course) {
+    package init(slug: String?, defaultLanguage: String?, translations: [String: Text]?, enrollment: Enrollment?, startsAt: Date?, endsAt: Date?) {
+        self.slug = slug
+        self.defaultLanguage = defaultLanguage
+        self.translations = translations
+        self.enrollment = enrollment
+        self.startsAt = startsAt
+        self.endsAt = endsAt
+    }
+
+    package init(editing course: Course) {
         slug = course.slug
         defaultLanguage = course.defaultLanguage
         translations = course.translations.mapValues { Text(title: $0.title, summary: $0.summary) }

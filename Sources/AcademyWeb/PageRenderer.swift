@@ -23,6 +23,11 @@ struct PageRenderer: Sendable {
         resources.strings[language] ?? resources.strings["en"] ?? [:]
     }
 
+    /// A language's name in that language (every content language has an interface).
+    func languageName(_ code: String) -> String {
+        resources.strings[code]?["language_name"] ?? code
+    }
+
     func render(
         _ template: String, title: String, page: Any, visitor: Visitor, request: Request, status: HTTPResponse.Status = .ok
     ) -> Response {
@@ -33,7 +38,7 @@ struct PageRenderer: Sendable {
             teaches: (visitor.principal?.role ?? .student) >= .instructor,
             csrf: CSRFToken.issue(for: visitor.csrfSecret),
             languages: SiteResources.interfaceLanguages.map { code in
-                LanguageOption(code: code, name: resources.strings[code]?["language_name"] ?? code, selected: code == visitor.language)
+                LanguageOption(code: code, name: languageName(code), selected: code == visitor.language)
             },
             path: visitor.path
         )

@@ -39,6 +39,13 @@ public func buildSite(_ dependencies: AppDependencies) async throws -> AcademyRo
         enrollments: dependencies.enrollments, statusChange: dependencies.enrollmentStatusChange,
         gradebooks: dependencies.gradebook, languages: configuration.languages
     ).register(on: pages)
+    CourseEditorPages(
+        session: session, renderer: renderer, access: dependencies.access, courses: dependencies.courses,
+        content: dependencies.content, authoring: dependencies.courseAuthoring
+    ).register(on: pages)
+    LessonEditorPages(
+        session: session, renderer: renderer, access: dependencies.access, content: dependencies.content, authoring: dependencies.courseAuthoring
+    ).register(on: pages)
     CertificatePages(session: session, renderer: renderer, certificates: dependencies.certificates).register(on: pages)
     QuizPages(session: session, renderer: renderer, access: dependencies.access, taking: dependencies.quizTaking).register(on: pages)
     return router

@@ -440,12 +440,14 @@ struct TestBrowser {
             #expect(empty.text.contains("No one here yet."))
             let everyone = try await teacher.get("/teach/arabic-script/roster", headers: [.acceptLanguage: "en"])
             #expect(everyone.text.contains("Enrolled") && everyone.text.contains("Declined"))
+            #expect(everyone.text.components(separatedBy: "<table").count == 2, "one table of two rows")
 
             // The gradebook: the API's reader as a table, and its CSV.
             let gradebook = try await teacher.get("/teach/arabic-script/gradebook", headers: [.acceptLanguage: "en"])
             #expect(gradebook.status == .ok)
             #expect(gradebook.text.contains("Letters quiz") && gradebook.text.contains("(required)"))
             #expect(gradebook.text.contains("Amina") && gradebook.text.contains("not attempted"))
+            #expect(gradebook.text.components(separatedBy: "<table").count == 2, "one table of two rows")
             let csv = try await teacher.get("/teach/arabic-script/gradebook.csv", headers: [.acceptLanguage: "en"])
             #expect(csv.headers[.contentType] == "text/csv; charset=utf-8")
             #expect(csv.text.hasPrefix("\u{FEFF}email,display_name,status,lessons_percent,Letters quiz (%)"))

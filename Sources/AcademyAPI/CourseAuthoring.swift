@@ -1,0 +1,150 @@
+import AcademyContent
+package import AcademyCore
+package import AcademyServices
+package import AcademyStore
+import Foundation
+
+/// Writing a course, its modules and its lessons, for the API's JSON and the web pages' forms
+/// alike: both fill the same request documents, whose rules (`CourseRequest.draft`,
+/// `ModuleRequest.validatedTitles`, `LessonRequest.validatedTexts`) are the only ones. A change
+/// is validated first and saved second, so that the API can check `If-Match` in between.
+package struct CourseAuthoring: Sendable {
+    let courses: CourseRepository
+    let content: CourseContentRepository
+    let hashing: PasswordHashingPool
+    /// The languages the academy offers content in.
+    package let languages: [String]
+
+    package init(courses: CourseRepository, content: CourseContentRepository, hashing: PasswordHashingPool, languages: [String]) {
+        self.courses = courses
+        self.content = content
+        self.hashing = hashing
+        self.languages = languages
+    }
+
+    // MARK: Courses
+
+    package func createCourse(_ body: CourseRequest, by principal: Principal?) async throws -> Course {
+        try CoursePolicy.requireAuthor(principal)
+        guard let principal else { throw AcademyError.unauthenticated }
+        var draft = try body.draft(offered: languages, keyAlreadySet: false)
+        draft.enrollmentKeyHash = try await hashedKey(body)
+        return try await courses.create(draft, createdBy: principal.userID)
+    }
+
+    package func courseChange(_ body: CourseRequest, editing course: Course) throws(AcademyError) -> CourseChange {
+        CourseChange(body: body, draft: try body.draft(offered: languages, keyAlreadySet: course.hasEnrollmentKey))
+    }
+
+    package func updateCourse(_ course: Course, with change: CourseChange) async throws -> Course {
+        var draft = change.draft
+        draft.enrollmentKeyHash = try await hashedKey(change.body)
+        return try await courses.update(course.id, with: draft)
+    }
+
+    /// Enrollment keys are secrets like passwords: only a hash is stored, computed after the rest
+    /// of the request proved valid.
+    private func hashedKey(_ body: CourseRequest) async throws -> String? {
+        guard let key = body.enrollment?.key, !key.isEmpty else { return nil }
+        return try await hashing.hash(key)
+    }
+
+    // MARK: Modules
+
+    package func createModule(in course: Course, _ body: ModuleRequest) async throws -> CourseModule {
+        let titles = try body.validatedTitles(defaultLanguage: course.defaultLanguage, offered: languages)
+        return try await content.createModule(in: course.id, position: body.position, titles: titles)
+    }
+
+    package func moduleChange(_ body: ModuleRequest, of course: Course) throws(AcademyError) -> ModuleChange {
+        var validation = FieldValidation()
+        guard let position = validation.require(body.position, "position") else { throw .validationFailed(validation.errors) }
+        return ModuleChange(position: position, titles: try body.validatedTitles(defaultLanguage: course.defaultLanguage, offered: languages))
+    }
+
+    package func updateModule(_ module: CourseModule, with change: ModuleChange) async throws -> CourseModule {
+        try await content.updateModule(module, position: change.position, titles: change.titles)
+    }
+
+    // MARK: Lessons
+
+    package func createLesson(in course: Course, _ body: LessonRequest) async throws -> Lesson {
+        let texts = try await body.validatedTexts(defaultLanguage: course.defaultLanguage, offered: languages)
+        var validation = FieldValidation()
+        guard let moduleID = validation.require(body.moduleId, "module_id") else { throw AcademyError.validationFailed(validation.errors) }
+        let module = try await module(moduleID, of: course)
+        return try await content.createLesson(
+            in: module, position: body.position, releaseAt: body.releaseAt, requiresPrevious: body.requiresPrevious ?? false, translations: texts
+        )
+    }
+
+    package func lessonChange(_ body: LessonRequest, editing lesson: Lesson, of course: Course) async throws -> LessonChange {
+        var validation = FieldValidation()
+        let moduleID = validation.require(body.moduleId, "module_id")
+        validation.require(body.position, "position")
+        try validation.finish()
+        guard let moduleID else { throw AcademyError.validationFailed(validation.errors) }
+        let texts = try await body.validatedTexts(defaultLanguage: course.defaultLanguage, offered: languages, rendered: lesson.translations)
+        return LessonChange(body: body, texts: texts, module: try await module(moduleID, of: course))
+    }
+
+    package func updateLesson(_ lesson: Lesson, with change: LessonChange) async throws -> Lesson {
+        try await content.updateLesson(
+            lesson, to: change.module, position: change.body.position, releaseAt: change.body.releaseAt,
+            requiresPrevious: change.body.requiresPrevious ?? false, translations: change.texts
+        )
+    }
+
+    /// The lesson's texts as students would read them, checked by the same rules as a save,
+    /// without saving anything.
+    package func preview(_ body: LessonRequest, in course: Course) async throws -> [String: LessonText] {
+        try await body.validatedTexts(defaultLanguage: course.defaultLanguage, offered: languages)
+    }
+
+    private func module(_ moduleID: UUID, of course: Course) async throws -> CourseModule {
+        guard let module = try await content.module(moduleID), module.courseID == course.id else {
+            throw AcademyError.validationFailed([FieldError(field: "module_id", message: "is not a module of this course")])
+        }
+        return module
+    }
+
+    // MARK: Coverage
+
+    /// Which parts of the course lack which of the academy's languages.
+    package func coverage(of course: Course) async throws -> TranslationCoverage {
+        let modules = try await content.modules(of: course.id)
+        let lessons = try await content.lessons(of: course.id)
+        func title<Text>(_ texts: [String: Text], _ extract: (Text) -> String) -> String {
+            texts[course.defaultLanguage].map(extract) ?? texts.values.first.map(extract) ?? ""
+        }
+        var parts: [(kind: String, id: UUID, title: String, present: Set<String>)] = [
+            ("course", course.id, title(course.translations, \.title), Set(course.translations.keys)),
+        ]
+        parts += modules.map { ("module", $0.id, title($0.titles, { $0 }), Set($0.titles.keys)) }
+        parts += lessons.map { ("lesson", $0.id, title($0.translations, \.title), Set($0.translations.keys)) }
+        return TranslationCoverage(languages: languages, parts: parts)
+    }
+}
+
+/// A course's settings proved valid, waiting to be saved.
+package struct CourseChange: Sendable {
+    let body: CourseRequest
+    let draft: CourseDraft
+}
+
+package struct ModuleChange: Sendable {
+    let position: Int
+    let titles: [String: String]
+}
+
+package struct LessonChange: Sendable {
+    let body: LessonRequest
+    let texts: [String: LessonText]
+    let module: CourseModule
+}
+
+extension AppDependencies {
+    package var courseAuthoring: CourseAuthoring {
+        CourseAuthoring(courses: courses, content: content, hashing: hashingPool, languages: configuration.languages)
+    }
+}

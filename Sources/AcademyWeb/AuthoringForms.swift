@@ -1,0 +1,99 @@
+import AcademyCore
+import Foundation
+
+/// What an authoring form says went wrong: the rules' field errors (named as in the API, for
+/// example `translations.fr.title`) listed at the top, and each field marked invalid.
+struct FormProblems {
+    let list: [Problem]
+    private let fields: Set<String>
+
+    struct Problem {
+        let field: String
+        let message: String
+    }
+
+    init(_ errors: [FieldError] = []) {
+        list = errors.map { Problem(field: $0.field, message: $0.message) }
+        fields = Set(errors.map(\.field))
+    }
+
+    /// The refusals a form shows beside its fields (invalid fields; a conflict such as a taken
+    /// slug, on `conflictField`); any other error is thrown on, to the error page.
+    init(_ error: any Error, conflictField: String = "") throws {
+        switch error {
+        case AcademyError.validationFailed(let errors): self.init(errors)
+        case AcademyError.conflict(let message): self.init([FieldError(field: conflictField, message: message)])
+        default: throw error
+        }
+    }
+
+    func isInvalid(_ field: String) -> Bool {
+        fields.contains(field)
+    }
+}
+
+/// A content language as a form's column: its name in its own language, its direction, so that
+/// each translation is typed and read the way it is written.
+struct LanguageColumn {
+    let code: String
+    let name: String
+    let dir: String
+    let isDefault: Bool
+}
+
+/// A choice in a `<select>`.
+struct FormOption {
+    let value: String
+    let label: String
+    let selected: Bool
+}
+
+/// `<input type="datetime-local">` values, which carry no zone: read and written in the
+/// instructor's own time zone, stored as instants.
+enum LocalDateTime {
+    static func text(_ date: Date?, in timeZone: TimeZone) -> String {
+        guard let date else { return "" }
+        return formatter(timeZone, seconds: false).string(from: date)
+    }
+
+    static func date(_ text: String, in timeZone: TimeZone) -> Date? {
+        formatter(timeZone, seconds: false).date(from: text) ?? formatter(timeZone, seconds: true).date(from: text)
+    }
+
+    private static func formatter(_ timeZone: TimeZone, seconds: Bool) -> DateFormatter {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.calendar = Calendar(identifier: .gregorian)
+        formatter.timeZone = timeZone
+        formatter.dateFormat = seconds ? "yyyy-MM-dd'T'HH:mm:ss" : "yyyy-MM-dd'T'HH:mm"
+        return formatter
+    }
+}
+
+extension FormFields {
+    /// A field's text with surrounding spaces removed; empty when absent.
+    func text(_ name: String) -> String {
+        first(name)?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+    }
+
+}
+
+/// A form's typed values, read from its text, where a form can go wrong as JSON cannot: a
+/// number or a date that does not read is a field error named as the API names the field.
+enum FormValue {
+    /// A whole number (Arabic-Indic digits too); nil for an empty field.
+    static func integer(_ text: String, field: String, into validation: inout FieldValidation) -> Int? {
+        if text.isEmpty { return nil }
+        if let number = TypedNumber.parse(text), number == number.rounded(), abs(number) < 1e9 { return Int(number) }
+        validation.add(FieldError(field: field, message: "must be a whole number"))
+        return nil
+    }
+
+    /// A `datetime-local` value in `timeZone`; nil for an empty field.
+    static func date(_ text: String, field: String, in timeZone: TimeZone, into validation: inout FieldValidation) -> Date? {
+        if text.isEmpty { return nil }
+        if let date = LocalDateTime.date(text, in: timeZone) { return date }
+        validation.add(FieldError(field: field, message: "must be a date and time such as 2027-03-01T09:30"))
+        return nil
+    }
+}

@@ -1,0 +1,166 @@
+import AcademyAPI
+import AcademyCore
+import AcademyServices
+import AcademyStore
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import Testing
+@testable import AcademyWeb
+
+@Suite struct AuthoringPagesTests {
+    let english: HTTPFields = [.acceptLanguage: "en"]
+
+    @Test func instructorsWriteACourseInTwoLanguagesSideBySideAndPublishIt() async throws {
+        try await TestApp.withApp { client, dependencies in
+            let teacherAccount = try await dependencies.makeUser("teacher@example.org", role: .instructor, name: "Teacher")
+            var teacher = TestBrowser(client)
+            try await teacher.signIn("teacher@example.org")
+
+            // Every language is a column typed in its own direction, the main language first.
+            let blank = try await teacher.get("/teach/new", headers: english)
+            #expect(blank.status == .ok)
+            #expect(blank.text.contains(#"<fieldset class="translation" lang="ar" dir="rtl">"#))
+            #expect(blank.text.contains(#"<fieldset class="translation" lang="en" dir="ltr">"#))
+
+            // What the rules refuse comes back beside the fields, with what was typed, and nothing is stored.
+            let refused = try await teacher.post("/teach/new", form: [
+                "csrf": teacher.csrf, "slug": "Bad Slug", "default_language": "ar", "title-en": "Tajweed basics", "enrollment_mode": "open",
+            ], headers: english)
+            #expect(refused.status == .unprocessableContent)
+            #expect(refused.text.contains("<code>slug</code>") && refused.text.contains("<code>translations.ar</code> is required"))
+            #expect(refused.text.contains(#"value="Tajweed basics""#))
+            #expect(refused.text.contains(#"id="slug" name="slug""#) && refused.text.contains(#"aria-invalid="true""#))
+            let unreadable = try await teacher.post("/teach/new", form: [
+                "csrf": teacher.csrf, "slug": "tajweed-basics", "default_language": "ar", "title-ar": "أساسيات التجويد",
+                "enrollment_mode": "open", "capacity": "thirty",
+            ], headers: english)
+            #expect(unreadable.status == .unprocessableContent)
+            #expect(unreadable.text.contains("<code>enrollment.capacity</code> must be a whole number"))
+            #expect(try await dependencies.courses.taught(by: teacherAccount.id, page: PageRequest(limitParameter: nil, cursorParameter: nil)).items.isEmpty)
+
+            let created = try await teacher.post("/teach/new", form: [
+                "csrf": teacher.csrf, "slug": "tajweed-basics", "default_language": "ar",
+                "title-ar": "أساسيات التجويد", "body-ar": "مدخل إلى أحكام التلاوة",
+                "title-en": "Tajweed basics", "body-en": "An introduction",
+                "enrollment_mode": "key", "enrollment_key": "noon-sakinah", "capacity": "٣٠",
+                "starts_at": "2027-03-01T09:30",
+            ], headers: english)
+            #expect(created.status == .seeOther)
+            #expect(created.headers[.location] == "/teach/tajweed-basics")
+            var course = try #require(try await dependencies.courses.find(.slug("tajweed-basics"), for: teacherAccount.id)).course
+            #expect(course.status == .draft)
+            #expect(course.translations["ar"]?.title == "أساسيات التجويد" && course.translations["en"]?.summary == "An introduction")
+            #expect(Set(course.translations.keys) == ["ar", "en"])
+            #expect(course.enrollmentMode == .key && course.hasEnrollmentKey && course.capacity == 30)
+            // The teacher's time zone is UTC: the form's local time is that instant.
+            #expect(course.startsAt == ISO8601DateFormatter().date(from: "2027-03-01T09:30:00Z"))
+
+            let taken = try await teacher.post("/teach/new", form: [
+                "csrf": teacher.csrf, "slug": "tajweed-basics", "default_language": "en", "title-en": "Again", "enrollment_mode": "open",
+            ], headers: english)
+            #expect(taken.status == .unprocessableContent)
+            #expect(taken.text.contains("already exists"))
+
+            // Settings keep the key when its field is left empty.
+            let settings = try await teacher.get("/teach/tajweed-basics/settings", headers: english)
+            #expect(settings.text.contains(#"value="tajweed-basics""#) && settings.text.contains(#"value="2027-03-01T09:30""#))
+            #expect(!settings.text.contains("noon-sakinah"))
+            #expect(try await teacher.post("/teach/tajweed-basics/settings", form: [
+                "csrf": teacher.csrf, "slug": "tajweed-basics", "default_language": "ar", "title-ar": "أساسيات التجويد",
+                "title-en": "Basics of tajweed", "enrollment_mode": "key", "capacity": "",
+            ], headers: english).status == .seeOther)
+            course = try #require(try await dependencies.courses.find(.slug("tajweed-basics"), for: teacherAccount.id)).course
+            #expect(course.translations["en"]?.title == "Basics of tajweed" && course.hasEnrollmentKey && course.capacity == nil && course.startsAt == nil)
+
+            // A module, then a lesson in two languages: previewed (nothing stored), then saved.
+            try await teacher.get("/teach/tajweed-basics", headers: english)
+            let moduleRefused = try await teacher.post("/teach/tajweed-basics/modules", form: ["csrf": teacher.csrf, "title-en": "Only English"], headers: english)
+            #expect(moduleRefused.status == .unprocessableContent && moduleRefused.text.contains("<code>translations.ar</code>"))
+            let moduleAdded = try await teacher.post("/teach/tajweed-basics/modules", form: [
+                "csrf": teacher.csrf, "title-ar": "النون الساكنة", "title-en": "Noon sakinah",
+            ], headers: english)
+            #expect(moduleAdded.status == .seeOther)
+            let module = try #require(try await dependencies.content.modules(of: course.id).first)
+            #expect(module.titles == ["ar": "النون الساكنة", "en": "Noon sakinah"])
+
+            let lessonForm = try await teacher.get("/teach/tajweed-basics/lessons/new?module=\(module.id.apiString)", headers: english)
+            #expect(lessonForm.text.contains(#"<option value="\#(module.id.apiString)" selected>"#))
+            var lesson = [
+                "csrf": teacher.csrf, "module_id": module.id.apiString,
+                "title-ar": "الإظهار", "body-ar": "**الإظهار** هو النطق بالحرف",
+                "title-en": "Izhar", "body-en": "*Izhar* means pronouncing clearly",
+                "intent": "preview",
+            ]
+            let preview = try await teacher.post("/teach/tajweed-basics/lessons/new", form: lesson, headers: english)
+            #expect(preview.status == .ok)
+            #expect(preview.text.contains("<strong>الإظهار</strong>") && preview.text.contains("<em>Izhar</em>"))
+            #expect(try await dependencies.content.lessons(of: course.id).isEmpty)
+            // The preview is the renderer students get: raw HTML never reaches the page.
+            lesson["body-en"] = "<script>alert(1)</script> *Izhar*"
+            let unsafe = try await teacher.post("/teach/tajweed-basics/lessons/new", form: lesson, headers: english)
+            #expect(unsafe.status == .ok && unsafe.text.contains("<em>Izhar</em>") && !unsafe.text.contains("<script>alert"))
+            lesson["body-en"] = "*Izhar* means pronouncing clearly"
+            lesson["title-ar"] = ""
+            lesson["intent"] = "save"
+            let incomplete = try await teacher.post("/teach/tajweed-basics/lessons/new", form: lesson, headers: english)
+            #expect(incomplete.status == .unprocessableContent && incomplete.text.contains("<code>translations.ar.title</code>"))
+            #expect(try await dependencies.content.lessons(of: course.id).isEmpty)
+            lesson["title-ar"] = "الإظهار"
+            let saved = try await teacher.post("/teach/tajweed-basics/lessons/new", form: lesson, headers: english)
+            #expect(saved.status == .seeOther)
+            let stored = try #require(try await dependencies.content.lessons(of: course.id).first)
+            #expect(saved.headers[.location] == "/teach/lessons/\(stored.id.apiString)?saved=1")
+            #expect(stored.translations["ar"]?.bodyHTML.contains("<strong>الإظهار</strong>") == true)
+            #expect(stored.translations["en"]?.bodyMarkdown == "*Izhar* means pronouncing clearly")
+
+            // Editing shows the Markdown as typed; an edit is stored.
+            let editing = try await teacher.get("/teach/lessons/\(stored.id.apiString)?saved=1", headers: english)
+            #expect(editing.text.contains("Saved.") && editing.text.contains("*Izhar* means pronouncing clearly</textarea>"))
+            lesson["csrf"] = teacher.csrf
+            lesson["title-en"] = "Izhar (clear pronunciation)"
+            lesson["position"] = "1"
+            #expect(try await teacher.post("/teach/lessons/\(stored.id.apiString)", form: lesson, headers: english).status == .seeOther)
+            #expect(try await dependencies.content.lesson(stored.id)?.translations["en"]?.title == "Izhar (clear pronunciation)")
+
+            // Coverage names what is missing; publishing makes the course public.
+            let editor = try await teacher.get("/teach/tajweed-basics", headers: english)
+            #expect(editor.text.contains("Missing languages") && editor.text.contains("Français"))
+            #expect(editor.text.components(separatedBy: "<table").count == 2)
+            #expect(editor.text.contains("Izhar (clear pronunciation)"))
+            #expect(try await teacher.post("/teach/tajweed-basics/status", form: ["csrf": teacher.csrf, "status": "published"]).status == .seeOther)
+            #expect(try await dependencies.courses.find(.slug("tajweed-basics"), for: nil)?.course.status == .published)
+            let catalogue = try await teacher.get("/", headers: english)
+            #expect(catalogue.text.contains("Basics of tajweed"))
+        }
+    }
+
+    @Test func onlyTheCoursesInstructorsReachItsEditor() async throws {
+        try await TestApp.withApp { client, dependencies in
+            try await dependencies.makeUser("teacher@example.org", role: .instructor, name: "Teacher")
+            try await dependencies.makeUser("other@example.org", role: .instructor, name: "Other")
+            let token = try await client.login("teacher@example.org")
+            let (module, lesson) = try await client.makeCourse(token: token, publish: true)
+
+            var student = TestBrowser(client)
+            try await student.signUp("amina@example.org")
+            #expect(try await student.get("/teach/new").status == .forbidden)
+            #expect(try await student.post("/teach/new", form: ["csrf": student.csrf, "slug": "mine", "default_language": "en", "title-en": "Mine"]).status == .forbidden)
+            #expect(try await student.get("/teach/arabic-script").status == .forbidden)
+            try await student.get("/my/courses")
+            #expect(try await student.post("/teach/arabic-script/status", form: ["csrf": student.csrf, "status": "draft"]).status == .forbidden)
+            #expect(try await student.get("/teach/lessons/\(lesson)").status == .forbidden)
+            #expect(try await student.get("/teach/modules/\(module)").status == .forbidden)
+
+            var other = TestBrowser(client)
+            try await other.signIn("other@example.org")
+            #expect(try await other.get("/teach/arabic-script").status == .forbidden)
+            #expect(try await other.post("/teach/arabic-script/modules", form: ["csrf": other.csrf, "title-ar": "وحدة"]).status == .forbidden)
+            #expect(try await dependencies.courses.find(.slug("arabic-script"), for: nil)?.course.status == .published)
+
+            var anonymous = TestBrowser(client)
+            let signIn = try await anonymous.get("/teach/arabic-script")
+            #expect(signIn.status == .seeOther && signIn.headers[.location]?.hasPrefix("/sign-in") == true)
+        }
+    }
+}
