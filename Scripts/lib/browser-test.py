@@ -7,7 +7,10 @@ courses of Courses/ imported:
 A student signs up, enrols in the Arabic sample course, reads its lessons (right to left, checked
 on the page and in the computed style) and marks them done, takes the quiz with a reload in the
 middle (the autosaved answers come back), submits and sees the result; then the same without
-JavaScript, where the quiz's form saves and submits by itself. Screenshots of the main pages in
+JavaScript, where the quiz's form saves and submits by itself. An instructor (BROWSER_TEACHER_EMAIL
+and BROWSER_TEACHER_PASSWORD in the environment) creates a course with a lesson in Arabic and
+English, previews the lesson, uploads a second one as files, publishes the course and finds it in the catalogue, with and without
+JavaScript. Screenshots of the main pages in
 Arabic and English go to SCREENSHOT_DIR. Any Content-Security-Policy violation in the browser's
 console fails the run.
 """
@@ -22,6 +25,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 BASE, SHOTS = sys.argv[1].rstrip("/"), sys.argv[2]
+SAMPLE_LESSONS = os.path.realpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "Courses", "arabic-script", "lessons"))
 PASSWORD = "correct horse battery staple"
 ARABIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩", "0123456789")
 os.makedirs(SHOTS, exist_ok=True)
@@ -178,10 +182,90 @@ def student_without_javascript():
         driver.quit()
 
 
+def fill(driver, field_id, text):
+    box = driver.find_element(By.ID, field_id)
+    box.clear()
+    box.send_keys(text)
+
+
+def sign_in_as_teacher(driver):
+    open_page(driver, "/sign-in?next=/teach")
+    fill(driver, "email", os.environ["BROWSER_TEACHER_EMAIL"])
+    fill(driver, "password", os.environ["BROWSER_TEACHER_PASSWORD"])
+    driver.find_element(By.CSS_SELECTOR, "form.stacked button[type=submit]").click()
+    wait_for(driver, lambda: driver.current_url.endswith("/teach"), "the teaching page after signing in")
+
+
+def write_and_publish_a_course(driver, language):
+    """Creates a course with a module and a lesson in Arabic and English through the forms,
+    previews the lesson, publishes the course and finds it in the catalogue."""
+    slug = f"browser-{language}-{uuid.uuid4().hex[:8]}"
+    sign_in_as_teacher(driver)
+    driver.find_element(By.CSS_SELECTOR, 'a[href="/teach/new"]').click()
+    fill(driver, "slug", slug)
+    fill(driver, "title-ar", "مبادئ التجويد")
+    fill(driver, "body-ar", "مدخل قصير")
+    fill(driver, "title-en", "Principles of tajweed")
+    fill(driver, "body-en", "A short introduction")
+    check(driver.execute_script("return getComputedStyle(arguments[0]).direction", driver.find_element(By.ID, "title-ar")) == "rtl",
+          "the Arabic title is not typed right to left")
+    shot(driver, f"course-settings-{language}")
+    driver.find_element(By.CSS_SELECTOR, "form.editor button[type=submit]").click()
+    wait_for(driver, lambda: driver.current_url.endswith(f"/teach/{slug}"), "the course editor after creating")
+    fill(driver, "title-ar", "أحكام النون الساكنة")
+    fill(driver, "title-en", "Noon sakinah")
+    driver.find_element(By.CSS_SELECTOR, f'form[action="/teach/{slug}/modules"] button[type=submit]').click()
+    wait_for(driver, lambda: driver.find_elements(By.CSS_SELECTOR, "section.module"), "the new module")
+    driver.find_element(By.CSS_SELECTOR, f'a[href^="/teach/{slug}/lessons/new?module="]').click()
+    fill(driver, "title-ar", "الإظهار")
+    fill(driver, "body-ar", "**الإظهار** هو النطق بالحرف من مخرجه")
+    fill(driver, "title-en", "Izhar")
+    fill(driver, "body-en", "*Izhar* is pronouncing the letter clearly")
+    driver.find_element(By.CSS_SELECTOR, "button[value=preview]").click()
+    wait_for(driver, lambda: driver.find_elements(By.CSS_SELECTOR, "section.preview"), "the lesson preview")
+    previews = driver.find_elements(By.CSS_SELECTOR, "section.preview .lesson")
+    check(any(p.find_elements(By.TAG_NAME, "strong") for p in previews), "the Arabic preview is not rendered Markdown")
+    check(any(p.find_elements(By.TAG_NAME, "em") for p in previews), "the English preview is not rendered Markdown")
+    shot(driver, f"lesson-editor-{language}")
+    driver.find_element(By.CSS_SELECTOR, "button[value=save]").click()
+    wait_for(driver, lambda: "saved=1" in driver.current_url, "the saved lesson")
+    # A second lesson from files: a sample lesson folder's Markdown, chosen in the file input.
+    open_page(driver, f"/teach/{slug}")
+    driver.find_element(By.CSS_SELECTOR, f'a[href^="/teach/{slug}/lessons/upload?module="]').click()
+    folder = os.path.join(SAMPLE_LESSONS, "01-the-alphabet")
+    driver.find_element(By.ID, "archive").send_keys("\n".join(os.path.join(folder, name) for name in ("ar.md", "en.md")))
+    driver.find_element(By.CSS_SELECTOR, "form.editor button[type=submit]").click()
+    wait_for(driver, lambda: "saved=1" in driver.current_url, "the uploaded lesson")
+    open_page(driver, f"/teach/{slug}")
+    check(len(driver.find_elements(By.CSS_SELECTOR, ".outline .item")) == 2, "the two lessons are not in the course's outline")
+    driver.find_element(By.CSS_SELECTOR, f'form[action="/teach/{slug}/status"] button[value=published]').click()
+    wait_for(driver, lambda: driver.find_elements(By.CSS_SELECTOR, "button[value=draft]"), "the published course")
+    shot(driver, f"course-editor-{language}")
+    open_page(driver, "/")
+    check(driver.find_elements(By.CSS_SELECTOR, f'a[href="/courses/{slug}"]'), "the published course is not in the catalogue")
+    no_policy_violations(driver)
+
+
+def instructor_with_javascript():
+    driver = browser(javascript=True, language="ar")
+    try:
+        write_and_publish_a_course(driver, "ar")
+    finally:
+        driver.quit()
+
+
+def instructor_without_javascript():
+    driver = browser(javascript=False, language="en")
+    try:
+        write_and_publish_a_course(driver, "en")
+    finally:
+        driver.quit()
+
+
 def main():
     started = time.monotonic()
     failures = 0
-    for flow in (student_with_javascript, student_without_javascript):
+    for flow in (student_with_javascript, student_without_javascript, instructor_with_javascript, instructor_without_javascript):
         try:
             flow()
             print(f"  ok    {flow.__name__}")

@@ -47,13 +47,12 @@ public func buildRouter(_ dependencies: AppDependencies) throws -> AcademyRouter
         authoring: authoring, authentication: authentication
     ).endpoints)
     api.addRoutes(LessonUploadController(
-        access: access, content: dependencies.content, attachments: dependencies.attachments, blobs: dependencies.blobs,
-        dataDirectory: configuration.dataDirectory, languages: configuration.languages,
-        maxUploadBytes: configuration.maxUploadBytes, authentication: authentication
+        access: access, content: dependencies.content, attachments: dependencies.attachments, upload: dependencies.lessonUpload,
+        authentication: authentication
     ).endpoints)
     api.addRoutes(AttachmentController(
-        access: access, attachments: dependencies.attachments, blobs: dependencies.blobs,
-        maxUploadBytes: configuration.maxUploadBytes, authentication: authentication
+        access: access, attachments: dependencies.attachments, blobs: dependencies.blobs, upload: dependencies.attachmentUpload,
+        authentication: authentication
     ).endpoints)
     api.addRoutes(LearningController(
         access: access, content: dependencies.content, completion: dependencies.lessonCompletion, authentication: authentication

@@ -5,7 +5,6 @@ import Foundation
 package import Hummingbird
 import NIOPosix
 import SystemPackage
-import _NIOFileSystem
 
 /// `/lessons/{id}/attachments` and `/attachments/{id}`: files streamed to disk and back, with
 /// ETags, ranges for video, and the original (Unicode) file name.
@@ -13,64 +12,29 @@ struct AttachmentController {
     let access: CourseAccess
     let attachments: AttachmentRepository
     let blobs: BlobStore
-    let maxUploadBytes: Int
+    let upload: AttachmentUpload
     let authentication: AuthenticationMiddleware
 
     var endpoints: RouteCollection<AppRequestContext> {
         let routes = RouteCollection(context: AppRequestContext.self).add(middleware: authentication)
-        routes.post("lessons/:id/attachments", use: upload)
+        routes.post("lessons/:id/attachments", use: attach)
         routes.get("attachments/:id", use: download)
         return routes
     }
 
     /// The raw body is the file (`Content-Type` says what it is, `?filename=` names it), or a
     /// multipart form with one file part (its name says both).
-    @Sendable func upload(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<AttachmentResponse> {
+    @Sendable func attach(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<AttachmentResponse> {
         let (lesson, _) = try await access.editableLesson(try context.parameters.uuid("id"), by: context.principal)
         let named = try request.uri.queryParameters.get("filename").map { raw throws(AcademyError) in
             try AttachmentRules.filename(raw).mapError { AcademyError.validationFailed([$0]) }.get()
         }
-        if let contentType = request.headers[.contentType], contentType.lowercased().hasPrefix("multipart/form-data"),
-           let boundary = MultipartStaging.boundary(of: contentType) {
-            return try await uploadForm(request, boundary: boundary, lesson: lesson, named: named)
+        let attachment: Attachment
+        if let contentType = request.headers[.contentType], contentType.lowercased().hasPrefix("multipart/form-data") {
+            attachment = try await upload.attach(form: request, to: lesson, named: named)
+        } else {
+            attachment = try await upload.attach(raw: request, to: lesson, named: named)
         }
-        guard let mediaType = AttachmentRules.mediaType(request.headers[.contentType]) else {
-            throw AcademyError.unsupportedMediaType(expected: "one of \(AttachmentRules.acceptedTypes.joined(separator: ", "))")
-        }
-        guard let filename = named else {
-            throw AcademyError.validationFailed([FieldError(field: "filename", message: "is required with a raw body")])
-        }
-        if let declared = request.headers[.contentLength].flatMap(Int.init), declared > maxUploadBytes {
-            throw AcademyError.payloadTooLarge(limit: maxUploadBytes)
-        }
-        let stored = try await blobs.store(request.body, limit: maxUploadBytes, mediaType: mediaType)
-        let attachment = try await attachments.attach(
-            lessonID: lesson.id, sha256: stored.sha256, size: stored.size, filename: filename, contentType: mediaType
-        )
-        return EditedResponse(status: .created, response: AttachmentResponse(attachment: attachment))
-    }
-
-    /// The part's file name says what the file is; `named` (from `?filename=`) renames it.
-    private func uploadForm(_ request: Request, boundary: String, lesson: Lesson, named: String?) async throws -> EditedResponse<AttachmentResponse> {
-        let staging = URL(fileURLWithPath: blobs.root.string).appendingPathComponent("tmp").appendingPathComponent("form-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: staging, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: staging) }
-        let files = try await MultipartStaging(maximumBytes: maxUploadBytes, maximumFiles: 1) { raw throws(AcademyError) in
-            switch AttachmentRules.filename(raw) {
-            case .success(let name): return name
-            case .failure(let error): throw .validationFailed([error])
-            }
-        }.stage(request.body, boundary: boundary, into: staging)
-        guard let (filename, url) = files.first else {
-            throw AcademyError.validationFailed([FieldError(field: "file", message: "is required: send one file part with a filename")])
-        }
-        guard let mediaType = AttachmentRules.mediaType(forFileNamed: filename) else {
-            throw AcademyError.unsupportedMediaType(expected: "a file named .\(AttachmentRules.typesByExtension.keys.sorted().joined(separator: ", ."))")
-        }
-        let stored = try await blobs.store(fileAt: url, limit: maxUploadBytes, mediaType: mediaType)
-        let attachment = try await attachments.attach(
-            lessonID: lesson.id, sha256: stored.sha256, size: stored.size, filename: named ?? filename, contentType: mediaType
-        )
         return EditedResponse(status: .created, response: AttachmentResponse(attachment: attachment))
     }
 

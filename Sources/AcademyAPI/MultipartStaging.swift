@@ -13,17 +13,40 @@ struct MultipartStaging {
     let maximumFiles: Int
     /// The staged name of a part's file name; throws for names that must not be staged.
     let name: @Sendable (String) throws(AcademyError) -> String
+    /// A web form's text fields, sent before its files (its token first), are collected (small,
+    /// in memory) and `admit` decides on them before any file byte is staged. Without `admit`,
+    /// every part must be a file.
+    var admit: (@Sendable ([String: String]) throws -> Void)?
+
+    static let maximumFieldBytes = 16 * 1024
+
+    init(maximumBytes: Int, maximumFiles: Int, name: @escaping @Sendable (String) throws(AcademyError) -> String) {
+        self.maximumBytes = maximumBytes
+        self.maximumFiles = maximumFiles
+        self.name = name
+    }
 
     /// The staged files by staged name.
     func stage(_ body: RequestBody, boundary: String, into staging: URL) async throws -> [String: URL] {
+        try await stageForm(body, boundary: boundary, into: staging).files
+    }
+
+    /// The text fields (only with `admit`) and the staged files by staged name. A file input
+    /// left empty (a part with an empty file name) is no file.
+    func stageForm(_ body: RequestBody, boundary: String, into staging: URL) async throws -> (fields: [String: String], files: [String: URL]) {
         let collector = PartCollector()
         let parser = MultipartParser(boundary: boundary)
         parser.onHeader = { name, value in collector.events.append(.header(name, value)) }
         parser.onBody = { buffer in collector.events.append(.body(buffer)) }
         parser.onPartComplete = { collector.events.append(.end) }
         var files: [String: URL] = [:]
+        var fields: [String: String] = [:]
+        var admitted = admit == nil
         var total = 0
+        var fieldBytes = 0
         var filename: String?
+        var fieldName: String?
+        var fieldValue = ByteBuffer()
         var current: WriteFileHandle?
         var written: Int64 = 0
         do {
@@ -40,14 +63,26 @@ struct MultipartStaging {
                 for event in events {
                     switch event {
                     case .header(let name, let value) where name.lowercased() == "content-disposition":
-                        filename = Self.filename(inDisposition: value)
+                        filename = Self.parameter("filename", inDisposition: value)
+                        fieldName = Self.parameter("name", inDisposition: value)
                     case .header:
                         break
                     case .body(let buffer):
-                        if current == nil {
-                            guard let raw = filename else {
+                        if filename == "" { continue }
+                        guard let raw = filename else {
+                            guard admit != nil, files.isEmpty, fieldName != nil else {
                                 throw AcademyError.validationFailed([FieldError(field: "files", message: "every part must be a file with a filename")])
                             }
+                            fieldBytes += buffer.readableBytes
+                            guard fieldBytes <= Self.maximumFieldBytes else { throw AcademyError.payloadTooLarge(limit: Self.maximumFieldBytes) }
+                            fieldValue.writeImmutableBuffer(buffer)
+                            continue
+                        }
+                        if !admitted {
+                            try admit?(fields)
+                            admitted = true
+                        }
+                        if current == nil {
                             let name = try name(raw)
                             guard files[name] == nil else {
                                 throw AcademyError.validationFailed([FieldError(field: "files.\(name)", message: "is sent twice")])
@@ -66,7 +101,12 @@ struct MultipartStaging {
                     case .end:
                         try await current?.close()
                         current = nil
+                        if admit != nil, filename == nil, let fieldName, files.isEmpty {
+                            fields[fieldName] = String(buffer: fieldValue)
+                        }
+                        fieldValue.clear()
                         filename = nil
+                        fieldName = nil
                     }
                 }
             }
@@ -75,9 +115,11 @@ struct MultipartStaging {
             throw error
         }
         try? await current?.close()
-        return files
+        if !admitted {
+            try admit?(fields)
+        }
+        return (fields, files)
     }
-
 
     static func boundary(of contentType: String) -> String? {
         for parameter in contentType.split(separator: ";").dropFirst() {
@@ -89,11 +131,11 @@ struct MultipartStaging {
         return nil
     }
 
-    /// The `filename` of `Content-Disposition: form-data; name="file"; filename="ar.md"`.
-    static func filename(inDisposition value: String) -> String? {
+    /// A parameter of `Content-Disposition: form-data; name="file"; filename="ar.md"`.
+    static func parameter(_ key: String, inDisposition value: String) -> String? {
         for parameter in value.split(separator: ";").dropFirst() {
             let pair = parameter.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-            if pair.count == 2, pair[0].lowercased() == "filename" {
+            if pair.count == 2, pair[0].lowercased() == key {
                 return pair[1].trimmingCharacters(in: CharacterSet(charactersIn: "\""))
             }
         }

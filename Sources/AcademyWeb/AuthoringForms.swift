@@ -23,6 +23,7 @@ struct FormProblems {
         switch error {
         case AcademyError.validationFailed(let errors): self.init(errors)
         case AcademyError.conflict(let message): self.init([FieldError(field: conflictField, message: message)])
+        case AcademyError.unsupportedMediaType(let expected): self.init([FieldError(field: "files", message: "must be \(expected)")])
         default: throw error
         }
     }

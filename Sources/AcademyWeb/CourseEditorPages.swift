@@ -204,6 +204,8 @@ struct CourseEditorPages {
         let isDraft: Bool
         let modules: [ModuleRow]
         let newModule: ModulePage
+        /// The language the coverage's titles are in.
+        let defaultLanguage: String
         let languageCount: Int
         let gaps: [Gap]
     }
@@ -266,7 +268,7 @@ struct CourseEditorPages {
                 )
             },
             newModule: modulePage(action: "/teach/\(course.slug)/modules", back: "/teach/\(course.slug)", course: course, texts: newModule, position: position, problems: problems),
-            languageCount: coverage.languages.count,
+            defaultLanguage: course.defaultLanguage, languageCount: coverage.languages.count,
             gaps: coverage.gaps.map { gap in
                 Gap(
                     kind: strings["item_\(gap.kind)"] ?? gap.kind, title: gap.title,

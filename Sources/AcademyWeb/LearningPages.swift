@@ -39,6 +39,14 @@ struct LearningPages {
         let size: String
         let isAudio: Bool
         let isVideo: Bool
+
+        init(_ file: Attachment) {
+            url = "/attachments/\(file.id.apiString)"
+            filename = file.filename
+            size = ByteCountFormatter.string(fromByteCount: Int64(file.size), countStyle: .file)
+            isAudio = file.contentType.hasPrefix("audio/")
+            isVideo = file.contentType.hasPrefix("video/")
+        }
     }
 
     /// The lesson in the visitor's language when it has one, else the course's default; its
@@ -58,13 +66,7 @@ struct LearningPages {
         let page = LessonPage(
             id: lesson.id.apiString, courseSlug: course.slug, lang: text.lang, dir: text.dir,
             title: text.value?.title ?? "", bodyHTML: text.value?.bodyHTML ?? "",
-            attachments: attachments.map { file in
-                AttachmentLink(
-                    url: "/attachments/\(file.id.apiString)", filename: file.filename,
-                    size: ByteCountFormatter.string(fromByteCount: Int64(file.size), countStyle: .file),
-                    isAudio: file.contentType.hasPrefix("audio/"), isVideo: file.contentType.hasPrefix("video/")
-                )
-            },
+            attachments: attachments.map(AttachmentLink.init),
             hasAttachments: !attachments.isEmpty, isStudent: isStudent, completed: done
         )
         return renderer.render("lesson", title: page.title, page: page, visitor: visitor, request: request)

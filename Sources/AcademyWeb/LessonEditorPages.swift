@@ -13,6 +13,7 @@ struct LessonEditorPages {
     let renderer: PageRenderer
     let access: CourseAccess
     let content: CourseContentRepository
+    let attachments: AttachmentRepository
     let authoring: CourseAuthoring
 
     func register(on routes: RouterGroup<AppRequestContext>) {
@@ -35,6 +36,8 @@ struct LessonEditorPages {
         let requiresPrevious: Bool
         let columns: [TranslationColumn]
         let hasPreview: Bool
+        /// A stored lesson's files, and where to add one.
+        let files: [LearningPages.AttachmentLink]
         let saved: Bool
         let timeZone: String
         let problems: [FormProblems.Problem]
@@ -85,11 +88,12 @@ struct LessonEditorPages {
         }
     }
 
-    private func editorPage(
+    func editorPage(
         _ form: LessonForm, lesson: Lesson?, course: Course, previews: [String: String] = [:], problems: FormProblems,
         visitor: Visitor, request: Request, status: HTTPResponse.Status = .ok
     ) async throws -> Response {
         let modules = try await content.modules(of: course.id)
+        let files = if let lesson { try await attachments.attachments(of: lesson.id) } else { [Attachment]() }
         let strings = renderer.strings(visitor.language)
         let page = EditorPage(
             isNew: lesson == nil,
@@ -105,7 +109,7 @@ struct LessonEditorPages {
                 languages: authoring.languages, defaultLanguage: course.defaultLanguage, names: renderer.languageName,
                 problems: problems, bodyField: "body_markdown", previews: previews
             ),
-            hasPreview: !previews.isEmpty, saved: status == .ok && request.uri.queryParameters.get("saved") != nil, timeZone: visitor.timeZone.identifier, problems: problems.list
+            hasPreview: !previews.isEmpty, files: files.map(LearningPages.AttachmentLink.init), saved: status == .ok && request.uri.queryParameters.get("saved") != nil, timeZone: visitor.timeZone.identifier, problems: problems.list
         )
         let title = strings[lesson == nil ? "lesson_new_title" : "lesson_edit_title"] ?? ""
         return renderer.render("lesson-editor", title: title, page: page, visitor: visitor, request: request, status: status)
@@ -121,7 +125,7 @@ struct LessonEditorPages {
     @Sendable func createLesson(_ request: Request, context: AppRequestContext) async throws -> Response {
         let visitor = try await session.visitor(request, context: context)
         let course = try await access.editableCourse(context.parameters.courseReference(), by: visitor.principal)
-        let fields = try await SiteForm.fields(from: request, secret: visitor.csrfSecret)
+        let fields = try await SiteForm.fields(from: request, secret: visitor.csrfSecret, maximumBytes: context.maxUploadSize)
         let form = LessonForm(fields, languages: authoring.languages)
         do {
             let body = try form.request(in: visitor.timeZone)
@@ -146,7 +150,7 @@ struct LessonEditorPages {
     @Sendable func saveLesson(_ request: Request, context: AppRequestContext) async throws -> Response {
         let visitor = try await session.visitor(request, context: context)
         let (lesson, course) = try await access.editableLesson(try context.parameters.uuid("id"), by: visitor.principal)
-        let fields = try await SiteForm.fields(from: request, secret: visitor.csrfSecret)
+        let fields = try await SiteForm.fields(from: request, secret: visitor.csrfSecret, maximumBytes: context.maxUploadSize)
         let form = LessonForm(fields, languages: authoring.languages)
         do {
             let body = try form.request(in: visitor.timeZone)

@@ -43,8 +43,14 @@ public func buildSite(_ dependencies: AppDependencies) async throws -> AcademyRo
         session: session, renderer: renderer, access: dependencies.access, courses: dependencies.courses,
         content: dependencies.content, authoring: dependencies.courseAuthoring
     ).register(on: pages)
-    LessonEditorPages(
-        session: session, renderer: renderer, access: dependencies.access, content: dependencies.content, authoring: dependencies.courseAuthoring
+    let lessonEditor = LessonEditorPages(
+        session: session, renderer: renderer, access: dependencies.access, content: dependencies.content,
+        attachments: dependencies.attachments, authoring: dependencies.courseAuthoring
+    )
+    lessonEditor.register(on: pages)
+    LessonFilePages(
+        session: session, renderer: renderer, access: dependencies.access, content: dependencies.content,
+        lessonUpload: dependencies.lessonUpload, attachmentUpload: dependencies.attachmentUpload, lessonEditor: lessonEditor
     ).register(on: pages)
     CertificatePages(session: session, renderer: renderer, certificates: dependencies.certificates).register(on: pages)
     QuizPages(session: session, renderer: renderer, access: dependencies.access, taking: dependencies.quizTaking).register(on: pages)

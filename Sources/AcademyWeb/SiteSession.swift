@@ -106,20 +106,35 @@ enum SiteForm {
     }
 
     /// A form whose fields repeat (checkboxes) or are named at run time (one per question).
-    static func fields(from request: Request, secret: String) async throws -> FormFields {
-        let fields = try FormFields(try await checkedBody(of: request))
+    /// `maximumBytes`: a lesson's texts may be as large as the API takes them as JSON.
+    static func fields(from request: Request, secret: String, maximumBytes: Int = maximumBytes) async throws -> FormFields {
+        let fields = try FormFields(try await checkedBody(of: request, maximumBytes: maximumBytes))
         try requireToken(fields.first("csrf") ?? "", secret: secret)
         return fields
     }
 
-    private static func checkedBody(of request: Request) async throws -> String {
-        if request.headers[.init("Sec-Fetch-Site")!] == "cross-site" {
-            throw SiteError.formExpired
+    /// A form that uploads files (`multipart/form-data`): refused cross-site at once; its token,
+    /// sent before its files, is checked by the returned `admit` before any file byte is kept.
+    static func fileUpload(_ request: Request, secret: String) throws -> @Sendable ([String: String]) throws -> Void {
+        try refuseCrossSite(request)
+        guard request.headers[.contentType]?.lowercased().hasPrefix("multipart/form-data") == true else {
+            throw AcademyError.unsupportedMediaType(expected: "multipart/form-data")
         }
+        return { fields in try requireToken(fields["csrf"] ?? "", secret: secret) }
+    }
+
+    private static func checkedBody(of request: Request, maximumBytes: Int = maximumBytes) async throws -> String {
+        try refuseCrossSite(request)
         guard request.headers[.contentType]?.lowercased().hasPrefix("application/x-www-form-urlencoded") == true else {
             throw AcademyError.unsupportedMediaType(expected: "application/x-www-form-urlencoded")
         }
         return String(buffer: try await request.body.collect(upTo: maximumBytes))
+    }
+
+    private static func refuseCrossSite(_ request: Request) throws {
+        if request.headers[.init("Sec-Fetch-Site")!] == "cross-site" {
+            throw SiteError.formExpired
+        }
     }
 
     private static func requireToken(_ token: String, secret: String) throws {

@@ -20,8 +20,8 @@ import Testing
             // Every language is a column typed in its own direction, the main language first.
             let blank = try await teacher.get("/teach/new", headers: english)
             #expect(blank.status == .ok)
-            #expect(blank.text.contains(#"<fieldset class="translation" lang="ar" dir="rtl">"#))
-            #expect(blank.text.contains(#"<fieldset class="translation" lang="en" dir="ltr">"#))
+            #expect(blank.text.contains(#"<textarea id="body-ar" name="body-ar" lang="ar" dir="rtl""#))
+            #expect(blank.text.contains(#"<input id="title-en" name="title-en" lang="en" dir="ltr""#))
 
             // What the rules refuse comes back beside the fields, with what was typed, and nothing is stored.
             let refused = try await teacher.post("/teach/new", form: [
@@ -97,7 +97,7 @@ import Testing
             #expect(preview.text.contains("<strong>الإظهار</strong>") && preview.text.contains("<em>Izhar</em>"))
             #expect(try await dependencies.content.lessons(of: course.id).isEmpty)
             // The preview is the renderer students get: raw HTML never reaches the page.
-            lesson["body-en"] = "<script>alert(1)</script> *Izhar*"
+            lesson["body-en"] = "*Izhar* <script>alert(1)</script>"
             let unsafe = try await teacher.post("/teach/tajweed-basics/lessons/new", form: lesson, headers: english)
             #expect(unsafe.status == .ok && unsafe.text.contains("<em>Izhar</em>") && !unsafe.text.contains("<script>alert"))
             lesson["body-en"] = "*Izhar* means pronouncing clearly"
@@ -161,6 +161,68 @@ import Testing
             var anonymous = TestBrowser(client)
             let signIn = try await anonymous.get("/teach/arabic-script")
             #expect(signIn.status == .seeOther && signIn.headers[.location]?.hasPrefix("/sign-in") == true)
+        }
+    }
+
+    @Test func instructorsUploadALessonFolderOrZipAndAttachFiles() async throws {
+        try await TestApp.withApp { client, dependencies in
+            try await dependencies.makeUser("teacher@example.org", role: .instructor, name: "Teacher")
+            let token = try await client.login("teacher@example.org")
+            let (module, _) = try await client.makeCourse(token: token)
+            let course = try #require(try await dependencies.courses.find(.slug("arabic-script"), for: nil)).course
+            var teacher = TestBrowser(client)
+            try await teacher.signIn("teacher@example.org")
+            let lessonsBefore = try await dependencies.content.lessons(of: course.id).count
+
+            // A folder as Chromium sends it (paths under the folder's name), with an empty second input.
+            try await teacher.get("/teach/arabic-script/lessons/upload?module=\(module)")
+            let folder = try await teacher.postFiles("/teach/arabic-script/lessons/upload", [
+                ("ba/ar.md", Array(LessonUploadTests.arabic.utf8)), ("ba/en.md", Array(LessonUploadTests.english.utf8)),
+                ("ba/attachments/ورقة.pdf", LessonUploadTests.pdf), ("ba/attachments/ba.png", LessonUploadTests.png), ("", []),
+            ], fields: [("csrf", teacher.csrf), ("module_id", module), ("position", "")])
+            #expect(folder.status == .seeOther, "\(folder.text)")
+            let lessons = try await dependencies.content.lessons(of: course.id)
+            #expect(lessons.count == lessonsBefore + 1)
+            let uploaded = try #require(lessons.first { $0.translations["en"]?.title == "Ba" })
+            let files = try await dependencies.attachments.attachments(of: uploaded.id)
+            #expect(Set(files.map(\.filename)) == ["ورقة.pdf", "ba.png"])
+            #expect(folder.headers[.location] == "/teach/lessons/\(uploaded.id.apiString)?saved=1")
+
+            // A zip chosen in the form is that zip's lesson.
+            try await teacher.get("/teach/arabic-script/lessons/upload")
+            let zip = try LessonUploadTests.zip([("ta/ar.md", Array(LessonUploadTests.arabic.utf8)), ("ta/attachments/ورقة.pdf", LessonUploadTests.pdf), ("ta/attachments/ba.png", LessonUploadTests.png)])
+            let zipped = try await teacher.postFiles("/teach/arabic-script/lessons/upload", [("", []), ("ta.zip", zip)], fields: [("csrf", teacher.csrf), ("module_id", module)])
+            #expect(zipped.status == .seeOther, "\(zipped.text)")
+            #expect(try await dependencies.content.lessons(of: course.id).count == lessonsBefore + 2)
+
+            // A broken file is reported by file and line, with the form kept; nothing is stored.
+            try await teacher.get("/teach/arabic-script/lessons/upload")
+            let broken = try await teacher.postFiles("/teach/arabic-script/lessons/upload", [("x/ar.md", Array("no front matter".utf8))], fields: [("csrf", teacher.csrf), ("module_id", module)])
+            #expect(broken.status == .unprocessableContent)
+            #expect(broken.text.contains("<code>files.ar.md</code> line 1"))
+            #expect(broken.text.contains(#"<option value="\#(module)" selected>"#))
+            #expect(try await dependencies.content.lessons(of: course.id).count == lessonsBefore + 2)
+
+            // An attachment added to a lesson; without this browser's token nothing is kept.
+            try await teacher.get("/teach/lessons/\(uploaded.id.apiString)")
+            let attached = try await teacher.postFiles("/teach/lessons/\(uploaded.id.apiString)/attachments", [("notes.pdf", LessonUploadTests.pdf)], fields: [("csrf", teacher.csrf)])
+            #expect(attached.status == .seeOther)
+            #expect(try await dependencies.attachments.attachments(of: uploaded.id).map(\.filename).contains("notes.pdf"))
+            let forged = try await teacher.postFiles("/teach/lessons/\(uploaded.id.apiString)/attachments", [("forged.pdf", LessonUploadTests.pdf)], fields: [("csrf", "not-a-token")])
+            #expect(forged.status == .forbidden)
+            let unsupported = try await teacher.postFiles("/teach/lessons/\(uploaded.id.apiString)/attachments", [("tool.exe", [0x4D, 0x5A])], fields: [("csrf", teacher.csrf)])
+            #expect(unsupported.status == .unprocessableContent && unsupported.text.contains("must be a file named"))
+            let names = try await dependencies.attachments.attachments(of: uploaded.id).map(\.filename)
+            #expect(!names.contains("forged.pdf") && !names.contains("tool.exe"))
+            let editor = try await teacher.get("/teach/lessons/\(uploaded.id.apiString)", headers: english)
+            #expect(editor.text.contains("<bdi>notes.pdf</bdi>"))
+
+            // Students reach none of it: for them a draft course does not exist.
+            var student = TestBrowser(client)
+            try await student.signUp("amina@example.org")
+            #expect(try await student.get("/teach/arabic-script/lessons/upload").status == .notFound)
+            #expect(try await student.postFiles("/teach/lessons/\(uploaded.id.apiString)/attachments", [("x.pdf", LessonUploadTests.pdf)], fields: [("csrf", student.csrf)]).status == .notFound)
+            #expect(try await dependencies.attachments.attachments(of: uploaded.id).count == names.count)
         }
     }
 }

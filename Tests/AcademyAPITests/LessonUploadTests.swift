@@ -13,8 +13,12 @@ import Testing
     static let pdf = Array("%PDF-1.7\n".utf8) + Array(repeating: 0x20, count: 600)
     static let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + Array(repeating: 1, count: 100)
 
-    static func multipart(_ files: [(String, [UInt8])], boundary: String = "AcademyBoundary42") -> ByteBuffer {
+    /// A form's text `fields` (first, as browsers send the fields before a file input) and `files`.
+    static func multipart(_ files: [(String, [UInt8])], fields: [(String, String)] = [], boundary: String = "AcademyBoundary42") -> ByteBuffer {
         var body: [UInt8] = []
+        for (name, value) in fields {
+            body += Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n".utf8)
+        }
         for (name, bytes) in files {
             body += Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"\(name)\"\r\nContent-Type: application/octet-stream\r\n\r\n".utf8)
             body += bytes + Array("\r\n".utf8)

@@ -45,6 +45,16 @@ struct TestBrowser {
         return response
     }
 
+    /// A `multipart/form-data` form (file uploads), built by `LessonUploadTests.multipart`.
+    @discardableResult
+    mutating func postFiles(_ path: String, _ files: [(String, [UInt8])], fields: [(String, String)]) async throws -> TestResponse {
+        var headers: HTTPFields = [.contentType: "multipart/form-data; boundary=AcademyBoundary42", .acceptLanguage: "en"]
+        if !cookies.isEmpty { headers[.cookie] = cookieHeader }
+        let response = try await client.execute(uri: path, method: .post, headers: headers, body: LessonUploadTests.multipart(files, fields: fields))
+        remember(response)
+        return response
+    }
+
     private var cookieHeader: String {
         cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; ")
     }
