@@ -59,9 +59,8 @@ public func buildRouter(_ dependencies: AppDependencies) throws -> AcademyRouter
     ).endpoints)
     api.addRoutes(CertificateController(service: dependencies.certificates, authentication: authentication).endpoints)
     api.addRoutes(QuizController(
-        access: access, content: dependencies.content, quizzes: dependencies.quizzes, attempts: dependencies.attempts,
-        enrollments: dependencies.enrollments, finisher: dependencies.finisher, taking: dependencies.quizTaking,
-        languages: configuration.languages, authentication: authentication
+        access: access, quizzes: dependencies.quizzes, attempts: dependencies.attempts, finisher: dependencies.finisher,
+        taking: dependencies.quizTaking, authoring: authoring, authentication: authentication
     ).endpoints)
     api.addRoutes(GradebookController(
         access: access, reader: dependencies.gradebook, languages: configuration.languages, authentication: authentication

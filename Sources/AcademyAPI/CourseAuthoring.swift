@@ -2,7 +2,7 @@ import AcademyContent
 package import AcademyCore
 package import AcademyServices
 package import AcademyStore
-import Foundation
+package import Foundation
 
 /// Writing a course, its modules and its lessons, for the API's JSON and the web pages' forms
 /// alike: both fill the same request documents, whose rules (`CourseRequest.draft`,
@@ -11,13 +11,20 @@ import Foundation
 package struct CourseAuthoring: Sendable {
     let courses: CourseRepository
     let content: CourseContentRepository
+    let quizzes: QuizRepository
+    let enrollments: EnrollmentRepository
     let hashing: PasswordHashingPool
     /// The languages the academy offers content in.
     package let languages: [String]
 
-    package init(courses: CourseRepository, content: CourseContentRepository, hashing: PasswordHashingPool, languages: [String]) {
+    package init(
+        courses: CourseRepository, content: CourseContentRepository, quizzes: QuizRepository, enrollments: EnrollmentRepository,
+        hashing: PasswordHashingPool, languages: [String]
+    ) {
         self.courses = courses
         self.content = content
+        self.quizzes = quizzes
+        self.enrollments = enrollments
         self.hashing = hashing
         self.languages = languages
     }
@@ -108,6 +115,58 @@ package struct CourseAuthoring: Sendable {
         return module
     }
 
+    // MARK: Quizzes
+
+    package func createQuiz(in course: Course, _ body: QuizRequest) async throws -> StoredQuiz {
+        let (settings, content) = try validated(body, course: course)
+        guard let moduleID = body.moduleId, let module = try await self.content.module(moduleID), module.courseID == course.id else {
+            throw AcademyError.validationFailed([FieldError(field: "module_id", message: "must name a module of this course")])
+        }
+        return try await quizzes.create(
+            in: module, position: body.position, releaseAt: body.releaseAt, requiresPrevious: body.requiresPrevious ?? false,
+            settings: settings, content: content
+        )
+    }
+
+    /// New content becomes a new version: attempts already started keep the questions they saw.
+    package func quizChange(_ body: QuizRequest, editing quiz: StoredQuiz, of course: Course) throws(AcademyError) -> QuizChange {
+        var moved: [FieldError] = []
+        if body.moduleId != quiz.moduleID { moved.append(FieldError(field: "module_id", message: "cannot be changed: a quiz stays in its module")) }
+        if body.position != quiz.position { moved.append(FieldError(field: "position", message: "cannot be changed: a quiz keeps its place")) }
+        guard moved.isEmpty else { throw .validationFailed(moved) }
+        let (settings, content) = try validated(body, course: course)
+        return QuizChange(body: body, settings: settings, content: content)
+    }
+
+    package func updateQuiz(_ quiz: StoredQuiz, with change: QuizChange) async throws -> StoredQuiz {
+        try await quizzes.update(
+            quiz, settings: change.settings, content: change.content, releaseAt: change.body.releaseAt,
+            requiresPrevious: change.body.requiresPrevious ?? false
+        )
+    }
+
+    private func validated(_ body: QuizRequest, course: Course) throws(AcademyError) -> (QuizSettings, QuizContent) {
+        var validation = FieldValidation()
+        if let position = body.position, position < 1 {
+            validation.add(FieldError(field: "position", message: "must be 1 or more"))
+        }
+        let quiz = body.draft.validated(defaultLanguage: course.defaultLanguage, offered: languages, into: &validation)
+        try validation.finish()
+        guard let quiz else { throw .validationFailed(validation.errors) }
+        return quiz
+    }
+
+    /// One enrolled student's accommodations (longer time, more attempts, a later close).
+    package func setOverride(_ override: QuizOverride, on quiz: StoredQuiz, for userID: UUID) async throws {
+        var validation = FieldValidation()
+        QuizRules.validate(override: override, into: &validation)
+        try validation.finish()
+        guard try await enrollments.find(userID: userID, courseID: quiz.courseID) != nil else {
+            throw AcademyError.notFound("That person is not enrolled in this course.")
+        }
+        try await quizzes.setOverride(override, quizID: quiz.id, userID: userID)
+    }
+
     // MARK: Coverage
 
     /// Which parts of the course lack which of the academy's languages.
@@ -137,6 +196,12 @@ package struct ModuleChange: Sendable {
     let titles: [String: String]
 }
 
+package struct QuizChange: Sendable {
+    let body: QuizRequest
+    let settings: QuizSettings
+    let content: QuizContent
+}
+
 package struct LessonChange: Sendable {
     let body: LessonRequest
     let texts: [String: LessonText]
@@ -145,6 +210,8 @@ package struct LessonChange: Sendable {
 
 extension AppDependencies {
     package var courseAuthoring: CourseAuthoring {
-        CourseAuthoring(courses: courses, content: content, hashing: hashingPool, languages: configuration.languages)
+        CourseAuthoring(
+            courses: courses, content: content, quizzes: quizzes, enrollments: enrollments, hashing: hashingPool, languages: configuration.languages
+        )
     }
 }

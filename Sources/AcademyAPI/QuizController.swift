@@ -8,13 +8,11 @@ import Hummingbird
 /// graded on the server from what is stored.
 struct QuizController {
     let access: CourseAccess
-    let content: CourseContentRepository
     let quizzes: QuizRepository
     let attempts: AttemptRepository
-    let enrollments: EnrollmentRepository
     let finisher: AttemptFinisher
     let taking: QuizTaking
-    let languages: [String]
+    let authoring: CourseAuthoring
     let authentication: AuthenticationMiddleware
 
     var endpoints: RouteCollection<AppRequestContext> {
@@ -38,28 +36,7 @@ struct QuizController {
     @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<QuizAuthoringResponse> {
         let course = try await access.editableCourse(context)
         let body = try await request.decode(as: QuizRequest.self, context: context)
-        let (settings, content) = try validated(body, course: course)
-        guard let moduleID = body.moduleId, let module = try await self.content.module(moduleID), module.courseID == course.id else {
-            throw AcademyError.validationFailed([FieldError(field: "module_id", message: "must name a module of this course")])
-        }
-        let quiz = try await quizzes.create(
-            in: module, position: body.position, releaseAt: body.releaseAt, requiresPrevious: body.requiresPrevious ?? false,
-            settings: settings, content: content
-        )
-        return EditedResponse(status: .created, response: QuizAuthoringResponse(quiz: quiz))
-    }
-
-    private func validated(_ body: QuizRequest, course: Course) throws(AcademyError) -> (QuizSettings, QuizContent) {
-        var validation = FieldValidation()
-        if let position = body.position, position < 1 {
-            validation.add(FieldError(field: "position", message: "must be 1 or more"))
-        }
-        let quiz = body.draft.validated(
-            defaultLanguage: course.defaultLanguage, offered: languages, into: &validation
-        )
-        try validation.finish()
-        guard let quiz else { throw .validationFailed(validation.errors) }
-        return quiz
+        return EditedResponse(status: .created, response: QuizAuthoringResponse(quiz: try await authoring.createQuiz(in: course, body)))
     }
 
     /// The quiz in the path and its course, for its editors.
@@ -80,17 +57,10 @@ struct QuizController {
     /// New content becomes a new version: attempts already started keep the questions they saw.
     @Sendable func update(_ request: Request, context: AppRequestContext) async throws -> QuizAuthoringResponse {
         let (quiz, course) = try await editableQuiz(context)
-        let (body, settings, content) = try await request.mergePatch(QuizRequest.self, over: QuizRequest(editing: quiz), context: context) { body in
-            var moved: [FieldError] = []
-            if body.moduleId != quiz.moduleID { moved.append(FieldError(field: "module_id", message: "cannot be changed: a quiz stays in its module")) }
-            if body.position != quiz.position { moved.append(FieldError(field: "position", message: "cannot be changed: a quiz keeps its place")) }
-            guard moved.isEmpty else { throw AcademyError.validationFailed(moved) }
-            let (settings, content) = try validated(body, course: course)
-            return (body, settings, content)
+        let change = try await request.mergePatch(QuizRequest.self, over: QuizRequest(editing: quiz), context: context) { body in
+            try authoring.quizChange(body, editing: quiz, of: course)
         }
-        return QuizAuthoringResponse(quiz: try await quizzes.update(
-            quiz, settings: settings, content: content, releaseAt: body.releaseAt, requiresPrevious: body.requiresPrevious ?? false
-        ))
+        return QuizAuthoringResponse(quiz: try await authoring.updateQuiz(quiz, with: change))
     }
 
     /// A quiz with attempts holds grades: it cannot be deleted (409).
@@ -109,13 +79,7 @@ struct QuizController {
         let (quiz, _) = try await editableQuiz(context)
         let userID = try context.parameters.uuid("user_id")
         let override = try await request.decode(as: QuizOverride.self, context: context)
-        var validation = FieldValidation()
-        QuizRules.validate(override: override, into: &validation)
-        try validation.finish()
-        guard try await enrollments.find(userID: userID, courseID: quiz.courseID) != nil else {
-            throw AcademyError.notFound("That person is not enrolled in this course.")
-        }
-        try await quizzes.setOverride(override, quizID: quiz.id, userID: userID)
+        try await authoring.setOverride(override, on: quiz, for: userID)
         return .noContent
     }
 

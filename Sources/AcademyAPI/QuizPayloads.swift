@@ -1,11 +1,11 @@
-import AcademyCore
+package import AcademyCore
 import AcademyStore
-import Foundation
+package import Foundation
 import Hummingbird
 
 /// `POST /courses/{course}/quizzes` and `PATCH /quizzes/{id}`: the quiz itself (as a course
 /// folder writes it too) and its place in the course.
-struct QuizRequest: Codable {
+package struct QuizRequest: Codable, Sendable {
     let draft: QuizDraft
     let moduleId: UUID?
     let position: Int?
@@ -14,6 +14,14 @@ struct QuizRequest: Codable {
 
     enum CodingKeys: String, CodingKey {
         case moduleId, position, releaseAt, requiresPrevious
+    }
+
+    package init(draft: QuizDraft, moduleId: UUID?, position: Int?, releaseAt: Date?, requiresPrevious: Bool?) {
+        self.draft = draft
+        self.moduleId = moduleId
+        self.position = position
+        self.releaseAt = releaseAt
+        self.requiresPrevious = requiresPrevious
     }
 
     /// The document `PATCH /quizzes/{id}` merges into: the quiz as its author would write it.
@@ -25,7 +33,7 @@ struct QuizRequest: Codable {
         requiresPrevious = quiz.requiresPrevious
     }
 
-    init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         draft = try QuizDraft(from: decoder)
         let container = try decoder.container(keyedBy: CodingKeys.self)
         moduleId = try container.decodeIfPresent(UUID.self, forKey: .moduleId)
@@ -34,7 +42,7 @@ struct QuizRequest: Codable {
         requiresPrevious = try container.decodeIfPresent(Bool.self, forKey: .requiresPrevious)
     }
 
-    func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         try draft.encode(to: encoder)
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encodeIfPresent(moduleId, forKey: .moduleId)

@@ -266,6 +266,18 @@ public struct QuizRepository: Sendable {
         )[0]
     }
 
+    /// Every student's accommodations on this quiz, by name: few per quiz, so not paged.
+    public func overrides(quizID: UUID) async throws -> [(userID: UUID, email: String, displayName: String, override: QuizOverride)] {
+        try await database.rows(
+            """
+            SELECT u.id, u.email, u.display_name, o.time_limit_seconds, o.max_attempts, o.closes_at
+            FROM quiz_overrides o JOIN users u ON u.id = o.user_id
+            WHERE o.quiz_id = \(quizID) ORDER BY u.display_name, u.email LIMIT 1000
+            """,
+            as: (UUID, String, String, Int?, Int?, Date?).self
+        ).map { (userID: $0.0, email: $0.1, displayName: $0.2, override: QuizOverride(timeLimitSeconds: $0.3, maxAttempts: $0.4, closesAt: $0.5)) }
+    }
+
     public func setOverride(_ override: QuizOverride, quizID: UUID, userID: UUID) async throws {
         try await database.withTransaction { connection in
             try await connection.run(

@@ -90,6 +90,14 @@ enum FormValue {
         return nil
     }
 
+    /// A number (Arabic-Indic digits and a decimal comma too); nil for an empty field.
+    static func number(_ text: String, field: String, into validation: inout FieldValidation) -> Double? {
+        if text.isEmpty { return nil }
+        if let number = TypedNumber.parse(text), number.isFinite { return number }
+        validation.add(FieldError(field: field, message: "must be a number"))
+        return nil
+    }
+
     /// A `datetime-local` value in `timeZone`; nil for an empty field.
     static func date(_ text: String, field: String, in timeZone: TimeZone, into validation: inout FieldValidation) -> Date? {
         if text.isEmpty { return nil }

@@ -52,6 +52,10 @@ public func buildSite(_ dependencies: AppDependencies) async throws -> AcademyRo
         session: session, renderer: renderer, access: dependencies.access, content: dependencies.content,
         lessonUpload: dependencies.lessonUpload, attachmentUpload: dependencies.attachmentUpload, lessonEditor: lessonEditor
     ).register(on: pages)
+    QuizEditorPages(
+        session: session, renderer: renderer, access: dependencies.access, content: dependencies.content, quizzes: dependencies.quizzes,
+        users: dependencies.accounts.users, authoring: dependencies.courseAuthoring
+    ).register(on: pages)
     CertificatePages(session: session, renderer: renderer, certificates: dependencies.certificates).register(on: pages)
     QuizPages(session: session, renderer: renderer, access: dependencies.access, taking: dependencies.quizTaking).register(on: pages)
     return router

@@ -106,9 +106,12 @@ enum SiteForm {
     }
 
     /// A form whose fields repeat (checkboxes) or are named at run time (one per question).
-    /// `maximumBytes`: a lesson's texts may be as large as the API takes them as JSON.
-    static func fields(from request: Request, secret: String, maximumBytes: Int = maximumBytes) async throws -> FormFields {
-        let fields = try FormFields(try await checkedBody(of: request, maximumBytes: maximumBytes))
+    /// `maximumBytes`: a lesson's texts may be as large as the API takes them as JSON; a whole
+    /// quiz's form has many fields.
+    static func fields(
+        from request: Request, secret: String, maximumBytes: Int = maximumBytes, maximumFields: Int = 2_000
+    ) async throws -> FormFields {
+        let fields = try FormFields(try await checkedBody(of: request, maximumBytes: maximumBytes), maximumFields: maximumFields)
         try requireToken(fields.first("csrf") ?? "", secret: secret)
         return fields
     }
@@ -148,8 +151,13 @@ enum SiteForm {
 struct FormFields: Sendable {
     private(set) var values: [String: [String]] = [:]
 
-    init(_ body: String) throws {
-        for pair in body.split(separator: "&").prefix(2_000) {
+    /// More than `maximumFields` fields is refused, never cut short.
+    init(_ body: String, maximumFields: Int = 2_000) throws {
+        let pairs = body.split(separator: "&", maxSplits: maximumFields)
+        guard pairs.count <= maximumFields else {
+            throw AcademyError.malformedRequest("The form has more than \(maximumFields) fields.")
+        }
+        for pair in pairs {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             guard let name = Self.decoded(parts[0]) else { throw AcademyError.malformedRequest("The form is not URL-encoded.") }
             let value = parts.count > 1 ? Self.decoded(parts[1]) : ""

@@ -36,10 +36,16 @@ struct TestBrowser {
 
     @discardableResult
     mutating func post(_ path: String, form: [String: String], headers extra: HTTPFields = [:]) async throws -> TestResponse {
+        try await post(path, fields: form.map { ($0.key, $0.value) }, headers: extra)
+    }
+
+    /// A form whose fields may repeat (checkboxes), in order.
+    @discardableResult
+    mutating func post(_ path: String, fields: [(String, String)], headers extra: HTTPFields = [:]) async throws -> TestResponse {
         var headers = extra
         headers[.contentType] = "application/x-www-form-urlencoded"
         if !cookies.isEmpty { headers[.cookie] = cookieHeader }
-        let body = form.map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }.joined(separator: "&")
+        let body = fields.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }.joined(separator: "&")
         let response = try await client.execute(uri: path, method: .post, headers: headers, body: ByteBuffer(string: body))
         remember(response)
         return response

@@ -1,0 +1,269 @@
+import AcademyAPI
+import AcademyCore
+import AcademyStore
+import Foundation
+
+/// A whole quiz as its editing form shows and sends it: settings, title and instructions per
+/// language, and every question with its texts per language, options and answer. It stands for
+/// the API's `QuizRequest`, whose rules (`QuizDraft.validated`, `QuizRules`) decide; only what a
+/// form alone can get wrong (a number or a date that does not read, a single-choice question
+/// with two answers ticked) is checked here, named as the API names the field.
+struct QuizForm {
+    var moduleID = ""
+    var position = ""
+    var releaseAt = ""
+    var requiresPrevious = false
+    var texts = TranslatedTexts([:])
+    var timeLimitMinutes = ""
+    var graceSeconds = "30"
+    var maxAttempts = ""
+    var grading = AttemptGrading.highest.rawValue
+    var passPercent = "50"
+    var required = false
+    var shuffleQuestions = false
+    var shuffleOptions = false
+    var questionsPerAttempt = ""
+    var opensAt = ""
+    var closesAt = ""
+    var review = ReviewPolicy.afterSubmit.rawValue
+    var questions: [QuestionForm] = []
+
+    static let maximumFields = 20_000
+
+    init(moduleID: String) {
+        self.moduleID = moduleID
+        questions = [QuestionForm(id: "q1")]
+    }
+
+    init(_ quiz: StoredQuiz, timeZone: TimeZone) {
+        let settings = quiz.settings
+        moduleID = quiz.moduleID.apiString
+        position = String(quiz.position)
+        releaseAt = LocalDateTime.text(quiz.releaseAt, in: timeZone)
+        requiresPrevious = quiz.requiresPrevious
+        texts = TranslatedTexts(quiz.content.translations.mapValues { ($0.title, $0.instructions ?? "") })
+        timeLimitMinutes = settings.timeLimitSeconds.map { Self.number(Double($0) / 60) } ?? ""
+        graceSeconds = String(settings.graceSeconds)
+        maxAttempts = settings.maxAttempts.map(String.init) ?? ""
+        grading = settings.grading.rawValue
+        passPercent = Self.number(settings.passPercent)
+        required = settings.required
+        shuffleQuestions = settings.shuffleQuestions
+        shuffleOptions = settings.shuffleOptions
+        questionsPerAttempt = settings.questionsPerAttempt.map(String.init) ?? ""
+        opensAt = LocalDateTime.text(settings.opensAt, in: timeZone)
+        closesAt = LocalDateTime.text(settings.closesAt, in: timeZone)
+        review = settings.review.rawValue
+        questions = quiz.content.questions.map(QuestionForm.init)
+    }
+
+    /// The form as sent; questions ticked for removal are left out.
+    init(_ fields: FormFields, languages: [String]) {
+        moduleID = fields.text("module_id")
+        position = fields.text("position")
+        releaseAt = fields.text("release_at")
+        requiresPrevious = fields.first("requires_previous") == "on"
+        texts = TranslatedTexts(fields: fields, languages: languages)
+        timeLimitMinutes = fields.text("time_limit_minutes")
+        graceSeconds = fields.text("grace_seconds")
+        maxAttempts = fields.text("max_attempts")
+        grading = fields.text("grading")
+        passPercent = fields.text("pass_percent")
+        required = fields.first("required") == "on"
+        shuffleQuestions = fields.first("shuffle_questions") == "on"
+        shuffleOptions = fields.first("shuffle_options") == "on"
+        questionsPerAttempt = fields.text("questions_per_attempt")
+        opensAt = fields.text("opens_at")
+        closesAt = fields.text("closes_at")
+        review = fields.text("review")
+        let count = min(Int(fields.text("question_count")) ?? 0, 500)
+        questions = (0..<count).compactMap { index in
+            fields.first("q\(index)-remove") == "on" ? nil : QuestionForm(fields, prefix: "q\(index)-", languages: languages)
+        }
+    }
+
+    /// A blank question at the end, with an id no other question has.
+    mutating func addQuestion() {
+        let taken = Set(questions.map(\.id))
+        let number = (1...).first { !taken.contains("q\($0)") } ?? questions.count + 1
+        questions.append(QuestionForm(id: "q\(number)"))
+    }
+
+    /// The languages the quiz is written in: its main language and every one with a title.
+    func languages(defaultLanguage: String, offered: [String]) -> [String] {
+        [defaultLanguage] + offered.filter { $0 != defaultLanguage && !(texts.values[$0]?.title.isEmpty ?? true) }
+    }
+
+    /// `placement`: a stored quiz's module and position, which its form does not change; a new
+    /// quiz's come from the form.
+    func request(in timeZone: TimeZone, languages: [String], placement: (moduleID: UUID, position: Int)?) throws(AcademyError) -> QuizRequest {
+        var validation = FieldValidation()
+        let minutes = FormValue.number(timeLimitMinutes, field: "time_limit_seconds", into: &validation)
+        let grace = FormValue.integer(graceSeconds, field: "grace_seconds", into: &validation)
+        let attempts = FormValue.integer(maxAttempts, field: "max_attempts", into: &validation)
+        let pass = FormValue.number(passPercent, field: "pass_percent", into: &validation)
+        let draw = FormValue.integer(questionsPerAttempt, field: "questions_per_attempt", into: &validation)
+        let opens = FormValue.date(opensAt, field: "opens_at", in: timeZone, into: &validation)
+        let closes = FormValue.date(closesAt, field: "closes_at", in: timeZone, into: &validation)
+        let release = FormValue.date(releaseAt, field: "release_at", in: timeZone, into: &validation)
+        let place = placement?.position ?? FormValue.integer(position, field: "position", into: &validation)
+        let grading = AttemptGrading(rawValue: grading)
+        let review = ReviewPolicy(rawValue: review)
+        if grading == nil { validation.add(FieldError(field: "grading", message: "must be highest, latest, first or average")) }
+        if review == nil { validation.add(FieldError(field: "review", message: "must be never, after_submit or after_close")) }
+        if pass == nil, passPercent.isEmpty { validation.add(FieldError(field: "pass_percent", message: "is required")) }
+        let questions = questions.enumerated().map { index, question in
+            question.question(languages: languages, field: "questions.\(index)", into: &validation)
+        }
+        try validation.finish()
+        let settings = QuizSettings(
+            timeLimitSeconds: minutes.map { Int(($0 * 60).rounded()) }, graceSeconds: grace ?? 30, maxAttempts: attempts,
+            grading: grading ?? .highest, passPercent: pass ?? 0, required: required, shuffleQuestions: shuffleQuestions,
+            shuffleOptions: shuffleOptions, questionsPerAttempt: draw, opensAt: opens, closesAt: closes, review: review ?? .afterSubmit
+        )
+        let content = QuizContent(
+            translations: texts.values.mapValues { QuizContent.Text(title: $0.title, instructions: $0.body.isEmpty ? nil : $0.body) },
+            questions: questions.compactMap { $0 }
+        )
+        return QuizRequest(
+            draft: QuizDraft(settings: settings, content: content), moduleId: placement?.moduleID ?? UUID(uuidString: moduleID),
+            position: place, releaseAt: release, requiresPrevious: requiresPrevious
+        )
+    }
+
+    /// A number as a form shows it: no trailing `.0`.
+    static func number(_ value: Double) -> String {
+        value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
+    }
+}
+
+/// One question of the quiz form. Its option rows carry their text in every language of the
+/// quiz; a row left empty in every language is no option.
+struct QuestionForm {
+    var id: String
+    var kind = QuestionKind.singleChoice.rawValue
+    var points = "1"
+    var partialCredit = false
+    var prompts: [String: String] = [:]
+    var feedback: [String: String] = [:]
+    var options: [OptionForm] = []
+    var correct: Set<String> = []
+    var truth = ""
+    var accepted = ""
+    var caseSensitive = false
+    var arabicFolding = false
+    var number = ""
+    var tolerance = ""
+
+    struct OptionForm {
+        var id: String
+        var texts: [String: String]
+    }
+
+    init(id: String) {
+        self.id = id
+    }
+
+    init(_ question: QuizQuestion) {
+        id = question.id
+        kind = question.kind.rawValue
+        points = QuizForm.number(question.points)
+        partialCredit = question.partialCredit ?? false
+        prompts = question.translations.mapValues(\.prompt)
+        feedback = question.translations.compactMapValues(\.feedback)
+        options = question.optionIDs.map { optionID in
+            OptionForm(id: optionID, texts: question.translations.compactMapValues { text in text.options?.first { $0.id == optionID }?.text })
+        }
+        let answer = question.answer
+        correct = Set(answer.optionIds ?? []).union(answer.optionId.map { [$0] } ?? [])
+        switch answer.value {
+        case .bool(let value): truth = value ? "true" : "false"
+        case .number(let value): number = QuizForm.number(value)
+        case nil: break
+        }
+        accepted = (answer.accepted ?? []).joined(separator: "\n")
+        caseSensitive = answer.caseSensitive ?? false
+        arabicFolding = answer.normalize == .arabic
+        tolerance = answer.tolerance.map(QuizForm.number) ?? ""
+    }
+
+    init(_ fields: FormFields, prefix: String, languages: [String]) {
+        id = fields.text(prefix + "id")
+        kind = fields.text(prefix + "kind")
+        points = fields.text(prefix + "points")
+        partialCredit = fields.first(prefix + "partial") == "on"
+        for language in languages {
+            prompts[language] = fields.text("\(prefix)prompt-\(language)")
+            feedback[language] = fields.text("\(prefix)feedback-\(language)")
+        }
+        let rows = min(Int(fields.text(prefix + "option-count")) ?? 0, 26)
+        options = (0..<rows).compactMap { row in
+            let id = fields.text("\(prefix)o\(row)-id")
+            var texts: [String: String] = [:]
+            for language in languages {
+                texts[language] = fields.text("\(prefix)o\(row)-\(language)")
+            }
+            return texts.values.allSatisfy(\.isEmpty) ? nil : OptionForm(id: id, texts: texts)
+        }
+        correct = Set(fields.all(prefix + "correct"))
+        truth = fields.text(prefix + "truth")
+        accepted = fields.first(prefix + "accepted") ?? ""
+        caseSensitive = fields.first(prefix + "case") == "on"
+        arabicFolding = fields.first(prefix + "arabic") == "on"
+        number = fields.text(prefix + "number")
+        tolerance = fields.text(prefix + "tolerance")
+    }
+
+    /// Option rows to show: the question's own and blank ones to fill, at least four.
+    var optionRows: [OptionForm] {
+        let taken = Set(options.map(\.id))
+        let free = "abcdefghijklmnopqrstuvwxyz".map(String.init).filter { !taken.contains($0) }
+        let blanks = max(2, 4 - options.count)
+        return options + free.prefix(min(blanks, 26 - options.count)).map { OptionForm(id: $0, texts: [:]) }
+    }
+
+    /// The question for the quiz's rules to judge; nil when the form itself could not be read.
+    func question(languages: [String], field: String, into validation: inout FieldValidation) -> QuizQuestion? {
+        if points.isEmpty { validation.add(FieldError(field: "\(field).points", message: "is required")) }
+        let points = FormValue.number(points, field: "\(field).points", into: &validation)
+        guard let kind = QuestionKind(rawValue: kind) else {
+            validation.add(FieldError(field: "\(field).kind", message: "must be single_choice, multiple_choice, true_false, short_text or numeric"))
+            return nil
+        }
+        var translations: [String: QuestionText] = [:]
+        for language in languages {
+            let prompt = prompts[language] ?? ""
+            let options = kind == .singleChoice || kind == .multipleChoice
+                ? self.options.map { QuizOption(id: $0.id, text: $0.texts[language] ?? "") } : nil
+            let hasText = !prompt.isEmpty || (options?.contains { !$0.text.isEmpty } ?? false)
+            if hasText {
+                let feedback = feedback[language] ?? ""
+                translations[language] = QuestionText(prompt: prompt, options: options, feedback: feedback.isEmpty ? nil : feedback)
+            }
+        }
+        var answer = QuestionAnswer()
+        switch kind {
+        case .singleChoice:
+            if correct.count > 1 {
+                validation.add(FieldError(field: "\(field).answer.option_id", message: "must be one option: tick only one"))
+            }
+            answer.optionId = correct.first
+        case .multipleChoice:
+            answer.optionIds = correct.sorted()
+        case .trueFalse:
+            answer.value = truth == "true" ? .bool(true) : truth == "false" ? .bool(false) : nil
+        case .shortText:
+            answer.accepted = accepted.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            answer.caseSensitive = caseSensitive
+            answer.normalize = arabicFolding ? .arabic : .standard
+        case .numeric:
+            answer.value = FormValue.number(number, field: "\(field).answer.value", into: &validation).map(AnswerValue.number)
+            answer.tolerance = FormValue.number(tolerance, field: "\(field).answer.tolerance", into: &validation)
+        }
+        guard let points else { return nil }
+        return QuizQuestion(
+            id: id, kind: kind, points: points, partialCredit: kind == .multipleChoice ? partialCredit : nil,
+            translations: translations, answer: answer
+        )
+    }
+}
