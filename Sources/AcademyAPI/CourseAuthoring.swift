@@ -12,18 +12,20 @@ package struct CourseAuthoring: Sendable {
     let courses: CourseRepository
     let content: CourseContentRepository
     let quizzes: QuizRepository
+    let attempts: AttemptRepository
     let enrollments: EnrollmentRepository
     let hashing: PasswordHashingPool
     /// The languages the academy offers content in.
     package let languages: [String]
 
     package init(
-        courses: CourseRepository, content: CourseContentRepository, quizzes: QuizRepository, enrollments: EnrollmentRepository,
-        hashing: PasswordHashingPool, languages: [String]
+        courses: CourseRepository, content: CourseContentRepository, quizzes: QuizRepository, attempts: AttemptRepository,
+        enrollments: EnrollmentRepository, hashing: PasswordHashingPool, languages: [String]
     ) {
         self.courses = courses
         self.content = content
         self.quizzes = quizzes
+        self.attempts = attempts
         self.enrollments = enrollments
         self.hashing = hashing
         self.languages = languages
@@ -145,6 +147,14 @@ package struct CourseAuthoring: Sendable {
         )
     }
 
+    /// A quiz with attempts holds grades: it cannot be deleted (409).
+    package func deleteQuiz(_ quiz: StoredQuiz) async throws {
+        guard try await !attempts.hasAttempts(quizID: quiz.id) else {
+            throw AcademyError.conflict("Students have attempted this quiz; its grades stay. Unpublish the course or edit the quiz instead.")
+        }
+        try await quizzes.delete(quiz)
+    }
+
     private func validated(_ body: QuizRequest, course: Course) throws(AcademyError) -> (QuizSettings, QuizContent) {
         var validation = FieldValidation()
         if let position = body.position, position < 1 {
@@ -211,7 +221,8 @@ package struct LessonChange: Sendable {
 extension AppDependencies {
     package var courseAuthoring: CourseAuthoring {
         CourseAuthoring(
-            courses: courses, content: content, quizzes: quizzes, enrollments: enrollments, hashing: hashingPool, languages: configuration.languages
+            courses: courses, content: content, quizzes: quizzes, attempts: attempts, enrollments: enrollments, hashing: hashingPool,
+            languages: configuration.languages
         )
     }
 }

@@ -72,6 +72,13 @@ enum LocalDateTime {
 }
 
 extension FormFields {
+    /// A deletion's form says so in a checkbox of its own: a stray click deletes nothing.
+    func requireConfirmation() throws(AcademyError) {
+        guard first("confirm") == "on" else {
+            throw .validationFailed([FieldError(field: "confirm", message: "must be ticked to delete")])
+        }
+    }
+
     /// A field's text with surrounding spaces removed; empty when absent.
     func text(_ name: String) -> String {
         first(name)?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""

@@ -27,6 +27,7 @@ struct CourseEditorPages {
         routes.post("teach/:course/modules", use: addModule)
         routes.get("teach/modules/:id", use: module)
         routes.post("teach/modules/:id", use: saveModule)
+        routes.post("teach/modules/:id/delete", use: deleteModule)
     }
 
     // MARK: Course settings
@@ -348,6 +349,23 @@ struct CourseEditorPages {
         } catch {
             return renderModule(
                 module, course: course, texts: TranslatedTexts(fields: fields, languages: authoring.languages), position: fields.text("position"),
+                problems: try FormProblems(error), visitor: visitor, request: request, status: .unprocessableContent
+            )
+        }
+    }
+
+    /// Only an empty module goes: its lessons and quizzes are moved or deleted first.
+    @Sendable func deleteModule(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let visitor = try await session.visitor(request, context: context)
+        let (module, course) = try await access.editableModule(try context.parameters.uuid("id"), by: visitor.principal)
+        let fields = try await SiteForm.fields(from: request, secret: visitor.csrfSecret)
+        do {
+            try fields.requireConfirmation()
+            try await content.deleteModule(module)
+            return PageRenderer.redirect(to: "/teach/\(course.slug)")
+        } catch {
+            return renderModule(
+                module, course: course, texts: TranslatedTexts(module.titles.mapValues { ($0, "") }), position: String(module.position),
                 problems: try FormProblems(error), visitor: visitor, request: request, status: .unprocessableContent
             )
         }

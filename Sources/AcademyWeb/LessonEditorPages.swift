@@ -21,6 +21,7 @@ struct LessonEditorPages {
         routes.post("teach/:course/lessons/new", use: createLesson)
         routes.get("teach/lessons/:id", use: lesson)
         routes.post("teach/lessons/:id", use: saveLesson)
+        routes.post("teach/lessons/:id/delete", use: deleteLesson)
     }
 
     struct EditorPage {
@@ -162,6 +163,22 @@ struct LessonEditorPages {
         } catch {
             return try await editorPage(
                 form, lesson: lesson, course: course, problems: try FormProblems(error), visitor: visitor, request: request, status: .unprocessableContent
+            )
+        }
+    }
+
+    @Sendable func deleteLesson(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let visitor = try await session.visitor(request, context: context)
+        let (lesson, course) = try await access.editableLesson(try context.parameters.uuid("id"), by: visitor.principal)
+        let fields = try await SiteForm.fields(from: request, secret: visitor.csrfSecret)
+        do {
+            try fields.requireConfirmation()
+            try await content.deleteLesson(lesson)
+            return PageRenderer.redirect(to: "/teach/\(course.slug)")
+        } catch {
+            return try await editorPage(
+                LessonForm(lesson, timeZone: visitor.timeZone), lesson: lesson, course: course, problems: try FormProblems(error),
+                visitor: visitor, request: request, status: .unprocessableContent
             )
         }
     }

@@ -24,6 +24,7 @@ struct QuizEditorPages {
         routes.post("teach/:course/quizzes/new", use: createQuiz)
         routes.get("teach/quizzes/:id", use: quiz)
         routes.post("teach/quizzes/:id", use: saveQuiz)
+        routes.post("teach/quizzes/:id/delete", use: deleteQuiz)
         routes.post("teach/quizzes/:id/overrides", use: setOverride)
         routes.post("teach/quizzes/:id/overrides/:user_id/delete", use: deleteOverride)
     }
@@ -237,6 +238,23 @@ struct QuizEditorPages {
             return PageRenderer.redirect(to: "/teach/quizzes/\(quiz.id.apiString)?saved=1")
         } catch {
             return try await editorPage(form, quiz: quiz, course: course, problems: try FormProblems(error), visitor: visitor, request: request, status: .unprocessableContent)
+        }
+    }
+
+    /// Refused (and said why) once students have attempted it: their grades stay.
+    @Sendable func deleteQuiz(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let visitor = try await session.visitor(request, context: context)
+        let (quiz, course) = try await access.editableQuiz(try context.parameters.uuid("id"), by: visitor.principal)
+        let fields = try await SiteForm.fields(from: request, secret: visitor.csrfSecret)
+        do {
+            try fields.requireConfirmation()
+            try await authoring.deleteQuiz(quiz)
+            return PageRenderer.redirect(to: "/teach/\(course.slug)")
+        } catch {
+            return try await editorPage(
+                QuizForm(quiz, timeZone: visitor.timeZone), quiz: quiz, course: course, problems: try FormProblems(error),
+                visitor: visitor, request: request, status: .unprocessableContent
+            )
         }
     }
 

@@ -123,6 +123,15 @@ import Testing
             #expect(try await teacher.post("/teach/lessons/\(stored.id.apiString)", form: lesson, headers: english).status == .seeOther)
             #expect(try await dependencies.content.lesson(stored.id)?.translations["en"]?.title == "Izhar (clear pronunciation)")
 
+            // Deleting asks for its own tick; a module that still holds a lesson stays.
+            let unconfirmed = try await teacher.post("/teach/lessons/\(stored.id.apiString)/delete", form: ["csrf": teacher.csrf], headers: english)
+            #expect(unconfirmed.status == .unprocessableContent && unconfirmed.text.contains("<code>confirm</code>"))
+            #expect(try await dependencies.content.lesson(stored.id) != nil)
+            try await teacher.get("/teach/modules/\(module.id.apiString)", headers: english)
+            let occupied = try await teacher.post("/teach/modules/\(module.id.apiString)/delete", form: ["csrf": teacher.csrf, "confirm": "on"], headers: english)
+            #expect(occupied.status == .unprocessableContent)
+            #expect(try await dependencies.content.module(module.id) != nil)
+
             // Coverage names what is missing; publishing makes the course public.
             let editor = try await teacher.get("/teach/tajweed-basics", headers: english)
             #expect(editor.text.contains("Missing languages") && editor.text.contains("Français"))
@@ -132,6 +141,12 @@ import Testing
             #expect(try await dependencies.courses.find(.slug("tajweed-basics"), for: nil)?.course.status == .published)
             let catalogue = try await teacher.get("/", headers: english)
             #expect(catalogue.text.contains("Basics of tajweed"))
+
+            try await teacher.get("/teach/lessons/\(stored.id.apiString)")
+            #expect(try await teacher.post("/teach/lessons/\(stored.id.apiString)/delete", form: ["csrf": teacher.csrf, "confirm": "on"]).status == .seeOther)
+            #expect(try await dependencies.content.lesson(stored.id) == nil)
+            #expect(try await teacher.post("/teach/modules/\(module.id.apiString)/delete", form: ["csrf": teacher.csrf, "confirm": "on"]).status == .seeOther)
+            #expect(try await dependencies.content.module(module.id) == nil)
         }
     }
 

@@ -129,6 +129,11 @@ import Testing
             let removed = try await teacher.post("/teach/quizzes/\(quiz.id.apiString)/overrides/\(overrides[0].userID.apiString)/delete", form: ["csrf": teacher.csrf])
             #expect(removed.status == .seeOther)
             #expect(try await dependencies.quizzes.overrides(quizID: quiz.id).isEmpty)
+
+            #expect(try await teacher.post("/teach/quizzes/\(quiz.id.apiString)/delete", form: ["csrf": teacher.csrf]).status == .unprocessableContent)
+            #expect(try await dependencies.quizzes.find(quiz.id) != nil)
+            #expect(try await teacher.post("/teach/quizzes/\(quiz.id.apiString)/delete", form: ["csrf": teacher.csrf, "confirm": "on"]).status == .seeOther)
+            #expect(try await dependencies.quizzes.find(quiz.id) == nil)
         }
     }
 }
