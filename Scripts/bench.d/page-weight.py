@@ -5,12 +5,15 @@ against a server with the sample courses imported:
     python3 page-weight.py BASE_URL
 
 A student signs up through the form, enrols in the Arabic sample course and starts its quiz (its
-lessons are completed through the pages first, as the quiz requires). Exits 1 when a page passes
+lessons are completed through the pages first, as the quiz requires); then an instructor
+(PAGES_TEACHER_EMAIL and PAGES_TEACHER_PASSWORD in the environment) opens the course's editing pages
+in a browser of its own (nothing cached). Exits 1 when a page passes
 60 KB. The 3G estimate uses Chrome's "Regular 3G" profile (750 kbit/s down, 100 ms round trip):
 three round trips (connection, page, then the assets in parallel) plus the bytes at that rate.
 """
 import gzip
 import http.cookiejar
+import os
 import re
 import sys
 import urllib.parse
@@ -55,6 +58,24 @@ def first_visit(path, language="ar"):
     return size + sum(fetch(asset)[0] for asset in assets), text
 
 
+def instructor_pages():
+    """The editing pages of the Arabic sample course, signed in as an instructor from scratch."""
+    jar.clear()
+    _, text, _, _ = fetch("/sign-in")
+    form = {"csrf": csrf(text), "email": os.environ["PAGES_TEACHER_EMAIL"], "password": os.environ["PAGES_TEACHER_PASSWORD"], "next": "/teach"}
+    _, _, status, _ = fetch("/sign-in", form)
+    assert status == 303, f"the instructor's sign-in answered {status}"
+    rows = []
+    size, editor = first_visit("/teach/arabic-script")
+    rows.append(("course editor", size))
+    rows.append(("course settings", first_visit("/teach/arabic-script/settings")[0]))
+    lesson = re.search(r'href="(/teach/lessons/[0-9a-f-]+)"', editor).group(1)
+    rows.append(("lesson editor (8 languages)", first_visit(lesson)[0]))
+    quiz = re.search(r'href="(/teach/quizzes/[0-9a-f-]+)"', editor).group(1)
+    rows.append(("quiz editor (6 questions)", first_visit(quiz)[0]))
+    return rows
+
+
 def main():
     rows = []
     size, text = first_visit("/sign-up")
@@ -90,6 +111,7 @@ def main():
     rows.append(("timed attempt (6 questions)", size))
     size, _ = first_visit("/my/courses", language="en")
     rows.append(("my courses (English)", size))
+    rows += instructor_pages()
 
     worst = 0
     print(f"  {'page':32} {'first visit':>12} {'3G estimate':>12}")
