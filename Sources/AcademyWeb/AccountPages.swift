@@ -115,13 +115,23 @@ struct AccountPages {
         return PageRenderer.redirect(to: "/", cookies: [SiteCookie.expired(SiteCookie.session, secure: visitor.secure)])
     }
 
-    /// Remembers the interface language in a cookie and goes back to the page it was chosen on.
+    /// Remembers the interface language, and the content's when chosen apart ("" for the same as
+    /// the interface), in cookies, and goes back to the page they were chosen on.
     @Sendable func chooseLanguage(_ request: Request, context: AppRequestContext) async throws -> Response {
         let query = request.uri.queryParameters
         let back = LocalPath.sanitized(query.get("back"))
-        guard let code = query.get("lang"), SiteResources.interfaceLanguages.contains(code) else {
-            return PageRenderer.redirect(to: back)
+        let secure = context.reachedOverTLS
+        var cookies: [Cookie] = []
+        if let code = query.get("lang"), SiteResources.interfaceLanguages.contains(code) {
+            cookies.append(SiteCookie.language(code, secure: secure))
         }
-        return PageRenderer.redirect(to: back, cookies: [SiteCookie.language(code, secure: context.reachedOverTLS)])
+        if let content = query.get("content") {
+            if session.contentLanguages.contains(content) {
+                cookies.append(SiteCookie.language(content, cookie: SiteCookie.content, secure: secure))
+            } else if content.isEmpty {
+                cookies.append(SiteCookie.expired(SiteCookie.content, secure: secure))
+            }
+        }
+        return PageRenderer.redirect(to: back, cookies: cookies)
     }
 }

@@ -11,6 +11,8 @@ import HTTPTypes
 /// headers every page carries (no inline script, no framing, not cached, gzipped when asked).
 struct PageRenderer: Sendable {
     let resources: SiteResources
+    /// The academy's content languages, for the content switch.
+    let contentLanguages: [String]
 
     /// Every page: scripts and styles only from files of this site, nothing inline, no plugins,
     /// no framing, forms only to this site.
@@ -40,6 +42,10 @@ struct PageRenderer: Sendable {
             languages: SiteResources.interfaceLanguages.map { code in
                 LanguageOption(code: code, name: languageName(code), selected: code == visitor.language)
             },
+            contentLanguages: contentLanguages.map { code in
+                LanguageOption(code: code, name: languageName(code), selected: code == visitor.contentLanguage)
+            },
+            contentFollowsInterface: visitor.contentLanguage == nil,
             path: visitor.path
         )
         let html = resources.templates.render(["frame": frame, "page": page, "title": title], withTemplate: template) ?? ""
@@ -89,6 +95,9 @@ struct Frame {
     let teaches: Bool
     let csrf: String
     let languages: [LanguageOption]
+    /// The content switch: a language apart from the interface's, or the same.
+    let contentLanguages: [LanguageOption]
+    let contentFollowsInterface: Bool
     let path: String
 }
 

@@ -1,8 +1,9 @@
 import AcademyCore
 import Foundation
 
-/// A text of a quiz or question in the visitor's language when it has one, else the course's
-/// default, with the language actually shown and its direction.
+/// A text of a course's content in the visitor's reading language (the content switch's, else the
+/// interface's) when it has one, else the course's default, with the language actually shown and
+/// its direction.
 struct ContentLanguage<Text> {
     let lang: String
     let dir: String
@@ -10,7 +11,7 @@ struct ContentLanguage<Text> {
 
     init(_ texts: [String: Text], course: Course, visitor: Visitor) {
         let language = Languages.negotiate(
-            query: visitor.language, acceptLanguage: nil, userLocale: nil, available: texts.keys.sorted(), fallback: course.defaultLanguage
+            query: visitor.readingLanguage, acceptLanguage: nil, userLocale: nil, available: texts.keys.sorted(), fallback: course.defaultLanguage
         )
         let shown = texts[language] != nil ? language : course.defaultLanguage
         lang = shown

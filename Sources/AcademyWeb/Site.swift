@@ -8,13 +8,14 @@ import Hummingbird
 public func buildSite(_ dependencies: AppDependencies) async throws -> AcademyRouter {
     let router = try buildRouter(dependencies)
     let resources = try await SiteResources.load()
-    let renderer = PageRenderer(resources: resources)
     let configuration = dependencies.configuration
+    let renderer = PageRenderer(resources: resources, contentLanguages: configuration.languages)
     let fallbackLanguage = configuration.languages.first { SiteResources.interfaceLanguages.contains($0) } ?? "en"
     let session = SiteSession(
         authentication: AuthenticationMiddleware(keyRing: dependencies.keyRing, sessions: dependencies.accounts.sessions),
         accounts: dependencies.accounts,
-        fallbackLanguage: fallbackLanguage
+        fallbackLanguage: fallbackLanguage,
+        contentLanguages: configuration.languages
     )
     router.get("assets/:file") { request, context in
         try StaticAssetResponder.respond(resources.assets, request: request, context: context)

@@ -12,6 +12,8 @@ struct SiteSession: Sendable {
     let authentication: AuthenticationMiddleware
     let accounts: AccountService
     let fallbackLanguage: String
+    /// The academy's content languages, which the content switch may choose.
+    let contentLanguages: [String]
 
     /// Who sends a form that renders no page (the quiz's autosave, on the exam's hot path): the
     /// session and its form secret only, without the user's row or a language.
@@ -33,7 +35,7 @@ struct SiteSession: Sendable {
                let user = try await accounts.users.find(id: principal.userID) {
                 return Visitor(
                     principal: principal, displayName: user.displayName, language: language(of: request, userLocale: principal.locale),
-                    timeZone: user.timezone.flatMap(TimeZone.init(identifier:)) ?? Self.utc, csrfSecret: token,
+                    contentLanguage: contentLanguage(of: request), timeZone: user.timezone.flatMap(TimeZone.init(identifier:)) ?? Self.utc, csrfSecret: token,
                     newCookies: [], secure: secure, path: Self.path(of: request)
                 )
             }
@@ -47,8 +49,8 @@ struct SiteSession: Sendable {
             newCookies.append(SiteCookie.visitor(nonce, secure: secure))
         }
         return Visitor(
-            principal: nil, displayName: nil, language: language(of: request, userLocale: nil), timeZone: Self.utc,
-            csrfSecret: nonce, newCookies: newCookies, secure: secure, path: Self.path(of: request)
+            principal: nil, displayName: nil, language: language(of: request, userLocale: nil), contentLanguage: contentLanguage(of: request),
+            timeZone: Self.utc, csrfSecret: nonce, newCookies: newCookies, secure: secure, path: Self.path(of: request)
         )
     }
 
@@ -56,8 +58,8 @@ struct SiteSession: Sendable {
     /// failed, on an error page): the language, no session, no form secret.
     func anonymousVisitor(_ request: Request, context: AppRequestContext) -> Visitor {
         Visitor(
-            principal: nil, displayName: nil, language: language(of: request, userLocale: nil), timeZone: Self.utc,
-            csrfSecret: "", newCookies: [], secure: context.reachedOverTLS, path: Self.path(of: request)
+            principal: nil, displayName: nil, language: language(of: request, userLocale: nil), contentLanguage: contentLanguage(of: request),
+            timeZone: Self.utc, csrfSecret: "", newCookies: [], secure: context.reachedOverTLS, path: Self.path(of: request)
         )
     }
 
@@ -71,6 +73,10 @@ struct SiteSession: Sendable {
             available: SiteResources.interfaceLanguages,
             fallback: fallbackLanguage
         )
+    }
+
+    private func contentLanguage(of request: Request) -> String? {
+        request.cookies[SiteCookie.content].map(\.value).flatMap { contentLanguages.contains($0) ? $0 : nil }
     }
 
     /// The page's own path and query, for the language switch and sign-in to come back to.

@@ -10,6 +10,8 @@ struct Visitor: Sendable {
     let principal: Principal?
     let displayName: String?
     let language: String
+    /// The language chosen for courses' content apart from the interface's (nil: the same).
+    let contentLanguage: String?
     /// The signed-in user's time zone (UTC otherwise): every date on a page is shown in it.
     let timeZone: TimeZone
     let csrfSecret: String
@@ -20,6 +22,9 @@ struct Visitor: Sendable {
     let path: String
 
     var direction: String { Languages.direction(of: language).rawValue }
+
+    /// The language content is shown in when it has that translation.
+    var readingLanguage: String { contentLanguage ?? language }
 
     /// A date as the visitor reads it: their language's format, their time zone.
     func format(_ date: Date) -> String {
@@ -38,6 +43,7 @@ enum SiteCookie {
     static let session = "academy_session"
     static let visitor = "academy_visitor"
     static let language = "academy_lang"
+    static let content = "academy_content"
 
     static func session(_ token: String, expiresAt: Date, secure: Bool) -> Cookie {
         Cookie(
@@ -50,8 +56,9 @@ enum SiteCookie {
         Cookie(name: visitor, value: nonce, path: "/", secure: secure, httpOnly: true, sameSite: .lax)
     }
 
-    static func language(_ code: String, secure: Bool) -> Cookie {
-        Cookie(name: language, value: code, maxAge: 365 * 24 * 3600, path: "/", secure: secure, httpOnly: true, sameSite: .lax)
+    /// The interface's language (`academy_lang`) or the content's (`academy_content`), kept a year.
+    static func language(_ code: String, cookie name: String = language, secure: Bool) -> Cookie {
+        Cookie(name: name, value: code, maxAge: 365 * 24 * 3600, path: "/", secure: secure, httpOnly: true, sameSite: .lax)
     }
 
     static func expired(_ name: String, secure: Bool) -> Cookie {

@@ -521,4 +521,28 @@ struct TestBrowser {
             #expect(browser.cookies["academy_lang"] == "en")
         }
     }
+
+    @Test func contentCanBeReadInAnotherLanguageThanTheInterface() async throws {
+        try await TestApp.withApp { client, dependencies in
+            try await dependencies.makeUser("teacher@example.org", role: .instructor, name: "Teacher")
+            _ = try await client.makeCourse(token: try await client.login("teacher@example.org"), publish: true)
+            var browser = TestBrowser(client)
+            let english = try await browser.get("/language?lang=en&content=&back=/")
+            #expect(english.headers[.location] == "/")
+            var page = try await browser.get("/")
+            #expect(page.text.contains(#"<html lang="en" dir="ltr">"#) && page.text.contains(#"<li class="card" lang="en" dir="ltr">"#))
+            try await browser.get("/language?lang=en&content=ar&back=/")
+            #expect(browser.cookies["academy_content"] == "ar")
+            page = try await browser.get("/")
+            #expect(page.text.contains(#"<html lang="en" dir="ltr">"#) && page.text.contains(#"<li class="card" lang="ar" dir="rtl">"#))
+            #expect(page.text.contains(#"<option value="ar" lang="ar" selected>"#))
+            // A language the academy does not offer changes nothing; "" follows the interface again.
+            try await browser.get("/language?content=xx&back=/")
+            #expect(browser.cookies["academy_content"] == "ar")
+            try await browser.get("/language?content=&back=/")
+            #expect(browser.cookies["academy_content"] == nil)
+            page = try await browser.get("/")
+            #expect(page.text.contains(#"<li class="card" lang="en" dir="ltr">"#))
+        }
+    }
 }
