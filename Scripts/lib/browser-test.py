@@ -246,20 +246,20 @@ def write_and_publish_a_course(driver, language):
     no_policy_violations(driver)
 
 
-def instructor_with_javascript():
-    driver = browser(javascript=True, language="ar")
+def in_browser(javascript, language, flow):
+    driver = browser(javascript=javascript, language=language)
     try:
-        write_and_publish_a_course(driver, "ar")
+        flow(driver, language)
     finally:
         driver.quit()
+
+
+def instructor_with_javascript():
+    in_browser(True, "ar", write_and_publish_a_course)
 
 
 def instructor_without_javascript():
-    driver = browser(javascript=False, language="en")
-    try:
-        write_and_publish_a_course(driver, "en")
-    finally:
-        driver.quit()
+    in_browser(False, "en", write_and_publish_a_course)
 
 
 def main():

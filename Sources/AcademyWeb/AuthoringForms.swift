@@ -42,6 +42,53 @@ struct LanguageColumn {
     let isDefault: Bool
 }
 
+/// Where a lesson or a quiz sits, as its form shows it: its module, its position, when it opens,
+/// whether the item before it must be done first.
+struct PlacementForm {
+    var moduleID = ""
+    var position = ""
+    var releaseAt = ""
+    var requiresPrevious = false
+
+    init(moduleID: String) {
+        self.moduleID = moduleID
+    }
+
+    init(moduleID: UUID, position: Int, releaseAt: Date?, requiresPrevious: Bool, timeZone: TimeZone) {
+        self.moduleID = moduleID.apiString
+        self.position = String(position)
+        self.releaseAt = LocalDateTime.text(releaseAt, in: timeZone)
+        self.requiresPrevious = requiresPrevious
+    }
+
+    init(_ fields: FormFields) {
+        moduleID = fields.text("module_id")
+        position = fields.text("position")
+        releaseAt = fields.text("release_at")
+        requiresPrevious = fields.first("requires_previous") == "on"
+    }
+
+    /// The typed values; a module id that does not read is a field error, as a number or date is.
+    func values(in timeZone: TimeZone, into validation: inout FieldValidation) -> (moduleID: UUID?, position: Int?, releaseAt: Date?) {
+        let module = UUID(uuidString: moduleID)
+        if module == nil {
+            validation.add(FieldError(field: "module_id", message: "must name a module of this course"))
+        }
+        return (
+            module, FormValue.integer(position, field: "position", into: &validation),
+            FormValue.date(releaseAt, field: "release_at", in: timeZone, into: &validation)
+        )
+    }
+
+    /// The course's modules for a `<select>`, `selected` chosen.
+    static func moduleOptions(_ modules: [CourseModule], course: Course, visitor: Visitor, selected: String) -> [FormOption] {
+        modules.map { module in
+            let title = ContentLanguage(module.titles, course: course, visitor: visitor)
+            return FormOption(value: module.id.apiString, label: "\(module.position). \(title.value ?? "")", selected: module.id.apiString == selected)
+        }
+    }
+}
+
 /// A choice in a `<select>`.
 struct FormOption {
     let value: String

@@ -151,14 +151,7 @@ struct CourseEditorPages {
     @Sendable func createCourse(_ request: Request, context: AppRequestContext) async throws -> Response {
         let visitor = try await session.visitor(request, context: context)
         try CoursePolicy.requireAuthor(visitor.principal)
-        let fields = try await SiteForm.fields(from: request, secret: visitor.csrfSecret)
-        let form = SettingsForm(fields, languages: authoring.languages)
-        do {
-            let course = try await authoring.createCourse(try form.request(in: visitor.timeZone), by: visitor.principal)
-            return PageRenderer.redirect(to: "/teach/\(course.slug)")
-        } catch {
-            return settingsPage(form, course: nil, problems: try FormProblems(error, conflictField: "slug"), visitor: visitor, request: request, status: .unprocessableContent)
-        }
+        return try await submit(nil, visitor: visitor, request: request)
     }
 
     @Sendable func settings(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -170,12 +163,21 @@ struct CourseEditorPages {
     @Sendable func saveSettings(_ request: Request, context: AppRequestContext) async throws -> Response {
         let visitor = try await session.visitor(request, context: context)
         let course = try await access.editableCourse(context.parameters.courseReference(), by: visitor.principal)
+        return try await submit(course, visitor: visitor, request: request)
+    }
+
+    /// Saves the settings form: a new course when `course` is nil.
+    private func submit(_ course: Course?, visitor: Visitor, request: Request) async throws -> Response {
         let fields = try await SiteForm.fields(from: request, secret: visitor.csrfSecret)
         let form = SettingsForm(fields, languages: authoring.languages)
         do {
-            let change = try authoring.courseChange(try form.request(in: visitor.timeZone), editing: course)
-            let updated = try await authoring.updateCourse(course, with: change)
-            return PageRenderer.redirect(to: "/teach/\(updated.slug)")
+            let body = try form.request(in: visitor.timeZone)
+            let saved = if let course {
+                try await authoring.updateCourse(course, with: try authoring.courseChange(body, editing: course))
+            } else {
+                try await authoring.createCourse(body, by: visitor.principal)
+            }
+            return PageRenderer.redirect(to: "/teach/\(saved.slug)")
         } catch {
             return settingsPage(form, course: course, problems: try FormProblems(error, conflictField: "slug"), visitor: visitor, request: request, status: .unprocessableContent)
         }

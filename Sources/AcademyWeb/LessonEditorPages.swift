@@ -46,45 +46,33 @@ struct LessonEditorPages {
 
     /// A lesson as its form shows and sends it.
     struct LessonForm {
-        var moduleID = ""
-        var position = ""
-        var releaseAt = ""
-        var requiresPrevious = false
+        var placement: PlacementForm
         var texts = TranslatedTexts([:])
 
         init(moduleID: String) {
-            self.moduleID = moduleID
+            placement = PlacementForm(moduleID: moduleID)
         }
 
         init(_ lesson: Lesson, timeZone: TimeZone) {
-            moduleID = lesson.moduleID.apiString
-            position = String(lesson.position)
-            releaseAt = LocalDateTime.text(lesson.releaseAt, in: timeZone)
-            requiresPrevious = lesson.requiresPrevious
+            placement = PlacementForm(
+                moduleID: lesson.moduleID, position: lesson.position, releaseAt: lesson.releaseAt, requiresPrevious: lesson.requiresPrevious, timeZone: timeZone
+            )
             texts = TranslatedTexts(lesson.translations.mapValues { ($0.title, $0.bodyMarkdown) })
         }
 
         init(_ fields: FormFields, languages: [String]) {
-            moduleID = fields.text("module_id")
-            position = fields.text("position")
-            releaseAt = fields.text("release_at")
-            requiresPrevious = fields.first("requires_previous") == "on"
+            placement = PlacementForm(fields)
             texts = TranslatedTexts(fields: fields, languages: languages)
         }
 
         func request(in timeZone: TimeZone) throws(AcademyError) -> LessonRequest {
             var validation = FieldValidation()
-            let position = FormValue.integer(position, field: "position", into: &validation)
-            let releaseAt = FormValue.date(releaseAt, field: "release_at", in: timeZone, into: &validation)
-            let moduleID = UUID(uuidString: moduleID)
-            if moduleID == nil {
-                validation.add(FieldError(field: "module_id", message: "must name a module of this course"))
-            }
+            let (moduleID, position, releaseAt) = placement.values(in: timeZone, into: &validation)
             try validation.finish()
             return LessonRequest(
                 moduleId: moduleID, position: position,
                 translations: texts.values.mapValues { LessonRequest.Text(title: $0.title, bodyMarkdown: $0.body) },
-                releaseAt: releaseAt, requiresPrevious: requiresPrevious
+                releaseAt: releaseAt, requiresPrevious: placement.requiresPrevious
             )
         }
     }
@@ -100,12 +88,9 @@ struct LessonEditorPages {
             isNew: lesson == nil,
             action: lesson.map { "/teach/lessons/\($0.id.apiString)" } ?? "/teach/\(course.slug)/lessons/new",
             back: "/teach/\(course.slug)", view: lesson.map { "/lessons/\($0.id.apiString)" },
-            modules: modules.map { module in
-                let title = ContentLanguage(module.titles, course: course, visitor: visitor)
-                return FormOption(value: module.id.apiString, label: "\(module.position). \(title.value ?? "")", selected: module.id.apiString == form.moduleID)
-            },
-            position: form.position, positionInvalid: problems.isInvalid("position"),
-            releaseAt: form.releaseAt, releaseInvalid: problems.isInvalid("release_at"), requiresPrevious: form.requiresPrevious,
+            modules: PlacementForm.moduleOptions(modules, course: course, visitor: visitor, selected: form.placement.moduleID),
+            position: form.placement.position, positionInvalid: problems.isInvalid("position"),
+            releaseAt: form.placement.releaseAt, releaseInvalid: problems.isInvalid("release_at"), requiresPrevious: form.placement.requiresPrevious,
             columns: form.texts.columns(
                 languages: authoring.languages, defaultLanguage: course.defaultLanguage, names: renderer.languageName,
                 problems: problems, bodyField: "body_markdown", previews: previews
@@ -126,20 +111,7 @@ struct LessonEditorPages {
     @Sendable func createLesson(_ request: Request, context: AppRequestContext) async throws -> Response {
         let visitor = try await session.visitor(request, context: context)
         let course = try await access.editableCourse(context.parameters.courseReference(), by: visitor.principal)
-        let fields = try await SiteForm.fields(from: request, secret: visitor.csrfSecret, maximumBytes: context.maxUploadSize)
-        let form = LessonForm(fields, languages: authoring.languages)
-        do {
-            let body = try form.request(in: visitor.timeZone)
-            if fields.first("intent") == "preview" {
-                return try await previewPage(form, body: body, lesson: nil, course: course, visitor: visitor, request: request)
-            }
-            let lesson = try await authoring.createLesson(in: course, body)
-            return PageRenderer.redirect(to: "/teach/lessons/\(lesson.id.apiString)?saved=1")
-        } catch {
-            return try await editorPage(
-                form, lesson: nil, course: course, problems: try FormProblems(error), visitor: visitor, request: request, status: .unprocessableContent
-            )
-        }
+        return try await submit(nil, course: course, visitor: visitor, request: request, context: context)
     }
 
     @Sendable func lesson(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -151,15 +123,27 @@ struct LessonEditorPages {
     @Sendable func saveLesson(_ request: Request, context: AppRequestContext) async throws -> Response {
         let visitor = try await session.visitor(request, context: context)
         let (lesson, course) = try await access.editableLesson(try context.parameters.uuid("id"), by: visitor.principal)
+        return try await submit(lesson, course: course, visitor: visitor, request: request, context: context)
+    }
+
+    /// Previews or saves the form: a new lesson when `lesson` is nil.
+    private func submit(_ lesson: Lesson?, course: Course, visitor: Visitor, request: Request, context: AppRequestContext) async throws -> Response {
         let fields = try await SiteForm.fields(from: request, secret: visitor.csrfSecret, maximumBytes: context.maxUploadSize)
         let form = LessonForm(fields, languages: authoring.languages)
         do {
             let body = try form.request(in: visitor.timeZone)
             if fields.first("intent") == "preview" {
-                return try await previewPage(form, body: body, lesson: lesson, course: course, visitor: visitor, request: request)
+                let texts = try await authoring.preview(body, in: course)
+                return try await editorPage(
+                    form, lesson: lesson, course: course, previews: texts.mapValues(\.bodyHTML), problems: FormProblems(), visitor: visitor, request: request
+                )
             }
-            _ = try await authoring.updateLesson(lesson, with: try await authoring.lessonChange(body, editing: lesson, of: course))
-            return PageRenderer.redirect(to: "/teach/lessons/\(lesson.id.apiString)?saved=1")
+            let saved = if let lesson {
+                try await authoring.updateLesson(lesson, with: try await authoring.lessonChange(body, editing: lesson, of: course))
+            } else {
+                try await authoring.createLesson(in: course, body)
+            }
+            return PageRenderer.redirect(to: "/teach/lessons/\(saved.id.apiString)?saved=1")
         } catch {
             return try await editorPage(
                 form, lesson: lesson, course: course, problems: try FormProblems(error), visitor: visitor, request: request, status: .unprocessableContent
@@ -183,10 +167,4 @@ struct LessonEditorPages {
         }
     }
 
-    private func previewPage(_ form: LessonForm, body: LessonRequest, lesson: Lesson?, course: Course, visitor: Visitor, request: Request) async throws -> Response {
-        let texts = try await authoring.preview(body, in: course)
-        return try await editorPage(
-            form, lesson: lesson, course: course, previews: texts.mapValues(\.bodyHTML), problems: FormProblems(), visitor: visitor, request: request
-        )
-    }
 }

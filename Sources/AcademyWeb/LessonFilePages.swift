@@ -40,10 +40,7 @@ struct LessonFilePages {
         let modules = try await content.modules(of: course.id)
         let page = UploadPage(
             action: "/teach/\(course.slug)/lessons/upload", back: "/teach/\(course.slug)",
-            modules: modules.map { module in
-                let title = ContentLanguage(module.titles, course: course, visitor: visitor)
-                return FormOption(value: module.id.apiString, label: "\(module.position). \(title.value ?? "")", selected: module.id.apiString == moduleID)
-            },
+            modules: PlacementForm.moduleOptions(modules, course: course, visitor: visitor, selected: moduleID),
             position: position,
             maximumSize: ByteCountFormatter.string(fromByteCount: Int64(lessonUpload.maxUploadBytes), countStyle: .file),
             problems: problems.list

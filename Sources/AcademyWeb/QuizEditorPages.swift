@@ -129,11 +129,8 @@ struct QuizEditorPages {
             isNew: quiz == nil,
             action: quiz.map { "/teach/quizzes/\($0.id.apiString)" } ?? "/teach/\(course.slug)/quizzes/new",
             back: "/teach/\(course.slug)", view: quiz.map { "/quizzes/\($0.id.apiString)" },
-            modules: modules.map { module in
-                let title = ContentLanguage(module.titles, course: course, visitor: visitor)
-                return FormOption(value: module.id.apiString, label: "\(module.position). \(title.value ?? "")", selected: module.id.apiString == form.moduleID)
-            },
-            position: form.position, releaseAt: form.releaseAt, requiresPrevious: form.requiresPrevious,
+            modules: PlacementForm.moduleOptions(modules, course: course, visitor: visitor, selected: form.placement.moduleID),
+            position: form.placement.position, releaseAt: form.placement.releaseAt, requiresPrevious: form.placement.requiresPrevious,
             columns: form.texts.columns(
                 languages: authoring.languages, defaultLanguage: course.defaultLanguage, names: renderer.languageName, problems: problems, bodyField: "instructions"
             ),
@@ -201,19 +198,7 @@ struct QuizEditorPages {
     @Sendable func createQuiz(_ request: Request, context: AppRequestContext) async throws -> Response {
         let visitor = try await session.visitor(request, context: context)
         let course = try await access.editableCourse(context.parameters.courseReference(), by: visitor.principal)
-        let fields = try await quizFields(request, context: context, visitor: visitor)
-        var form = QuizForm(fields, languages: authoring.languages)
-        if fields.first("intent") == "add" {
-            form.addQuestion()
-            return try await editorPage(form, quiz: nil, course: course, problems: FormProblems(), visitor: visitor, request: request)
-        }
-        do {
-            let body = try form.request(in: visitor.timeZone, languages: form.languages(defaultLanguage: course.defaultLanguage, offered: authoring.languages), placement: nil)
-            let quiz = try await authoring.createQuiz(in: course, body)
-            return PageRenderer.redirect(to: "/teach/quizzes/\(quiz.id.apiString)?saved=1")
-        } catch {
-            return try await editorPage(form, quiz: nil, course: course, problems: try FormProblems(error), visitor: visitor, request: request, status: .unprocessableContent)
-        }
+        return try await submit(nil, course: course, visitor: visitor, request: request, context: context)
     }
 
     @Sendable func quiz(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -225,7 +210,15 @@ struct QuizEditorPages {
     @Sendable func saveQuiz(_ request: Request, context: AppRequestContext) async throws -> Response {
         let visitor = try await session.visitor(request, context: context)
         let (quiz, course) = try await access.editableQuiz(try context.parameters.uuid("id"), by: visitor.principal)
-        let fields = try await quizFields(request, context: context, visitor: visitor)
+        return try await submit(quiz, course: course, visitor: visitor, request: request, context: context)
+    }
+
+    /// Adds a blank question (storing nothing) or saves the form: a new quiz when `quiz` is nil.
+    /// A whole quiz is one form, as large as the API takes a quiz as JSON, with many fields.
+    private func submit(_ quiz: StoredQuiz?, course: Course, visitor: Visitor, request: Request, context: AppRequestContext) async throws -> Response {
+        let fields = try await SiteForm.fields(
+            from: request, secret: visitor.csrfSecret, maximumBytes: context.maxUploadSize, maximumFields: QuizForm.maximumFields
+        )
         var form = QuizForm(fields, languages: authoring.languages)
         if fields.first("intent") == "add" {
             form.addQuestion()
@@ -233,9 +226,14 @@ struct QuizEditorPages {
         }
         do {
             let languages = form.languages(defaultLanguage: course.defaultLanguage, offered: authoring.languages)
-            let body = try form.request(in: visitor.timeZone, languages: languages, placement: (quiz.moduleID, quiz.position))
-            _ = try await authoring.updateQuiz(quiz, with: try authoring.quizChange(body, editing: quiz, of: course))
-            return PageRenderer.redirect(to: "/teach/quizzes/\(quiz.id.apiString)?saved=1")
+            let saved: StoredQuiz
+            if let quiz {
+                let body = try form.request(in: visitor.timeZone, languages: languages, placement: (quiz.moduleID, quiz.position))
+                saved = try await authoring.updateQuiz(quiz, with: try authoring.quizChange(body, editing: quiz, of: course))
+            } else {
+                saved = try await authoring.createQuiz(in: course, try form.request(in: visitor.timeZone, languages: languages, placement: nil))
+            }
+            return PageRenderer.redirect(to: "/teach/quizzes/\(saved.id.apiString)?saved=1")
         } catch {
             return try await editorPage(form, quiz: quiz, course: course, problems: try FormProblems(error), visitor: visitor, request: request, status: .unprocessableContent)
         }
@@ -256,11 +254,6 @@ struct QuizEditorPages {
                 visitor: visitor, request: request, status: .unprocessableContent
             )
         }
-    }
-
-    /// A whole quiz is one form: as large as the API takes a quiz as JSON, with many fields.
-    private func quizFields(_ request: Request, context: AppRequestContext, visitor: Visitor) async throws -> FormFields {
-        try await SiteForm.fields(from: request, secret: visitor.csrfSecret, maximumBytes: context.maxUploadSize, maximumFields: QuizForm.maximumFields)
     }
 
     // MARK: Accommodations

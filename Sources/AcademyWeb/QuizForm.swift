@@ -9,10 +9,7 @@ import Foundation
 /// form alone can get wrong (a number or a date that does not read, a single-choice question
 /// with two answers ticked) is checked here, named as the API names the field.
 struct QuizForm {
-    var moduleID = ""
-    var position = ""
-    var releaseAt = ""
-    var requiresPrevious = false
+    var placement: PlacementForm
     var texts = TranslatedTexts([:])
     var timeLimitMinutes = ""
     var graceSeconds = "30"
@@ -31,16 +28,15 @@ struct QuizForm {
     static let maximumFields = 20_000
 
     init(moduleID: String) {
-        self.moduleID = moduleID
+        placement = PlacementForm(moduleID: moduleID)
         questions = [QuestionForm(id: "q1")]
     }
 
     init(_ quiz: StoredQuiz, timeZone: TimeZone) {
         let settings = quiz.settings
-        moduleID = quiz.moduleID.apiString
-        position = String(quiz.position)
-        releaseAt = LocalDateTime.text(quiz.releaseAt, in: timeZone)
-        requiresPrevious = quiz.requiresPrevious
+        placement = PlacementForm(
+            moduleID: quiz.moduleID, position: quiz.position, releaseAt: quiz.releaseAt, requiresPrevious: quiz.requiresPrevious, timeZone: timeZone
+        )
         texts = TranslatedTexts(quiz.content.translations.mapValues { ($0.title, $0.instructions ?? "") })
         timeLimitMinutes = settings.timeLimitSeconds.map { Self.number(Double($0) / 60) } ?? ""
         graceSeconds = String(settings.graceSeconds)
@@ -59,10 +55,7 @@ struct QuizForm {
 
     /// The form as sent; questions ticked for removal are left out.
     init(_ fields: FormFields, languages: [String]) {
-        moduleID = fields.text("module_id")
-        position = fields.text("position")
-        releaseAt = fields.text("release_at")
-        requiresPrevious = fields.first("requires_previous") == "on"
+        placement = PlacementForm(fields)
         texts = TranslatedTexts(fields: fields, languages: languages)
         timeLimitMinutes = fields.text("time_limit_minutes")
         graceSeconds = fields.text("grace_seconds")
@@ -105,8 +98,14 @@ struct QuizForm {
         let draw = FormValue.integer(questionsPerAttempt, field: "questions_per_attempt", into: &validation)
         let opens = FormValue.date(opensAt, field: "opens_at", in: timeZone, into: &validation)
         let closes = FormValue.date(closesAt, field: "closes_at", in: timeZone, into: &validation)
-        let release = FormValue.date(releaseAt, field: "release_at", in: timeZone, into: &validation)
-        let place = placement?.position ?? FormValue.integer(position, field: "position", into: &validation)
+        // A stored quiz keeps its module and place: its form sends neither.
+        let moduleID: UUID?, position: Int?, release: Date?
+        if let placement {
+            (moduleID, position) = (placement.moduleID, placement.position)
+            release = FormValue.date(self.placement.releaseAt, field: "release_at", in: timeZone, into: &validation)
+        } else {
+            (moduleID, position, release) = self.placement.values(in: timeZone, into: &validation)
+        }
         let grading = AttemptGrading(rawValue: grading)
         let review = ReviewPolicy(rawValue: review)
         if grading == nil { validation.add(FieldError(field: "grading", message: "must be highest, latest, first or average")) }
@@ -126,8 +125,8 @@ struct QuizForm {
             questions: questions.compactMap { $0 }
         )
         return QuizRequest(
-            draft: QuizDraft(settings: settings, content: content), moduleId: placement?.moduleID ?? UUID(uuidString: moduleID),
-            position: place, releaseAt: release, requiresPrevious: requiresPrevious
+            draft: QuizDraft(settings: settings, content: content), moduleId: moduleID,
+            position: position, releaseAt: release, requiresPrevious: self.placement.requiresPrevious
         )
     }
 
