@@ -256,8 +256,10 @@ import Testing
     }
 
     /// Instances keep verified sessions in memory; a change on one reaches the others by NOTIFY.
-    /// The window is PostgreSQL's delivery time: asserted here to close within a second (it is
-    /// milliseconds), and only after B has actually served the session from memory.
+    /// The window is PostgreSQL's delivery time (milliseconds), asserted here to close within
+    /// three seconds, and only after B has actually served the session from memory: the bound is
+    /// far below the cache's 60 s, so a lost notification fails, while a full parallel run on two
+    /// cores (where a one-second bound once missed) does not.
     @Test func aRevocationOnOneInstanceReachesAnotherWithinTheNotificationWindow() async throws {
         try await TestDatabases.withMigratedDatabase { url in
             try await TestApp.run(databaseURL: url) { instanceA, dependencies in
@@ -270,7 +272,8 @@ import Testing
                     #expect(try await instanceA.send(.post, "/api/v1/auth/logout", token: token).status == .noContent)
                     // A itself refuses at once: its own changes are applied before it answers.
                     #expect(try await instanceA.send(.get, "/api/v1/me", token: token).status == .unauthorized)
-                    #expect(try await Self.secondsUntilRefused(token, by: instanceB) < 1)
+                    let afterLogout = try await Self.secondsUntilRefused(token, by: instanceB)
+                    #expect(afterLogout < 3, "B refused the logged-out session after \(afterLogout) s")
 
                     // Disabling on A (or with the CLI, or in psql) ends the sessions B is serving, too.
                     let second = try await instanceB.login("amina@example.org")
@@ -278,14 +281,16 @@ import Testing
                     #expect(dependenciesB.sessionCache.holds(session: Self.sessionID(of: second)))
                     let user = try #require(try await dependencies.accounts.users.find(email: "amina@example.org"))
                     _ = try await dependencies.accounts.users.changeAccess(of: user.id, by: .operator, role: nil, disabled: true, displayName: nil, audit: AuditEntry(.userDisabled))
-                    #expect(try await Self.secondsUntilRefused(second, by: instanceB) < 1)
+                    let afterDisable = try await Self.secondsUntilRefused(second, by: instanceB)
+                    #expect(afterDisable < 3, "B refused the disabled user's session after \(afterDisable) s")
 
                     // A change no repository made, straight in SQL, is announced all the same.
                     _ = try await dependencies.accounts.users.changeAccess(of: user.id, by: .operator, role: nil, disabled: false, displayName: nil, audit: AuditEntry(.userEnabled))
                     let third = try await instanceB.login("amina@example.org")
                     #expect(try await instanceB.send(.get, "/api/v1/me", token: third).status == .ok)
                     try await dependencies.database.run("UPDATE sessions SET revoked_at = now() WHERE user_id = \(user.id)")
-                    #expect(try await Self.secondsUntilRefused(third, by: instanceB) < 1)
+                    let afterSQL = try await Self.secondsUntilRefused(third, by: instanceB)
+                    #expect(afterSQL < 3, "B refused the session revoked in SQL after \(afterSQL) s")
                 }
             }
         }
@@ -346,8 +351,9 @@ import Testing
                     // Retired from outside both instances (as `academy keys retire` does): each
                     // refuses the old key's sessions within the notification window.
                     try await keys.retire(id: oldKeyID, audit: AuditEntry(.keyRetired))
-                    #expect(try await Self.secondsUntilRefused(oldToken, by: instanceB) < 1)
-                    #expect(try await Self.secondsUntilRefused(oldToken, by: instanceA) < 1)
+                    let onB = try await Self.secondsUntilRefused(oldToken, by: instanceB)
+                    let onA = try await Self.secondsUntilRefused(oldToken, by: instanceA)
+                    #expect(onB < 3 && onA < 3, "the retired key's session was refused after \(onB) s on B, \(onA) s on A")
                     #expect(try await instanceB.send(.get, "/api/v1/me", token: newToken).status == .ok)
                     await #expect(throws: SigningKeyError.lastUsableKey(newKey.id)) {
                         try await keys.retire(id: newKey.id, audit: AuditEntry(.keyRetired))
