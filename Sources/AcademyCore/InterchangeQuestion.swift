@@ -1,0 +1,95 @@
+/// A question as Moodle's exchange formats (GIFT, Moodle XML) carry it: what their readers
+/// produce and their writers take, before it becomes one of the academy's questions. Close to
+/// Moodle's own model on purpose, so that nothing a file says is lost on the way in or out.
+public struct InterchangeQuestion: Sendable, Equatable {
+    public enum Kind: String, Sendable, CaseIterable {
+        case multipleChoice = "multichoice"
+        case trueFalse = "truefalse"
+        case shortAnswer = "shortanswer"
+        case numerical
+        case matching
+        case ordering
+        case essay
+        case description
+    }
+
+    /// How a text is written: Moodle's auto-format, HTML, plain text or Markdown.
+    public enum TextFormat: String, Sendable, CaseIterable {
+        case moodle, html, plain, markdown
+    }
+
+    /// One answer with the credit it earns (1 is full credit; negative ones take credit away)
+    /// and what a student who gives it reads. A numerical answer's `text` is the number and
+    /// `tolerance` how far from it still counts.
+    public struct Answer: Sendable, Equatable {
+        public var text: String
+        public var fraction: Double
+        public var feedback: String?
+        public var tolerance: Double?
+
+        public init(text: String, fraction: Double, feedback: String? = nil, tolerance: Double? = nil) {
+            self.text = text
+            self.fraction = fraction
+            self.feedback = feedback
+            self.tolerance = tolerance
+        }
+    }
+
+    /// A matching question's premise and its match.
+    public struct Pair: Sendable, Equatable {
+        public var premise: String
+        public var match: String
+
+        public init(premise: String, match: String) {
+            self.premise = premise
+            self.match = match
+        }
+    }
+
+    /// Category path below the course's bank, outermost first (empty: the file's or import's
+    /// own category).
+    public var category: [String]
+    public var name: String?
+    public var text: String
+    public var format: TextFormat
+    public var kind: Kind
+    /// A multiple-choice question that takes one answer (radio buttons) rather than several.
+    public var singleAnswer: Bool
+    /// Choices, accepted texts or numbers, or true/false as the answers `true` and `false`; an
+    /// ordering question's items in their right order.
+    public var answers: [Answer]
+    public var pairs: [Pair]
+    public var generalFeedback: String?
+    /// Where the question starts in its file (1-based), for problems to name.
+    public var line: Int
+
+    public init(
+        category: [String] = [], name: String? = nil, text: String, format: TextFormat = .moodle, kind: Kind, singleAnswer: Bool = true,
+        answers: [Answer] = [], pairs: [Pair] = [], generalFeedback: String? = nil, line: Int = 0
+    ) {
+        self.category = category
+        self.name = name
+        self.text = text
+        self.format = format
+        self.kind = kind
+        self.singleAnswer = singleAnswer
+        self.answers = answers
+        self.pairs = pairs
+        self.generalFeedback = generalFeedback
+        self.line = line
+    }
+}
+
+/// Why a question of a file was not read: its line, its name (or the start of its text) and
+/// the reason, for the import's report.
+public struct InterchangeProblem: Error, Sendable, Equatable {
+    public var line: Int
+    public var name: String
+    public var reason: String
+
+    public init(line: Int, name: String, reason: String) {
+        self.line = line
+        self.name = name
+        self.reason = reason
+    }
+}
