@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// The rules for what a person may enter as account data. Each returns the value to store, or
 /// the reason it cannot be stored, for the field named by the caller.

@@ -21,7 +21,7 @@ public enum GIFT {
             var lines = paragraph.lines
             var line = paragraph.firstLine
             if let first = lines.first, first.text.trimmingCharacters(in: .whitespaces).hasPrefix("$CATEGORY:") {
-                category = categoryPath(String(first.text.trimmingCharacters(in: .whitespaces).dropFirst("$CATEGORY:".count)))
+                category = InterchangeQuestion.categoryPath(String(first.text.trimmingCharacters(in: .whitespaces).dropFirst("$CATEGORY:".count)))
                 lines.removeFirst()
                 guard let next = lines.first else { continue }
                 line = next.number
@@ -65,14 +65,6 @@ public enum GIFT {
         }
         if let paragraph = current { result.append(paragraph) }
         return result
-    }
-
-    /// `$CATEGORY: $course$/top/Grammar/Verbs` is `Grammar/Verbs` below the bank.
-    private static func categoryPath(_ raw: String) -> [String] {
-        var parts = raw.split(separator: "/").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        if let first = parts.first, first.hasPrefix("$"), first.hasSuffix("$") { parts.removeFirst() }
-        if parts.first == "top" { parts.removeFirst() }
-        return parts
     }
 
     /// Escaped characters become private-use scalars while the structure is read, and come back
@@ -296,7 +288,7 @@ public enum GIFT {
         var category: [String] = []
         for question in questions {
             guard question.kind != .ordering else {
-                skipped.append(InterchangeProblem(line: question.line, name: question.name ?? String(question.text.prefix(40)), reason: "GIFT has no ordering questions: export as Moodle XML"))
+                skipped.append(InterchangeProblem(line: question.line, name: question.label, reason: "GIFT has no ordering questions: export as Moodle XML"))
                 continue
             }
             if question.category != category {

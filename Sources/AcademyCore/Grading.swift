@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// How a question is answered and what counts as right, per the five kinds of API.md.
 public enum AnswerKey: Sendable, Equatable {

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A question as Moodle's exchange formats (GIFT, Moodle XML) carry it: what their readers
 /// produce and their writers take, before it becomes one of the academy's questions. Close to
 /// Moodle's own model on purpose, so that nothing a file says is lost on the way in or out.
@@ -46,6 +48,18 @@ public struct InterchangeQuestion: Sendable, Equatable {
         }
     }
 
+    /// A file a text embeds (Moodle XML's base64 `<file>`), which the text names as
+    /// `@@PLUGINFILE@@/NAME`.
+    public struct EmbeddedFile: Sendable, Equatable {
+        public var name: String
+        public var data: [UInt8]
+
+        public init(name: String, data: [UInt8]) {
+            self.name = name
+            self.data = data
+        }
+    }
+
     /// Category path below the course's bank, outermost first (empty: the file's or import's
     /// own category).
     public var category: [String]
@@ -60,12 +74,20 @@ public struct InterchangeQuestion: Sendable, Equatable {
     public var answers: [Answer]
     public var pairs: [Pair]
     public var generalFeedback: String?
+    /// Hints shown after a wrong try (Moodle XML's `<hint>`).
+    public var hints: [String]
+    /// A short answer's matching respects case.
+    public var caseSensitive: Bool
+    /// The points the question is worth (GIFT has none: 1).
+    public var defaultMark: Double
+    public var files: [EmbeddedFile]
     /// Where the question starts in its file (1-based), for problems to name.
     public var line: Int
 
     public init(
         category: [String] = [], name: String? = nil, text: String, format: TextFormat = .moodle, kind: Kind, singleAnswer: Bool = true,
-        answers: [Answer] = [], pairs: [Pair] = [], generalFeedback: String? = nil, line: Int = 0
+        answers: [Answer] = [], pairs: [Pair] = [], generalFeedback: String? = nil, hints: [String] = [], caseSensitive: Bool = false,
+        defaultMark: Double = 1, files: [EmbeddedFile] = [], line: Int = 0
     ) {
         self.category = category
         self.name = name
@@ -76,7 +98,25 @@ public struct InterchangeQuestion: Sendable, Equatable {
         self.answers = answers
         self.pairs = pairs
         self.generalFeedback = generalFeedback
+        self.hints = hints
+        self.caseSensitive = caseSensitive
+        self.defaultMark = defaultMark
+        self.files = files
         self.line = line
+    }
+
+    /// `$course$/top/Grammar/Verbs`, as both formats write a category, is `Grammar/Verbs` below
+    /// the bank.
+    public static func categoryPath(_ raw: String) -> [String] {
+        var parts = raw.split(separator: "/").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        if let first = parts.first, first.hasPrefix("$"), first.hasSuffix("$") { parts.removeFirst() }
+        if parts.first == "top" { parts.removeFirst() }
+        return parts
+    }
+
+    /// What a problem calls the question: its name, else the start of its text.
+    public var label: String {
+        name ?? String(text.prefix(40)).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }
 
