@@ -181,16 +181,22 @@ package struct CourseAuthoring: Sendable {
 
     /// Which parts of the course lack which of the academy's languages.
     package func coverage(of course: Course) async throws -> TranslationCoverage {
-        let modules = try await content.modules(of: course.id)
-        let lessons = try await content.lessons(of: course.id)
-        func title<Text>(_ texts: [String: Text], _ extract: (Text) -> String) -> String {
-            texts[course.defaultLanguage].map(extract) ?? texts.values.first.map(extract) ?? ""
+        async let modules = content.modules(of: course.id)
+        async let items = content.items(of: course.id)
+        return coverage(of: course, modules: try await modules, items: try await items)
+    }
+
+    /// The same from the course's modules and items already read (the outline's own query: a
+    /// lesson's titles are by the languages it is written in).
+    package func coverage(of course: Course, modules: [CourseModule], items: [CourseItem]) -> TranslationCoverage {
+        func title(_ texts: [String: String]) -> String {
+            texts[course.defaultLanguage] ?? texts.values.first ?? ""
         }
         var parts: [(kind: String, id: UUID, title: String, present: Set<String>)] = [
-            ("course", course.id, title(course.translations, \.title), Set(course.translations.keys)),
+            ("course", course.id, course.translations[course.defaultLanguage]?.title ?? course.translations.values.first?.title ?? "", Set(course.translations.keys)),
         ]
-        parts += modules.map { ("module", $0.id, title($0.titles, { $0 }), Set($0.titles.keys)) }
-        parts += lessons.map { ("lesson", $0.id, title($0.translations, \.title), Set($0.translations.keys)) }
+        parts += modules.map { ("module", $0.id, title($0.titles), Set($0.titles.keys)) }
+        parts += items.filter { $0.kind == .lesson }.map { ("lesson", $0.id, title($0.titles), Set($0.titles.keys)) }
         return TranslationCoverage(languages: languages, parts: parts)
     }
 }

@@ -249,7 +249,7 @@ struct CourseEditorPages {
     ) async throws -> Response {
         async let modules = content.modules(of: course.id)
         async let items = content.items(of: course.id)
-        let coverage = try await authoring.coverage(of: course)
+        let coverage = authoring.coverage(of: course, modules: try await modules, items: try await items)
         let strings = renderer.strings(visitor.language)
         let itemsByModule = Dictionary(grouping: try await items, by: \.moduleID)
         let text = ContentLanguage(course.translations, course: course, visitor: visitor)
