@@ -58,6 +58,7 @@ public enum CourseFolderWriter {
         "shuffle_questions", "shuffle_options", "opens_at", "closes_at", "review",
         "questions", "prompt", "options", "text", "feedback",
         "answer", "option_id", "option_ids", "value", "accepted", "case_sensitive", "normalize", "tolerance",
+        "weights", "partially_accepted", "partial_values", "credit",
     ]
 
     public static func courseYAML(_ folder: CourseFolder) -> String {

@@ -1,13 +1,14 @@
 import Foundation
 
 /// How a question is answered and what counts as right, per the five kinds of API.md.
+/// `credits` (by option id) and `partial` answers earn part of the points.
 public enum AnswerKey: Sendable, Equatable {
-    case singleChoice(optionID: String)
-    /// All-or-nothing unless `partialCredit`.
-    case multipleChoice(optionIDs: Set<String>, partialCredit: Bool)
+    case singleChoice(optionID: String, credits: [String: Double] = [:])
+    /// All-or-nothing unless `partialCredit` or `credits`.
+    case multipleChoice(optionIDs: Set<String>, partialCredit: Bool, credits: [String: Double] = [:])
     case trueFalse(Bool)
-    case shortText(accepted: [String], caseSensitive: Bool, normalization: TextNormalization)
-    case numeric(value: Double, tolerance: Double)
+    case shortText(accepted: [String], caseSensitive: Bool, normalization: TextNormalization, partial: [CreditedText] = [])
+    case numeric(value: Double, tolerance: Double, partial: [CreditedValue] = [])
 }
 
 /// A student's response, in the shape of its question's kind.
@@ -67,31 +68,59 @@ public enum Grading {
     public static func grade(_ response: QuestionResponse?, against key: AnswerKey, points: Double) -> QuestionGrade {
         guard let response else { return QuestionGrade(points: 0, correct: false) }
         switch (key, response) {
-        case (.singleChoice(let expected), .option(let chosen)):
-            return whole(chosen == expected, points)
-        case (.multipleChoice(let expected, let partial), .options(let chosen)):
+        case (.singleChoice(let expected, let credits), .option(let chosen)):
+            return credited(credits[chosen] ?? (chosen == expected ? 1 : 0), points, correct: chosen == expected)
+        case (.multipleChoice(let expected, let partial, let credits), .options(let chosen)):
+            if !credits.isEmpty {
+                // Moodle's weights: the chosen options' credits add up, within 0 and the whole.
+                return credited(chosen.reduce(0) { $0 + (credits[$1] ?? 0) }, points, correct: chosen == expected)
+            }
             if chosen == expected { return QuestionGrade(points: points, correct: true) }
             guard partial, !expected.isEmpty else { return QuestionGrade(points: 0, correct: false) }
             // Each right option earns a share; each wrong one takes a share back; never below 0.
             let right = Double(chosen.intersection(expected).count)
             let wrong = Double(chosen.subtracting(expected).count)
-            let share = max(0, right - wrong) / Double(expected.count)
-            return QuestionGrade(points: (points * share * 100).rounded() / 100, correct: false)
+            return credited((right - wrong) / Double(expected.count), points, correct: false)
         case (.trueFalse(let expected), .value(let given)):
             return whole(given == expected, points)
-        case (.shortText(let accepted, let caseSensitive, let normalization), .text(let given)):
+        case (.shortText(let accepted, let caseSensitive, let normalization, let partial), .text(let given)):
             let normalize = { (text: String) -> String in
                 let normalized = normalization.apply(text)
                 return caseSensitive ? normalized : normalized.lowercased()
             }
             let answer = normalize(given)
-            return whole(accepted.contains { normalize($0) == answer }, points)
-        case (.numeric(let expected, let tolerance), .number(let given)):
-            return whole(given.isFinite && abs(given - expected) <= tolerance, points)
+            if accepted.contains(where: { matches(normalize($0), answer) }) { return whole(true, points) }
+            let best = partial.filter { matches(normalize($0.text), answer) }.map(\.credit).max() ?? 0
+            return credited(best, points, correct: false)
+        case (.numeric(let expected, let tolerance, let partial), .number(let given)):
+            guard given.isFinite else { return whole(false, points) }
+            if abs(given - expected) <= tolerance { return whole(true, points) }
+            let best = partial.filter { abs(given - $0.value) <= ($0.tolerance ?? 0) }.map(\.credit).max() ?? 0
+            return credited(best, points, correct: false)
         default:
             // A response of another kind than the question's earns nothing.
             return QuestionGrade(points: 0, correct: false)
         }
+    }
+
+    /// `credit` of the points, held within 0 and the whole, to the hundredth.
+    private static func credited(_ credit: Double, _ points: Double, correct: Bool) -> QuestionGrade {
+        QuestionGrade(points: (points * min(1, max(0, credit)) * 100).rounded() / 100, correct: correct)
+    }
+
+    /// Whether `text` is `pattern`, where `*` in the pattern stands for any run of characters.
+    static func matches(_ pattern: String, _ text: String) -> Bool {
+        guard pattern.contains("*") else { return pattern == text }
+        let pieces = pattern.split(separator: "*", omittingEmptySubsequences: false)
+        guard let first = pieces.first, let last = pieces.last, text.hasPrefix(first), text.count >= first.count + (pieces.count > 1 ? last.count : 0) else {
+            return false
+        }
+        var rest = text.dropFirst(first.count)
+        for piece in pieces.dropFirst().dropLast() where !piece.isEmpty {
+            guard let found = rest.range(of: piece) else { return false }
+            rest = rest[found.upperBound...]
+        }
+        return rest.hasSuffix(last)
     }
 
     private static func whole(_ correct: Bool, _ points: Double) -> QuestionGrade {

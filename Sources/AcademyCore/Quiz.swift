@@ -122,6 +122,10 @@ public enum AnswerValue: Sendable, Equatable, Codable {
 }
 
 /// The `answer` of a question as authors write it; which fields apply depends on the kind.
+/// Beyond the fully right answer, `weights` give each option of a choice question its credit
+/// (Moodle's fractions: 0.5 is half the points, -0.33 takes a third back; a question never
+/// scores below 0), and `partially_accepted` / `partial_values` list short texts and numbers
+/// worth part of the points.
 public struct QuestionAnswer: Sendable, Equatable, Codable {
     public var optionId: String?
     public var optionIds: [String]?
@@ -130,8 +134,15 @@ public struct QuestionAnswer: Sendable, Equatable, Codable {
     public var caseSensitive: Bool?
     public var normalize: TextNormalization?
     public var tolerance: Double?
+    public var weights: [OptionCredit]?
+    public var partiallyAccepted: [CreditedText]?
+    public var partialValues: [CreditedValue]?
 
-    public init(optionId: String? = nil, optionIds: [String]? = nil, value: AnswerValue? = nil, accepted: [String]? = nil, caseSensitive: Bool? = nil, normalize: TextNormalization? = nil, tolerance: Double? = nil) {
+    public init(
+        optionId: String? = nil, optionIds: [String]? = nil, value: AnswerValue? = nil, accepted: [String]? = nil, caseSensitive: Bool? = nil,
+        normalize: TextNormalization? = nil, tolerance: Double? = nil, weights: [OptionCredit]? = nil, partiallyAccepted: [CreditedText]? = nil,
+        partialValues: [CreditedValue]? = nil
+    ) {
         self.optionId = optionId
         self.optionIds = optionIds
         self.value = value
@@ -139,6 +150,44 @@ public struct QuestionAnswer: Sendable, Equatable, Codable {
         self.caseSensitive = caseSensitive
         self.normalize = normalize
         self.tolerance = tolerance
+        self.weights = weights
+        self.partiallyAccepted = partiallyAccepted
+        self.partialValues = partialValues
+    }
+}
+
+/// An option's credit in a choice question (a list, not a map: option ids stay as written).
+public struct OptionCredit: Sendable, Equatable, Codable {
+    public var optionId: String
+    public var credit: Double
+
+    public init(optionId: String, credit: Double) {
+        self.optionId = optionId
+        self.credit = credit
+    }
+}
+
+/// A short text worth part of the points; `*` in it stands for any run of characters.
+public struct CreditedText: Sendable, Equatable, Codable {
+    public var text: String
+    public var credit: Double
+
+    public init(text: String, credit: Double) {
+        self.text = text
+        self.credit = credit
+    }
+}
+
+/// A number worth part of the points, within its own tolerance.
+public struct CreditedValue: Sendable, Equatable, Codable {
+    public var value: Double
+    public var tolerance: Double?
+    public var credit: Double
+
+    public init(value: Double, tolerance: Double? = nil, credit: Double) {
+        self.value = value
+        self.tolerance = tolerance
+        self.credit = credit
     }
 }
 
@@ -163,18 +212,30 @@ public struct QuizQuestion: Sendable, Equatable, Codable {
     public var key: AnswerKey? {
         switch kind {
         case .singleChoice:
-            return answer.optionId.map { .singleChoice(optionID: $0) }
+            return answer.optionId.map { .singleChoice(optionID: $0, credits: credits) }
         case .multipleChoice:
-            return answer.optionIds.map { .multipleChoice(optionIDs: Set($0), partialCredit: partialCredit ?? false) }
+            return answer.optionIds.map { .multipleChoice(optionIDs: Set($0), partialCredit: partialCredit ?? false, credits: credits) }
         case .trueFalse:
             if case .bool(let value) = answer.value { return .trueFalse(value) }
             return nil
         case .shortText:
-            return answer.accepted.map { .shortText(accepted: $0, caseSensitive: answer.caseSensitive ?? false, normalization: answer.normalize ?? .standard) }
+            return answer.accepted.map {
+                .shortText(
+                    accepted: $0, caseSensitive: answer.caseSensitive ?? false, normalization: answer.normalize ?? .standard,
+                    partial: answer.partiallyAccepted ?? []
+                )
+            }
         case .numeric:
-            if case .number(let value) = answer.value { return .numeric(value: value, tolerance: answer.tolerance ?? 0) }
+            if case .number(let value) = answer.value {
+                return .numeric(value: value, tolerance: answer.tolerance ?? 0, partial: answer.partialValues ?? [])
+            }
             return nil
         }
+    }
+
+    /// Each weighted option's credit (empty when the question has no weights).
+    private var credits: [String: Double] {
+        Dictionary((answer.weights ?? []).map { ($0.optionId, $0.credit) }, uniquingKeysWith: { first, _ in first })
     }
 
     /// Option ids of the question (the same in every language).

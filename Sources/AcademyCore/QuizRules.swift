@@ -99,6 +99,59 @@ public enum QuizRules {
                 validation.add(FieldError(field: "\(path).answer.tolerance", message: "must be 0 or more"))
             }
         }
+        validatePartialCredit(question, options: Set(options), path: path, into: &validation)
+    }
+
+    /// Weights belong to choice questions, partly right texts to short text, partly right numbers
+    /// to numeric; each credit is a fraction of the points.
+    private static func validatePartialCredit(_ question: QuizQuestion, options: Set<String>, path: String, into validation: inout FieldValidation) {
+        let answer = question.answer
+        if let weights = answer.weights {
+            let field = "\(path).answer.weights"
+            if !question.kind.hasOptions {
+                validation.add(FieldError(field: field, message: "belong to choice questions only"))
+            } else if Set(weights.map(\.optionId)).count != weights.count || !Set(weights.map(\.optionId)).isSubset(of: options) {
+                validation.add(FieldError(field: field, message: "must name each of the question's options at most once"))
+            } else if weights.contains(where: { !$0.credit.isFinite || !(-1...1).contains($0.credit) }) {
+                validation.add(FieldError(field: field, message: "must be credits from -1 to 1"))
+            } else if question.kind == .singleChoice, let right = answer.optionId, let credit = weights.first(where: { $0.optionId == right })?.credit, credit != 1 {
+                validation.add(FieldError(field: field, message: "must give the right option (option_id) the whole credit, 1"))
+            } else if question.kind == .multipleChoice {
+                let positive = weights.filter { $0.credit > 0 }
+                if abs(positive.reduce(0) { $0 + $1.credit } - 1) > 0.001 {
+                    validation.add(FieldError(field: field, message: "must have positive credits adding up to 1"))
+                } else if Set(positive.map(\.optionId)) != Set(answer.optionIds ?? []) {
+                    validation.add(FieldError(field: field, message: "must give credit to exactly the right options (option_ids)"))
+                }
+            }
+        }
+        func checkCredit(_ credit: Double, _ field: String) {
+            if !(credit > 0 && credit < 1) {
+                validation.add(FieldError(field: field, message: "must be a credit between 0 and 1 (the right answers earn 1)"))
+            }
+        }
+        if let texts = answer.partiallyAccepted {
+            if question.kind != .shortText {
+                validation.add(FieldError(field: "\(path).answer.partially_accepted", message: "belong to short-text questions only"))
+            }
+            for (index, text) in texts.enumerated() {
+                if text.text.trimmingCharacters(in: .whitespaces).isEmpty {
+                    validation.add(FieldError(field: "\(path).answer.partially_accepted.\(index).text", message: "must not be empty"))
+                }
+                checkCredit(text.credit, "\(path).answer.partially_accepted.\(index).credit")
+            }
+        }
+        if let values = answer.partialValues {
+            if question.kind != .numeric {
+                validation.add(FieldError(field: "\(path).answer.partial_values", message: "belong to numeric questions only"))
+            }
+            for (index, value) in values.enumerated() {
+                if !value.value.isFinite || !((value.tolerance ?? 0) >= 0 && (value.tolerance ?? 0).isFinite) {
+                    validation.add(FieldError(field: "\(path).answer.partial_values.\(index)", message: "must be a number with a tolerance of 0 or more"))
+                }
+                checkCredit(value.credit, "\(path).answer.partial_values.\(index).credit")
+            }
+        }
     }
 
     /// Whether a response has the shape its question's kind takes (and names its options).

@@ -77,6 +77,8 @@ struct QuizEditorPages {
         let truthTrue: Bool
         let truthFalse: Bool
         let accepted: String
+        let partiallyAccepted: String
+        let partialValues: String
         let caseSensitive: Bool
         let arabicFolding: Bool
         let numericValue: String
@@ -95,6 +97,7 @@ struct QuizEditorPages {
         let row: Int
         let optionID: String
         let correct: Bool
+        let credit: String
         let texts: [OptionText]
     }
 
@@ -176,12 +179,12 @@ struct QuizEditorPages {
             optionCount: rows.count,
             options: rows.enumerated().map { row, option in
                 OptionRow(
-                    row: row, optionID: option.id, correct: question.correct.contains(option.id),
+                    row: row, optionID: option.id, correct: question.correct.contains(option.id), credit: option.credit,
                     texts: languages.map { code in OptionText(code: code, name: name(code).name, dir: name(code).dir, text: option.texts[code] ?? "") }
                 )
             },
             truthTrue: question.truth == "true", truthFalse: question.truth == "false",
-            accepted: question.accepted, caseSensitive: question.caseSensitive, arabicFolding: question.arabicFolding,
+            accepted: question.accepted, partiallyAccepted: question.partiallyAccepted, partialValues: question.partialValues, caseSensitive: question.caseSensitive, arabicFolding: question.arabicFolding,
             numericValue: question.number, tolerance: question.tolerance
         )
     }

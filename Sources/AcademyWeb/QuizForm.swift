@@ -157,7 +157,14 @@ struct QuestionForm {
     struct OptionForm {
         var id: String
         var texts: [String: String]
+        /// The option's credit in percent (Moodle's weight); empty: 100 when ticked right, else 0.
+        var credit = ""
     }
+
+    /// Partly right short texts, a line each: `50% text`.
+    var partiallyAccepted = ""
+    /// Partly right numbers, a line each: `50% 1822:2` (value, then its tolerance).
+    var partialValues = ""
 
     init(id: String) {
         self.id = id
@@ -171,8 +178,15 @@ struct QuestionForm {
         prompts = question.translations.mapValues(\.prompt)
         feedback = question.translations.compactMapValues(\.feedback)
         options = question.optionIDs.map { optionID in
-            OptionForm(id: optionID, texts: question.translations.compactMapValues { text in text.options?.first { $0.id == optionID }?.text })
+            OptionForm(
+                id: optionID, texts: question.translations.compactMapValues { text in text.options?.first { $0.id == optionID }?.text },
+                credit: question.answer.weights?.first { $0.optionId == optionID }.map { QuizForm.number($0.credit * 100) } ?? ""
+            )
         }
+        partiallyAccepted = (question.answer.partiallyAccepted ?? []).map { "\(QuizForm.number($0.credit * 100))% \($0.text)" }.joined(separator: "\n")
+        partialValues = (question.answer.partialValues ?? []).map { value in
+            "\(QuizForm.number(value.credit * 100))% \(QuizForm.number(value.value))" + (value.tolerance.map { ":\(QuizForm.number($0))" } ?? "")
+        }.joined(separator: "\n")
         let answer = question.answer
         correct = Set(answer.optionIds ?? []).union(answer.optionId.map { [$0] } ?? [])
         switch answer.value {
@@ -202,8 +216,10 @@ struct QuestionForm {
             for language in languages {
                 texts[language] = fields.text("\(prefix)o\(row)-\(language)")
             }
-            return texts.values.allSatisfy(\.isEmpty) ? nil : OptionForm(id: id, texts: texts)
+            return texts.values.allSatisfy(\.isEmpty) ? nil : OptionForm(id: id, texts: texts, credit: fields.text("\(prefix)o\(row)-credit"))
         }
+        partiallyAccepted = fields.first(prefix + "partially-accepted") ?? ""
+        partialValues = fields.first(prefix + "partial-values") ?? ""
         correct = Set(fields.all(prefix + "correct"))
         truth = fields.text(prefix + "truth")
         accepted = fields.first(prefix + "accepted") ?? ""
@@ -211,6 +227,30 @@ struct QuestionForm {
         arabicFolding = fields.first(prefix + "arabic") == "on"
         number = fields.text(prefix + "number")
         tolerance = fields.text(prefix + "tolerance")
+    }
+
+    /// The options' credits when any row has one typed (a row without: 100% when ticked right,
+    /// else nothing); nil when none has, so that no weights are stored.
+    private func weights(field: String, into validation: inout FieldValidation) -> [OptionCredit]? {
+        guard options.contains(where: { !$0.credit.isEmpty }) else { return nil }
+        return options.compactMap { option in
+            if option.credit.isEmpty { return correct.contains(option.id) ? OptionCredit(optionId: option.id, credit: 1) : nil }
+            let text = option.credit.hasSuffix("%") ? String(option.credit.dropLast()) : option.credit
+            return FormValue.number(text, field: field, into: &validation).map { OptionCredit(optionId: option.id, credit: $0 / 100) }
+        }
+    }
+
+    /// Lines of `50% text`: each line's credit as a fraction and its text; nil for no lines.
+    private func creditedLines(_ text: String, field: String, into validation: inout FieldValidation) -> [(Double, String)]? {
+        let lines = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        guard !lines.isEmpty else { return nil }
+        return lines.compactMap { line in
+            guard let mark = line.firstIndex(of: "%"), let percent = TypedNumber.parse(String(line[..<mark])) else {
+                validation.add(FieldError(field: field, message: "each line is a percentage, then the answer, such as 50% \(line)"))
+                return nil
+            }
+            return (percent / 100, line[line.index(after: mark)...].trimmingCharacters(in: .whitespaces))
+        }
     }
 
     /// Option rows to show: the question's own and blank ones to fill, at least four.
@@ -247,17 +287,28 @@ struct QuestionForm {
                 validation.add(FieldError(field: "\(field).answer.option_id", message: "must be one option: tick only one"))
             }
             answer.optionId = correct.first
+            answer.weights = weights(field: "\(field).answer.weights", into: &validation)
         case .multipleChoice:
             answer.optionIds = correct.sorted()
+            answer.weights = weights(field: "\(field).answer.weights", into: &validation)
         case .trueFalse:
             answer.value = truth == "true" ? .bool(true) : truth == "false" ? .bool(false) : nil
         case .shortText:
             answer.accepted = accepted.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
             answer.caseSensitive = caseSensitive
             answer.normalize = arabicFolding ? .arabic : .standard
+            answer.partiallyAccepted = creditedLines(partiallyAccepted, field: "\(field).answer.partially_accepted", into: &validation)?.map { credit, text in
+                CreditedText(text: text, credit: credit)
+            }
         case .numeric:
             answer.value = FormValue.number(number, field: "\(field).answer.value", into: &validation).map(AnswerValue.number)
             answer.tolerance = FormValue.number(tolerance, field: "\(field).answer.tolerance", into: &validation)
+            answer.partialValues = creditedLines(partialValues, field: "\(field).answer.partial_values", into: &validation)?.compactMap { credit, text in
+                let parts = text.split(separator: ":", maxSplits: 1).map(String.init)
+                guard let value = FormValue.number(parts[0], field: "\(field).answer.partial_values", into: &validation) else { return nil }
+                let tolerance = parts.count > 1 ? FormValue.number(parts[1], field: "\(field).answer.partial_values", into: &validation) : nil
+                return CreditedValue(value: value, tolerance: tolerance, credit: credit)
+            }
         }
         guard let points else { return nil }
         return QuizQuestion(

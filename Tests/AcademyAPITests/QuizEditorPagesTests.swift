@@ -136,4 +136,39 @@ import Testing
             #expect(try await dependencies.quizzes.find(quiz.id) == nil)
         }
     }
+
+    @Test func creditsAndPartlyRightAnswersGoThroughTheForm() async throws {
+        try await TestApp.withApp { client, dependencies in
+            try await dependencies.makeUser("teacher@example.org", role: .instructor, name: "Teacher")
+            let (module, _) = try await client.makeCourse(token: try await client.login("teacher@example.org"))
+            let course = try #require(try await dependencies.courses.find(.slug("arabic-script"), for: nil)).course
+            var teacher = TestBrowser(client)
+            try await teacher.signIn("teacher@example.org")
+            try await teacher.get("/teach/arabic-script/quizzes/new?module=\(module)")
+            var fields = Self.fiveKinds(module: module, csrf: teacher.csrf)
+            fields += [("q1-o0-credit", "50"), ("q1-o1-credit", "-100%"), ("q1-o2-credit", "50")]
+            fields += [("q3-partially-accepted", "50% كت*\n25% ك*"), ("q4-partial-values", "50% 27:1\n")]
+            let saved = try await teacher.post("/teach/arabic-script/quizzes/new", fields: fields + [("intent", "save")], headers: english)
+            #expect(saved.status == .seeOther, "\(saved.text)")
+            let quiz = try #require(try await dependencies.quizzes.quizzes(of: course.id).first)
+            let answers = quiz.content.questions.map(\.answer)
+            #expect(answers[1].weights == [.init(optionId: "a", credit: 0.5), .init(optionId: "b", credit: -1), .init(optionId: "c", credit: 0.5)])
+            #expect(answers[3].partiallyAccepted == [.init(text: "كت*", credit: 0.5), .init(text: "ك*", credit: 0.25)])
+            #expect(answers[4].partialValues == [.init(value: 27, tolerance: 1, credit: 0.5)])
+            #expect(answers[0].weights == nil)
+
+            let editing = try await teacher.get("/teach/quizzes/\(quiz.id.apiString)", headers: english)
+            #expect(editing.text.contains(#"name="q1-o1-credit" type="text" inputmode="decimal" size="5" maxlength="12" value="-100""#))
+            #expect(editing.text.contains("50% كت*\n25% ك*</textarea>") && editing.text.contains("50% 27:1</textarea>"))
+
+            // Credits that do not add up are the rules' to refuse, beside the question.
+            try await teacher.get("/teach/quizzes/\(quiz.id.apiString)")
+            let uneven = Self.fiveKinds(module: module, csrf: teacher.csrf) + [("q1-o0-credit", "50"), ("q1-o2-credit", "20"), ("intent", "save")]
+            let refused = try await teacher.post("/teach/quizzes/\(quiz.id.apiString)", fields: uneven, headers: english)
+            #expect(refused.status == .unprocessableContent && refused.text.contains("<code>questions.1.answer.weights</code> must have positive credits adding up to 1"))
+            let lines = Self.fiveKinds(module: module, csrf: teacher.csrf) + [("q3-partially-accepted", "half كت*"), ("intent", "save")]
+            let unreadable = try await teacher.post("/teach/quizzes/\(quiz.id.apiString)", fields: lines, headers: english)
+            #expect(unreadable.status == .unprocessableContent && unreadable.text.contains("<code>questions.3.answer.partially_accepted</code>"))
+        }
+    }
 }
