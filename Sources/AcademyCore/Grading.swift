@@ -9,6 +9,8 @@ public enum AnswerKey: Sendable, Equatable {
     case trueFalse(Bool)
     case shortText(accepted: [String], caseSensitive: Bool, normalization: TextNormalization, partial: [CreditedText] = [])
     case numeric(value: Double, tolerance: Double, partial: [CreditedValue] = [])
+    /// All-or-nothing unless `partialCredit`: then each item in its right place earns a share.
+    case ordering(order: [String], partialCredit: Bool)
 }
 
 /// A student's response, in the shape of its question's kind.
@@ -18,6 +20,8 @@ public enum QuestionResponse: Sendable, Equatable {
     case value(Bool)
     case text(String)
     case number(Double)
+    /// Every item of an ordering question, in the order given.
+    case order([String])
 }
 
 public struct QuestionGrade: Sendable, Equatable {
@@ -97,6 +101,11 @@ public enum Grading {
             if abs(given - expected) <= tolerance { return whole(true, points) }
             let best = partial.filter { abs(given - $0.value) <= ($0.tolerance ?? 0) }.map(\.credit).max() ?? 0
             return credited(best, points, correct: false)
+        case (.ordering(let expected, let partial), .order(let given)):
+            if given == expected { return whole(true, points) }
+            guard partial, !expected.isEmpty else { return whole(false, points) }
+            let placed = zip(given, expected).filter { $0 == $1 }.count
+            return credited(Double(placed) / Double(expected.count), points, correct: false)
         default:
             // A response of another kind than the question's earns nothing.
             return QuestionGrade(points: 0, correct: false)

@@ -6,8 +6,13 @@ public enum QuestionKind: String, Sendable, Codable, CaseIterable {
     case trueFalse = "true_false"
     case shortText = "short_text"
     case numeric
+    /// Put the options in order: `answer.option_ids` is the right order.
+    case ordering
+    /// Text only: nothing to answer, no points.
+    case description
 
-    var hasOptions: Bool { self == .singleChoice || self == .multipleChoice }
+    /// Options in every language: choices, or the items to order.
+    public var hasOptions: Bool { self == .singleChoice || self == .multipleChoice || self == .ordering }
 }
 
 public enum ReviewPolicy: String, Sendable, Codable {
@@ -208,9 +213,14 @@ public struct QuizQuestion: Sendable, Equatable, Codable {
         self.answer = answer
     }
 
-    /// The grading key; nil for an answer that validation would refuse.
+    /// The grading key; nil for a description (nothing to grade) or an answer that validation
+    /// would refuse.
     public var key: AnswerKey? {
         switch kind {
+        case .ordering:
+            return answer.optionIds.map { .ordering(order: $0, partialCredit: partialCredit ?? false) }
+        case .description:
+            return nil
         case .singleChoice:
             return answer.optionId.map { .singleChoice(optionID: $0, credits: credits) }
         case .multipleChoice:
@@ -326,8 +336,9 @@ public struct AttemptPlan: Sendable, Equatable, Decodable {
         }
         return AttemptPlan(items: chosen.map { question in
             guard question.kind.hasOptions else { return Item(questionId: question.id, optionIds: nil) }
+            // Items to order are always shuffled: in their own order they would give the answer away.
             let ids = question.optionIDs
-            return Item(questionId: question.id, optionIds: settings.shuffleOptions ? ids.shuffled(using: &generator) : ids)
+            return Item(questionId: question.id, optionIds: settings.shuffleOptions || question.kind == .ordering ? ids.shuffled(using: &generator) : ids)
         })
     }
 }

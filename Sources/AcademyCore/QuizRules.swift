@@ -41,7 +41,9 @@ public enum QuizRules {
             if !ids.insert(question.id).inserted {
                 validation.add(FieldError(field: "\(path).id", message: "is used by another question"))
             }
-            if !(question.points > 0 && question.points <= 1000) {
+            if question.kind == .description {
+                if question.points != 0 { validation.add(FieldError(field: "\(path).points", message: "must be 0: a description is not answered")) }
+            } else if !(question.points > 0 && question.points <= 1000) {
                 validation.add(FieldError(field: "\(path).points", message: "must be more than 0 and at most 1000"))
             }
             validateQuestion(question, path: path, defaultLanguage: defaultLanguage, offered: offered, into: &validation)
@@ -65,7 +67,7 @@ public enum QuizRules {
                 }
                 optionSets.append(ids)
             } else if text.options != nil {
-                validation.add(FieldError(field: "\(path).\(textPath).options", message: "belong to choice questions only"))
+                validation.add(FieldError(field: "\(path).\(textPath).options", message: "belong to choice and ordering questions only"))
             }
         }
         if question.kind.hasOptions, Set(optionSets).count > 1 {
@@ -83,6 +85,11 @@ public enum QuizRules {
                 break
             }
             validation.add(FieldError(field: "\(path).answer.option_ids", message: "must be one or more of the question's options"))
+        case .ordering:
+            if let order = answer.optionIds, order.count == options.count, Set(order) == Set(options) { break }
+            validation.add(FieldError(field: "\(path).answer.option_ids", message: "must list every item once, in the right order"))
+        case .description:
+            break
         case .trueFalse:
             if case .bool = answer.value { break }
             validation.add(FieldError(field: "\(path).answer.value", message: "must be true or false"))
@@ -163,6 +170,7 @@ public enum QuizRules {
         case (.trueFalse, .value): return true
         case (.shortText, .text(let text)): return text.count <= 1_000
         case (.numeric, .number(let number)): return number.isFinite
+        case (.ordering, .order(let ids)): return ids.count == options.count && Set(ids) == options
         default: return false
         }
     }
@@ -219,9 +227,9 @@ public enum QuizRules {
 }
 
 extension QuestionResponse: Decodable {
-    enum CodingKeys: String, CodingKey { case optionId, optionIds, value, text }
+    enum CodingKeys: String, CodingKey { case optionId, optionIds, value, text, order }
 
-    /// `{option_id}`, `{option_ids}`, `{value: true|false}`, `{text}` or `{value: number}`.
+    /// `{option_id}`, `{option_ids}`, `{value: true|false}`, `{text}`, `{value: number}` or `{order}`.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         if let id = try container.decodeIfPresent(String.self, forKey: .optionId) {
@@ -230,6 +238,8 @@ extension QuestionResponse: Decodable {
             self = .options(Set(ids))
         } else if let text = try container.decodeIfPresent(String.self, forKey: .text) {
             self = .text(text)
+        } else if let order = try container.decodeIfPresent([String].self, forKey: .order) {
+            self = .order(order)
         } else {
             switch try container.decode(AnswerValue.self, forKey: .value) {
             case .bool(let bool): self = .value(bool)
@@ -255,6 +265,11 @@ extension QuestionResponse: Decodable {
                 json.member("text", text)
             case .number(let number):
                 json.member("value", number)
+            case .order(let ids):
+                json.key("order")
+                json.array { json in
+                    for id in ids { json.string(id) }
+                }
             }
         }
     }

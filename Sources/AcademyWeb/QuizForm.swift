@@ -263,17 +263,19 @@ struct QuestionForm {
 
     /// The question for the quiz's rules to judge; nil when the form itself could not be read.
     func question(languages: [String], field: String, into validation: inout FieldValidation) -> QuizQuestion? {
-        if points.isEmpty { validation.add(FieldError(field: "\(field).points", message: "is required")) }
-        let points = FormValue.number(points, field: "\(field).points", into: &validation)
         guard let kind = QuestionKind(rawValue: kind) else {
-            validation.add(FieldError(field: "\(field).kind", message: "must be single_choice, multiple_choice, true_false, short_text or numeric"))
+            validation.add(FieldError(
+                field: "\(field).kind", message: "must be one of \(QuestionKind.allCases.map(\.rawValue).joined(separator: ", "))"
+            ))
             return nil
         }
+        // A description is worth nothing, whatever its points field holds.
+        if kind != .description, points.isEmpty { validation.add(FieldError(field: "\(field).points", message: "is required")) }
+        let points = kind == .description ? 0 : FormValue.number(points, field: "\(field).points", into: &validation)
         var translations: [String: QuestionText] = [:]
         for language in languages {
             let prompt = prompts[language] ?? ""
-            let options = kind == .singleChoice || kind == .multipleChoice
-                ? self.options.map { QuizOption(id: $0.id, text: $0.texts[language] ?? "") } : nil
+            let options = kind.hasOptions ? self.options.map { QuizOption(id: $0.id, text: $0.texts[language] ?? "") } : nil
             let hasText = !prompt.isEmpty || (options?.contains { !$0.text.isEmpty } ?? false)
             if hasText {
                 let feedback = feedback[language] ?? ""
@@ -291,6 +293,10 @@ struct QuestionForm {
         case .multipleChoice:
             answer.optionIds = correct.sorted()
             answer.weights = weights(field: "\(field).answer.weights", into: &validation)
+        case .ordering:
+            answer.optionIds = options.map(\.id)
+        case .description:
+            break
         case .trueFalse:
             answer.value = truth == "true" ? .bool(true) : truth == "false" ? .bool(false) : nil
         case .shortText:
@@ -312,7 +318,7 @@ struct QuestionForm {
         }
         guard let points else { return nil }
         return QuizQuestion(
-            id: id, kind: kind, points: points, partialCredit: kind == .multipleChoice ? partialCredit : nil,
+            id: id, kind: kind, points: points, partialCredit: kind == .multipleChoice || kind == .ordering ? partialCredit : nil,
             translations: translations, answer: answer
         )
     }

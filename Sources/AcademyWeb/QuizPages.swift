@@ -89,7 +89,7 @@ struct QuizPages {
         let id = try context.parameters.uuid("id")
         let (attempt, quiz, _, _) = try await taking.attempt(id, for: visitor.principal)
         try AttemptPolicy.requireStudent(ofAttemptBy: attempt.userID, principal: visitor.principal)
-        var unreadable = false
+        var unreadable: Set<QuestionKind> = []
         if attempt.state == .inProgress {
             let (content, answers, _) = try await taking.review(attempt, of: quiz, asStaff: false)
             let stored = Dictionary(uniqueKeysWithValues: answers.map { ($0.questionID, $0) })
@@ -100,7 +100,7 @@ struct QuizPages {
                 case .none:
                     continue
                 case .unreadable:
-                    unreadable = true
+                    unreadable.insert(question.kind)
                 case .answer(let response):
                     let previous = stored[question.id]
                     guard previous?.response != response else { continue }
@@ -110,8 +110,11 @@ struct QuizPages {
                 }
             }
         }
-        if unreadable {
-            let problem = renderer.strings(visitor.language)["answer_invalid_number"]
+        if !unreadable.isEmpty {
+            let strings = renderer.strings(visitor.language)
+            let problem = [
+                unreadable.contains(.numeric) ? strings["answer_invalid_number"] : nil, unreadable.contains(.ordering) ? strings["answer_invalid_order"] : nil,
+            ].compactMap { $0 }.joined(separator: " ")
             return try await attemptPage(id, visitor: visitor, request: request, problem: problem, status: .unprocessableContent)
         }
         if fields.first("action") == "submit" {

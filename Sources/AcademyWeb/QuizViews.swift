@@ -47,6 +47,15 @@ enum FormAnswer: Equatable {
         case .numeric:
             if first.isEmpty { return .none }
             return TypedNumber.parse(first).map { .answer(.number($0)) } ?? .unreadable
+        case .ordering:
+            // Each item's position, `q-<question>-<item>`: all of them, each once, or none.
+            let positions = question.optionIDs.map { id in (id, fields.first("q-\(question.id)-\(id)") ?? "") }
+            if positions.allSatisfy({ $0.1.isEmpty }) { return .none }
+            let numbered = positions.compactMap { id, text in TypedNumber.parse(text).map { (id, $0) } }
+            guard numbered.count == positions.count, Set(numbered.map(\.1)) == Set((1...positions.count).map(Double.init)) else { return .unreadable }
+            return .answer(.order(numbered.sorted { $0.1 < $1.1 }.map(\.0)))
+        case .description:
+            return .none
         }
     }
 }
@@ -84,6 +93,8 @@ struct AttemptPage {
         let isFalse: Bool
         let isText: Bool
         let isNumber: Bool
+        let isOrdering: Bool
+        let isDescription: Bool
         let text: String
         let options: [Option]
     }
@@ -93,6 +104,13 @@ struct AttemptPage {
         let text: String
         let inputType: String
         let checked: Bool
+        /// An item to order: the positions to choose from, the saved one selected.
+        let positions: [Position]
+    }
+
+    struct Position {
+        let number: Int
+        let selected: Bool
     }
 
     init(
@@ -121,6 +139,8 @@ struct AttemptPage {
             case .options(let ids)?: ids
             default: []
             }
+            let order: [String] = if case .order(let ids)? = answer?.response { ids } else { [] }
+            let itemCount = item.optionIds?.count ?? 0
             let typed: String = switch answer?.response {
             case .text(let value)?: value
             case .number(let value)?: value.rounded() == value && abs(value) < 1e15 ? String(Int64(value)) : String(value)
@@ -135,11 +155,14 @@ struct AttemptPage {
                 isTrueFalse: question.kind == .trueFalse,
                 isTrue: answer?.response == .value(true), isFalse: answer?.response == .value(false),
                 isText: question.kind == .shortText, isNumber: question.kind == .numeric,
+                isOrdering: question.kind == .ordering, isDescription: question.kind == .description,
                 text: typed,
                 options: (item.optionIds ?? []).compactMap { optionsByID[$0] }.map { option in
-                    Option(
+                    let place = order.firstIndex(of: option.id).map { $0 + 1 }
+                    return Option(
                         id: option.id, text: option.text, inputType: question.kind == .multipleChoice ? "checkbox" : "radio",
-                        checked: chosen.contains(option.id)
+                        checked: chosen.contains(option.id),
+                        positions: question.kind == .ordering ? (1...max(1, itemCount)).map { Position(number: $0, selected: $0 == place) } : []
                     )
                 }
             )

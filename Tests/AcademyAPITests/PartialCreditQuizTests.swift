@@ -57,4 +57,36 @@ import Testing
             #expect(submitted.json["score"] as? Double == 3.5 && submitted.json["max_score"] as? Double == 8)
         }
     }
+
+    @Test func orderingsAreAnsweredWithTheWholeOrderAndDescriptionsAreNotGraded() async throws {
+        try await TestApp.withApp { client, app in
+            let scene = try await client.courseScene(app: app)
+            let body: [String: Any] = [
+                "module_id": scene.module, "pass_percent": 50, "translations": ["ar": ["title": "اختبار"]],
+                "questions": [
+                    ["id": "intro", "kind": "description", "points": 0, "translations": ["ar": ["prompt": "اقرأ ما يلي"]], "answer": [:] as [String: Any]],
+                    [
+                        "id": "order", "kind": "ordering", "points": 3, "partial_credit": true,
+                        "translations": ["ar": ["prompt": "رتّب الحروف", "options": [["id": "a", "text": "ا"], ["id": "b", "text": "ب"], ["id": "c", "text": "ت"]]]],
+                        "answer": ["option_ids": ["a", "b", "c"]],
+                    ],
+                ],
+            ]
+            let created = try await client.send(.post, "/api/v1/courses/arabic-script/quizzes", json: body, token: scene.teacher)
+            #expect(created.status == .created, "\(created.text)")
+            let quiz = try #require(created.json["id"] as? String)
+            let started = try await client.send(.post, "/api/v1/quizzes/\(quiz)/attempts", token: scene.amina)
+            let attempt = try #require(started.json["id"] as? String)
+            let questions = try #require(started.json["questions"] as? [[String: Any]])
+            #expect(questions.map { $0["kind"] as? String } == ["description", "ordering"])
+            #expect(!started.text.contains("option_ids"))
+            #expect(try await client.send(.put, "/api/v1/attempts/\(attempt)/answers/intro", json: ["response": ["text": "x"], "seq": 1], token: scene.amina).status == .unprocessableContent)
+            #expect(try await client.send(.put, "/api/v1/attempts/\(attempt)/answers/order", json: ["response": ["order": ["a", "b"]], "seq": 1], token: scene.amina).status == .unprocessableContent)
+            let saved = try await client.send(.put, "/api/v1/attempts/\(attempt)/answers/order", json: ["response": ["order": ["a", "c", "b"]], "seq": 2], token: scene.amina)
+            #expect(saved.status == .ok, "\(saved.text)")
+            #expect((saved.json["response"] as? [String: Any])?["order"] as? [String] == ["a", "c", "b"])
+            let submitted = try await client.send(.post, "/api/v1/attempts/\(attempt)/submit", token: scene.amina)
+            #expect(submitted.json["score"] as? Double == 1 && submitted.json["max_score"] as? Double == 3)
+        }
+    }
 }

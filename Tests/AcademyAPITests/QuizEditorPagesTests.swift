@@ -171,4 +171,48 @@ import Testing
             #expect(unreadable.status == .unprocessableContent && unreadable.text.contains("<code>questions.3.answer.partially_accepted</code>"))
         }
     }
+
+    @Test func orderingAndDescriptionQuestionsAreWrittenAndTakenInThePages() async throws {
+        try await TestApp.withApp { client, dependencies in
+            try await dependencies.makeUser("teacher@example.org", role: .instructor, name: "Teacher")
+            let (module, _) = try await client.makeCourse(token: try await client.login("teacher@example.org"), publish: true)
+            let course = try #require(try await dependencies.courses.find(.slug("arabic-script"), for: nil)).course
+            var teacher = TestBrowser(client)
+            try await teacher.signIn("teacher@example.org")
+            try await teacher.get("/teach/arabic-script/quizzes/new?module=\(module)")
+            let fields: [(String, String)] = [
+                ("csrf", teacher.csrf), ("module_id", module), ("pass_percent", "50"), ("grading", "highest"), ("review", "after_submit"),
+                ("grace_seconds", "30"), ("title-ar", "ترتيب"), ("question_count", "2"),
+                ("q0-id", "intro"), ("q0-kind", "description"), ("q0-points", "1"), ("q0-prompt-ar", "اقرأ ثم أجب"), ("q0-option-count", "0"),
+                ("q1-id", "order"), ("q1-kind", "ordering"), ("q1-points", "3"), ("q1-partial", "on"), ("q1-prompt-ar", "رتّب"), ("q1-option-count", "4"),
+                ("q1-o0-id", "a"), ("q1-o0-ar", "ا"), ("q1-o1-id", "b"), ("q1-o1-ar", "ب"), ("q1-o2-id", "c"), ("q1-o2-ar", "ت"), ("q1-o3-id", "d"),
+                ("intent", "save"),
+            ]
+            let saved = try await teacher.post("/teach/arabic-script/quizzes/new", fields: fields)
+            #expect(saved.status == .seeOther, "\(saved.text)")
+            let quiz = try #require(try await dependencies.quizzes.quizzes(of: course.id).first)
+            #expect(quiz.content.questions.map(\.kind) == [.description, .ordering])
+            #expect(quiz.content.questions[0].points == 0 && quiz.content.questions[1].answer.optionIds == ["a", "b", "c"])
+
+            var student = TestBrowser(client)
+            try await student.signUp("amina@example.org")
+            try await student.get("/courses/arabic-script")
+            #expect(try await student.post("/courses/arabic-script/enrol", form: ["csrf": student.csrf]).status == .seeOther)
+            try await student.get("/quizzes/\(quiz.id.apiString)")
+            let started = try await student.post("/quizzes/\(quiz.id.apiString)/start", form: ["csrf": student.csrf])
+            let attemptPath = try #require(started.headers[.location])
+            let page = try await student.get(attemptPath, headers: english)
+            #expect(page.text.contains(#"<select name="q-order-a""#) && page.text.contains("Number each item by its place"))
+            #expect(!page.text.contains(#"name="q-intro""#))
+            // Without script: the form posts each item's place; a place used twice is not an order.
+            let attempt = String(attemptPath.split(separator: "/").last ?? "").split(separator: "?").first.map(String.init) ?? ""
+            let twice = try await student.post("/attempts/\(attempt)", fields: [("csrf", student.csrf), ("q-order-a", "1"), ("q-order-b", "1"), ("q-order-c", "2"), ("action", "save")], headers: english)
+            #expect(twice.status == .unprocessableContent && twice.text.contains("Give each item a different place"))
+            try await student.get(attemptPath)
+            let placed = try await student.post("/attempts/\(attempt)", fields: [("csrf", student.csrf), ("q-order-a", "1"), ("q-order-b", "3"), ("q-order-c", "2"), ("action", "submit")])
+            #expect(placed.status == .seeOther, "\(placed.text)")
+            let attempts = try await dependencies.attempts.attempts(of: quiz.id, page: PageRequest(limitParameter: nil, cursorParameter: nil))
+            #expect(attempts.items.first?.result?.score == 1 && attempts.items.first?.result?.maxScore == 3)
+        }
+    }
 }

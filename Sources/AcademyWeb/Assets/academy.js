@@ -102,7 +102,7 @@
 
     function values(set) {
       var list = [];
-      set.querySelectorAll("input").forEach(function (input) {
+      set.querySelectorAll("input, select").forEach(function (input) {
         if ((input.type === "radio" || input.type === "checkbox") && !input.checked) return;
         list.push([input.name, input.value]);
       });
@@ -110,11 +110,11 @@
     }
 
     function restore(set, pairs) {
-      set.querySelectorAll("input").forEach(function (input) {
+      set.querySelectorAll("input, select").forEach(function (input) {
         var match = pairs.filter(function (pair) { return pair[0] === input.name; });
         if (input.type === "radio" || input.type === "checkbox") {
           input.checked = match.some(function (pair) { return pair[1] === input.value; });
-        } else if (input.type === "text" && match.length) {
+        } else if ((input.type === "text" || input.tagName === "SELECT") && match.length) {
           input.value = match[0][1];
         }
       });
