@@ -72,7 +72,7 @@ def instructor_pages():
     lesson = re.search(r'href="(/teach/lessons/[0-9a-f-]+)"', editor).group(1)
     rows.append(("lesson editor (8 languages)", first_visit(lesson)[0]))
     quiz = re.search(r'href="(/teach/quizzes/[0-9a-f-]+)"', editor).group(1)
-    rows.append(("quiz editor (6 questions)", first_visit(quiz)[0]))
+    rows.append(("quiz editor (9 questions)", first_visit(quiz)[0]))
     return rows
 
 
@@ -108,7 +108,7 @@ def main():
     _, _, status, location = fetch(quiz + "/start", {"csrf": csrf(page)})
     assert status == 303 and location, f"starting the quiz answered {status}"
     size, _ = first_visit(location)
-    rows.append(("timed attempt (6 questions)", size))
+    rows.append(("timed attempt (9 questions)", size))
     size, _ = first_visit("/my/courses", language="en")
     rows.append(("my courses (English)", size))
     rows += instructor_pages()

@@ -22,7 +22,7 @@ import uuid
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 BASE, SHOTS = sys.argv[1].rstrip("/"), sys.argv[2]
 SAMPLE_LESSONS = os.path.realpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "Courses", "arabic-script", "lessons"))
@@ -121,8 +121,14 @@ def answer_every_question(driver):
     the form then shows, to compare after a reload."""
     for fieldset in driver.find_elements(By.CSS_SELECTOR, "fieldset.question"):
         kind = fieldset.get_attribute("data-kind")
+        if kind == "description":
+            continue
         if kind in ("single_choice", "multiple_choice", "true_false"):
             fieldset.find_elements(By.CSS_SELECTOR, "input[type=radio], input[type=checkbox]")[0].click()
+        elif kind in ("ordering", "matching"):
+            # Each item a place of its own (1, 2, 3…), or each option the first match offered.
+            for place, select in enumerate(fieldset.find_elements(By.TAG_NAME, "select"), start=1):
+                Select(select).select_by_index(place if kind == "ordering" else 1)
         else:
             box = fieldset.find_element(By.CSS_SELECTOR, "input[type=text]")
             box.clear()
@@ -138,7 +144,8 @@ def form_state(driver):
         checked = [i.get_attribute("value") for i in fieldset.find_elements(By.CSS_SELECTOR, "input:checked")]
         # The server shows a typed number in Western digits (٣ is stored as 3).
         typed = [i.get_attribute("value").translate(ARABIC_DIGITS) for i in fieldset.find_elements(By.CSS_SELECTOR, "input[type=text]")]
-        state[question] = (sorted(checked), typed)
+        chosen = [select.get_attribute("value") for select in fieldset.find_elements(By.TAG_NAME, "select")]
+        state[question] = (sorted(checked), typed, chosen)
     return state
 
 

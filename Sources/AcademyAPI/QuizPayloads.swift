@@ -158,6 +158,18 @@ struct AttemptResponse: ResponseGenerator {
                     json.object { json in
                         json.member("id", question.id)
                         json.member("kind", question.kind.rawValue)
+                        if let order = item.matchIds, let matches = text?.matches {
+                            let byID = Dictionary(uniqueKeysWithValues: matches.map { ($0.id, $0) })
+                            json.key("matches")
+                            json.array { json in
+                                for match in order.compactMap({ byID[$0] }) {
+                                    json.object { json in
+                                        json.member("id", match.id)
+                                        json.member("text", match.text)
+                                    }
+                                }
+                            }
+                        }
                         if let order = item.optionIds, let options = text?.options {
                             let byID = Dictionary(uniqueKeysWithValues: options.map { ($0.id, $0) })
                             json.key("options")

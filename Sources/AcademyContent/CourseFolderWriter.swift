@@ -56,9 +56,9 @@ public enum CourseFolderWriter {
         "id", "kind", "points", "partial_credit", "translations", "title", "instructions",
         "pass_percent", "required", "time_limit_seconds", "grace_seconds", "max_attempts", "grading", "questions_per_attempt",
         "shuffle_questions", "shuffle_options", "opens_at", "closes_at", "review",
-        "questions", "prompt", "options", "text", "feedback",
+        "questions", "prompt", "options", "matches", "text", "feedback",
         "answer", "option_id", "option_ids", "value", "accepted", "case_sensitive", "normalize", "tolerance",
-        "weights", "partially_accepted", "partial_values", "credit",
+        "weights", "partially_accepted", "partial_values", "credit", "pairs", "match_id",
     ]
 
     public static func courseYAML(_ folder: CourseFolder) -> String {

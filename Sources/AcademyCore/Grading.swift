@@ -11,6 +11,8 @@ public enum AnswerKey: Sendable, Equatable {
     case numeric(value: Double, tolerance: Double, partial: [CreditedValue] = [])
     /// All-or-nothing unless `partialCredit`: then each item in its right place earns a share.
     case ordering(order: [String], partialCredit: Bool)
+    /// Each option's right match, by option id.
+    case matching(pairs: [String: String])
 }
 
 /// A student's response, in the shape of its question's kind.
@@ -22,6 +24,8 @@ public enum QuestionResponse: Sendable, Equatable {
     case number(Double)
     /// Every item of an ordering question, in the order given.
     case order([String])
+    /// The matches chosen, by option id (options left unmatched are left out).
+    case pairs([String: String])
 }
 
 public struct QuestionGrade: Sendable, Equatable {
@@ -106,6 +110,9 @@ public enum Grading {
             guard partial, !expected.isEmpty else { return whole(false, points) }
             let placed = zip(given, expected).filter { $0 == $1 }.count
             return credited(Double(placed) / Double(expected.count), points, correct: false)
+        case (.matching(let expected), .pairs(let given)):
+            let right = expected.filter { given[$0.key] == $0.value }.count
+            return credited(expected.isEmpty ? 0 : Double(right) / Double(expected.count), points, correct: right == expected.count)
         default:
             // A response of another kind than the question's earns nothing.
             return QuestionGrade(points: 0, correct: false)

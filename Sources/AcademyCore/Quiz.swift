@@ -10,9 +10,11 @@ public enum QuestionKind: String, Sendable, Codable, CaseIterable {
     case ordering
     /// Text only: nothing to answer, no points.
     case description
+    /// Match each option (a premise) with one of `matches`; a share of the points per right pair.
+    case matching
 
     /// Options in every language: choices, or the items to order.
-    public var hasOptions: Bool { self == .singleChoice || self == .multipleChoice || self == .ordering }
+    public var hasOptions: Bool { self == .singleChoice || self == .multipleChoice || self == .ordering || self == .matching }
 }
 
 public enum ReviewPolicy: String, Sendable, Codable {
@@ -94,11 +96,14 @@ public struct QuizOption: Sendable, Equatable, Codable {
 public struct QuestionText: Sendable, Equatable, Codable {
     public var prompt: String
     public var options: [QuizOption]?
+    /// A matching question's answers to match the options with (extra ones mislead).
+    public var matches: [QuizOption]?
     public var feedback: String?
 
-    public init(prompt: String, options: [QuizOption]? = nil, feedback: String? = nil) {
+    public init(prompt: String, options: [QuizOption]? = nil, matches: [QuizOption]? = nil, feedback: String? = nil) {
         self.prompt = prompt
         self.options = options
+        self.matches = matches
         self.feedback = feedback
     }
 }
@@ -142,11 +147,13 @@ public struct QuestionAnswer: Sendable, Equatable, Codable {
     public var weights: [OptionCredit]?
     public var partiallyAccepted: [CreditedText]?
     public var partialValues: [CreditedValue]?
+    /// A matching question's right pairs: every option with its match.
+    public var pairs: [MatchPair]?
 
     public init(
         optionId: String? = nil, optionIds: [String]? = nil, value: AnswerValue? = nil, accepted: [String]? = nil, caseSensitive: Bool? = nil,
         normalize: TextNormalization? = nil, tolerance: Double? = nil, weights: [OptionCredit]? = nil, partiallyAccepted: [CreditedText]? = nil,
-        partialValues: [CreditedValue]? = nil
+        partialValues: [CreditedValue]? = nil, pairs: [MatchPair]? = nil
     ) {
         self.optionId = optionId
         self.optionIds = optionIds
@@ -158,6 +165,18 @@ public struct QuestionAnswer: Sendable, Equatable, Codable {
         self.weights = weights
         self.partiallyAccepted = partiallyAccepted
         self.partialValues = partialValues
+        self.pairs = pairs
+    }
+}
+
+/// An option of a matching question and the match that belongs to it.
+public struct MatchPair: Sendable, Equatable, Hashable, Codable {
+    public var optionId: String
+    public var matchId: String
+
+    public init(optionId: String, matchId: String) {
+        self.optionId = optionId
+        self.matchId = matchId
     }
 }
 
@@ -221,6 +240,8 @@ public struct QuizQuestion: Sendable, Equatable, Codable {
             return answer.optionIds.map { .ordering(order: $0, partialCredit: partialCredit ?? false) }
         case .description:
             return nil
+        case .matching:
+            return answer.pairs.map { .matching(pairs: Dictionary($0.map { ($0.optionId, $0.matchId) }, uniquingKeysWith: { first, _ in first })) }
         case .singleChoice:
             return answer.optionId.map { .singleChoice(optionID: $0, credits: credits) }
         case .multipleChoice:
@@ -252,6 +273,11 @@ public struct QuizQuestion: Sendable, Equatable, Codable {
     public var optionIDs: [String] {
         translations.values.first?.options?.map(\.id) ?? []
     }
+
+    /// A matching question's match ids (the same in every language).
+    public var matchIDs: [String] {
+        translations.values.first?.matches?.map(\.id) ?? []
+    }
 }
 
 /// What a quiz asks, in every language: its titles and its questions. Versioned: an attempt keeps
@@ -281,10 +307,13 @@ public struct AttemptPlan: Sendable, Equatable, Decodable {
     public struct Item: Sendable, Equatable, Decodable {
         public var questionId: String
         public var optionIds: [String]?
+        /// A matching question's matches, in the order drawn (always shuffled).
+        public var matchIds: [String]?
 
-        public init(questionId: String, optionIds: [String]?) {
+        public init(questionId: String, optionIds: [String]?, matchIds: [String]? = nil) {
             self.questionId = questionId
             self.optionIds = optionIds
+            self.matchIds = matchIds
         }
     }
 
@@ -303,6 +332,12 @@ public struct AttemptPlan: Sendable, Equatable, Decodable {
             json.array { json in
                 for item in items {
                     json.object { json in
+                        if let matchIds = item.matchIds {
+                            json.key("match_ids")
+                            json.array { json in
+                                for id in matchIds { json.string(id) }
+                            }
+                        }
                         if let optionIds = item.optionIds {
                             json.key("option_ids")
                             json.array { json in
@@ -338,7 +373,11 @@ public struct AttemptPlan: Sendable, Equatable, Decodable {
             guard question.kind.hasOptions else { return Item(questionId: question.id, optionIds: nil) }
             // Items to order are always shuffled: in their own order they would give the answer away.
             let ids = question.optionIDs
-            return Item(questionId: question.id, optionIds: settings.shuffleOptions || question.kind == .ordering ? ids.shuffled(using: &generator) : ids)
+            let matches = question.kind == .matching ? question.matchIDs.shuffled(using: &generator) : nil
+            return Item(
+                questionId: question.id, optionIds: settings.shuffleOptions || question.kind == .ordering ? ids.shuffled(using: &generator) : ids,
+                matchIds: matches
+            )
         })
     }
 }

@@ -52,6 +52,7 @@ public enum QuizRules {
 
     private static func validateQuestion(_ question: QuizQuestion, path: String, defaultLanguage: String, offered: [String], into validation: inout FieldValidation) {
         var optionSets: [Set<String>] = []
+        var matchSets: [Set<String>] = []
         CourseRules.translations(question.translations, defaultLanguage: defaultLanguage, offered: offered, into: &validation) { text, textPath, validation in
             if text.prompt.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty || text.prompt.count > 10_000 {
                 validation.add(FieldError(field: "\(path).\(textPath).prompt", message: "must be 1 to 10000 characters"))
@@ -67,7 +68,17 @@ public enum QuizRules {
                 }
                 optionSets.append(ids)
             } else if text.options != nil {
-                validation.add(FieldError(field: "\(path).\(textPath).options", message: "belong to choice and ordering questions only"))
+                validation.add(FieldError(field: "\(path).\(textPath).options", message: "belong to choice, ordering and matching questions only"))
+            }
+            if question.kind == .matching {
+                let matches = text.matches ?? []
+                let ids = Set(matches.map(\.id))
+                if matches.count < 2 || matches.count > 26 || ids.count != matches.count || matches.contains(where: { $0.id.isEmpty || $0.text.isEmpty }) {
+                    validation.add(FieldError(field: "\(path).\(textPath).matches", message: "must hold 2 to 26 matches with distinct ids and a text each"))
+                }
+                matchSets.append(ids)
+            } else if text.matches != nil {
+                validation.add(FieldError(field: "\(path).\(textPath).matches", message: "belong to matching questions only"))
             }
         }
         if question.kind.hasOptions, Set(optionSets).count > 1 {
@@ -90,6 +101,15 @@ public enum QuizRules {
             validation.add(FieldError(field: "\(path).answer.option_ids", message: "must list every item once, in the right order"))
         case .description:
             break
+        case .matching:
+            if Set(matchSets).count > 1 {
+                validation.add(FieldError(field: "\(path).translations", message: "every language must offer the same match ids"))
+            }
+            let matches = matchSets.first ?? []
+            let pairs = answer.pairs ?? []
+            if pairs.count != options.count || Set(pairs.map(\.optionId)) != Set(options) || !Set(pairs.map(\.matchId)).isSubset(of: matches) {
+                validation.add(FieldError(field: "\(path).answer.pairs", message: "must pair every option once with one of the matches"))
+            }
         case .trueFalse:
             if case .bool = answer.value { break }
             validation.add(FieldError(field: "\(path).answer.value", message: "must be true or false"))
@@ -171,6 +191,7 @@ public enum QuizRules {
         case (.shortText, .text(let text)): return text.count <= 1_000
         case (.numeric, .number(let number)): return number.isFinite
         case (.ordering, .order(let ids)): return ids.count == options.count && Set(ids) == options
+        case (.matching, .pairs(let pairs)): return Set(pairs.keys).isSubset(of: options) && Set(pairs.values).isSubset(of: Set(question.matchIDs))
         default: return false
         }
     }
@@ -227,9 +248,10 @@ public enum QuizRules {
 }
 
 extension QuestionResponse: Decodable {
-    enum CodingKeys: String, CodingKey { case optionId, optionIds, value, text, order }
+    enum CodingKeys: String, CodingKey { case optionId, optionIds, value, text, order, pairs }
 
-    /// `{option_id}`, `{option_ids}`, `{value: true|false}`, `{text}`, `{value: number}` or `{order}`.
+    /// `{option_id}`, `{option_ids}`, `{value: true|false}`, `{text}`, `{value: number}`, `{order}`
+    /// or `{pairs:[{option_id, match_id}]}`.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         if let id = try container.decodeIfPresent(String.self, forKey: .optionId) {
@@ -240,6 +262,9 @@ extension QuestionResponse: Decodable {
             self = .text(text)
         } else if let order = try container.decodeIfPresent([String].self, forKey: .order) {
             self = .order(order)
+        } else if let pairs = try container.decodeIfPresent([MatchPair].self, forKey: .pairs) {
+            // Each option matched at most once: a repeated option keeps its first match.
+            self = .pairs(Dictionary(pairs.map { ($0.optionId, $0.matchId) }, uniquingKeysWith: { first, _ in first }))
         } else {
             switch try container.decode(AnswerValue.self, forKey: .value) {
             case .bool(let bool): self = .value(bool)
@@ -269,6 +294,16 @@ extension QuestionResponse: Decodable {
                 json.key("order")
                 json.array { json in
                     for id in ids { json.string(id) }
+                }
+            case .pairs(let pairs):
+                json.key("pairs")
+                json.array { json in
+                    for (option, match) in pairs.sorted(by: { $0.key < $1.key }) {
+                        json.object { json in
+                            json.member("match_id", match)
+                            json.member("option_id", option)
+                        }
+                    }
                 }
             }
         }

@@ -99,6 +99,8 @@ struct QuizEditorPages {
         let correct: Bool
         let credit: String
         let texts: [OptionText]
+        /// A matching question's match in each language.
+        let matches: [OptionText]
     }
 
     struct OptionText {
@@ -180,7 +182,8 @@ struct QuizEditorPages {
             options: rows.enumerated().map { row, option in
                 OptionRow(
                     row: row, optionID: option.id, correct: question.correct.contains(option.id), credit: option.credit,
-                    texts: languages.map { code in OptionText(code: code, name: name(code).name, dir: name(code).dir, text: option.texts[code] ?? "") }
+                    texts: languages.map { code in OptionText(code: code, name: name(code).name, dir: name(code).dir, text: option.texts[code] ?? "") },
+                    matches: languages.map { code in OptionText(code: code, name: name(code).name, dir: name(code).dir, text: option.matches[code] ?? "") }
                 )
             },
             truthTrue: question.truth == "true", truthFalse: question.truth == "false",

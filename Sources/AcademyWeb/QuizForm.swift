@@ -157,6 +157,9 @@ struct QuestionForm {
     struct OptionForm {
         var id: String
         var texts: [String: String]
+        /// A matching question's match for this option, by language (alone in its row: a match
+        /// that misleads).
+        var matches: [String: String] = [:]
         /// The option's credit in percent (Moodle's weight); empty: 100 when ticked right, else 0.
         var credit = ""
     }
@@ -177,11 +180,22 @@ struct QuestionForm {
         partialCredit = question.partialCredit ?? false
         prompts = question.translations.mapValues(\.prompt)
         feedback = question.translations.compactMapValues(\.feedback)
+        let pairs = Dictionary((question.answer.pairs ?? []).map { ($0.optionId, $0.matchId) }, uniquingKeysWith: { first, _ in first })
+        func matchTexts(_ matchID: String?) -> [String: String] {
+            guard let matchID else { return [:] }
+            return question.translations.compactMapValues { text in text.matches?.first { $0.id == matchID }?.text }
+        }
         options = question.optionIDs.map { optionID in
             OptionForm(
                 id: optionID, texts: question.translations.compactMapValues { text in text.options?.first { $0.id == optionID }?.text },
+                matches: matchTexts(pairs[optionID]),
                 credit: question.answer.weights?.first { $0.optionId == optionID }.map { QuizForm.number($0.credit * 100) } ?? ""
             )
+        }
+        // Matches no option pairs with mislead: each in a row of its own, without an option.
+        let free = "abcdefghijklmnopqrstuvwxyz".map(String.init).filter { !question.optionIDs.contains($0) }
+        for (matchID, id) in zip(question.matchIDs.filter { !Set(pairs.values).contains($0) }, free) {
+            options.append(OptionForm(id: id, texts: [:], matches: matchTexts(matchID)))
         }
         partiallyAccepted = (question.answer.partiallyAccepted ?? []).map { "\(QuizForm.number($0.credit * 100))% \($0.text)" }.joined(separator: "\n")
         partialValues = (question.answer.partialValues ?? []).map { value in
@@ -213,10 +227,14 @@ struct QuestionForm {
         options = (0..<rows).compactMap { row in
             let id = fields.text("\(prefix)o\(row)-id")
             var texts: [String: String] = [:]
+            var matches: [String: String] = [:]
             for language in languages {
                 texts[language] = fields.text("\(prefix)o\(row)-\(language)")
+                matches[language] = fields.text("\(prefix)o\(row)-match-\(language)")
             }
-            return texts.values.allSatisfy(\.isEmpty) ? nil : OptionForm(id: id, texts: texts, credit: fields.text("\(prefix)o\(row)-credit"))
+            if kind != QuestionKind.matching.rawValue { matches = [:] }
+            guard !texts.values.allSatisfy(\.isEmpty) || !matches.values.allSatisfy(\.isEmpty) else { return nil }
+            return OptionForm(id: id, texts: texts, matches: matches, credit: fields.text("\(prefix)o\(row)-credit"))
         }
         partiallyAccepted = fields.first(prefix + "partially-accepted") ?? ""
         partialValues = fields.first(prefix + "partial-values") ?? ""
@@ -275,11 +293,15 @@ struct QuestionForm {
         var translations: [String: QuestionText] = [:]
         for language in languages {
             let prompt = prompts[language] ?? ""
-            let options = kind.hasOptions ? self.options.map { QuizOption(id: $0.id, text: $0.texts[language] ?? "") } : nil
+            // A matching question's options are the rows with an option; its matches, the rows with a match.
+            let rows = kind == .matching ? self.options.filter { !$0.texts.values.allSatisfy(\.isEmpty) } : self.options
+            let options = kind.hasOptions ? rows.map { QuizOption(id: $0.id, text: $0.texts[language] ?? "") } : nil
+            let matches = kind == .matching
+                ? self.options.filter { !$0.matches.values.allSatisfy(\.isEmpty) }.map { QuizOption(id: "m\($0.id)", text: $0.matches[language] ?? "") } : nil
             let hasText = !prompt.isEmpty || (options?.contains { !$0.text.isEmpty } ?? false)
             if hasText {
                 let feedback = feedback[language] ?? ""
-                translations[language] = QuestionText(prompt: prompt, options: options, feedback: feedback.isEmpty ? nil : feedback)
+                translations[language] = QuestionText(prompt: prompt, options: options, matches: matches, feedback: feedback.isEmpty ? nil : feedback)
             }
         }
         var answer = QuestionAnswer()
@@ -297,6 +319,8 @@ struct QuestionForm {
             answer.optionIds = options.map(\.id)
         case .description:
             break
+        case .matching:
+            answer.pairs = options.filter { !$0.texts.values.allSatisfy(\.isEmpty) }.map { MatchPair(optionId: $0.id, matchId: "m\($0.id)") }
         case .trueFalse:
             answer.value = truth == "true" ? .bool(true) : truth == "false" ? .bool(false) : nil
         case .shortText:

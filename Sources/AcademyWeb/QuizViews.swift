@@ -56,6 +56,17 @@ enum FormAnswer: Equatable {
             return .answer(.order(numbered.sorted { $0.1 < $1.1 }.map(\.0)))
         case .description:
             return .none
+        case .matching:
+            // Each option's chosen match, `q-<question>-<option>`; an option left unmatched is left out.
+            let matches = Set(question.matchIDs)
+            var pairs: [String: String] = [:]
+            for option in question.optionIDs {
+                let chosen = fields.text("q-\(question.id)-\(option)")
+                guard !chosen.isEmpty else { continue }
+                guard matches.contains(chosen) else { return .unreadable }
+                pairs[option] = chosen
+            }
+            return pairs.isEmpty ? .none : .answer(.pairs(pairs))
         }
     }
 }
@@ -95,6 +106,7 @@ struct AttemptPage {
         let isNumber: Bool
         let isOrdering: Bool
         let isDescription: Bool
+        let isMatching: Bool
         let text: String
         let options: [Option]
     }
@@ -106,6 +118,14 @@ struct AttemptPage {
         let checked: Bool
         /// An item to order: the positions to choose from, the saved one selected.
         let positions: [Position]
+        /// An option to match: the matches to choose from, the saved one selected.
+        let matchChoices: [MatchChoice]
+    }
+
+    struct MatchChoice {
+        let id: String
+        let text: String
+        let selected: Bool
     }
 
     struct Position {
@@ -140,6 +160,9 @@ struct AttemptPage {
             default: []
             }
             let order: [String] = if case .order(let ids)? = answer?.response { ids } else { [] }
+            let pairs: [String: String] = if case .pairs(let chosen)? = answer?.response { chosen } else { [:] }
+            let matchesByID = Dictionary(uniqueKeysWithValues: (text.value?.matches ?? []).map { ($0.id, $0) })
+            let drawnMatches = (item.matchIds ?? []).compactMap { matchesByID[$0] }
             let itemCount = item.optionIds?.count ?? 0
             let typed: String = switch answer?.response {
             case .text(let value)?: value
@@ -155,14 +178,15 @@ struct AttemptPage {
                 isTrueFalse: question.kind == .trueFalse,
                 isTrue: answer?.response == .value(true), isFalse: answer?.response == .value(false),
                 isText: question.kind == .shortText, isNumber: question.kind == .numeric,
-                isOrdering: question.kind == .ordering, isDescription: question.kind == .description,
+                isOrdering: question.kind == .ordering, isDescription: question.kind == .description, isMatching: question.kind == .matching,
                 text: typed,
                 options: (item.optionIds ?? []).compactMap { optionsByID[$0] }.map { option in
                     let place = order.firstIndex(of: option.id).map { $0 + 1 }
                     return Option(
                         id: option.id, text: option.text, inputType: question.kind == .multipleChoice ? "checkbox" : "radio",
                         checked: chosen.contains(option.id),
-                        positions: question.kind == .ordering ? (1...max(1, itemCount)).map { Position(number: $0, selected: $0 == place) } : []
+                        positions: question.kind == .ordering ? (1...max(1, itemCount)).map { Position(number: $0, selected: $0 == place) } : [],
+                        matchChoices: drawnMatches.map { MatchChoice(id: $0.id, text: $0.text, selected: pairs[option.id] == $0.id) }
                     )
                 }
             )

@@ -121,7 +121,7 @@ import Testing
             let quizzes = QuizRepository(database: app.database)
             let imported = try #require(try await quizzes.quizzes(of: courseID).first)
             #expect(imported.key == "05-reading-check" && imported.version == 1 && imported.requiresPrevious)
-            #expect(imported.settings.required && imported.settings.maxAttempts == 3 && imported.content.questions.count == 6)
+            #expect(imported.settings.required && imported.settings.maxAttempts == 3 && imported.content.questions.count == 9)
 
             // The same folder again: nothing about the quiz changes.
             let same = try await service.importFolders([folder], instructorEmail: nil)
@@ -183,6 +183,8 @@ import Testing
             let answers: [(String, Any)] = [
                 ("letter-count", ["option_id": "b"]), ("direction", ["value": true]), ("non-joining", ["option_ids": ["alif", "dal", "waw"]]),
                 ("tha-dots", ["value": 3]), ("book", ["text": "كِتَاب"]), ("school", ["text": "مَدْرَسَه"]),
+                ("alphabet-order", ["order": ["alif", "ba", "jim", "dal"]]),
+                ("letter-names", ["pairs": [["option_id": "ba", "match_id": "m-ba"], ["option_id": "ta", "match_id": "m-ta"], ["option_id": "tha", "match_id": "m-tha"]]]),
             ]
             for (seq, (question, response)) in answers.enumerated() {
                 let saved = try await client.send(.put, "/api/v1/attempts/\(attempt)/answers/\(question)", json: ["response": response, "seq": seq + 1], token: amina)

@@ -89,4 +89,35 @@ import Testing
             #expect(submitted.json["score"] as? Double == 1 && submitted.json["max_score"] as? Double == 3)
         }
     }
+
+    @Test func matchingIsAnsweredPairByPairEachRightPairEarningItsShare() async throws {
+        try await TestApp.withApp { client, app in
+            let scene = try await client.courseScene(app: app)
+            let body: [String: Any] = [
+                "module_id": scene.module, "pass_percent": 50, "translations": ["ar": ["title": "مطابقة"]],
+                "questions": [[
+                    "id": "names", "kind": "matching", "points": 2,
+                    "translations": ["ar": [
+                        "prompt": "طابق", "options": [["id": "a", "text": "ا"], ["id": "b", "text": "ب"]],
+                        "matches": [["id": "x", "text": "ألف"], ["id": "y", "text": "باء"], ["id": "z", "text": "تاء"]],
+                    ]],
+                    "answer": ["pairs": [["option_id": "a", "match_id": "x"], ["option_id": "b", "match_id": "y"]]],
+                ]],
+            ]
+            let created = try await client.send(.post, "/api/v1/courses/arabic-script/quizzes", json: body, token: scene.teacher)
+            #expect(created.status == .created, "\(created.text)")
+            let quiz = try #require(created.json["id"] as? String)
+            let started = try await client.send(.post, "/api/v1/quizzes/\(quiz)/attempts", token: scene.amina)
+            let attempt = try #require(started.json["id"] as? String)
+            let question = try #require((started.json["questions"] as? [[String: Any]])?.first)
+            #expect(Set(((question["matches"] as? [[String: Any]]) ?? []).compactMap { $0["id"] as? String }) == ["x", "y", "z"])
+            #expect(!started.text.contains("\"pairs\""))
+            let pairs = ["pairs": [["option_id": "a", "match_id": "x"], ["option_id": "b", "match_id": "z"]]]
+            let saved = try await client.send(.put, "/api/v1/attempts/\(attempt)/answers/names", json: ["response": pairs, "seq": 1], token: scene.amina)
+            #expect(saved.status == .ok, "\(saved.text)")
+            #expect(try await client.send(.put, "/api/v1/attempts/\(attempt)/answers/names", json: ["response": ["pairs": [["option_id": "a", "match_id": "q"]]], "seq": 2], token: scene.amina).status == .unprocessableContent)
+            let submitted = try await client.send(.post, "/api/v1/attempts/\(attempt)/submit", token: scene.amina)
+            #expect(submitted.json["score"] as? Double == 1 && submitted.json["max_score"] as? Double == 2)
+        }
+    }
 }

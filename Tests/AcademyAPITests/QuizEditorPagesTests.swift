@@ -215,4 +215,46 @@ import Testing
             #expect(attempts.items.first?.result?.score == 1 && attempts.items.first?.result?.maxScore == 3)
         }
     }
+
+    @Test func matchingQuestionsAreWrittenRowByRowAndTakenInThePages() async throws {
+        try await TestApp.withApp { client, dependencies in
+            try await dependencies.makeUser("teacher@example.org", role: .instructor, name: "Teacher")
+            let (module, _) = try await client.makeCourse(token: try await client.login("teacher@example.org"), publish: true)
+            let course = try #require(try await dependencies.courses.find(.slug("arabic-script"), for: nil)).course
+            var teacher = TestBrowser(client)
+            try await teacher.signIn("teacher@example.org")
+            try await teacher.get("/teach/arabic-script/quizzes/new?module=\(module)")
+            // Two pairs and a misleading match alone in its row.
+            let fields: [(String, String)] = [
+                ("csrf", teacher.csrf), ("module_id", module), ("pass_percent", "50"), ("grading", "highest"), ("review", "after_submit"),
+                ("grace_seconds", "30"), ("title-ar", "مطابقة"), ("question_count", "1"),
+                ("q0-id", "names"), ("q0-kind", "matching"), ("q0-points", "2"), ("q0-prompt-ar", "طابق"), ("q0-option-count", "4"),
+                ("q0-o0-id", "a"), ("q0-o0-ar", "ا"), ("q0-o0-match-ar", "ألف"), ("q0-o1-id", "b"), ("q0-o1-ar", "ب"), ("q0-o1-match-ar", "باء"),
+                ("q0-o2-id", "c"), ("q0-o2-match-ar", "تاء"), ("q0-o3-id", "d"), ("intent", "save"),
+            ]
+            let saved = try await teacher.post("/teach/arabic-script/quizzes/new", fields: fields)
+            #expect(saved.status == .seeOther, "\(saved.text)")
+            let quiz = try #require(try await dependencies.quizzes.quizzes(of: course.id).first)
+            let question = try #require(quiz.content.questions.first)
+            #expect(question.optionIDs == ["a", "b"] && question.matchIDs == ["ma", "mb", "mc"])
+            #expect(question.answer.pairs == [.init(optionId: "a", matchId: "ma"), .init(optionId: "b", matchId: "mb")])
+            // The editor shows it back with the misleading match in a row of its own.
+            let editing = try await teacher.get("/teach/quizzes/\(quiz.id.apiString)")
+            #expect(editing.text.contains(#"name="q0-o2-match-ar" lang="ar" dir="rtl" type="text" maxlength="1000" value="تاء""#))
+
+            var student = TestBrowser(client)
+            try await student.signUp("amina@example.org")
+            try await student.get("/courses/arabic-script")
+            #expect(try await student.post("/courses/arabic-script/enrol", form: ["csrf": student.csrf]).status == .seeOther)
+            try await student.get("/quizzes/\(quiz.id.apiString)")
+            let attemptPath = try #require(try await student.post("/quizzes/\(quiz.id.apiString)/start", form: ["csrf": student.csrf]).headers[.location])
+            let page = try await student.get(attemptPath)
+            #expect(page.text.contains(#"<select name="q-names-a""#) && page.text.contains(#"<option value="mc">تاء</option>"#))
+            let attempt = String(attemptPath.split(separator: "/").last ?? "")
+            let answered = try await student.post("/attempts/\(attempt)", fields: [("csrf", student.csrf), ("q-names-a", "ma"), ("q-names-b", "mc"), ("action", "submit")])
+            #expect(answered.status == .seeOther, "\(answered.text)")
+            let attempts = try await dependencies.attempts.attempts(of: quiz.id, page: PageRequest(limitParameter: nil, cursorParameter: nil))
+            #expect(attempts.items.first?.result?.score == 1)
+        }
+    }
 }
