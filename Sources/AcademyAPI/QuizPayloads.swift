@@ -159,28 +159,10 @@ struct AttemptResponse: ResponseGenerator {
                         json.member("id", question.id)
                         json.member("kind", question.kind.rawValue)
                         if let order = item.matchIds, let matches = text?.matches {
-                            let byID = Dictionary(uniqueKeysWithValues: matches.map { ($0.id, $0) })
-                            json.key("matches")
-                            json.array { json in
-                                for match in order.compactMap({ byID[$0] }) {
-                                    json.object { json in
-                                        json.member("id", match.id)
-                                        json.member("text", match.text)
-                                    }
-                                }
-                            }
+                            Self.write("matches", matches, in: order, to: &json)
                         }
                         if let order = item.optionIds, let options = text?.options {
-                            let byID = Dictionary(uniqueKeysWithValues: options.map { ($0.id, $0) })
-                            json.key("options")
-                            json.array { json in
-                                for option in order.compactMap({ byID[$0] }) {
-                                    json.object { json in
-                                        json.member("id", option.id)
-                                        json.member("text", option.text)
-                                    }
-                                }
-                            }
+                            Self.write("options", options, in: order, to: &json)
                         }
                         json.member("points", question.points)
                         json.member("prompt", text?.prompt ?? "")
@@ -208,5 +190,21 @@ struct AttemptResponse: ResponseGenerator {
             json.member("user_id", attempt.userID.apiString)
         }
         return json.text
+    }
+}
+
+extension AttemptResponse {
+    /// Options or matches as the attempt drew them: `order` holds their ids.
+    static func write(_ key: String, _ options: [QuizOption], in order: [String], to json: inout JSONWriter) {
+        let byID = Dictionary(uniqueKeysWithValues: options.map { ($0.id, $0) })
+        json.key(key)
+        json.array { json in
+            for option in order.compactMap({ byID[$0] }) {
+                json.object { json in
+                    json.member("id", option.id)
+                    json.member("text", option.text)
+                }
+            }
+        }
     }
 }

@@ -14,8 +14,7 @@ public enum GIFT {
     public static let blank = "_____"
 
     public static func read(_ text: String) -> (questions: [InterchangeQuestion], problems: [InterchangeProblem]) {
-        var questions: [InterchangeQuestion] = []
-        var problems: [InterchangeProblem] = []
+        var reading = InterchangeReading()
         var category: [String] = []
         for paragraph in paragraphs(of: text) {
             var lines = paragraph.lines
@@ -26,16 +25,9 @@ public enum GIFT {
                 guard let next = lines.first else { continue }
                 line = next.number
             }
-            let source = lines.map(\.text).joined(separator: "\n")
-            switch question(source, line: line) {
-            case .success(var question):
-                question.category = category
-                questions.append(question)
-            case .failure(let problem):
-                problems.append(problem)
-            }
+            reading.add(question(lines.map(\.text).joined(separator: "\n"), line: line), category: category)
         }
-        return (questions, problems)
+        return (reading.questions, reading.problems)
     }
 
     // MARK: Reading

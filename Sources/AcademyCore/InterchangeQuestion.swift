@@ -120,6 +120,23 @@ public struct InterchangeQuestion: Sendable, Equatable {
     }
 }
 
+/// What a file's reader found: the questions read and the problems of the others.
+struct InterchangeReading {
+    var questions: [InterchangeQuestion] = []
+    var problems: [InterchangeProblem] = []
+
+    /// One question's outcome, the question placed in `category`.
+    mutating func add(_ outcome: Result<InterchangeQuestion, InterchangeProblem>, category: [String]) {
+        switch outcome {
+        case .success(var question):
+            question.category = category
+            questions.append(question)
+        case .failure(let problem):
+            problems.append(problem)
+        }
+    }
+}
+
 /// Why a question of a file was not read: its line, its name (or the start of its text) and
 /// the reason, for the import's report.
 public struct InterchangeProblem: Error, Sendable, Equatable {

@@ -22,8 +22,7 @@ public enum MoodleXML {
         guard root.name == "quiz" else {
             return ([], [InterchangeProblem(line: root.line, name: root.name, reason: "a Moodle XML file holds <quiz> at its root")])
         }
-        var questions: [InterchangeQuestion] = []
-        var problems: [InterchangeProblem] = []
+        var reading = InterchangeReading()
         var category: [String] = []
         for element in root.children where element.name == "question" {
             let type = element.attributes["type"] ?? ""
@@ -31,15 +30,9 @@ public enum MoodleXML {
                 category = InterchangeQuestion.categoryPath(element.child("category")?.text ?? "")
                 continue
             }
-            switch question(element, type: type) {
-            case .success(var question):
-                question.category = category
-                questions.append(question)
-            case .failure(let problem):
-                problems.append(problem)
-            }
+            reading.add(question(element, type: type), category: category)
         }
-        return (questions, problems)
+        return (reading.questions, reading.problems)
     }
 
     // MARK: Reading
