@@ -171,7 +171,22 @@ import Testing
         ], answer: .init(optionIds: ["x", "z"])),
         QuizQuestion(id: "true", kind: .trueFalse, points: 1, translations: ["ar": .init(prompt: "صح؟")], answer: .init(value: .bool(false))),
         QuizQuestion(id: "pi", kind: .numeric, points: 1, translations: ["ar": .init(prompt: "π?")], answer: .init(value: .number(3.14159), tolerance: 0.001)),
-        QuizQuestion(id: "word", kind: .shortText, points: 3, translations: ["ar": .init(prompt: "اكتب")], answer: .init(accepted: ["كتاب", "yes"], caseSensitive: true, normalize: .arabic)),
+        QuizQuestion(id: "word", kind: .shortText, points: 3, translations: ["ar": .init(prompt: "اكتب")], answer: .init(
+            accepted: ["كتاب", "yes"], caseSensitive: true, normalize: .arabic, partiallyAccepted: [.init(text: "كت*", credit: 0.5)]
+        )),
+        QuizQuestion(id: "weighted", kind: .singleChoice, points: 1, translations: [
+            "ar": .init(prompt: "أي؟", options: [.init(id: "a", text: "نعم"), .init(id: "b", text: "ربما")]),
+        ], answer: .init(optionId: "a", weights: [.init(optionId: "a", credit: 1), .init(optionId: "b", credit: 0.5)])),
+        QuizQuestion(id: "year", kind: .numeric, points: 1, translations: ["ar": .init(prompt: "متى؟")], answer: .init(
+            value: .number(1822), tolerance: 0, partialValues: [.init(value: 1822, tolerance: 2, credit: 0.25)]
+        )),
+        QuizQuestion(id: "order", kind: .ordering, points: 2, partialCredit: true, translations: [
+            "ar": .init(prompt: "رتّب", options: [.init(id: "a", text: "ا"), .init(id: "b", text: "ب")]),
+        ], answer: .init(optionIds: ["a", "b"])),
+        QuizQuestion(id: "intro", kind: .description, points: 0, translations: ["ar": .init(prompt: "مقدمة")], answer: .init()),
+        QuizQuestion(id: "names", kind: .matching, points: 2, translations: [
+            "ar": .init(prompt: "طابق", options: [.init(id: "a", text: "ا"), .init(id: "b", text: "ب")], matches: [.init(id: "x", text: "ألف"), .init(id: "y", text: "باء"), .init(id: "z", text: "تاء")]),
+        ], answer: .init(pairs: [.init(optionId: "a", matchId: "x"), .init(optionId: "b", matchId: "y")])),
     ]
 
     @Test func quizzesRoundTripWithEveryKindAndSetting() throws {
