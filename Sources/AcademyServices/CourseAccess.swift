@@ -72,6 +72,11 @@ public struct CourseAccess: Sendable {
         }
     }
 
+    /// The same from the caller's standing in the course already read (`EnrollmentRepository.standing`).
+    public func reader(relation: CourseRelation, principal: Principal?, standing: (enrollment: Enrollment, done: Set<UUID>)?) async throws -> Reader {
+        try await Self.reader(principal, relation: relation) { _ in standing }
+    }
+
     /// Staff are editors; anyone else must be an admitted student, whose enrolment and done items
     /// `standing` gives.
     private static func reader(

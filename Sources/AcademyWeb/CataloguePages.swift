@@ -87,11 +87,14 @@ struct CataloguePages {
         problem: String? = nil, status: HTTPResponse.Status = .ok
     ) async throws -> Response {
         let strings = renderer.strings(visitor.language)
-        let enrollment: Enrollment? = if let principal = visitor.principal {
-            try await enrollments.find(userID: principal.userID, courseID: course.id)
+        // One read of the visitor's enrolment and what they have done: the status line and the
+        // outline's locks both come from it.
+        let standing = if let principal = visitor.principal {
+            try await enrollments.standing(userID: principal.userID, courseID: course.id)
         } else {
-            nil
+            (enrollment: Enrollment, done: Set<UUID>)?.none
         }
+        let enrollment = standing?.enrollment
         let text = ContentLanguage(course.translations, course: course, visitor: visitor)
         let title = text.value?.title ?? course.slug
         let statusText = enrollment.map { strings["course_\($0.status.rawValue)"] ?? $0.status.rawValue }
@@ -108,7 +111,7 @@ struct CataloguePages {
             needsKey: course.enrollmentMode == .key,
             signInToEnrol: visitor.principal == nil && course.enrollmentMode != .closed,
             problem: problem,
-            outline: try await outline(of: course, relation: relation, visitor: visitor, strings: strings),
+            outline: try await outline(of: course, relation: relation, standing: standing, visitor: visitor, strings: strings),
             timeZone: visitor.timeZone.identifier
         )
         return renderer.render("course", title: title, page: page, visitor: visitor, request: request, status: status)
@@ -116,18 +119,21 @@ struct CataloguePages {
 
     /// The outline, when the visitor may open the course's items (an admitted student or an
     /// editor); nil for everyone else, who sees the course's description only.
-    private func outline(of course: Course, relation: CourseRelation, visitor: Visitor, strings: [String: String]) async throws -> OutlineView? {
+    private func outline(
+        of course: Course, relation: CourseRelation, standing: (enrollment: Enrollment, done: Set<UUID>)?, visitor: Visitor, strings: [String: String]
+    ) async throws -> OutlineView? {
         guard visitor.principal != nil else { return nil }
         let reader: CourseAccess.Reader
         do {
-            reader = try await access.reader(of: course, relation: relation, principal: visitor.principal)
+            reader = try await access.reader(relation: relation, principal: visitor.principal, standing: standing)
         } catch AcademyError.forbidden {
             return nil
         }
+        async let modules = content.modules(of: course.id)
         let items = try await content.items(of: course.id)
         let done: Set<UUID> = if case .student(_, let done) = reader { done } else { [] }
         return OutlineView.build(
-            course: course, modules: try await content.modules(of: course.id), items: items,
+            course: course, modules: try await modules, items: items,
             locks: access.locks(of: items, course: course, reader: reader), done: done, visitor: visitor, strings: strings
         )
     }
