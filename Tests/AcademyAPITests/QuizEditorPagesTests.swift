@@ -203,7 +203,7 @@ import Testing
             let attemptPath = try #require(started.headers[.location])
             let page = try await student.get(attemptPath, headers: english)
             #expect(page.text.contains(#"<select name="q-order-a""#) && page.text.contains("Number each item by its place"))
-            #expect(!page.text.contains(#"name="q-intro""#))
+            #expect(!page.text.contains(#"name="q-intro""#) && page.text.contains(#"<li class="text-only">"#))
             // Without script: the form posts each item's place; a place used twice is not an order.
             let attempt = String(attemptPath.split(separator: "/").last ?? "").split(separator: "?").first.map(String.init) ?? ""
             let twice = try await student.post("/attempts/\(attempt)", fields: [("csrf", student.csrf), ("q-order-a", "1"), ("q-order-b", "1"), ("q-order-c", "2"), ("action", "save")], headers: english)
