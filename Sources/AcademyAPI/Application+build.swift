@@ -47,7 +47,7 @@ public func buildRouter(_ dependencies: AppDependencies) throws -> AcademyRouter
         authoring: authoring, authentication: authentication
     ).endpoints)
     api.addRoutes(LessonUploadController(
-        access: access, content: dependencies.content, attachments: dependencies.attachments, upload: dependencies.lessonUpload,
+        access: access, attachments: dependencies.attachments, authoring: authoring, upload: dependencies.lessonUpload,
         authentication: authentication
     ).endpoints)
     api.addRoutes(AttachmentController(

@@ -79,9 +79,7 @@ package struct CourseAuthoring: Sendable {
 
     package func createLesson(in course: Course, _ body: LessonRequest) async throws -> Lesson {
         let texts = try await body.validatedTexts(defaultLanguage: course.defaultLanguage, offered: languages)
-        var validation = FieldValidation()
-        guard let moduleID = validation.require(body.moduleId, "module_id") else { throw AcademyError.validationFailed(validation.errors) }
-        let module = try await module(moduleID, of: course)
+        let module = try await module(body.moduleId, of: course)
         return try await content.createLesson(
             in: module, position: body.position, releaseAt: body.releaseAt, requiresPrevious: body.requiresPrevious ?? false, translations: texts
         )
@@ -89,12 +87,11 @@ package struct CourseAuthoring: Sendable {
 
     package func lessonChange(_ body: LessonRequest, editing lesson: Lesson, of course: Course) async throws -> LessonChange {
         var validation = FieldValidation()
-        let moduleID = validation.require(body.moduleId, "module_id")
+        validation.require(body.moduleId, "module_id")
         validation.require(body.position, "position")
         try validation.finish()
-        guard let moduleID else { throw AcademyError.validationFailed(validation.errors) }
         let texts = try await body.validatedTexts(defaultLanguage: course.defaultLanguage, offered: languages, rendered: lesson.translations)
-        return LessonChange(body: body, texts: texts, module: try await module(moduleID, of: course))
+        return LessonChange(body: body, texts: texts, module: try await module(body.moduleId, of: course))
     }
 
     package func updateLesson(_ lesson: Lesson, with change: LessonChange) async throws -> Lesson {
@@ -110,9 +107,14 @@ package struct CourseAuthoring: Sendable {
         try await body.validatedTexts(defaultLanguage: course.defaultLanguage, offered: languages)
     }
 
-    private func module(_ moduleID: UUID, of course: Course) async throws -> CourseModule {
+    /// The module a new or moved item goes into, when it is one of the course's: the one check
+    /// for lessons, uploads and quizzes alike.
+    package func module(_ moduleID: UUID?, of course: Course) async throws -> CourseModule {
+        guard let moduleID else {
+            throw AcademyError.validationFailed([FieldError(field: "module_id", message: "is required")])
+        }
         guard let module = try await content.module(moduleID), module.courseID == course.id else {
-            throw AcademyError.validationFailed([FieldError(field: "module_id", message: "is not a module of this course")])
+            throw AcademyError.validationFailed([FieldError(field: "module_id", message: "must name a module of this course")])
         }
         return module
     }
@@ -121,9 +123,7 @@ package struct CourseAuthoring: Sendable {
 
     package func createQuiz(in course: Course, _ body: QuizRequest) async throws -> StoredQuiz {
         let (settings, content) = try validated(body, course: course)
-        guard let moduleID = body.moduleId, let module = try await self.content.module(moduleID), module.courseID == course.id else {
-            throw AcademyError.validationFailed([FieldError(field: "module_id", message: "must name a module of this course")])
-        }
+        let module = try await module(body.moduleId, of: course)
         return try await quizzes.create(
             in: module, position: body.position, releaseAt: body.releaseAt, requiresPrevious: body.requiresPrevious ?? false,
             settings: settings, content: content
@@ -132,10 +132,9 @@ package struct CourseAuthoring: Sendable {
 
     /// New content becomes a new version: attempts already started keep the questions they saw.
     package func quizChange(_ body: QuizRequest, editing quiz: StoredQuiz, of course: Course) throws(AcademyError) -> QuizChange {
-        var moved: [FieldError] = []
-        if body.moduleId != quiz.moduleID { moved.append(FieldError(field: "module_id", message: "cannot be changed: a quiz stays in its module")) }
-        if body.position != quiz.position { moved.append(FieldError(field: "position", message: "cannot be changed: a quiz keeps its place")) }
-        guard moved.isEmpty else { throw .validationFailed(moved) }
+        var placement = FieldValidation()
+        QuizRules.keepPlace(of: quiz, moduleID: body.moduleId, position: body.position, into: &placement)
+        try placement.finish()
         let (settings, content) = try validated(body, course: course)
         return QuizChange(body: body, settings: settings, content: content)
     }

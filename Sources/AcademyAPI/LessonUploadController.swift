@@ -8,8 +8,8 @@ import Hummingbird
 /// form or as one `.zip`, into the module named by `?module_id=`.
 struct LessonUploadController {
     let access: CourseAccess
-    let content: CourseContentRepository
     let attachments: AttachmentRepository
+    let authoring: CourseAuthoring
     let upload: LessonUpload
     let authentication: AuthenticationMiddleware
 
@@ -22,11 +22,7 @@ struct LessonUploadController {
     @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<LessonResponse> {
         let course = try await access.editableCourse(context)
         let query = request.uri.queryParameters
-        guard let moduleID = query.get("module_id").flatMap(UUID.init(uuidString:)),
-              let module = try await content.module(moduleID), module.courseID == course.id
-        else {
-            throw AcademyError.validationFailed([FieldError(field: "module_id", message: "must name a module of this course (query parameter)")])
-        }
+        let module = try await authoring.module(query.get("module_id").flatMap(UUID.init(uuidString:)), of: course)
         var position: Int?
         if let raw = query.get("position") {
             guard let value = Int(raw), value >= 1 else {

@@ -258,16 +258,8 @@ public enum GIFT {
                     tolerance = 0
                 }
             }
-            return .init(text: formatted(number), fraction: fraction, feedback: feedback.isEmpty ? nil : feedback, tolerance: tolerance)
+            return .init(text: TypedNumber.text(number), fraction: fraction, feedback: feedback.isEmpty ? nil : feedback, tolerance: tolerance)
         }
-    }
-
-    /// A number as GIFT writes it: no trailing `.0`, no exponent for everyday sizes.
-    static func formatted(_ number: Double) -> String {
-        if number == number.rounded(), abs(number) < 1e15 { return String(Int64(number)) }
-        var text = String(format: "%.10f", number)
-        while text.hasSuffix("0") { text.removeLast() }
-        return text
     }
 
     // MARK: Writing
@@ -300,7 +292,7 @@ public enum GIFT {
             answer.feedback.map { "#" + escape($0) } ?? ""
         }
         func weight(_ fraction: Double) -> String {
-            "%\(formatted((fraction * 100 * 100_000).rounded() / 100_000))%"
+            "%\(TypedNumber.text((fraction * 100 * 100_000).rounded() / 100_000))%"
         }
         let answers: String
         switch question.kind {
@@ -326,7 +318,7 @@ public enum GIFT {
             }.joined(separator: " ")
         case .numerical:
             func value(_ answer: InterchangeQuestion.Answer) -> String {
-                answer.text + ((answer.tolerance ?? 0) == 0 ? "" : ":\(formatted(answer.tolerance ?? 0))")
+                answer.text + ((answer.tolerance ?? 0) == 0 ? "" : ":\(TypedNumber.text(answer.tolerance ?? 0))")
             }
             if question.answers.count == 1, let only = question.answers.first, only.fraction == 1 {
                 answers = "#" + value(only) + feedback(only)

@@ -218,7 +218,7 @@ public enum MoodleXML {
         if let feedback = question.generalFeedback {
             xml += "    <generalfeedback format=\"\(format)\"><text>\(cdata(feedback))</text></generalfeedback>\n"
         }
-        xml += "    <defaultgrade>\(GIFT.formatted(question.defaultMark))</defaultgrade>\n"
+        xml += "    <defaultgrade>\(TypedNumber.text(question.defaultMark))</defaultgrade>\n"
         switch question.kind {
         case .multipleChoice:
             xml += "    <single>\(question.singleAnswer)</single>\n"
@@ -228,9 +228,9 @@ public enum MoodleXML {
             break
         }
         for answer in question.answers {
-            let percent = GIFT.formatted((answer.fraction * 100 * 100_000).rounded() / 100_000)
+            let percent = TypedNumber.text((answer.fraction * 100 * 100_000).rounded() / 100_000)
             xml += "    <answer fraction=\"\(percent)\" format=\"\(format)\"><text>\(cdata(answer.text))</text>"
-            if let tolerance = answer.tolerance { xml += "<tolerance>\(GIFT.formatted(tolerance))</tolerance>" }
+            if let tolerance = answer.tolerance { xml += "<tolerance>\(TypedNumber.text(tolerance))</tolerance>" }
             if let feedback = answer.feedback { xml += "<feedback format=\"\(format)\"><text>\(cdata(feedback))</text></feedback>" }
             xml += "</answer>\n"
         }

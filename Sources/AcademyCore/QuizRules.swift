@@ -196,6 +196,13 @@ public enum QuizRules {
         }
     }
 
+    /// A change to a quiz keeps it where it is: its module and its position are not its to change
+    /// (attempts and locks refer to its place in the course).
+    public static func keepPlace(of quiz: StoredQuiz, moduleID: UUID?, position: Int?, into validation: inout FieldValidation) {
+        if moduleID != quiz.moduleID { validation.add(FieldError(field: "module_id", message: "cannot be changed: a quiz stays in its module")) }
+        if position != quiz.position { validation.add(FieldError(field: "position", message: "cannot be changed: a quiz keeps its place")) }
+    }
+
     /// Overrides are checked like the quiz's own settings, with room for longer accommodations.
     public static func validate(override: QuizOverride, into validation: inout FieldValidation) {
         if let limit = override.timeLimitSeconds, !(10...604_800).contains(limit) {

@@ -21,4 +21,15 @@ public enum TypedNumber {
         else { return nil }
         return value
     }
+
+    /// A number written back as a person would type it: no trailing `.0`, no exponent for
+    /// everyday sizes, and exactly the number (the shortest text that reads back the same).
+    public static func text(_ value: Double) -> String {
+        if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
+        let shortest = "\(value)"
+        guard shortest.contains("e") else { return shortest }
+        var fixed = String(format: "%.10f", value)
+        while fixed.hasSuffix("0") { fixed.removeLast() }
+        return fixed
+    }
 }

@@ -14,6 +14,7 @@ struct LessonFilePages {
     let renderer: PageRenderer
     let access: CourseAccess
     let content: CourseContentRepository
+    let authoring: CourseAuthoring
     let lessonUpload: LessonUpload
     let attachmentUpload: AttachmentUpload
     let lessonEditor: LessonEditorPages
@@ -67,15 +68,11 @@ struct LessonFilePages {
                 fields = form.fields
                 var validation = FieldValidation()
                 let position = FormValue.integer(form.fields["position"] ?? "", field: "position", into: &validation)
-                let module = try await content.module(UUID(uuidString: form.fields["module_id"] ?? "") ?? UUID())
-                if module?.courseID != course.id {
-                    validation.add(FieldError(field: "module_id", message: "must name a module of this course"))
-                }
                 if form.files.isEmpty {
                     validation.add(FieldError(field: "files", message: "choose a lesson folder, its files or a zip"))
                 }
                 try validation.finish()
-                guard let module else { throw AcademyError.validationFailed(validation.errors) }
+                let module = try await authoring.module(form.fields["module_id"].flatMap(UUID.init(uuidString:)), of: course)
                 return try await lessonUpload.createLesson(from: form.files, course: course, module: module, position: position)
             }
             return PageRenderer.redirect(to: "/teach/lessons/\(lesson.id.apiString)?saved=1")

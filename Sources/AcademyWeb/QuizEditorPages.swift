@@ -153,7 +153,7 @@ struct QuizEditorPages {
             overrides: overrides.map { entry in
                 OverrideRow(
                     userID: entry.userID.apiString, name: entry.displayName, email: entry.email,
-                    minutes: entry.override.timeLimitSeconds.map { QuizForm.number(Double($0) / 60) } ?? "",
+                    minutes: entry.override.timeLimitSeconds.map { TypedNumber.text(Double($0) / 60) } ?? "",
                     attempts: entry.override.maxAttempts.map(String.init) ?? "",
                     closes: entry.override.closesAt.map(visitor.format) ?? ""
                 )

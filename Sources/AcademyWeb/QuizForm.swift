@@ -38,11 +38,11 @@ struct QuizForm {
             moduleID: quiz.moduleID, position: quiz.position, releaseAt: quiz.releaseAt, requiresPrevious: quiz.requiresPrevious, timeZone: timeZone
         )
         texts = TranslatedTexts(quiz.content.translations.mapValues { ($0.title, $0.instructions ?? "") })
-        timeLimitMinutes = settings.timeLimitSeconds.map { Self.number(Double($0) / 60) } ?? ""
+        timeLimitMinutes = settings.timeLimitSeconds.map { TypedNumber.text(Double($0) / 60) } ?? ""
         graceSeconds = String(settings.graceSeconds)
         maxAttempts = settings.maxAttempts.map(String.init) ?? ""
         grading = settings.grading.rawValue
-        passPercent = Self.number(settings.passPercent)
+        passPercent = TypedNumber.text(settings.passPercent)
         required = settings.required
         shuffleQuestions = settings.shuffleQuestions
         shuffleOptions = settings.shuffleOptions
@@ -129,11 +129,6 @@ struct QuizForm {
             position: position, releaseAt: release, requiresPrevious: self.placement.requiresPrevious
         )
     }
-
-    /// A number as a form shows it: no trailing `.0`.
-    static func number(_ value: Double) -> String {
-        value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
-    }
 }
 
 /// One question of the quiz form. Its option rows carry their text in every language of the
@@ -176,7 +171,7 @@ struct QuestionForm {
     init(_ question: QuizQuestion) {
         id = question.id
         kind = question.kind.rawValue
-        points = QuizForm.number(question.points)
+        points = TypedNumber.text(question.points)
         partialCredit = question.partialCredit ?? false
         prompts = question.translations.mapValues(\.prompt)
         feedback = question.translations.compactMapValues(\.feedback)
@@ -189,7 +184,7 @@ struct QuestionForm {
             OptionForm(
                 id: optionID, texts: question.translations.compactMapValues { text in text.options?.first { $0.id == optionID }?.text },
                 matches: matchTexts(pairs[optionID]),
-                credit: question.answer.weights?.first { $0.optionId == optionID }.map { QuizForm.number($0.credit * 100) } ?? ""
+                credit: question.answer.weights?.first { $0.optionId == optionID }.map { TypedNumber.text($0.credit * 100) } ?? ""
             )
         }
         // Matches no option pairs with mislead: each in a row of its own, without an option.
@@ -197,21 +192,21 @@ struct QuestionForm {
         for (matchID, id) in zip(question.matchIDs.filter { !Set(pairs.values).contains($0) }, free) {
             options.append(OptionForm(id: id, texts: [:], matches: matchTexts(matchID)))
         }
-        partiallyAccepted = (question.answer.partiallyAccepted ?? []).map { "\(QuizForm.number($0.credit * 100))% \($0.text)" }.joined(separator: "\n")
+        partiallyAccepted = (question.answer.partiallyAccepted ?? []).map { "\(TypedNumber.text($0.credit * 100))% \($0.text)" }.joined(separator: "\n")
         partialValues = (question.answer.partialValues ?? []).map { value in
-            "\(QuizForm.number(value.credit * 100))% \(QuizForm.number(value.value))" + (value.tolerance.map { ":\(QuizForm.number($0))" } ?? "")
+            "\(TypedNumber.text(value.credit * 100))% \(TypedNumber.text(value.value))" + (value.tolerance.map { ":\(TypedNumber.text($0))" } ?? "")
         }.joined(separator: "\n")
         let answer = question.answer
         correct = Set(answer.optionIds ?? []).union(answer.optionId.map { [$0] } ?? [])
         switch answer.value {
         case .bool(let value): truth = value ? "true" : "false"
-        case .number(let value): number = QuizForm.number(value)
+        case .number(let value): number = TypedNumber.text(value)
         case nil: break
         }
         accepted = (answer.accepted ?? []).joined(separator: "\n")
         caseSensitive = answer.caseSensitive ?? false
         arabicFolding = answer.normalize == .arabic
-        tolerance = answer.tolerance.map(QuizForm.number) ?? ""
+        tolerance = answer.tolerance.map(TypedNumber.text) ?? ""
     }
 
     init(_ fields: FormFields, prefix: String, languages: [String]) {

@@ -166,12 +166,12 @@ struct AttemptPage {
             let itemCount = item.optionIds?.count ?? 0
             let typed: String = switch answer?.response {
             case .text(let value)?: value
-            case .number(let value)?: value.rounded() == value && abs(value) < 1e15 ? String(Int64(value)) : String(value)
+            case .number(let value)?: TypedNumber.text(value)
             default: ""
             }
             return Question(
                 id: question.id, field: "q-\(question.id)", questionID: question.id, kind: question.kind.rawValue, lang: text.lang, dir: text.dir, prompt: text.value?.prompt ?? "",
-                points: question.points.rounded() == question.points ? String(Int(question.points)) : String(question.points),
+                points: TypedNumber.text(question.points),
                 seq: answer?.seq ?? 0, saved: answer != nil,
                 isChoice: question.kind == .singleChoice || question.kind == .multipleChoice,
                 isMultiple: question.kind == .multipleChoice,

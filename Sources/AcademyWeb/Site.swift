@@ -51,7 +51,7 @@ public func buildSite(_ dependencies: AppDependencies) async throws -> AcademyRo
     lessonEditor.register(on: pages)
     LessonFilePages(
         session: session, renderer: renderer, access: dependencies.access, content: dependencies.content,
-        lessonUpload: dependencies.lessonUpload, attachmentUpload: dependencies.attachmentUpload, lessonEditor: lessonEditor
+        authoring: dependencies.courseAuthoring, lessonUpload: dependencies.lessonUpload, attachmentUpload: dependencies.attachmentUpload, lessonEditor: lessonEditor
     ).register(on: pages)
     QuizEditorPages(
         session: session, renderer: renderer, access: dependencies.access, content: dependencies.content, quizzes: dependencies.quizzes,
