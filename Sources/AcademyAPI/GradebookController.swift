@@ -54,7 +54,7 @@ struct GradebookResponse: ResponseEncodable {
     enum CodingKeys: String, CodingKey { case quizzes, students }
     enum QuizKeys: String, CodingKey { case id, title, grading, passPercent, required }
     enum StudentKeys: String, CodingKey { case userId, email, displayName, status, completedLessons, totalLessons, lessonsPercent, grades }
-    enum GradeKeys: String, CodingKey { case quizId, percent, passed }
+    enum GradeKeys: String, CodingKey { case quizId, percent, passed, needsGrading }
 
     func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
@@ -78,11 +78,12 @@ struct GradebookResponse: ResponseEncodable {
             try student.encode(row.progress.totalLessons, forKey: .totalLessons)
             try student.encode(row.progress.percent, forKey: .lessonsPercent)
             var grades = student.nestedUnkeyedContainer(forKey: .grades)
-            for (column, percent) in zip(gradebook.columns, row.grades) {
+            for (column, (percent, waiting)) in zip(gradebook.columns, zip(row.grades, row.needsGrading)) {
                 var grade = grades.nestedContainer(keyedBy: GradeKeys.self)
                 try grade.encode(column.quizID.apiString, forKey: .quizId)
                 try grade.encode(percent, forKey: .percent)
                 try grade.encode(percent.map { $0 >= column.passPercent }, forKey: .passed)
+                try grade.encode(waiting, forKey: .needsGrading)
             }
         }
     }

@@ -27,6 +27,7 @@ struct QuizController {
         routes.delete("quizzes/:id/overrides/:user_id", use: deleteOverride)
         routes.put("attempts/:id/answers/:question_id", use: save)
         routes.post("attempts/:id/submit", use: submit)
+        routes.put("attempts/:id/grades/:question_id", use: gradeEssay)
         routes.get("attempts/:id", use: showAttempt)
         return routes
     }
@@ -118,6 +119,16 @@ struct QuizController {
         )
     }
 
+    /// An instructor's grade for one essay: `{points, comment?}`.
+    @Sendable func gradeEssay(_ request: Request, context: AppRequestContext) async throws -> AttemptResponse {
+        let body = try await request.decode(as: EssayGrade.self, context: context)
+        let graded = try await taking.grade(
+            essay: context.parameters.get("question_id") ?? "", of: try context.parameters.uuid("id"), by: context.principal,
+            points: body.points, comment: body.comment
+        )
+        return try await view(graded.attempt, course: graded.course, quiz: graded.quiz, asStaff: true, request: request, context: context)
+    }
+
     @Sendable func showAttempt(_ request: Request, context: AppRequestContext) async throws -> AttemptResponse {
         let (attempt, quiz, course, asStaff) = try await taking.attempt(try context.parameters.uuid("id"), for: context.principal)
         return try await view(attempt, course: course, quiz: quiz, asStaff: asStaff, request: request, context: context)
@@ -160,7 +171,8 @@ struct AttemptSummary: Encodable, Sendable {
     let id: String
     let userId: String
     let number: Int
-    let state: AttemptState
+    /// `needs_grading` while an essay waits for its grade.
+    let state: String
     let startedAt: Date
     @NullEncoded var submittedAt: Date?
     @NullEncoded var percent: Double?
@@ -170,10 +182,11 @@ struct AttemptSummary: Encodable, Sendable {
         id = attempt.id.apiString
         userId = attempt.userID.apiString
         number = attempt.number
-        state = attempt.state
+        state = attempt.shownState
         startedAt = attempt.startedAt
         submittedAt = attempt.submittedAt
-        percent = attempt.result?.percent
-        passed = attempt.result?.passed
+        let settled = attempt.result.flatMap { $0.needsGrading ? nil : $0 }
+        percent = settled?.percent
+        passed = settled?.passed
     }
 }

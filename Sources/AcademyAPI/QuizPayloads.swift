@@ -57,6 +57,12 @@ struct AnswerSave: Decodable {
     let seq: Int
 }
 
+/// `PUT /attempts/{id}/grades/{question_id}`: an instructor's grade for an essay.
+struct EssayGrade: Decodable {
+    let points: Double
+    let comment: String?
+}
+
 /// A quiz for its editors: everything, answers included.
 struct QuizAuthoringResponse: ResponseEncodable {
     let quiz: StoredQuiz
@@ -135,7 +141,10 @@ struct AttemptResponse: ResponseGenerator {
         var json = JSONWriter(capacity: 4096)
         // Scores say how many answers were right: shown only when the review policy allows.
         let result = showResults ? attempt.result : nil
+        // A percent and a pass only once every essay has its grade.
+        let settled = result.flatMap { $0.needsGrading ? nil : $0 }
         let questions = Dictionary(uniqueKeysWithValues: content.questions.map { ($0.id, $0) })
+        let responses = Dictionary(answers.map { ($0.questionID, $0.response) }, uniquingKeysWith: { first, _ in first })
         json.object { json in
             json.key("answers")
             json.array { json in
@@ -148,8 +157,8 @@ struct AttemptResponse: ResponseGenerator {
             json.member("id", attempt.id.apiString)
             json.member("max_score", result?.maxScore)
             json.member("number", attempt.number)
-            json.member("passed", result?.passed)
-            json.member("percent", result?.percent)
+            json.member("passed", settled?.passed)
+            json.member("percent", settled?.percent)
             json.key("questions")
             json.array { json in
                 for item in attempt.plan.items {
@@ -160,6 +169,9 @@ struct AttemptResponse: ResponseGenerator {
                         json.member("kind", question.kind.rawValue)
                         if let order = item.matchIds, let matches = text?.matches {
                             Self.write("matches", matches, in: order, to: &json)
+                        }
+                        if question.kind == .essay {
+                            json.member("max_length", question.essayLength)
                         }
                         if let order = item.optionIds, let options = text?.options {
                             Self.write("options", options, in: order, to: &json)
@@ -174,10 +186,20 @@ struct AttemptResponse: ResponseGenerator {
                 json.key("results")
                 json.array { json in
                     for entry in result.questions {
+                        let question = questions[entry.id]
+                        let text = question.flatMap { choice.text($0.translations) }
                         json.object { json in
+                            if let question, let text {
+                                json.key("answer_feedback")
+                                json.array { json in
+                                    for feedback in question.answerFeedback(for: responses[entry.id], in: text) { json.string(feedback) }
+                                }
+                            }
+                            json.member("comment", entry.comment)
                             json.member("correct", entry.correct)
-                            json.member("feedback", questions[entry.id].flatMap { choice.text($0.translations) }?.feedback)
+                            json.member("feedback", text?.feedback)
                             json.member("id", entry.id)
+                            json.member("needs_grading", entry.pending == true)
                             json.member("points", entry.points)
                         }
                     }
@@ -185,7 +207,7 @@ struct AttemptResponse: ResponseGenerator {
             }
             json.member("score", result?.score)
             json.member("started_at", attempt.startedAt)
-            json.member("state", attempt.state.rawValue)
+            json.member("state", attempt.shownState)
             json.member("submitted_at", attempt.submittedAt)
             json.member("user_id", attempt.userID.apiString)
         }

@@ -23,17 +23,20 @@ public struct Gradebook: Sendable, Equatable {
         public let user: User
         public let enrollment: Enrollment
         public let progress: CourseProgress
-        /// Aligned with `columns`.
+        /// Aligned with `columns`: the grade across graded attempts.
         public let grades: [Double?]
+        /// Aligned with `columns`: whether an attempt's essay waits for an instructor.
+        public let needsGrading: [Bool]
     }
 
-    /// A finished attempt's percent; attempts come in the order they were made.
+    /// A finished attempt's percent (nil while an essay waits for its grade); attempts come in
+    /// the order they were made.
     public struct FinishedAttempt: Sendable, Equatable {
         public let userID: UUID
         public let quizID: UUID
-        public let percent: Double
+        public let percent: Double?
 
-        public init(userID: UUID, quizID: UUID, percent: Double) {
+        public init(userID: UUID, quizID: UUID, percent: Double?) {
             self.userID = userID
             self.quizID = quizID
             self.percent = percent
@@ -45,15 +48,22 @@ public struct Gradebook: Sendable, Equatable {
 
     public init(columns: [Column], students: [(user: User, enrollment: Enrollment, progress: CourseProgress)], attempts: [FinishedAttempt]) {
         var percents: [UUID: [UUID: [Double]]] = [:]
+        var waiting: [UUID: Set<UUID>] = [:]
         for attempt in attempts {
-            percents[attempt.userID, default: [:]][attempt.quizID, default: []].append(attempt.percent)
+            if let percent = attempt.percent {
+                percents[attempt.userID, default: [:]][attempt.quizID, default: []].append(percent)
+            } else {
+                waiting[attempt.userID, default: []].insert(attempt.quizID)
+            }
         }
         self.columns = columns
         rows = students.map { student in
             let mine = percents[student.user.id] ?? [:]
+            let mineWaiting = waiting[student.user.id] ?? []
             return Row(
                 user: student.user, enrollment: student.enrollment, progress: student.progress,
-                grades: columns.map { $0.grading.combine(mine[$0.quizID] ?? []) }
+                grades: columns.map { $0.grading.combine(mine[$0.quizID] ?? []) },
+                needsGrading: columns.map { mineWaiting.contains($0.quizID) }
             )
         }
     }
@@ -63,7 +73,9 @@ public struct Gradebook: Sendable, Equatable {
         let header = ["email", "display_name", "status", "lessons_percent"] + columns.map { "\($0.title) (%)" }
         return [header] + rows.map { row in
             [row.user.email, row.user.displayName, row.enrollment.status.rawValue, String(row.progress.percent)]
-                + row.grades.map { $0.map { String(format: "%.2f", $0) } ?? "" }
+                + zip(row.grades, row.needsGrading).map { grade, waiting in
+                    grade.map { String(format: "%.2f", $0) } ?? (waiting ? "needs grading" : "")
+                }
         }
     }
 }

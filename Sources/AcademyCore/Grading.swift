@@ -92,10 +92,7 @@ public enum Grading {
         case (.trueFalse(let expected), .value(let given)):
             return whole(given == expected, points)
         case (.shortText(let accepted, let caseSensitive, let normalization, let partial), .text(let given)):
-            let normalize = { (text: String) -> String in
-                let normalized = normalization.apply(text)
-                return caseSensitive ? normalized : normalized.lowercased()
-            }
+            let normalize = { (text: String) in comparable(text, caseSensitive: caseSensitive, normalization: normalization) }
             let answer = normalize(given)
             if accepted.contains(where: { matches(normalize($0), answer) }) { return whole(true, points) }
             let best = partial.filter { matches(normalize($0.text), answer) }.map(\.credit).max() ?? 0
@@ -117,6 +114,12 @@ public enum Grading {
             // A response of another kind than the question's earns nothing.
             return QuestionGrade(points: 0, correct: false)
         }
+    }
+
+    /// A short text as answers are compared: normalized, and lowercased unless case counts.
+    static func comparable(_ text: String, caseSensitive: Bool, normalization: TextNormalization) -> String {
+        let normalized = normalization.apply(text)
+        return caseSensitive ? normalized : normalized.lowercased()
     }
 
     /// `credit` of the points, held within 0 and the whole, to the hundredth.

@@ -12,6 +12,9 @@ public enum QuestionKind: String, Sendable, Codable, CaseIterable {
     case description
     /// Match each option (a premise) with one of `matches`; a share of the points per right pair.
     case matching
+    /// Free text up to `answer.max_length` characters, graded by an instructor: the attempt
+    /// needs grading until then.
+    case essay
 
     /// Options in every language: choices, or the items to order.
     public var hasOptions: Bool { self == .singleChoice || self == .multipleChoice || self == .ordering || self == .matching }
@@ -98,12 +101,31 @@ public struct QuestionText: Sendable, Equatable, Codable {
     public var options: [QuizOption]?
     /// A matching question's answers to match the options with (extra ones mislead).
     public var matches: [QuizOption]?
+    /// Shown in review whatever the response.
     public var feedback: String?
+    /// Shown in review to whoever gave a particular answer (Moodle's per-answer feedback).
+    public var answerFeedback: [AnswerFeedback]?
 
-    public init(prompt: String, options: [QuizOption]? = nil, matches: [QuizOption]? = nil, feedback: String? = nil) {
+    public init(
+        prompt: String, options: [QuizOption]? = nil, matches: [QuizOption]? = nil, feedback: String? = nil, answerFeedback: [AnswerFeedback]? = nil
+    ) {
         self.prompt = prompt
         self.options = options
         self.matches = matches
+        self.feedback = feedback
+        self.answerFeedback = answerFeedback
+    }
+}
+
+/// What a student who gave `answer` reads in review. `answer` names it as the question's key
+/// does: an option id (choice), `true` or `false`, a short text as accepted (with `*`), or a
+/// number as written in `value` or `partial_values`.
+public struct AnswerFeedback: Sendable, Equatable, Codable {
+    public var answer: String
+    public var feedback: String
+
+    public init(answer: String, feedback: String) {
+        self.answer = answer
         self.feedback = feedback
     }
 }
@@ -149,11 +171,13 @@ public struct QuestionAnswer: Sendable, Equatable, Codable {
     public var partialValues: [CreditedValue]?
     /// A matching question's right pairs: every option with its match.
     public var pairs: [MatchPair]?
+    /// An essay's longest answer, in characters (`QuizRules.essayLength` when not given).
+    public var maxLength: Int?
 
     public init(
         optionId: String? = nil, optionIds: [String]? = nil, value: AnswerValue? = nil, accepted: [String]? = nil, caseSensitive: Bool? = nil,
         normalize: TextNormalization? = nil, tolerance: Double? = nil, weights: [OptionCredit]? = nil, partiallyAccepted: [CreditedText]? = nil,
-        partialValues: [CreditedValue]? = nil, pairs: [MatchPair]? = nil
+        partialValues: [CreditedValue]? = nil, pairs: [MatchPair]? = nil, maxLength: Int? = nil
     ) {
         self.optionId = optionId
         self.optionIds = optionIds
@@ -166,6 +190,7 @@ public struct QuestionAnswer: Sendable, Equatable, Codable {
         self.partiallyAccepted = partiallyAccepted
         self.partialValues = partialValues
         self.pairs = pairs
+        self.maxLength = maxLength
     }
 }
 
@@ -232,10 +257,12 @@ public struct QuizQuestion: Sendable, Equatable, Codable {
         self.answer = answer
     }
 
-    /// The grading key; nil for a description (nothing to grade) or an answer that validation
-    /// would refuse.
+    /// The grading key; nil for a description (nothing to grade), an essay (graded by a person)
+    /// or an answer that validation would refuse.
     public var key: AnswerKey? {
         switch kind {
+        case .essay:
+            return nil
         case .ordering:
             return answer.optionIds.map { .ordering(order: $0, partialCredit: partialCredit ?? false) }
         case .description:
@@ -268,6 +295,9 @@ public struct QuizQuestion: Sendable, Equatable, Codable {
     private var credits: [String: Double] {
         Dictionary((answer.weights ?? []).map { ($0.optionId, $0.credit) }, uniquingKeysWith: { first, _ in first })
     }
+
+    /// The longest answer an essay takes, in characters.
+    public var essayLength: Int { answer.maxLength ?? QuizRules.essayLength }
 
     /// Option ids of the question (the same in every language).
     public var optionIDs: [String] {

@@ -80,6 +80,12 @@ public struct QuizAttempt: Sendable, Equatable {
         state == .inProgress && (closesAt.map { now <= $0 } ?? true)
     }
 
+    /// The state as the API and the pages name it: a finished attempt whose essays wait for a
+    /// person `needs_grading`.
+    public var shownState: String {
+        result?.needsGrading == true ? "needs_grading" : state.rawValue
+    }
+
     /// Whether a read at `now` must first grade the attempt from its saved answers.
     public func isExpiredUngraded(at now: Date) -> Bool {
         state == .inProgress && !isOpen(at: now)

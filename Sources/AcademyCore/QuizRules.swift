@@ -2,6 +2,11 @@ public import Foundation
 
 /// The rules for a quiz as authors submit it: impossible quizzes are refused with every reason.
 public enum QuizRules {
+    /// An essay's longest answer when its author sets none, and the most an author may allow
+    /// (a save carries it whole; 20,000 characters of Arabic are about 40 KB).
+    public static let essayLength = 5_000
+    public static let longestEssay = 20_000
+
     public static func validate(
         settings: QuizSettings, content: QuizContent, defaultLanguage: String, offered: [String], into validation: inout FieldValidation
     ) {
@@ -70,6 +75,11 @@ public enum QuizRules {
             } else if text.options != nil {
                 validation.add(FieldError(field: "\(path).\(textPath).options", message: "belong to choice, ordering and matching questions only"))
             }
+            if let feedback = text.answerFeedback,
+               feedback.count > 100 || feedback.contains(where: { $0.answer.isEmpty || $0.answer.count > 1_000 || $0.feedback.isEmpty || $0.feedback.count > 10_000 })
+            {
+                validation.add(FieldError(field: "\(path).\(textPath).answer_feedback", message: "must hold at most 100 answers, each with a feedback of 1 to 10000 characters"))
+            }
             if question.kind == .matching {
                 let matches = text.matches ?? []
                 let ids = Set(matches.map(\.id))
@@ -101,6 +111,10 @@ public enum QuizRules {
             validation.add(FieldError(field: "\(path).answer.option_ids", message: "must list every item once, in the right order"))
         case .description:
             break
+        case .essay:
+            if let length = answer.maxLength, !(1...longestEssay).contains(length) {
+                validation.add(FieldError(field: "\(path).answer.max_length", message: "must be from 1 to \(longestEssay)"))
+            }
         case .matching:
             if Set(matchSets).count > 1 {
                 validation.add(FieldError(field: "\(path).translations", message: "every language must offer the same match ids"))
@@ -125,6 +139,9 @@ public enum QuizRules {
             if let tolerance = answer.tolerance, !(tolerance >= 0 && tolerance.isFinite) {
                 validation.add(FieldError(field: "\(path).answer.tolerance", message: "must be 0 or more"))
             }
+        }
+        if question.kind != .essay, answer.maxLength != nil {
+            validation.add(FieldError(field: "\(path).answer.max_length", message: "belongs to essay questions only"))
         }
         validatePartialCredit(question, options: Set(options), path: path, into: &validation)
     }
@@ -189,6 +206,7 @@ public enum QuizRules {
         case (.multipleChoice, .options(let ids)): return ids.isSubset(of: options)
         case (.trueFalse, .value): return true
         case (.shortText, .text(let text)): return text.count <= 1_000
+        case (.essay, .text(let text)): return text.count <= question.essayLength
         case (.numeric, .number(let number)): return number.isFinite
         case (.ordering, .order(let ids)): return ids.count == options.count && Set(ids) == options
         case (.matching, .pairs(let pairs)): return Set(pairs.keys).isSubset(of: options) && Set(pairs.values).isSubset(of: Set(question.matchIDs))

@@ -44,6 +44,23 @@ public struct AttemptFinisher: Sendable {
         return (attempt, answers)
     }
 
+    /// An instructor's grade for one essay of a finished attempt. Once its last essay is graded
+    /// the attempt has its percent, and a pass may complete the course.
+    public func grade(essay questionID: String, of attempt: QuizAttempt, quiz: StoredQuiz, points: Double, comment: String?) async throws -> QuizAttempt {
+        let content = try await quizzes.content(for: attempt, of: quiz)
+        let passPercent = quiz.settings.passPercent
+        let graded = try await attempts.regrade(attempt.id) { attempt in
+            guard attempt.state != .inProgress, let result = attempt.result else {
+                throw AcademyError.conflict("This attempt is still in progress: its essays are graded once it is submitted.")
+            }
+            return try result.grading(essay: questionID, points: points, comment: comment, content: content, passPercent: passPercent)
+        }
+        if graded.result?.passed == true, let enrollment = try await enrollments.find(userID: graded.userID, courseID: quiz.courseID) {
+            try await settle(enrollment)
+        }
+        return graded
+    }
+
     private func settle(_ enrollment: Enrollment) async throws {
         if try await enrollments.settle(enrollment).finishedCourse {
             _ = try await certificates.issue(for: enrollment)

@@ -84,6 +84,16 @@ public struct QuizTaking: Sendable {
         return (finished, quiz, course, asStaff, answers)
     }
 
+    /// An instructor grades one essay of a finished attempt (again: the new grade replaces the
+    /// last). The course's staff only; never the student.
+    public func grade(
+        essay questionID: String, of attemptID: UUID, by principal: Principal?, points: Double, comment: String?
+    ) async throws -> (attempt: QuizAttempt, quiz: StoredQuiz, course: Course) {
+        let (attempt, quiz, course, asStaff) = try await attempt(attemptID, for: principal)
+        guard asStaff else { throw AcademyError.forbidden("Only the course's instructors grade essays.") }
+        return (try await finisher.grade(essay: questionID, of: attempt, quiz: quiz, points: points, comment: comment), quiz, course)
+    }
+
     /// What an attempt shows: the questions it drew, its answers (read unless `known`), and
     /// whether its results may be shown yet (always to staff; to the student per the quiz's
     /// review policy once the attempt is over).

@@ -82,6 +82,15 @@ public struct AttemptRepository: Sendable {
         static let parameterTypes: [PostgresDataType] = [.uuid, .text, .timestamptz, .float8, .float8, .float8, .bool, .text]
     }
 
+    /// Until every essay has its grade, an attempt has no percent and no pass: the gradebook and
+    /// every progress query (`a.passed`) leave it out.
+    static func gradeBindings(_ attemptID: UUID, state: AttemptState, submittedAt: Date?, result: AttemptResult, resultJSON: String) -> PostgresBindings {
+        let settled = !result.needsGrading
+        return PostgresBindings(
+            attemptID, state.rawValue, submittedAt, result.score, result.maxScore, settled ? result.percent : nil, settled ? result.passed : nil, resultJSON
+        )
+    }
+
     public enum StartOutcome: Sendable {
         case started(QuizAttempt)
         case resumed(QuizAttempt)
@@ -228,9 +237,7 @@ public struct AttemptRepository: Sendable {
             guard attempt.state == .inProgress else { return (attempt, answers, false) }
             let result = try grade(attempt, Dictionary(uniqueKeysWithValues: answers.map { ($0.questionID, $0.response) }))
             let resultJSON = try QuizJSON.encode(result)
-            try await connection.run(
-                Grade.self, PostgresBindings(attemptID, state.rawValue, now, result.score, result.maxScore, result.percent, result.passed, resultJSON)
-            )
+            try await connection.run(Grade.self, Self.gradeBindings(attemptID, state: state, submittedAt: now, result: result, resultJSON: resultJSON))
             let finished = QuizAttempt(
                 id: attempt.id, quizID: attempt.quizID, userID: attempt.userID, number: attempt.number, version: attempt.version,
                 plan: attempt.plan, state: state, startedAt: attempt.startedAt, deadline: attempt.deadline,
@@ -240,15 +247,35 @@ public struct AttemptRepository: Sendable {
         }
     }
 
-    /// Every graded attempt in a course, in the order each student made them.
+    /// Changes a finished attempt's result (an instructor grading an essay): `regrade` gets the
+    /// attempt as locked and returns its new result.
+    public func regrade(_ attemptID: UUID, _ regrade: @escaping @Sendable (QuizAttempt) throws -> AttemptResult) async throws -> QuizAttempt {
+        return try await database.withTransaction { connection in
+            guard let attempt = try await connection.rows(Lock.self, PostgresBindings(attemptID), as: Row.self).first.map(attempt) else {
+                throw AcademyError.notFound("No such attempt.")
+            }
+            let result = try regrade(attempt)
+            try await connection.run(
+                Grade.self, Self.gradeBindings(attemptID, state: attempt.state, submittedAt: attempt.submittedAt, result: result, resultJSON: try QuizJSON.encode(result))
+            )
+            return QuizAttempt(
+                id: attempt.id, quizID: attempt.quizID, userID: attempt.userID, number: attempt.number, version: attempt.version,
+                plan: attempt.plan, state: attempt.state, startedAt: attempt.startedAt, deadline: attempt.deadline,
+                graceSeconds: attempt.graceSeconds, submittedAt: attempt.submittedAt, result: result
+            )
+        }
+    }
+
+    /// Every finished attempt in a course (its percent nil while an essay waits for its grade),
+    /// in the order each student made them.
     public func finishedAttempts(courseID: UUID) async throws -> [Gradebook.FinishedAttempt] {
         return try await database.rows(
             """
             SELECT a.user_id, a.quiz_id, a.percent FROM quiz_attempts a JOIN course_items i ON i.id = a.quiz_id
-            WHERE i.course_id = \(courseID) AND a.state <> 'in_progress' AND a.percent IS NOT NULL
+            WHERE i.course_id = \(courseID) AND a.state <> 'in_progress'
             ORDER BY a.user_id, a.quiz_id, a.number
             """,
-            as: (UUID, UUID, Double).self
+            as: (UUID, UUID, Double?).self
         ).map { Gradebook.FinishedAttempt(userID: $0.0, quizID: $0.1, percent: $0.2) }
     }
 

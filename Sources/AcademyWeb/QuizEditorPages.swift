@@ -83,6 +83,7 @@ struct QuizEditorPages {
         let arabicFolding: Bool
         let numericValue: String
         let tolerance: String
+        let essayLength: String
     }
 
     struct PromptColumn {
@@ -91,6 +92,7 @@ struct QuizEditorPages {
         let dir: String
         let prompt: String
         let feedback: String
+        let answerFeedback: String
     }
 
     struct OptionRow {
@@ -176,7 +178,9 @@ struct QuizEditorPages {
             points: question.points, partialCredit: question.partialCredit,
             problems: problems.list.filter { $0.field.hasPrefix("questions.\(index).") || $0.field == "questions.\(index)" },
             texts: languages.map { code in
-                PromptColumn(code: code, name: name(code).name, dir: name(code).dir, prompt: question.prompts[code] ?? "", feedback: question.feedback[code] ?? "")
+                PromptColumn(code: code, name: name(code).name, dir: name(code).dir, prompt: question.prompts[code] ?? "", feedback: question.feedback[code] ?? "",
+                    answerFeedback: question.answerFeedback[code] ?? ""
+                )
             },
             optionCount: rows.count,
             options: rows.enumerated().map { row, option in
@@ -188,7 +192,7 @@ struct QuizEditorPages {
             },
             truthTrue: question.truth == "true", truthFalse: question.truth == "false",
             accepted: question.accepted, partiallyAccepted: question.partiallyAccepted, partialValues: question.partialValues, caseSensitive: question.caseSensitive, arabicFolding: question.arabicFolding,
-            numericValue: question.number, tolerance: question.tolerance
+            numericValue: question.number, tolerance: question.tolerance, essayLength: question.essayLength
         )
     }
 

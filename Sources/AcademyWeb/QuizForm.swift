@@ -140,6 +140,8 @@ struct QuestionForm {
     var partialCredit = false
     var prompts: [String: String] = [:]
     var feedback: [String: String] = [:]
+    /// Per-answer feedback by language, a line each: `answer | feedback`.
+    var answerFeedback: [String: String] = [:]
     var options: [OptionForm] = []
     var correct: Set<String> = []
     var truth = ""
@@ -148,6 +150,7 @@ struct QuestionForm {
     var arabicFolding = false
     var number = ""
     var tolerance = ""
+    var essayLength = ""
 
     struct OptionForm {
         var id: String
@@ -175,6 +178,10 @@ struct QuestionForm {
         partialCredit = question.partialCredit ?? false
         prompts = question.translations.mapValues(\.prompt)
         feedback = question.translations.compactMapValues(\.feedback)
+        answerFeedback = question.translations.compactMapValues { text in
+            text.answerFeedback.map { $0.map { "\($0.answer) | \($0.feedback)" }.joined(separator: "\n") }
+        }
+        essayLength = question.answer.maxLength.map(String.init) ?? ""
         let pairs = Dictionary((question.answer.pairs ?? []).map { ($0.optionId, $0.matchId) }, uniquingKeysWith: { first, _ in first })
         func matchTexts(_ matchID: String?) -> [String: String] {
             guard let matchID else { return [:] }
@@ -217,6 +224,7 @@ struct QuestionForm {
         for language in languages {
             prompts[language] = fields.text("\(prefix)prompt-\(language)")
             feedback[language] = fields.text("\(prefix)feedback-\(language)")
+            answerFeedback[language] = fields.first("\(prefix)answer-feedback-\(language)") ?? ""
         }
         let rows = min(Int(fields.text(prefix + "option-count")) ?? 0, 26)
         options = (0..<rows).compactMap { row in
@@ -240,6 +248,7 @@ struct QuestionForm {
         arabicFolding = fields.first(prefix + "arabic") == "on"
         number = fields.text(prefix + "number")
         tolerance = fields.text(prefix + "tolerance")
+        essayLength = fields.text(prefix + "essay-length")
     }
 
     /// The options' credits when any row has one typed (a row without: 100% when ticked right,
@@ -250,6 +259,21 @@ struct QuestionForm {
             if option.credit.isEmpty { return correct.contains(option.id) ? OptionCredit(optionId: option.id, credit: 1) : nil }
             let text = option.credit.hasSuffix("%") ? String(option.credit.dropLast()) : option.credit
             return FormValue.number(text, field: field, into: &validation).map { OptionCredit(optionId: option.id, credit: $0 / 100) }
+        }
+    }
+
+    /// Lines of `answer | feedback` in `language`; nil for none.
+    private func answerFeedback(in language: String, field: String, into validation: inout FieldValidation) -> [AnswerFeedback]? {
+        let lines = (answerFeedback[language] ?? "").split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        guard !lines.isEmpty else { return nil }
+        return lines.compactMap { line in
+            guard let bar = line.firstIndex(of: "|") else {
+                validation.add(FieldError(field: field, message: "each line is an answer, a bar, then its feedback, such as b | \(line)"))
+                return nil
+            }
+            return AnswerFeedback(
+                answer: line[..<bar].trimmingCharacters(in: .whitespaces), feedback: line[line.index(after: bar)...].trimmingCharacters(in: .whitespaces)
+            )
         }
     }
 
@@ -296,7 +320,10 @@ struct QuestionForm {
             let hasText = !prompt.isEmpty || (options?.contains { !$0.text.isEmpty } ?? false)
             if hasText {
                 let feedback = feedback[language] ?? ""
-                translations[language] = QuestionText(prompt: prompt, options: options, matches: matches, feedback: feedback.isEmpty ? nil : feedback)
+                let perAnswer = answerFeedback(in: language, field: "\(field).translations.\(language).answer_feedback", into: &validation)
+                translations[language] = QuestionText(
+                    prompt: prompt, options: options, matches: matches, feedback: feedback.isEmpty ? nil : feedback, answerFeedback: perAnswer
+                )
             }
         }
         var answer = QuestionAnswer()
@@ -314,6 +341,8 @@ struct QuestionForm {
             answer.optionIds = options.map(\.id)
         case .description:
             break
+        case .essay:
+            answer.maxLength = FormValue.integer(essayLength, field: "\(field).answer.max_length", into: &validation)
         case .matching:
             answer.pairs = options.filter { !$0.texts.values.allSatisfy(\.isEmpty) }.map { MatchPair(optionId: $0.id, matchId: "m\($0.id)") }
         case .trueFalse:

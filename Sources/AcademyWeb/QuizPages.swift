@@ -77,7 +77,7 @@ struct QuizPages {
             )
             return renderer.render("attempt", title: page.title, page: page, visitor: visitor, request: request, status: status)
         }
-        let page = ResultPage(attempt: attempt, content: content, course: course, visitor: visitor, title: title, showResults: showResults)
+        let page = ResultPage(attempt: attempt, content: content, answers: answers, course: course, visitor: visitor, title: title, showResults: showResults)
         return renderer.render("result", title: page.title, page: page, visitor: visitor, request: request, status: status)
     }
 

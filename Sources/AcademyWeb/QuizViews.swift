@@ -56,6 +56,10 @@ enum FormAnswer: Equatable {
             return .answer(.order(numbered.sorted { $0.1 < $1.1 }.map(\.0)))
         case .description:
             return .none
+        case .essay:
+            // Kept as written, line breaks and all; only an essay of nothing but spaces is none.
+            guard let essay = values.first, !first.isEmpty else { return .none }
+            return .answer(.text(essay))
         case .matching:
             // Each option's chosen match, `q-<question>-<option>`; an option left unmatched is left out.
             let matches = Set(question.matchIDs)
@@ -107,6 +111,8 @@ struct AttemptPage {
         let isOrdering: Bool
         let isDescription: Bool
         let isMatching: Bool
+        let isEssay: Bool
+        let maxLength: Int
         let text: String
         let options: [Option]
     }
@@ -179,6 +185,7 @@ struct AttemptPage {
                 isTrue: answer?.response == .value(true), isFalse: answer?.response == .value(false),
                 isText: question.kind == .shortText, isNumber: question.kind == .numeric,
                 isOrdering: question.kind == .ordering, isDescription: question.kind == .description, isMatching: question.kind == .matching,
+                isEssay: question.kind == .essay, maxLength: question.essayLength,
                 text: typed,
                 options: (item.optionIds ?? []).compactMap { optionsByID[$0] }.map { option in
                     let place = order.firstIndex(of: option.id).map { $0 + 1 }
@@ -212,6 +219,8 @@ struct ResultPage {
     let maxScore: String
     let percent: String
     let passed: Bool
+    /// An essay waits for its grade: no percent and no pass yet.
+    let needsGrading: Bool
     let results: [Outcome]
 
     struct Outcome {
@@ -219,11 +228,17 @@ struct ResultPage {
         let dir: String
         let prompt: String
         let correct: Bool
+        let needsGrading: Bool
         let points: String
         let feedback: String?
+        let answerFeedback: [String]
+        let comment: String?
     }
 
-    init(attempt: QuizAttempt, content: QuizContent, course: Course, visitor: Visitor, title: ContentLanguage<QuizContent.Text>, showResults: Bool) {
+    init(
+        attempt: QuizAttempt, content: QuizContent, answers: [SavedAnswer], course: Course, visitor: Visitor, title: ContentLanguage<QuizContent.Text>,
+        showResults: Bool
+    ) {
         courseSlug = course.slug
         lang = title.lang
         dir = title.dir
@@ -237,13 +252,16 @@ struct ResultPage {
         maxScore = result.map { number($0.maxScore) } ?? ""
         percent = result.map { number(($0.percent * 10).rounded() / 10) } ?? ""
         passed = result?.passed ?? false
+        needsGrading = result?.needsGrading ?? false
         let byID = Dictionary(uniqueKeysWithValues: content.questions.map { ($0.id, $0) })
+        let responses = Dictionary(answers.map { ($0.questionID, $0.response) }, uniquingKeysWith: { first, _ in first })
         results = (result?.questions ?? []).compactMap { entry in
             guard let question = byID[entry.id] else { return nil }
             let text = ContentLanguage(question.translations, course: course, visitor: visitor)
             return Outcome(
-                lang: text.lang, dir: text.dir, prompt: text.value?.prompt ?? "", correct: entry.correct,
-                points: "\(number(entry.points)) / \(number(entry.maxPoints))", feedback: text.value?.feedback
+                lang: text.lang, dir: text.dir, prompt: text.value?.prompt ?? "", correct: entry.correct, needsGrading: entry.pending == true,
+                points: "\(number(entry.points)) / \(number(entry.maxPoints))", feedback: text.value?.feedback,
+                answerFeedback: text.value.map { question.answerFeedback(for: responses[entry.id], in: $0) } ?? [], comment: entry.comment
             )
         }
     }

@@ -31,7 +31,7 @@
       var typing = null;
       set.addEventListener("change", function () { changed(set); });
       set.addEventListener("input", function (event) {
-        if (event.target.type !== "text") return;
+        if (event.target.type !== "text" && event.target.tagName !== "TEXTAREA") return;
         clearTimeout(typing);
         typing = setTimeout(function () { changed(set); }, 800);
       });
@@ -102,7 +102,7 @@
 
     function values(set) {
       var list = [];
-      set.querySelectorAll("input, select").forEach(function (input) {
+      set.querySelectorAll("input, select, textarea").forEach(function (input) {
         if ((input.type === "radio" || input.type === "checkbox") && !input.checked) return;
         list.push([input.name, input.value]);
       });
@@ -110,11 +110,11 @@
     }
 
     function restore(set, pairs) {
-      set.querySelectorAll("input, select").forEach(function (input) {
+      set.querySelectorAll("input, select, textarea").forEach(function (input) {
         var match = pairs.filter(function (pair) { return pair[0] === input.name; });
         if (input.type === "radio" || input.type === "checkbox") {
           input.checked = match.some(function (pair) { return pair[1] === input.value; });
-        } else if ((input.type === "text" || input.tagName === "SELECT") && match.length) {
+        } else if ((input.type === "text" || input.tagName === "SELECT" || input.tagName === "TEXTAREA") && match.length) {
           input.value = match[0][1];
         }
       });
