@@ -18,6 +18,8 @@ extension QuizQuestion {
             return entries.first { Grading.matches(comparable($0.answer), response) }.map { [$0.feedback] } ?? []
         case (.numeric, .number(let given)):
             return entries.first { entry in
+                // Moodle's `*` answer: any other number.
+                if entry.answer == "*" { return true }
                 guard let value = TypedNumber.parse(entry.answer) else { return false }
                 return abs(given - value) <= tolerance(of: value)
             }.map { [$0.feedback] } ?? []

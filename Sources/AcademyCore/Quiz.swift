@@ -257,6 +257,20 @@ public struct QuizQuestion: Sendable, Equatable, Codable {
         self.answer = answer
     }
 
+    enum CodingKeys: String, CodingKey { case id, kind, points, partialCredit, translations, answer }
+
+    /// A question without an id reads as one with an empty id, which validation refuses for a
+    /// quiz's own question and a bank question never needs (the bank gives it its own).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        id = try container.decodeIfPresent(String.self, forKey: .id) ?? ""
+        kind = try container.decode(QuestionKind.self, forKey: .kind)
+        points = try container.decode(Double.self, forKey: .points)
+        partialCredit = try container.decodeIfPresent(Bool.self, forKey: .partialCredit)
+        translations = try container.decode([String: QuestionText].self, forKey: .translations)
+        answer = try container.decode(QuestionAnswer.self, forKey: .answer)
+    }
+
     /// The grading key; nil for a description (nothing to grade), an essay (graded by a person)
     /// or an answer that validation would refuse.
     public var key: AnswerKey? {
@@ -324,11 +338,15 @@ public struct QuizContent: Sendable, Equatable, Codable {
     }
 
     public var translations: [String: Text]
+    /// Every question an attempt may get: the quiz's own, and those it takes from the course's
+    /// bank (`bankPicks` says which, and which a draw picks among).
     public var questions: [QuizQuestion]
+    public var bankPicks: [BankPick]?
 
-    public init(translations: [String: Text], questions: [QuizQuestion]) {
+    public init(translations: [String: Text], questions: [QuizQuestion], bankPicks: [BankPick]? = nil) {
         self.translations = translations
         self.questions = questions
+        self.bankPicks = bankPicks
     }
 }
 
@@ -382,11 +400,21 @@ public struct AttemptPlan: Sendable, Equatable, Decodable {
         return json.text
     }
 
-    /// Draws `questionsPerAttempt` questions (all by default), shuffling questions and options
-    /// as the settings say.
+    /// Draws each bank draw's questions, then `questionsPerAttempt` questions (all by default),
+    /// shuffling questions and options as the settings say.
     public static func draw<Generator: RandomNumberGenerator>(
-        from questions: [QuizQuestion], settings: QuizSettings, using generator: inout Generator
+        from content: QuizContent, settings: QuizSettings, using generator: inout Generator
     ) -> AttemptPlan {
+        // Each draw from the bank first: `count` of its pool, where the pool stands.
+        let picks = content.bankPicks ?? []
+        let drawOf = content.drawOfQuestion
+        var drawn: [Int: [String]] = [:]
+        for (index, pick) in picks.enumerated() where pick.isDraw {
+            drawn[index] = Array(pick.questionIds.shuffled(using: &generator).prefix(pick.count ?? 0))
+        }
+        let questions = content.questions.filter { question in
+            drawOf[question.id].map { drawn[$0]?.contains(question.id) ?? false } ?? true
+        }
         var chosen = questions
         if let count = settings.questionsPerAttempt, count < questions.count {
             chosen = Array(questions.shuffled(using: &generator).prefix(count))

@@ -5,7 +5,9 @@ public import Foundation
 /// `quizzes/KEY.yaml`. Settings left out take their defaults.
 public struct QuizDraft: Sendable, Equatable, Codable {
     public var translations: [String: QuizContent.Text]?
-    public var questions: [QuizQuestion]?
+    /// The quiz's own questions, bank questions (`{bank_question_id}`) and draws from a bank
+    /// category (`{from_category, count}`), in the order an attempt gets them.
+    public var questions: [QuizItem]?
     public var timeLimitSeconds: Int?
     public var graceSeconds: Int?
     public var maxAttempts: Int?
@@ -27,7 +29,7 @@ public struct QuizDraft: Sendable, Equatable, Codable {
             settings[keyPath: keyPath] == defaults[keyPath: keyPath] ? nil : settings[keyPath: keyPath]
         }
         translations = content.translations
-        questions = content.questions
+        questions = content.items
         timeLimitSeconds = settings.timeLimitSeconds
         graceSeconds = chosen(\.graceSeconds)
         maxAttempts = settings.maxAttempts
@@ -45,8 +47,11 @@ public struct QuizDraft: Sendable, Equatable, Codable {
     /// The quiz this draft gives (a new quiz needs `translations`, `questions` and `pass_percent`;
     /// every other setting left out takes its default), checked against every rule of `QuizRules`;
     /// nil when a problem was added to `validation`. A PATCH merges into the quiz's own draft
-    /// first, so it too arrives here whole.
-    public func validated(defaultLanguage: String, offered: [String], into validation: inout FieldValidation) -> (settings: QuizSettings, content: QuizContent)? {
+    /// first, so it too arrives here whole. `bank` holds the course's bank questions the draft
+    /// names or draws from (`[QuizItem].bankNeeds`).
+    public func validated(
+        defaultLanguage: String, offered: [String], bank: [BankQuestion] = [], into validation: inout FieldValidation
+    ) -> (settings: QuizSettings, content: QuizContent)? {
         let before = validation.errors.count
         validation.require(translations, "translations")
         validation.require(questions, "questions")
@@ -68,7 +73,7 @@ public struct QuizDraft: Sendable, Equatable, Codable {
             closesAt: closesAt ?? base.closesAt,
             review: review ?? base.review
         )
-        let content = QuizContent(translations: translations ?? [:], questions: questions ?? [])
+        let content = QuizContent.resolving(questions ?? [], translations: translations ?? [:], bank: bank, into: &validation)
         QuizRules.validate(settings: settings, content: content, defaultLanguage: defaultLanguage, offered: offered, into: &validation)
         return validation.errors.count == before ? (settings, content) : nil
     }

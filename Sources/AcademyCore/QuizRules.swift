@@ -28,130 +28,140 @@ public enum QuizRules {
         CourseRules.translations(content.translations, defaultLanguage: defaultLanguage, offered: offered, into: &validation) { text, path, validation in
             _ = validation.check(CourseRules.title(text.title, field: "\(path).title"))
         }
+        let slots = content.slotCount
         if content.questions.isEmpty {
             validation.add(FieldError(field: "questions", message: "must hold at least one question"))
         }
         if content.questions.count > 500 {
-            validation.add(FieldError(field: "questions", message: "must hold at most 500 questions"))
+            validation.add(FieldError(field: "questions", message: "must hold at most 500 questions, counting every question a draw picks among"))
         }
-        if let draw = settings.questionsPerAttempt, !(1...max(1, content.questions.count)).contains(draw) {
-            validation.add(FieldError(field: "questions_per_attempt", message: "must be from 1 to the number of questions (\(content.questions.count))"))
+        if let draw = settings.questionsPerAttempt, !(1...max(1, slots)).contains(draw) {
+            validation.add(FieldError(field: "questions_per_attempt", message: "must be from 1 to the number of questions (\(slots))"))
         }
         var ids: Set<String> = []
-        for (index, question) in content.questions.enumerated() {
+        // Bank questions were checked when the bank took them; the quiz's own are checked here.
+        for (index, item) in content.items.enumerated() {
+            guard case .question(let question) = item else { continue }
             let path = "questions.\(index)"
-            if !(1...64).contains(question.id.count) || !question.id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) {
-                validation.add(FieldError(field: "\(path).id", message: "must be 1–64 letters, digits, - or _"))
-            }
             if !ids.insert(question.id).inserted {
                 validation.add(FieldError(field: "\(path).id", message: "is used by another question"))
             }
-            if question.kind == .description {
-                if question.points != 0 { validation.add(FieldError(field: "\(path).points", message: "must be 0: a description is not answered")) }
-            } else if !(question.points > 0 && question.points <= 1000) {
-                validation.add(FieldError(field: "\(path).points", message: "must be more than 0 and at most 1000"))
-            }
-            validateQuestion(question, path: path, defaultLanguage: defaultLanguage, offered: offered, into: &validation)
+            validate(question: question, path: path, defaultLanguage: defaultLanguage, offered: offered, into: &validation)
         }
     }
 
-    private static func validateQuestion(_ question: QuizQuestion, path: String, defaultLanguage: String, offered: [String], into validation: inout FieldValidation) {
+    /// One question, its fields named below `path` (a quiz's `questions.N`; nil: the body itself,
+    /// as a bank question is sent). A bank question's id is the bank's, not its author's.
+    public static func validate(question: QuizQuestion, path: String?, defaultLanguage: String, offered: [String], into validation: inout FieldValidation) {
+        let prefix = path.map { "\($0)." } ?? ""
+        if path != nil, !(1...64).contains(question.id.count) || !question.id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) {
+            validation.add(FieldError(field: "\(prefix)id", message: "must be 1–64 letters, digits, - or _"))
+        }
+        if question.kind == .description {
+            if question.points != 0 { validation.add(FieldError(field: "\(prefix)points", message: "must be 0: a description is not answered")) }
+        } else if !(question.points > 0 && question.points <= 1000) {
+            validation.add(FieldError(field: "\(prefix)points", message: "must be more than 0 and at most 1000"))
+        }
+        validateQuestion(question, prefix: prefix, defaultLanguage: defaultLanguage, offered: offered, into: &validation)
+    }
+
+    private static func validateQuestion(_ question: QuizQuestion, prefix: String, defaultLanguage: String, offered: [String], into validation: inout FieldValidation) {
         var optionSets: [Set<String>] = []
         var matchSets: [Set<String>] = []
         CourseRules.translations(question.translations, defaultLanguage: defaultLanguage, offered: offered, into: &validation) { text, textPath, validation in
             if text.prompt.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty || text.prompt.count > 10_000 {
-                validation.add(FieldError(field: "\(path).\(textPath).prompt", message: "must be 1 to 10000 characters"))
+                validation.add(FieldError(field: "\(prefix)\(textPath).prompt", message: "must be 1 to 10000 characters"))
             }
             if question.kind.hasOptions {
                 let options = text.options ?? []
                 if options.count < 2 || options.count > 26 {
-                    validation.add(FieldError(field: "\(path).\(textPath).options", message: "must hold 2 to 26 options"))
+                    validation.add(FieldError(field: "\(prefix)\(textPath).options", message: "must hold 2 to 26 options"))
                 }
                 let ids = Set(options.map(\.id))
                 if ids.count != options.count || options.contains(where: { $0.id.isEmpty || $0.text.isEmpty }) {
-                    validation.add(FieldError(field: "\(path).\(textPath).options", message: "need distinct ids and a text each"))
+                    validation.add(FieldError(field: "\(prefix)\(textPath).options", message: "need distinct ids and a text each"))
                 }
                 optionSets.append(ids)
             } else if text.options != nil {
-                validation.add(FieldError(field: "\(path).\(textPath).options", message: "belong to choice, ordering and matching questions only"))
+                validation.add(FieldError(field: "\(prefix)\(textPath).options", message: "belong to choice, ordering and matching questions only"))
             }
             if let feedback = text.answerFeedback,
                feedback.count > 100 || feedback.contains(where: { $0.answer.isEmpty || $0.answer.count > 1_000 || $0.feedback.isEmpty || $0.feedback.count > 10_000 })
             {
-                validation.add(FieldError(field: "\(path).\(textPath).answer_feedback", message: "must hold at most 100 answers, each with a feedback of 1 to 10000 characters"))
+                validation.add(FieldError(field: "\(prefix)\(textPath).answer_feedback", message: "must hold at most 100 answers, each with a feedback of 1 to 10000 characters"))
             }
             if question.kind == .matching {
                 let matches = text.matches ?? []
                 let ids = Set(matches.map(\.id))
                 if matches.count < 2 || matches.count > 26 || ids.count != matches.count || matches.contains(where: { $0.id.isEmpty || $0.text.isEmpty }) {
-                    validation.add(FieldError(field: "\(path).\(textPath).matches", message: "must hold 2 to 26 matches with distinct ids and a text each"))
+                    validation.add(FieldError(field: "\(prefix)\(textPath).matches", message: "must hold 2 to 26 matches with distinct ids and a text each"))
                 }
                 matchSets.append(ids)
             } else if text.matches != nil {
-                validation.add(FieldError(field: "\(path).\(textPath).matches", message: "belong to matching questions only"))
+                validation.add(FieldError(field: "\(prefix)\(textPath).matches", message: "belong to matching questions only"))
             }
         }
         if question.kind.hasOptions, Set(optionSets).count > 1 {
-            validation.add(FieldError(field: "\(path).translations", message: "every language must offer the same option ids"))
+            validation.add(FieldError(field: "\(prefix)translations", message: "every language must offer the same option ids"))
         }
         let options = optionSets.first ?? []
         let answer = question.answer
         switch question.kind {
         case .singleChoice:
             if answer.optionId.map({ !options.contains($0) }) ?? true {
-                validation.add(FieldError(field: "\(path).answer.option_id", message: "must be one of the question's options"))
+                validation.add(FieldError(field: "\(prefix)answer.option_id", message: "must be one of the question's options"))
             }
         case .multipleChoice:
             if let ids = answer.optionIds, !ids.isEmpty, Set(ids).isSubset(of: options) {
                 break
             }
-            validation.add(FieldError(field: "\(path).answer.option_ids", message: "must be one or more of the question's options"))
+            validation.add(FieldError(field: "\(prefix)answer.option_ids", message: "must be one or more of the question's options"))
         case .ordering:
             if let order = answer.optionIds, order.count == options.count, Set(order) == Set(options) { break }
-            validation.add(FieldError(field: "\(path).answer.option_ids", message: "must list every item once, in the right order"))
+            validation.add(FieldError(field: "\(prefix)answer.option_ids", message: "must list every item once, in the right order"))
         case .description:
             break
         case .essay:
             if let length = answer.maxLength, !(1...longestEssay).contains(length) {
-                validation.add(FieldError(field: "\(path).answer.max_length", message: "must be from 1 to \(longestEssay)"))
+                validation.add(FieldError(field: "\(prefix)answer.max_length", message: "must be from 1 to \(longestEssay)"))
             }
         case .matching:
             if Set(matchSets).count > 1 {
-                validation.add(FieldError(field: "\(path).translations", message: "every language must offer the same match ids"))
+                validation.add(FieldError(field: "\(prefix)translations", message: "every language must offer the same match ids"))
             }
             let matches = matchSets.first ?? []
             let pairs = answer.pairs ?? []
             if pairs.count != options.count || Set(pairs.map(\.optionId)) != Set(options) || !Set(pairs.map(\.matchId)).isSubset(of: matches) {
-                validation.add(FieldError(field: "\(path).answer.pairs", message: "must pair every option once with one of the matches"))
+                validation.add(FieldError(field: "\(prefix)answer.pairs", message: "must pair every option once with one of the matches"))
             }
         case .trueFalse:
             if case .bool = answer.value { break }
-            validation.add(FieldError(field: "\(path).answer.value", message: "must be true or false"))
+            validation.add(FieldError(field: "\(prefix)answer.value", message: "must be true or false"))
         case .shortText:
             if answer.accepted.map({ $0.isEmpty || $0.contains { $0.trimmingCharacters(in: .whitespaces).isEmpty } }) ?? true {
-                validation.add(FieldError(field: "\(path).answer.accepted", message: "must list one or more non-empty answers"))
+                validation.add(FieldError(field: "\(prefix)answer.accepted", message: "must list one or more non-empty answers"))
             }
         case .numeric:
             guard case .number(let value) = answer.value, value.isFinite else {
-                validation.add(FieldError(field: "\(path).answer.value", message: "must be a number"))
+                validation.add(FieldError(field: "\(prefix)answer.value", message: "must be a number"))
                 break
             }
             if let tolerance = answer.tolerance, !(tolerance >= 0 && tolerance.isFinite) {
-                validation.add(FieldError(field: "\(path).answer.tolerance", message: "must be 0 or more"))
+                validation.add(FieldError(field: "\(prefix)answer.tolerance", message: "must be 0 or more"))
             }
         }
         if question.kind != .essay, answer.maxLength != nil {
-            validation.add(FieldError(field: "\(path).answer.max_length", message: "belongs to essay questions only"))
+            validation.add(FieldError(field: "\(prefix)answer.max_length", message: "belongs to essay questions only"))
         }
-        validatePartialCredit(question, options: Set(options), path: path, into: &validation)
+        validatePartialCredit(question, options: Set(options), prefix: prefix, into: &validation)
     }
 
     /// Weights belong to choice questions, partly right texts to short text, partly right numbers
     /// to numeric; each credit is a fraction of the points.
-    private static func validatePartialCredit(_ question: QuizQuestion, options: Set<String>, path: String, into validation: inout FieldValidation) {
+    private static func validatePartialCredit(_ question: QuizQuestion, options: Set<String>, prefix: String, into validation: inout FieldValidation) {
         let answer = question.answer
         if let weights = answer.weights {
-            let field = "\(path).answer.weights"
+            let field = "\(prefix)answer.weights"
             if !question.kind.hasOptions {
                 validation.add(FieldError(field: field, message: "belong to choice questions only"))
             } else if Set(weights.map(\.optionId)).count != weights.count || !Set(weights.map(\.optionId)).isSubset(of: options) {
@@ -176,24 +186,24 @@ public enum QuizRules {
         }
         if let texts = answer.partiallyAccepted {
             if question.kind != .shortText {
-                validation.add(FieldError(field: "\(path).answer.partially_accepted", message: "belong to short-text questions only"))
+                validation.add(FieldError(field: "\(prefix)answer.partially_accepted", message: "belong to short-text questions only"))
             }
             for (index, text) in texts.enumerated() {
                 if text.text.trimmingCharacters(in: .whitespaces).isEmpty {
-                    validation.add(FieldError(field: "\(path).answer.partially_accepted.\(index).text", message: "must not be empty"))
+                    validation.add(FieldError(field: "\(prefix)answer.partially_accepted.\(index).text", message: "must not be empty"))
                 }
-                checkCredit(text.credit, "\(path).answer.partially_accepted.\(index).credit")
+                checkCredit(text.credit, "\(prefix)answer.partially_accepted.\(index).credit")
             }
         }
         if let values = answer.partialValues {
             if question.kind != .numeric {
-                validation.add(FieldError(field: "\(path).answer.partial_values", message: "belong to numeric questions only"))
+                validation.add(FieldError(field: "\(prefix)answer.partial_values", message: "belong to numeric questions only"))
             }
             for (index, value) in values.enumerated() {
                 if !value.value.isFinite || !((value.tolerance ?? 0) >= 0 && (value.tolerance ?? 0).isFinite) {
-                    validation.add(FieldError(field: "\(path).answer.partial_values.\(index)", message: "must be a number with a tolerance of 0 or more"))
+                    validation.add(FieldError(field: "\(prefix)answer.partial_values.\(index)", message: "must be a number with a tolerance of 0 or more"))
                 }
-                checkCredit(value.credit, "\(path).answer.partial_values.\(index).credit")
+                checkCredit(value.credit, "\(prefix)answer.partial_values.\(index).credit")
             }
         }
     }

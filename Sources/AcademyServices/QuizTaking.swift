@@ -33,7 +33,7 @@ public struct QuizTaking: Sendable {
         let outcome = try await attempts.start(
             quizID: quiz.id, userID: enrollment.userID, version: quiz.version,
             maxAttempts: settings.maxAttempts, now: now,
-            plan: AttemptPlan.draw(from: quiz.content.questions, settings: settings, using: &generator),
+            plan: AttemptPlan.draw(from: quiz.content, settings: settings, using: &generator),
             deadline: attemptDeadline(startedAt: now, timeLimitSeconds: settings.timeLimitSeconds, closesAt: settings.closesAt),
             graceSeconds: settings.graceSeconds
         )

@@ -43,7 +43,7 @@ import Testing
 
     @Test func matchesAreAlwaysShuffledAndKeptInThePlan() {
         var generator = SeededGenerator(state: 11)
-        let plans = (0..<10).map { _ in AttemptPlan.draw(from: [Self.matching], settings: QuizSettings(passPercent: 50), using: &generator) }
+        let plans = (0..<10).map { _ in AttemptPlan.draw(from: QuizContent(translations: [:], questions: [Self.matching]), settings: QuizSettings(passPercent: 50), using: &generator) }
         #expect(plans.allSatisfy { Set($0.items[0].matchIds ?? []) == ["x", "y", "z", "w"] })
         #expect(plans.contains { $0.items[0].matchIds != ["x", "y", "z", "w"] })
         #expect(plans[0].json.contains("\"match_ids\""))

@@ -46,7 +46,7 @@ import Testing
         var generator = SeededGenerator(state: 7)
         var shuffledOnce = false
         for _ in 0..<20 {
-            let plan = AttemptPlan.draw(from: [Self.description, Self.ordering], settings: QuizSettings(passPercent: 50), using: &generator)
+            let plan = AttemptPlan.draw(from: QuizContent(translations: [:], questions: [Self.description, Self.ordering]), settings: QuizSettings(passPercent: 50), using: &generator)
             let order = plan.items.first { $0.questionId == "order" }?.optionIds ?? []
             #expect(Set(order) == ["a", "b", "c"])
             if order != ["a", "b", "c"] { shuffledOnce = true }

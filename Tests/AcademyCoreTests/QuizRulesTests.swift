@@ -56,16 +56,16 @@ struct SeededGenerator: RandomNumberGenerator {
 
     @Test func drawingKeepsTheAuthorsOrderUnlessShuffled() {
         var generator = SeededGenerator(state: 7)
-        let plain = AttemptPlan.draw(from: Self.questions, settings: QuizSettings(passPercent: 50), using: &generator)
+        let plain = AttemptPlan.draw(from: QuizContent(translations: [:], questions: Self.questions), settings: QuizSettings(passPercent: 50), using: &generator)
         #expect(plain.items.map(\.questionId) == Self.questions.map(\.id))
         #expect(plain.items.allSatisfy { $0.optionIds == ["a", "b", "c"] })
 
-        let four = AttemptPlan.draw(from: Self.questions, settings: QuizSettings(passPercent: 50, questionsPerAttempt: 4), using: &generator)
+        let four = AttemptPlan.draw(from: QuizContent(translations: [:], questions: Self.questions), settings: QuizSettings(passPercent: 50, questionsPerAttempt: 4), using: &generator)
         let positions = four.items.map { item in Self.questions.firstIndex { $0.id == item.questionId }! }
         #expect(four.items.count == 4)
         #expect(positions == positions.sorted())
 
-        let shuffled = AttemptPlan.draw(from: Self.questions, settings: QuizSettings(passPercent: 50, shuffleQuestions: true, shuffleOptions: true), using: &generator)
+        let shuffled = AttemptPlan.draw(from: QuizContent(translations: [:], questions: Self.questions), settings: QuizSettings(passPercent: 50, shuffleQuestions: true, shuffleOptions: true), using: &generator)
         #expect(Set(shuffled.items.map(\.questionId)) == Set(Self.questions.map(\.id)))
         #expect(shuffled.items.map(\.questionId) != Self.questions.map(\.id))
         #expect(shuffled.items.allSatisfy { Set($0.optionIds ?? []) == ["a", "b", "c"] })
