@@ -62,6 +62,7 @@ public func buildRouter(_ dependencies: AppDependencies) throws -> AcademyRouter
         access: access, quizzes: dependencies.quizzes, attempts: dependencies.attempts, finisher: dependencies.finisher,
         taking: dependencies.quizTaking, authoring: authoring, authentication: authentication
     ).endpoints)
+    api.addRoutes(QuestionBankController(access: access, bank: dependencies.questionBank, authentication: authentication).endpoints)
     api.addRoutes(GradebookController(
         access: access, reader: dependencies.gradebook, languages: configuration.languages, authentication: authentication
     ).endpoints)

@@ -15,12 +15,13 @@ package struct CourseAuthoring: Sendable {
     let attempts: AttemptRepository
     let enrollments: EnrollmentRepository
     let hashing: PasswordHashingPool
+    let questionBank: QuestionBankService
     /// The languages the academy offers content in.
     package let languages: [String]
 
     package init(
         courses: CourseRepository, content: CourseContentRepository, quizzes: QuizRepository, attempts: AttemptRepository,
-        enrollments: EnrollmentRepository, hashing: PasswordHashingPool, languages: [String]
+        enrollments: EnrollmentRepository, hashing: PasswordHashingPool, questionBank: QuestionBankService, languages: [String]
     ) {
         self.courses = courses
         self.content = content
@@ -28,6 +29,7 @@ package struct CourseAuthoring: Sendable {
         self.attempts = attempts
         self.enrollments = enrollments
         self.hashing = hashing
+        self.questionBank = questionBank
         self.languages = languages
     }
 
@@ -122,7 +124,7 @@ package struct CourseAuthoring: Sendable {
     // MARK: Quizzes
 
     package func createQuiz(in course: Course, _ body: QuizRequest) async throws -> StoredQuiz {
-        let (settings, content) = try validated(body, course: course)
+        let (settings, content) = try await validated(body, course: course)
         let module = try await module(body.moduleId, of: course)
         return try await quizzes.create(
             in: module, position: body.position, releaseAt: body.releaseAt, requiresPrevious: body.requiresPrevious ?? false,
@@ -131,11 +133,11 @@ package struct CourseAuthoring: Sendable {
     }
 
     /// New content becomes a new version: attempts already started keep the questions they saw.
-    package func quizChange(_ body: QuizRequest, editing quiz: StoredQuiz, of course: Course) throws(AcademyError) -> QuizChange {
+    package func quizChange(_ body: QuizRequest, editing quiz: StoredQuiz, of course: Course) async throws -> QuizChange {
         var placement = FieldValidation()
         QuizRules.keepPlace(of: quiz, moduleID: body.moduleId, position: body.position, into: &placement)
         try placement.finish()
-        let (settings, content) = try validated(body, course: course)
+        let (settings, content) = try await validated(body, course: course)
         return QuizChange(body: body, settings: settings, content: content)
     }
 
@@ -154,14 +156,16 @@ package struct CourseAuthoring: Sendable {
         try await quizzes.delete(quiz)
     }
 
-    private func validated(_ body: QuizRequest, course: Course) throws(AcademyError) -> (QuizSettings, QuizContent) {
+    /// The quiz the request gives, with the bank questions it takes as the bank holds them now.
+    private func validated(_ body: QuizRequest, course: Course) async throws -> (QuizSettings, QuizContent) {
         var validation = FieldValidation()
         if let position = body.position, position < 1 {
             validation.add(FieldError(field: "position", message: "must be 1 or more"))
         }
-        let quiz = body.draft.validated(defaultLanguage: course.defaultLanguage, offered: languages, into: &validation)
+        let bank = try await questionBank.questions(for: body.draft.questions ?? [], of: course)
+        let quiz = body.draft.validated(defaultLanguage: course.defaultLanguage, offered: languages, bank: bank, into: &validation)
         try validation.finish()
-        guard let quiz else { throw .validationFailed(validation.errors) }
+        guard let quiz else { throw AcademyError.validationFailed(validation.errors) }
         return quiz
     }
 
@@ -227,7 +231,7 @@ extension AppDependencies {
     package var courseAuthoring: CourseAuthoring {
         CourseAuthoring(
             courses: courses, content: content, quizzes: quizzes, attempts: attempts, enrollments: enrollments, hashing: hashingPool,
-            languages: configuration.languages
+            questionBank: questionBank, languages: configuration.languages
         )
     }
 }

@@ -59,7 +59,7 @@ struct QuizController {
     @Sendable func update(_ request: Request, context: AppRequestContext) async throws -> QuizAuthoringResponse {
         let (quiz, course) = try await editableQuiz(context)
         let change = try await request.mergePatch(QuizRequest.self, over: QuizRequest(editing: quiz), context: context) { body in
-            try authoring.quizChange(body, editing: quiz, of: course)
+            try await authoring.quizChange(body, editing: quiz, of: course)
         }
         return QuizAuthoringResponse(quiz: try await authoring.updateQuiz(quiz, with: change))
     }

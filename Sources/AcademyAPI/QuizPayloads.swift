@@ -82,7 +82,7 @@ struct QuizAuthoringResponse: ResponseEncodable {
         try container.encode(quiz.version, forKey: .version)
         try container.encode(quiz.settings, forKey: .settings)
         try container.encode(quiz.content.translations, forKey: .translations)
-        try container.encode(quiz.content.questions, forKey: .questions)
+        try container.encode(quiz.content.items, forKey: .questions)
     }
 }
 
@@ -108,7 +108,7 @@ struct QuizStudentResponse: ResponseEncodable {
         try container.encode(choice.available, forKey: .availableLanguages)
         try container.encode(text?.title ?? "", forKey: .title)
         try container.encode(text?.instructions, forKey: .instructions)
-        try container.encode(settings.questionsPerAttempt ?? quiz.content.questions.count, forKey: .questionCount)
+        try container.encode(settings.questionsPerAttempt ?? quiz.content.slotCount, forKey: .questionCount)
         try container.encode(settings.timeLimitSeconds, forKey: .timeLimitSeconds)
         try container.encode(settings.graceSeconds, forKey: .graceSeconds)
         try container.encode(settings.maxAttempts, forKey: .maxAttempts)

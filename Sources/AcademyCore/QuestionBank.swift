@@ -81,7 +81,7 @@ public enum QuizItem: Sendable, Equatable, Codable {
             try question.encode(to: encoder)
         case .bankQuestion(let id):
             var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(id, forKey: .bankQuestionId)
+            try container.encode(id.apiString, forKey: .bankQuestionId)
         case .draw(let category, let count):
             var container = encoder.container(keyedBy: CodingKeys.self)
             try container.encode(category, forKey: .fromCategory)

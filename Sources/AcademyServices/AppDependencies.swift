@@ -42,6 +42,7 @@ public struct AppDependencies: Sendable {
     public let finisher: AttemptFinisher
     public let quizTaking: QuizTaking
     public let courseFolders: CourseFolderService
+    public let questionBank: QuestionBankService
 
     public init(configuration: AppConfiguration, logger: Logger, metricsRegistry: PrometheusCollectorRegistry) throws {
         self.configuration = configuration
@@ -116,6 +117,7 @@ public struct AppDependencies: Sendable {
         enrollmentStatusChange = EnrollmentStatusChange(access: access, enrollments: enrollments)
         finisher = AttemptFinisher(quizzes: quizzes, attempts: attempts, enrollments: enrollments, certificates: certificates)
         quizTaking = QuizTaking(access: access, quizzes: quizzes, attempts: attempts, finisher: finisher)
+        questionBank = QuestionBankService(bank: QuestionBankRepository(database: database), languages: configuration.languages)
         courseFolders = CourseFolderService(
             access: access, courses: courses, content: content, imports: CourseImportRepository(database: database),
             users: accounts.users, attachments: attachments, quizzes: quizzes, blobs: blobs,

@@ -1,0 +1,215 @@
+import AcademyAPI
+import AcademyCore
+import AcademyServices
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import NIOCore
+import Testing
+
+extension TestClientProtocol {
+    /// A request whose body is `body` as it is, of `contentType`.
+    func send(_ method: HTTPRequest.Method, _ uri: String, body: [UInt8], contentType: String, token: String?) async throws -> TestResponse {
+        var headers: HTTPFields = [.contentType: contentType]
+        if let token { headers[.authorization] = "Bearer \(token)" }
+        return try await execute(uri: uri, method: method, headers: headers, body: ByteBuffer(bytes: body))
+    }
+}
+
+/// A course's bank through the API: files in and out, questions by category, and quizzes that
+/// take bank questions and draw from categories, end to end.
+@Suite struct QuestionBankAPITests {
+    static let gift = """
+    // A bank in GIFT, Arabic first.
+    $CATEGORY: $course$/top/الحروف/الأشكال
+
+    ::الأول::ما أول حرف في الأبجدية؟{=الألف#أحسنت ~الباء#الباء ثانية ~التاء}
+
+    ::العدد::كم عدد حروف الأبجدية؟{#28}
+
+    ::الاتجاه::العربية تكتب من اليمين إلى اليسار.{T}
+
+    ::كتب::اكتب فعل الكتابة بالماضي.{=كتب =%50%كتبت}
+
+    $CATEGORY: $course$/top/الكتابة
+
+    ::مقال::صف شكل حرف الباء.{}
+
+    ::مكسور::سؤال بلا نهاية {=أ ~ب
+    """
+
+    static let base = "/api/v1/courses/arabic-script/question-bank"
+
+    @Test func aFileIsImportedWholeOrWithItsProblemsReportedByLine() async throws {
+        try await TestApp.withApp { client, app in
+            let scene = try await client.courseScene(app: app)
+            let file = Array(Self.gift.utf8)
+            let refused = try await client.send(.post, "\(Self.base)/import", body: file, contentType: "text/plain; charset=utf-8", token: scene.teacher)
+            #expect(refused.status == .unprocessableContent)
+            let errors = try #require(refused.json["errors"] as? [[String: Any]])
+            #expect(errors.count == 1 && errors[0]["field"] as? String == "line 16" && (errors[0]["message"] as? String)?.contains("مكسور") == true)
+            #expect((try await client.send(.get, "\(Self.base)/questions", token: scene.teacher).json["items"] as? [Any])?.isEmpty == true)
+
+            let partial = try await client.send(.post, "\(Self.base)/import?partial=true", body: file, contentType: "text/plain", token: scene.teacher)
+            #expect(partial.status == .created, "\(partial.text)")
+            #expect(partial.json["imported"] as? Int == 5 && partial.json["categories"] as? Int == 3)
+            let skipped = try #require(partial.json["skipped"] as? [[String: Any]])
+            #expect(skipped.count == 1 && skipped[0]["line"] as? Int == 16 && skipped[0]["name"] as? String == "مكسور")
+
+            let categories = try await client.send(.get, "\(Self.base)/categories", token: scene.teacher)
+            let paths = (categories.json["items"] as? [[String: Any]])?.compactMap { $0["path"] as? String }
+            #expect(paths == ["الحروف", "الحروف/الأشكال", "الكتابة"])
+            let shapes = try await client.send(.get, "\(Self.base)/questions?category=\("الحروف".addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)", token: scene.teacher)
+            let items = try #require(shapes.json["items"] as? [[String: Any]])
+            #expect(items.map { $0["name"] as? String } == ["الأول", "العدد", "الاتجاه", "كتب"])
+            let first = items[0]
+            #expect(first["kind"] as? String == "single_choice" && first["category"] as? String == "الحروف/الأشكال" && first["version"] as? Int == 1)
+            let text = try #require((first["translations"] as? [String: Any])?["ar"] as? [String: Any])
+            #expect((text["answer_feedback"] as? [[String: Any]])?.first?["feedback"] as? String == "أحسنت")
+            #expect(((first["answer"] as? [String: Any])?["option_id"] as? String) == "a")
+
+            // Export, then import into another category: the same questions come back.
+            let exported = try await client.send(.get, "\(Self.base)/export?format=moodle-xml", token: scene.teacher)
+            #expect(exported.status == .ok && exported.headers[.contentType]?.hasPrefix("application/xml") == true)
+            #expect(exported.text.contains("<question type=\"essay\">") && exported.text.contains("الحروف/الأشكال"))
+            let again = try await client.send(.post, "\(Self.base)/import?category=copy", body: Array(exported.text.utf8), contentType: "application/xml", token: scene.teacher)
+            #expect(again.status == .created && again.json["imported"] as? Int == 5, "\(again.text)")
+            let all = try #require(try await client.send(.get, "\(Self.base)/questions?limit=200", token: scene.teacher).json["items"] as? [[String: Any]])
+            #expect(all.count == 10)
+            func comparable(_ item: [String: Any]) -> String {
+                var copy = item
+                copy["id"] = nil
+                copy["category"] = (copy["category"] as? String).map { $0.hasPrefix("copy/") ? String($0.dropFirst(5)) : $0 }
+                return String(decoding: try! JSONSerialization.data(withJSONObject: copy, options: .sortedKeys), as: UTF8.self)
+            }
+            #expect(all.prefix(5).map(comparable) == all.suffix(5).map(comparable))
+            let gift = try await client.send(.get, "\(Self.base)/export?format=gift&category=copy", token: scene.teacher)
+            #expect(gift.status == .ok && gift.text.contains("$CATEGORY: copy/الحروف/الأشكال") && !gift.text.contains("$CATEGORY: الكتابة"))
+
+            // Bad input, cheaply refused.
+            let latin1 = try await client.send(.post, "\(Self.base)/import", body: [0x3A, 0x3A, 0xE9, 0x3A, 0x3A, 0x7B, 0x7D], contentType: "text/plain", token: scene.teacher)
+            #expect(latin1.status == .unprocessableContent && latin1.text.contains("UTF-8"))
+            #expect(try await client.send(.post, "\(Self.base)/import", body: file, contentType: "application/pdf", token: scene.teacher).status == .unsupportedMediaType)
+            #expect(try await client.send(.post, "\(Self.base)/import?partial=maybe", body: file, contentType: "text/plain", token: scene.teacher).status == .unprocessableContent)
+            #expect(try await client.send(.get, "\(Self.base)/export?format=pdf", token: scene.teacher).status == .unprocessableContent)
+            #expect(try await client.send(.post, "\(Self.base)/import?category=a//b", body: file, contentType: "text/plain", token: scene.teacher).status == .unprocessableContent)
+            #expect(try await client.send(.post, "\(Self.base)/import", body: file, contentType: "text/plain", token: scene.amina).status == .forbidden)
+            #expect(try await client.send(.get, "\(Self.base)/questions", token: scene.amina).status == .forbidden)
+        }
+    }
+
+    @Test func questionsAreWrittenOneByOneAndEveryEditIsANewVersion() async throws {
+        try await TestApp.withApp { client, app in
+            let scene = try await client.courseScene(app: app)
+            let question: [String: Any] = [
+                "category": "Grammar", "name": "plural", "kind": "short_text", "points": 2,
+                "translations": ["ar": ["prompt": "ما جمع كتاب؟"]], "answer": ["accepted": ["كتب"], "normalize": "arabic"],
+            ]
+            let created = try await client.send(.post, "\(Self.base)/questions", json: question, token: scene.teacher)
+            #expect(created.status == .created, "\(created.text)")
+            let id = try #require(created.json["id"] as? String)
+            #expect(created.json["version"] as? Int == 1 && created.json["category"] as? String == "Grammar")
+            var broken = question
+            broken["points"] = 0
+            let refused = try await client.send(.post, "\(Self.base)/questions", json: broken, token: scene.teacher)
+            #expect(refused.status == .unprocessableContent && refused.text.contains("\"field\":\"points\""))
+
+            let patched = try await client.send(.patch, "\(Self.base)/questions/\(id)", json: ["points": 3], token: scene.teacher)
+            #expect(patched.status == .ok && patched.json["version"] as? Int == 2 && patched.json["points"] as? Double == 3, "\(patched.text)")
+            let same = try await client.send(.patch, "\(Self.base)/questions/\(id)", json: ["name": "الجمع"], token: scene.teacher)
+            #expect(same.json["version"] as? Int == 2 && same.json["name"] as? String == "الجمع")
+
+            // A category with a question in it stays; an empty one goes.
+            let categories = try await client.send(.get, "\(Self.base)/categories", token: scene.teacher)
+            let grammar = try #require((categories.json["items"] as? [[String: Any]])?.first { $0["path"] as? String == "Grammar" }?["id"] as? String)
+            #expect(try await client.send(.delete, "\(Self.base)/categories/\(grammar)", token: scene.teacher).status == .conflict)
+            let empty = try await client.send(.post, "\(Self.base)/categories", json: ["path": "Empty/Inner"], token: scene.teacher)
+            #expect(empty.status == .created && empty.json["path"] as? String == "Empty/Inner")
+            let inner = try #require(empty.json["id"] as? String)
+            #expect(try await client.send(.delete, "\(Self.base)/categories/\(inner)", token: scene.teacher).status == .noContent)
+
+            #expect(try await client.send(.delete, "\(Self.base)/questions/\(id)", token: scene.teacher).status == .noContent)
+            #expect(try await client.send(.get, "\(Self.base)/questions/\(id)", token: scene.teacher).status == .notFound)
+        }
+    }
+
+    @Test func aQuizDrawsFromACategoryAtEachStartAndABankEditNeverReachesAStartedAttempt() async throws {
+        try await TestApp.withApp { client, app in
+            let scene = try await client.courseScene(app: app)
+            let imported = try await client.send(.post, "\(Self.base)/import?partial=true", body: Array(Self.gift.utf8), contentType: "text/plain", token: scene.teacher)
+            #expect(imported.status == .created)
+            let bank = try #require(try await client.send(.get, "\(Self.base)/questions", token: scene.teacher).json["items"] as? [[String: Any]])
+            let essay = try #require(bank.first { $0["kind"] as? String == "essay" }?["id"] as? String)
+            let shapes = bank.filter { $0["category"] as? String == "الحروف/الأشكال" }.compactMap { $0["id"] as? String }
+
+            var body: [String: Any] = [
+                "module_id": scene.module, "pass_percent": 50, "translations": ["ar": ["title": "من البنك"]],
+                "questions": [
+                    ["id": "own", "kind": "true_false", "points": 1, "translations": ["ar": ["prompt": "سؤال خاص"]], "answer": ["value": true]],
+                    ["from_category": "الحروف/الأشكال", "count": 5],
+                    ["bank_question_id": essay],
+                ],
+            ]
+            let tooMany = try await client.send(.post, "/api/v1/courses/arabic-script/quizzes", json: body, token: scene.teacher)
+            #expect(tooMany.status == .unprocessableContent && tooMany.text.contains("questions.1.count"))
+            body["questions"] = [
+                ["id": "own", "kind": "true_false", "points": 1, "translations": ["ar": ["prompt": "سؤال خاص"]], "answer": ["value": true]],
+                ["from_category": "الحروف/الأشكال", "count": 2],
+                ["bank_question_id": essay],
+            ]
+            let created = try await client.send(.post, "/api/v1/courses/arabic-script/quizzes", json: body, token: scene.teacher)
+            #expect(created.status == .created, "\(created.text)")
+            let quiz = try #require(created.json["id"] as? String)
+            // Its author reads it as written.
+            let written = try #require(created.json["questions"] as? [[String: Any]])
+            #expect(written.count == 3 && written[1]["from_category"] as? String == "الحروف/الأشكال" && written[1]["count"] as? Int == 2)
+            #expect(written[2]["bank_question_id"] as? String == essay)
+            let shown = try await client.send(.get, "/api/v1/quizzes/\(quiz)", token: scene.amina)
+            #expect(shown.json["question_count"] as? Int == 4)
+
+            let started = try await client.send(.post, "/api/v1/quizzes/\(quiz)/attempts", token: scene.amina)
+            #expect(started.status == .created)
+            let attempt = try #require(started.json["id"] as? String)
+            let questions = try #require(started.json["questions"] as? [[String: Any]])
+            let ids = questions.compactMap { $0["id"] as? String }
+            #expect(ids.count == 4 && ids.first == "own" && ids.last == essay && Set(ids[1...2]).isSubset(of: Set(shapes)))
+            #expect(!started.text.contains("answer_feedback") && !started.text.contains("أحسنت"))
+
+            // The bank changes: the quiz gets a new version; the attempt keeps what it drew.
+            let drawn = ids[1]
+            let before = try #require(questions.first { $0["id"] as? String == drawn }?["prompt"] as? String)
+            let edited = try await client.send(
+                .patch, "\(Self.base)/questions/\(drawn)", json: ["translations": ["ar": ["prompt": "نص جديد"]]], token: scene.teacher
+            )
+            #expect(edited.status == .ok, "\(edited.text)")
+            let authored = try await client.send(.get, "/api/v1/quizzes/\(quiz)", token: scene.teacher)
+            #expect(authored.json["version"] as? Int == 2)
+            let seen = try await client.send(.get, "/api/v1/attempts/\(attempt)", token: scene.amina)
+            #expect((seen.json["questions"] as? [[String: Any]])?.first { $0["id"] as? String == drawn }?["prompt"] as? String == before)
+
+            // A change that would leave the draw short is refused whole.
+            let shortOf = shapes.filter { $0 != drawn }
+            #expect(try await client.send(.delete, "\(Self.base)/questions/\(shortOf[0])", token: scene.teacher).status == .noContent)
+            #expect(try await client.send(.delete, "\(Self.base)/questions/\(shortOf[1])", token: scene.teacher).status == .noContent)
+            let refused = try await client.send(.delete, "\(Self.base)/questions/\(drawn)", token: scene.teacher)
+            #expect(refused.status == .conflict && refused.text.contains("من البنك"), "\(refused.text)")
+            #expect(try await client.send(.delete, "\(Self.base)/questions/\(essay)", token: scene.teacher).status == .conflict)
+
+            // The attempt is answered and graded as it started.
+            for question in questions {
+                let id = question["id"] as? String ?? ""
+                let response: [String: Any] = switch question["kind"] as? String {
+                case "true_false": ["value": true]
+                case "numeric": ["value": 28]
+                case "short_text", "essay": ["text": "كتب"]
+                default: ["option_id": "a"]
+                }
+                let saved = try await client.send(.put, "/api/v1/attempts/\(attempt)/answers/\(id)", json: ["response": response, "seq": 1], token: scene.amina)
+                #expect(saved.status == .ok, "\(saved.text)")
+            }
+            let submitted = try await client.send(.post, "/api/v1/attempts/\(attempt)/submit", token: scene.amina)
+            #expect(submitted.json["state"] as? String == "needs_grading")
+            #expect((submitted.json["results"] as? [[String: Any]])?.count == 4)
+        }
+    }
+}
