@@ -15,7 +15,7 @@ package struct CourseAuthoring: Sendable {
     let attempts: AttemptRepository
     let enrollments: EnrollmentRepository
     let hashing: PasswordHashingPool
-    let questionBank: QuestionBankService
+    package let questionBank: QuestionBankService
     /// The languages the academy offers content in.
     package let languages: [String]
 

@@ -54,6 +54,8 @@ struct QuizEditorPages {
         let closesAt: String
         let reviews: [FormOption]
         let questionCount: Int
+        /// The course's bank categories, to draw questions from.
+        let bankCategories: [FormOption]
         let questions: [QuestionView]
         let timeZone: String
         let problems: [FormProblems.Problem]
@@ -66,6 +68,8 @@ struct QuizEditorPages {
         let index: Int
         let ordinal: Int
         let prefix: String
+        /// A bank question or a draw, shown rather than edited.
+        let bankEntry: BankEntryView?
         let questionID: String
         let kinds: [FormOption]
         let points: String
@@ -84,6 +88,14 @@ struct QuizEditorPages {
         let numericValue: String
         let tolerance: String
         let essayLength: String
+    }
+
+    struct BankEntryView {
+        let isDraw: Bool
+        let questionID: String
+        let label: String
+        let category: String
+        let count: String
     }
 
     struct PromptColumn {
@@ -127,6 +139,7 @@ struct QuizEditorPages {
     ) async throws -> Response {
         let strings = renderer.strings(visitor.language)
         let modules = quiz == nil ? try await content.modules(of: course.id) : []
+        let categories = try await authoring.questionBank.categories(of: course)
         let overrides = if let quiz { try await quizzes.overrides(quizID: quiz.id) } else { [(userID: UUID, email: String, displayName: String, override: QuizOverride)]() }
         let languages = form.languages(defaultLanguage: course.defaultLanguage, offered: authoring.languages)
         func option<Value: RawRepresentable<String>>(_ value: Value, _ prefix: String, selected: String) -> FormOption {
@@ -147,6 +160,7 @@ struct QuizEditorPages {
             questionsPerAttempt: form.questionsPerAttempt, opensAt: form.opensAt, closesAt: form.closesAt,
             reviews: [ReviewPolicy.afterSubmit, .afterClose, .never].map { option($0, "review", selected: form.review) },
             questionCount: form.questions.count,
+            bankCategories: categories.map { FormOption(value: $0.path, label: "\($0.path) (\($0.questionCount))", selected: false) },
             questions: form.questions.enumerated().map { index, question in
                 questionView(question, index: index, languages: languages, strings: strings, problems: problems)
             },
@@ -170,8 +184,13 @@ struct QuizEditorPages {
             (renderer.languageName(code), Languages.direction(of: code).rawValue)
         }
         let rows = question.optionRows
+        let bankEntry: BankEntryView? = switch question.bank {
+        case .question(let id, let label): BankEntryView(isDraw: false, questionID: id.apiString, label: label, category: "", count: "")
+        case .draw(let category, let count): BankEntryView(isDraw: true, questionID: "", label: "", category: category, count: count)
+        case nil: nil
+        }
         return QuestionView(
-            index: index, ordinal: index + 1, prefix: "q\(index)-", questionID: question.id,
+            index: index, ordinal: index + 1, prefix: "q\(index)-", bankEntry: bankEntry, questionID: question.id,
             kinds: QuestionKind.allCases.map { kind in
                 FormOption(value: kind.rawValue, label: strings["kind_\(kind.rawValue)"] ?? kind.rawValue, selected: kind.rawValue == question.kind)
             },
@@ -230,9 +249,15 @@ struct QuizEditorPages {
             from: request, secret: visitor.csrfSecret, maximumBytes: context.maxUploadSize, maximumFields: QuizForm.maximumFields
         )
         var form = QuizForm(fields, languages: authoring.languages)
-        if fields.first("intent") == "add" {
+        switch fields.first("intent") {
+        case "add":
             form.addQuestion()
             return try await editorPage(form, quiz: quiz, course: course, problems: FormProblems(), visitor: visitor, request: request)
+        case "add-draw":
+            form.questions.append(QuestionForm(bank: .draw(category: fields.text("draw-category"), count: fields.text("draw-count"))))
+            return try await editorPage(form, quiz: quiz, course: course, problems: FormProblems(), visitor: visitor, request: request)
+        default:
+            break
         }
         do {
             let languages = form.languages(defaultLanguage: course.defaultLanguage, offered: authoring.languages)

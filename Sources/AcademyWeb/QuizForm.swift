@@ -50,7 +50,18 @@ struct QuizForm {
         opensAt = LocalDateTime.text(settings.opensAt, in: timeZone)
         closesAt = LocalDateTime.text(settings.closesAt, in: timeZone)
         review = settings.review.rawValue
-        questions = quiz.content.questions.map(QuestionForm.init)
+        let byID = Dictionary(quiz.content.questions.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        questions = quiz.content.items.map { item in
+            switch item {
+            case .question(let question):
+                return QuestionForm(question)
+            case .bankQuestion(let id):
+                let text = byID[id.apiString].flatMap { Languages.text($0.translations, in: "", fallback: quiz.content.translations.keys.sorted().first ?? "") }
+                return QuestionForm(bank: .question(id, label: text?.prompt ?? id.apiString))
+            case .draw(let category, let count):
+                return QuestionForm(bank: .draw(category: category, count: String(count)))
+            }
+        }
     }
 
     /// The form as sent; questions ticked for removal are left out.
@@ -111,8 +122,8 @@ struct QuizForm {
         if grading == nil { validation.add(FieldError(field: "grading", message: "must be highest, latest, first or average")) }
         if review == nil { validation.add(FieldError(field: "review", message: "must be never, after_submit or after_close")) }
         if pass == nil, passPercent.isEmpty { validation.add(FieldError(field: "pass_percent", message: "is required")) }
-        let questions = questions.enumerated().map { index, question in
-            question.question(languages: languages, field: "questions.\(index)", into: &validation)
+        let items = questions.enumerated().map { index, question in
+            question.item(languages: languages, field: "questions.\(index)", into: &validation)
         }
         try validation.finish()
         let settings = QuizSettings(
@@ -121,11 +132,12 @@ struct QuizForm {
             shuffleOptions: shuffleOptions, questionsPerAttempt: draw, opensAt: opens, closesAt: closes, review: review ?? .afterSubmit
         )
         let content = QuizContent(
-            translations: texts.values.mapValues { QuizContent.Text(title: $0.title, instructions: $0.body.isEmpty ? nil : $0.body) },
-            questions: questions.compactMap { $0 }
+            translations: texts.values.mapValues { QuizContent.Text(title: $0.title, instructions: $0.body.isEmpty ? nil : $0.body) }, questions: []
         )
+        var draft = QuizDraft(settings: settings, content: content)
+        draft.questions = items.compactMap { $0 }
         return QuizRequest(
-            draft: QuizDraft(settings: settings, content: content), moduleId: moduleID,
+            draft: draft, moduleId: moduleID,
             position: position, releaseAt: release, requiresPrevious: self.placement.requiresPrevious
         )
     }
@@ -134,6 +146,14 @@ struct QuizForm {
 /// One question of the quiz form. Its option rows carry their text in every language of the
 /// quiz; a row left empty in every language is no option.
 struct QuestionForm {
+    /// A question the quiz takes from the course's bank, or a draw from a bank category: shown,
+    /// not edited here (its count aside).
+    enum BankEntry {
+        case question(UUID, label: String)
+        case draw(category: String, count: String)
+    }
+
+    var bank: BankEntry?
     var id: String
     var kind = QuestionKind.singleChoice.rawValue
     var points = "1"
@@ -169,6 +189,11 @@ struct QuestionForm {
 
     init(id: String) {
         self.id = id
+    }
+
+    init(bank: BankEntry) {
+        self.bank = bank
+        id = ""
     }
 
     init(_ question: QuizQuestion) {
@@ -217,6 +242,11 @@ struct QuestionForm {
     }
 
     init(_ fields: FormFields, prefix: String, languages: [String]) {
+        if let category = fields.first(prefix + "from-category") {
+            bank = .draw(category: category, count: fields.text(prefix + "count"))
+        } else if let raw = fields.first(prefix + "bank-question"), let id = UUID(uuidString: raw) {
+            bank = .question(id, label: fields.text(prefix + "bank-label"))
+        }
         id = fields.text(prefix + "id")
         kind = fields.text(prefix + "kind")
         points = fields.text(prefix + "points")
@@ -296,6 +326,19 @@ struct QuestionForm {
         let free = "abcdefghijklmnopqrstuvwxyz".map(String.init).filter { !taken.contains($0) }
         let blanks = max(2, 4 - options.count)
         return options + free.prefix(min(blanks, 26 - options.count)).map { OptionForm(id: $0, texts: [:]) }
+    }
+
+    /// The quiz item for the quiz's rules to judge; nil when the form itself could not be read.
+    func item(languages: [String], field: String, into validation: inout FieldValidation) -> QuizItem? {
+        switch bank {
+        case .question(let id, _):
+            return .bankQuestion(id)
+        case .draw(let category, let count):
+            if count.isEmpty { validation.add(FieldError(field: "\(field).count", message: "is required")) }
+            return FormValue.integer(count, field: "\(field).count", into: &validation).map { .draw(category: category, count: $0) }
+        case nil:
+            return question(languages: languages, field: field, into: &validation).map(QuizItem.question)
+        }
     }
 
     /// The question for the quiz's rules to judge; nil when the form itself could not be read.

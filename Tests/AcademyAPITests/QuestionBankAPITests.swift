@@ -6,6 +6,7 @@ import HTTPTypes
 import HummingbirdTesting
 import NIOCore
 import Testing
+@testable import AcademyWeb
 
 extension TestClientProtocol {
     /// A request whose body is `body` as it is, of `contentType`.
@@ -210,6 +211,44 @@ extension TestClientProtocol {
             let submitted = try await client.send(.post, "/api/v1/attempts/\(attempt)/submit", token: scene.amina)
             #expect(submitted.json["state"] as? String == "needs_grading")
             #expect((submitted.json["results"] as? [[String: Any]])?.count == 4)
+        }
+    }
+
+    /// The quiz form shows bank questions and draws without editing them, keeps them on save,
+    /// and adds a draw from the bank's categories, without script.
+    @Test func theQuizFormKeepsBankQuestionsAndDrawsAndAddsDraws() async throws {
+        try await TestApp.withApp { client, app in
+            let scene = try await client.courseScene(app: app)
+            _ = try await client.send(.post, "\(Self.base)/import?partial=true", body: Array(Self.gift.utf8), contentType: "text/plain", token: scene.teacher)
+            let bank = try #require(try await client.send(.get, "\(Self.base)/questions", token: scene.teacher).json["items"] as? [[String: Any]])
+            let essay = try #require(bank.first { $0["kind"] as? String == "essay" }?["id"] as? String)
+            let created = try await client.send(.post, "/api/v1/courses/arabic-script/quizzes", json: [
+                "module_id": scene.module, "pass_percent": 50, "translations": ["ar": ["title": "من البنك"]],
+                "questions": [["from_category": "الحروف/الأشكال", "count": 2], ["bank_question_id": essay]],
+            ], token: scene.teacher)
+            let quiz = try #require(created.json["id"] as? String)
+
+            var teacher = TestBrowser(client)
+            try await teacher.signIn("teacher@example.org")
+            let page = try await teacher.get("/teach/quizzes/\(quiz)", headers: [.acceptLanguage: "en"])
+            #expect(page.status == .ok)
+            #expect(page.text.contains(#"name="q0-from-category" value="الحروف/الأشكال""#) && page.text.contains(#"name="q0-count" type="text" inputmode="numeric" size="4" maxlength="4" value="2""#))
+            #expect(page.text.contains(#"name="q1-bank-question" value="\#(essay)""#) && page.text.contains("صف شكل حرف الباء."))
+            #expect(page.text.contains(#"<option value="الكتابة">الكتابة (1)</option>"#))
+
+            let fields: [(String, String)] = [
+                ("csrf", teacher.csrf), ("pass_percent", "50"), ("grace_seconds", "30"), ("grading", "highest"), ("review", "after_submit"),
+                ("title-ar", "من البنك"), ("question_count", "2"),
+                ("q0-from-category", "الحروف/الأشكال"), ("q0-count", "3"), ("q1-bank-question", essay), ("q1-bank-label", "x"),
+            ]
+            let withDraw = try await teacher.post("/teach/quizzes/\(quiz)", fields: fields + [("intent", "add-draw"), ("draw-category", "الكتابة"), ("draw-count", "1")])
+            #expect(withDraw.status == .ok && withDraw.text.contains(#"name="q2-from-category" value="الكتابة""#))
+            let saved = try await teacher.post("/teach/quizzes/\(quiz)", fields: fields + [("intent", "save")])
+            #expect(saved.status == .seeOther, "\(saved.text)")
+            let stored = try await client.send(.get, "/api/v1/quizzes/\(quiz)", token: scene.teacher)
+            let items = try #require(stored.json["questions"] as? [[String: Any]])
+            #expect(items.count == 2 && items[0]["count"] as? Int == 3 && items[1]["bank_question_id"] as? String == essay)
+            #expect(stored.json["version"] as? Int == 2)
         }
     }
 }
