@@ -73,10 +73,12 @@ public struct CourseFolder: Sendable, Equatable {
     public var startsAt: Date?
     public var endsAt: Date?
     public var modules: [Module]
+    /// `question-bank.yaml`: the course's bank, each question with its id (which quizzes name).
+    public var bank: [BankQuestion]
 
     public init(
         slug: String, defaultLanguage: String, status: CourseStatus, translations: [String: CourseText],
-        enrollment: Enrollment, startsAt: Date?, endsAt: Date?, modules: [Module]
+        enrollment: Enrollment, startsAt: Date?, endsAt: Date?, modules: [Module], bank: [BankQuestion] = []
     ) {
         self.slug = slug
         self.defaultLanguage = defaultLanguage
@@ -86,6 +88,7 @@ public struct CourseFolder: Sendable, Equatable {
         self.startsAt = startsAt
         self.endsAt = endsAt
         self.modules = modules
+        self.bank = bank
     }
 
     /// Languages in the order the folder files list them: the default first, then alphabetical.

@@ -10,6 +10,8 @@ public struct CourseFolderReader {
     private var problems: [FolderProblem] = []
     /// The kind of each item listed so far, by key: a course's lessons and quizzes share one set.
     private var itemKinds: [String: CourseItem.Kind] = [:]
+    /// `question-bank.yaml`'s questions, which quizzes take and draw from.
+    private var bank: [BankQuestion] = []
 
     /// The folder, or every problem found in it.
     public static func read(_ directory: URL, offered: [String]) -> Result<CourseFolder, FolderProblems> {
@@ -62,6 +64,7 @@ public struct CourseFolderReader {
         for error in schedule.errors {
             problem(file, mapping[error.field], "\(error.field) \(error.message)")
         }
+        if let defaultLanguage { bank = readBank(defaultLanguage: defaultLanguage) }
         let modules = readModules(mapping["modules"], defaultLanguage: defaultLanguage, file: file)
         checkUnlisted(folder: "lessons", suffix: "", listed: Set(itemKinds.filter { $0.value == .lesson }.keys))
         checkUnlisted(folder: "quizzes", suffix: ".yaml", listed: Set(itemKinds.filter { $0.value == .quiz }.keys))
@@ -73,7 +76,7 @@ public struct CourseFolderReader {
         guard let slug, let defaultLanguage else { return nil }
         return CourseFolder(
             slug: slug, defaultLanguage: defaultLanguage, status: status, translations: translations,
-            enrollment: enrollment, startsAt: startsAt, endsAt: endsAt, modules: modules
+            enrollment: enrollment, startsAt: startsAt, endsAt: endsAt, modules: modules, bank: bank
         )
     }
 
@@ -259,9 +262,56 @@ public struct CourseFolderReader {
         }
         guard let defaultLanguage else { return nil }
         var validation = FieldValidation()
-        let quiz = draft.validated(defaultLanguage: defaultLanguage, offered: offered, into: &validation)
+        let quiz = draft.validated(defaultLanguage: defaultLanguage, offered: offered, bank: bank, into: &validation)
         problems += validation.errors.map(located)
         return quiz
+    }
+
+    // MARK: The question bank
+
+    /// `question-bank.yaml`: `questions:`, each a bank question as the API takes it, with its `id`.
+    private mutating func readBank(defaultLanguage: String) -> [BankQuestion] {
+        let path = directory.appendingPathComponent("question-bank.yaml").path
+        guard FileManager.default.fileExists(atPath: path), let root = composeYAML(at: path) else { return [] }
+        let tree: JSONValue
+        switch YAMLTree.json(from: root, file: path) {
+        case .success(let converted): tree = converted
+        case .failure(let found):
+            problems.append(found)
+            return []
+        }
+        let located = { (error: FieldError) in
+            FolderProblem(file: path, line: YAMLTree.line(of: error.field, in: root), message: error.field.isEmpty ? error.message : "\(error.field) \(error.message)")
+        }
+        let file: BankFile
+        do {
+            file = try StrictJSONDecoder().decode(BankFile.self, from: tree)
+        } catch .validationFailed(let errors) {
+            problems += errors.map(located)
+            return []
+        } catch {
+            problems.append(FolderProblem(file: path, line: nil, message: "\(error)"))
+            return []
+        }
+        var result: [BankQuestion] = []
+        var seen: Set<UUID> = []
+        for (index, draft) in file.questions.enumerated() {
+            var validation = FieldValidation()
+            let category = validation.check(QuestionBank.categoryPath(draft.category ?? "", field: "category"))
+            QuestionBank.validate(draft.question, name: draft.name, defaultLanguage: defaultLanguage, offered: offered, into: &validation)
+            let id = UUID(uuidString: draft.question.id)
+            if id == nil { validation.add(FieldError(field: "id", message: "must be a UUID: quizzes name the question by it")) }
+            if let id, !seen.insert(id).inserted { validation.add(FieldError(field: "id", message: "is used by another question")) }
+            problems += validation.errors.map { located(FieldError(field: "questions.\(index).\($0.field)", message: $0.message)) }
+            if let id, let category, validation.errors.isEmpty {
+                result.append(BankQuestion(id: id, category: category, name: draft.name, question: draft.question, version: 1))
+            }
+        }
+        return result
+    }
+
+    private struct BankFile: Decodable {
+        let questions: [BankQuestionDraft]
     }
 
     // MARK: Lesson files

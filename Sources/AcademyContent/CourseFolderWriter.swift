@@ -8,6 +8,9 @@ public enum CourseFolderWriter {
         let files = FileManager.default
         try files.createDirectory(at: directory, withIntermediateDirectories: true)
         try Data(courseYAML(folder).utf8).write(to: directory.appendingPathComponent("course.yaml"))
+        if !folder.bank.isEmpty {
+            try Data(try bankYAML(folder.bank, defaultLanguage: folder.defaultLanguage).utf8).write(to: directory.appendingPathComponent("question-bank.yaml"))
+        }
         for item in folder.modules.flatMap(\.items) {
             switch item.content {
             case .lesson(let translations, let attachments):
@@ -52,13 +55,27 @@ public enum CourseFolderWriter {
         }
     }
 
+    /// `question-bank.yaml`: every question of the bank in its order, with its id, category and name.
+    public static func bankYAML(_ bank: [BankQuestion], defaultLanguage: String) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        struct File: Encodable { let questions: [BankQuestionDraft] }
+        let json = try encoder.encode(File(questions: bank.map { BankQuestionDraft(category: $0.category, name: $0.name, question: $0.question) }))
+        guard case .success(.object(let object)) = JSONParser.parse(Array(json)) else { return "" }
+        return YAMLTree.yaml(object) { key in
+            if key == defaultLanguage { return (-1, key) }
+            return (quizFieldOrder.firstIndex(of: key) ?? quizFieldOrder.count, key)
+        }
+    }
+
     private static let quizFieldOrder = [
-        "id", "kind", "points", "partial_credit", "translations", "title", "instructions",
+        "id", "category", "name", "kind", "points", "partial_credit", "translations", "title", "instructions",
         "pass_percent", "required", "time_limit_seconds", "grace_seconds", "max_attempts", "grading", "questions_per_attempt",
         "shuffle_questions", "shuffle_options", "opens_at", "closes_at", "review",
-        "questions", "prompt", "options", "matches", "text", "feedback",
-        "answer", "option_id", "option_ids", "value", "accepted", "case_sensitive", "normalize", "tolerance",
-        "weights", "partially_accepted", "partial_values", "credit", "pairs", "match_id",
+        "questions", "prompt", "options", "matches", "text",
+        "answer", "feedback", "option_id", "option_ids", "value", "accepted", "case_sensitive", "normalize", "tolerance",
+        "weights", "partially_accepted", "partial_values", "credit", "pairs", "match_id", "max_length", "answer_feedback",
+        "bank_question_id", "from_category", "count",
     ]
 
     public static func courseYAML(_ folder: CourseFolder) -> String {

@@ -212,3 +212,33 @@ extension [QuizItem] {
         return (ids, categories)
     }
 }
+
+/// A bank question as its author writes it: the quiz question's fields, with `category` and
+/// `name`. Its `id` is the bank's (a course folder keeps it, for its quizzes to name).
+public struct BankQuestionDraft: Sendable, Equatable, Codable {
+    public var category: String?
+    public var name: String?
+    public var question: QuizQuestion
+
+    enum CodingKeys: String, CodingKey { case category, name }
+
+    public init(category: String?, name: String?, question: QuizQuestion) {
+        self.category = category
+        self.name = name
+        self.question = question
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        category = try container.decodeIfPresent(String.self, forKey: .category)
+        name = try container.decodeIfPresent(String.self, forKey: .name)
+        question = try QuizQuestion(from: decoder)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        try question.encode(to: encoder)
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encodeIfPresent(category, forKey: .category)
+        try container.encodeIfPresent(name, forKey: .name)
+    }
+}

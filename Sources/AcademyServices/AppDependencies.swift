@@ -117,10 +117,11 @@ public struct AppDependencies: Sendable {
         enrollmentStatusChange = EnrollmentStatusChange(access: access, enrollments: enrollments)
         finisher = AttemptFinisher(quizzes: quizzes, attempts: attempts, enrollments: enrollments, certificates: certificates)
         quizTaking = QuizTaking(access: access, quizzes: quizzes, attempts: attempts, finisher: finisher)
-        questionBank = QuestionBankService(bank: QuestionBankRepository(database: database), languages: configuration.languages)
+        let bank = QuestionBankRepository(database: database)
+        questionBank = QuestionBankService(bank: bank, languages: configuration.languages)
         courseFolders = CourseFolderService(
             access: access, courses: courses, content: content, imports: CourseImportRepository(database: database),
-            users: accounts.users, attachments: attachments, quizzes: quizzes, blobs: blobs,
+            users: accounts.users, attachments: attachments, quizzes: quizzes, bank: bank, blobs: blobs,
             languages: configuration.languages, maxUploadBytes: configuration.maxUploadBytes
         )
     }

@@ -14,13 +14,14 @@ public struct CourseFolderService: Sendable {
     let users: UserRepository
     let attachments: AttachmentRepository
     let quizzes: QuizRepository
+    let bank: QuestionBankRepository
     let blobs: BlobStore
     let languages: [String]
     let maxUploadBytes: Int
 
     public init(
         access: CourseAccess, courses: CourseRepository, content: CourseContentRepository, imports: CourseImportRepository,
-        users: UserRepository, attachments: AttachmentRepository, quizzes: QuizRepository, blobs: BlobStore,
+        users: UserRepository, attachments: AttachmentRepository, quizzes: QuizRepository, bank: QuestionBankRepository, blobs: BlobStore,
         languages: [String], maxUploadBytes: Int
     ) {
         self.access = access
@@ -30,6 +31,7 @@ public struct CourseFolderService: Sendable {
         self.users = users
         self.attachments = attachments
         self.quizzes = quizzes
+        self.bank = bank
         self.blobs = blobs
         self.languages = languages
         self.maxUploadBytes = maxUploadBytes
@@ -67,7 +69,9 @@ public struct CourseFolderService: Sendable {
                 continue
             }
             let plan = try await plan(folder)
-            results.append((folder.slug, try await imports.apply(plan, instructor: instructor, render: { try await LessonFiles.html(from: $0, attachments: $1, field: $2) })))
+            results.append((folder.slug, try await imports.apply(
+                plan, instructor: instructor, offered: languages, render: { try await LessonFiles.html(from: $0, attachments: $1, field: $2) }
+            )))
         }
         return results
     }
@@ -95,6 +99,7 @@ public struct CourseFolderService: Sendable {
                 startsAt: folder.startsAt, endsAt: folder.endsAt
             ),
             status: folder.status,
+            bank: folder.bank,
             modules: folder.modules.map { module in
                 .init(key: module.key, titles: module.titles, items: module.items.map { item in
                     let content: CourseImportPlan.ItemPlan.Content = switch item.content {
@@ -144,7 +149,8 @@ public struct CourseFolderService: Sendable {
                     key: module.key ?? "", titles: module.titles,
                     items: (items[module.id] ?? []).sorted { $0.position < $1.position }.map(\.item)
                 )
-            }
+            },
+            bank: try await bank.allQuestions(of: course.id, under: nil, limit: QuestionBankService.maximumQuestions)
         )
         try CourseFolderWriter.write(folder, to: directory)
     }

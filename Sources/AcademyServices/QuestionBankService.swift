@@ -197,33 +197,3 @@ public struct QuestionBankService: Sendable {
         return try await bank.questions(of: course.id, ids: needs.ids, categories: needs.categories)
     }
 }
-
-/// A bank question as its author writes it: the quiz question's fields (without an id), with
-/// `category` and `name`.
-public struct BankQuestionDraft: Sendable, Equatable, Codable {
-    public var category: String?
-    public var name: String?
-    public var question: QuizQuestion
-
-    enum CodingKeys: String, CodingKey { case category, name }
-
-    public init(category: String?, name: String?, question: QuizQuestion) {
-        self.category = category
-        self.name = name
-        self.question = question
-    }
-
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        category = try container.decodeIfPresent(String.self, forKey: .category)
-        name = try container.decodeIfPresent(String.self, forKey: .name)
-        question = try QuizQuestion(from: decoder)
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        try question.encode(to: encoder)
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encodeIfPresent(category, forKey: .category)
-        try container.encodeIfPresent(name, forKey: .name)
-    }
-}

@@ -59,11 +59,14 @@ public struct CourseImportPlan: Sendable {
 
     public var course: CourseDraft
     public var status: CourseStatus
+    /// The course's bank questions, by id; quizzes' content already holds what they take.
+    public var bank: [BankQuestion]
     public var modules: [ModulePlan]
 
-    public init(course: CourseDraft, status: CourseStatus, modules: [ModulePlan]) {
+    public init(course: CourseDraft, status: CourseStatus, bank: [BankQuestion] = [], modules: [ModulePlan]) {
         self.course = course
         self.status = status
+        self.bank = bank
         self.modules = modules
     }
 }
@@ -77,6 +80,7 @@ public struct CourseImportOutcome: Sendable, Equatable {
     public var lessonsUpdated = 0
     public var quizzesCreated = 0
     public var quizzesUpdated = 0
+    public var bankQuestions = 0
     /// Modules and items in the database but not in the folder: kept (with whatever students
     /// did with them), placed after the folder's.
     public var modulesKept = 0
@@ -95,7 +99,7 @@ public struct CourseImportRepository: Sendable {
     /// their ids survive a re-import. `render` turns a lesson's Markdown into HTML given the ids of
     /// its attachments by file name.
     public func apply(
-        _ plan: CourseImportPlan, instructor: UUID?,
+        _ plan: CourseImportPlan, instructor: UUID?, offered: [String],
         render: @escaping @Sendable (_ markdown: String, _ attachments: [String: UUID], _ field: String) async throws -> String
     ) async throws -> CourseImportOutcome {
         return try await database.withTransaction { connection in
@@ -136,6 +140,7 @@ public struct CourseImportRepository: Sendable {
                 )
             }
             try await CourseRepository.replaceTranslations(of: courseID, with: draft.translations, on: connection)
+            outcome.bankQuestions = try await Self.upsertBank(plan.bank, of: courseID, on: connection)
 
             let modules = Dictionary(uniqueKeysWithValues: try await connection.rows(
                 "SELECT key, id FROM course_modules WHERE course_id = \(courseID) AND key IS NOT NULL",
@@ -213,6 +218,8 @@ public struct CourseImportRepository: Sendable {
                 }
             }
             try await placeKept(courseID: courseID, placedModules: placedModules, placedItems: placedItems, outcome: &outcome, on: connection)
+            // Quizzes the folder does not hold may take from the bank it changed.
+            try await QuestionBankRepository.refreshQuizzes(of: courseID, defaultLanguage: draft.defaultLanguage, offered: offered, on: connection)
             try await connection.run(
                 """
                 UPDATE courses SET status = \(plan.status.rawValue),
@@ -222,6 +229,31 @@ public struct CourseImportRepository: Sendable {
             )
             return outcome
         }
+    }
+
+    /// The folder's bank questions by id: updated in place (a new version when changed), or
+    /// created with the folder's id. Questions the folder does not hold are kept.
+    static func upsertBank(_ bank: [BankQuestion], of courseID: UUID, on connection: DatabaseConnection) async throws -> Int {
+        let writer = BankWriter(courseID: courseID, connection: connection)
+        for question in bank {
+            try await writer.ensureCategory(question.category)
+            let json = try QuizJSON.encode(question.question)
+            let written = try await connection.rows(
+                """
+                INSERT INTO bank_questions AS b (id, course_id, category, name, question)
+                VALUES (\(question.id), \(courseID), \(question.category), \(question.name), \(json)::jsonb)
+                ON CONFLICT (id) DO UPDATE SET category = EXCLUDED.category, name = EXCLUDED.name, question = EXCLUDED.question,
+                    version = b.version + CASE WHEN b.question = EXCLUDED.question THEN 0 ELSE 1 END, updated_at = now()
+                WHERE b.course_id = EXCLUDED.course_id
+                RETURNING 1
+                """,
+                as: Int.self
+            )
+            if written.isEmpty {
+                throw AcademyError.conflict("Question \(question.id.apiString) of question-bank.yaml is in another course's bank: give it a new id")
+            }
+        }
+        return bank.count
     }
 
     /// A lesson's attachments by file name: the same name keeps its id (and its links) with the

@@ -46,6 +46,9 @@ struct CourseCommand: AsyncParsableCommand {
                     Self.count(outcome.lessonsCreated + outcome.lessonsUpdated, "lesson"),
                     Self.count(outcome.quizzesCreated + outcome.quizzesUpdated, "quiz", plural: "quizzes"),
                 ]
+                if outcome.bankQuestions > 0 {
+                    parts.append(Self.count(outcome.bankQuestions, "bank question"))
+                }
                 if outcome.modulesKept + outcome.itemsKept > 0 {
                     parts.append("kept \(Self.count(outcome.modulesKept, "module")) and \(Self.count(outcome.itemsKept, "item")) that the folder no longer lists")
                 }

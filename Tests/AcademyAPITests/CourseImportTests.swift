@@ -27,7 +27,9 @@ import Testing
                 instructorEmail: nil
             )
             #expect(results.map(\.slug) == ["studying-online", "arabic-script"])
-            #expect(results.allSatisfy { $0.outcome?.created == true && $0.outcome?.lessonsCreated == 4 && $0.outcome?.modulesCreated == 2 && $0.outcome?.quizzesCreated == 1 })
+            #expect(results.allSatisfy { $0.outcome?.created == true && $0.outcome?.lessonsCreated == 4 && $0.outcome?.modulesCreated == 2 })
+            // The Arabic course adds a practice quiz drawn from its question bank.
+            #expect(results.map { $0.outcome?.quizzesCreated } == [1, 2] && results.map { $0.outcome?.bankQuestions } == [0, 7])
             // Scripts/run's second start: existing courses are left as they are.
             let again = try await service.importFolders([Self.samples.appendingPathComponent("arabic-script")], instructorEmail: nil, onlyNew: true)
             #expect(again.count == 1 && again[0].outcome == nil)
@@ -119,13 +121,13 @@ import Testing
             _ = try await service.importFolders([folder], instructorEmail: nil)
             let courseID = try #require(try await CourseRepository(database: app.database).find(.slug("arabic-script"), for: nil)?.course.id)
             let quizzes = QuizRepository(database: app.database)
-            let imported = try #require(try await quizzes.quizzes(of: courseID).first)
+            let imported = try #require(try await quizzes.quizzes(of: courseID).first { $0.key == "05-reading-check" })
             #expect(imported.key == "05-reading-check" && imported.version == 1 && imported.requiresPrevious)
             #expect(imported.settings.required && imported.settings.maxAttempts == 3 && imported.content.questions.count == 9)
 
             // The same folder again: nothing about the quiz changes.
             let same = try await service.importFolders([folder], instructorEmail: nil)
-            #expect(same.first?.outcome?.quizzesUpdated == 1 && same.first?.outcome?.quizzesCreated == 0)
+            #expect(same.first?.outcome?.quizzesUpdated == 2 && same.first?.outcome?.quizzesCreated == 0)
             #expect(try await quizzes.find(imported.id)?.version == 1)
 
             // An edited question makes version 2 under the same id; settings change in place.

@@ -36,7 +36,34 @@ import Testing
                 #expect(try Data(contentsOf: copy.appendingPathComponent(path)) == Data(contentsOf: source.appendingPathComponent(path)), "\(path)")
             }
         }
+        if !folder.bank.isEmpty {
+            #expect(try Data(contentsOf: copy.appendingPathComponent("question-bank.yaml")) == Data(contentsOf: source.appendingPathComponent("question-bank.yaml")))
+        }
         #expect(try CourseFolderReader.read(copy, offered: Self.languages).get() == folder)
+    }
+
+    @Test func theArabicSampleHasABankAndAQuizThatDrawsFromIt() throws {
+        let folder = try CourseFolderReader.read(Self.samples.appendingPathComponent("arabic-script"), offered: Self.languages).get()
+        #expect(Set(folder.bank.map(\.category)) == ["Letters/Shapes", "Letters/Order", "Writing"])
+        #expect(folder.bank.allSatisfy { $0.question.translations.keys.sorted() == ["ar", "en"] })
+        let practice = try #require(folder.modules.flatMap(\.items).first { $0.key == "06-letters-practice" })
+        guard case .quiz(_, let content) = practice.content else { Issue.record("not a quiz"); return }
+        #expect(content.slotCount == 4 && content.questions.count == 7)
+        #expect(content.items.map { if case .draw(let category, let count) = $0 { "\(category)×\(count)" } else { "fixed" } } == ["Letters/Shapes×2", "Letters/Order×1", "fixed"])
+
+        // A quiz that draws from a category the bank lacks, and a bank question without a UUID, are located.
+        let copy = Self.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: copy) }
+        try FileManager.default.copyItem(at: Self.samples.appendingPathComponent("arabic-script"), to: copy)
+        let quiz = copy.appendingPathComponent("quizzes/06-letters-practice.yaml")
+        try String(contentsOf: quiz, encoding: .utf8).replacingOccurrences(of: "\"Letters/Order\"", with: "\"Letters/Nowhere\"").write(to: quiz, atomically: true, encoding: .utf8)
+        let bank = copy.appendingPathComponent("question-bank.yaml")
+        let text = try String(contentsOf: bank, encoding: .utf8)
+        try text.replacingOccurrences(of: folder.bank[0].id.apiString, with: "first").write(to: bank, atomically: true, encoding: .utf8)
+        guard case .failure(let found) = CourseFolderReader.read(copy, offered: Self.languages) else { Issue.record("read"); return }
+        let messages = found.problems.map(\.description)
+        #expect(messages.contains { $0.contains("question-bank.yaml:2: questions.0.id must be a UUID") }, "\(messages)")
+        #expect(messages.contains { $0.contains("06-letters-practice.yaml:") && $0.contains("questions.1.count") }, "\(messages)")
     }
 
     @Test func theSampleQuizzesUseEveryKindAndTheArabicCourseItsNormalization() throws {

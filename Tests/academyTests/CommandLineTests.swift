@@ -232,7 +232,7 @@ import Testing
             func academy(_ arguments: String...) throws -> Outcome {
                 try Self.run(arguments, environment: environment)
             }
-            #expect(try academy("course", "import", samples).output.contains("Created arabic-script: 2 modules, 4 lessons, 1 quiz."))
+            #expect(try academy("course", "import", samples).output.contains("Created arabic-script: 2 modules, 4 lessons, 2 quizzes, 7 bank questions."))
             for (email, name) in [("amina@example.org", "أمينة"), ("bilal@example.org", "Bilal, \"the scribe\""), ("chen@example.org", "Chen")] {
                 #expect(try Self.run(["user", "create", "--email", email, "--name", name, "--password-stdin"], environment: environment, input: "a long enough password\n").status == 0)
             }
@@ -279,6 +279,19 @@ import Testing
                 )
                 return try await certificates.issue(for: enrollment).id.uuidString
             }
+            // The question bank, in and out.
+            let gift = try academy("questions", "export", "--course", "arabic-script", "--format", "gift")
+            #expect(gift.status == 0 && gift.output.contains("$CATEGORY: Letters/Shapes") && gift.output.contains("::describe-ba::"))
+            let file = folder.appendingPathComponent("more.gift").path
+            try "::good::Is ا alif?{T}\n\n::bad::Never closes {=a ~b\n".write(toFile: file, atomically: true, encoding: .utf8)
+            let refusedFile = try academy("questions", "import", "--course", "arabic-script", file, "--category", "Extra")
+            #expect(refusedFile.status != 0 && refusedFile.errorOutput.contains("line 3 “bad”"))
+            let partly = try academy("questions", "import", "--course", "arabic-script", file, "--category", "Extra", "--partial")
+            #expect(partly.status == 0 && partly.output.contains("Imported 1 question into arabic-script") && partly.output.contains("Skipped line 3 “bad”"))
+            let xml = folder.appendingPathComponent("bank.xml").path
+            #expect(try academy("questions", "export", "--course", "arabic-script", "--category", "Extra", "--output", xml).status == 0)
+            #expect(try String(contentsOfFile: xml, encoding: .utf8).contains("<text>$course$/top/Extra</text>"))
+
             let verified = try academy("certificates", "verify", certificateID)
             #expect(verified.status == 0)
             #expect(verified.output.contains("signature: verifies"))
