@@ -266,6 +266,23 @@ public struct AttemptRepository: Sendable {
         }
     }
 
+    /// A quiz's finished attempts whose essays wait for a grade, oldest first, with their
+    /// students' names and emails.
+    public func awaitingGrading(quizID: UUID, limit: Int) async throws -> [(attempt: QuizAttempt, name: String, email: String)] {
+        try await database.withConnection { connection in
+            try await connection.rows(
+                """
+                SELECT \(unescaped: Self.columns), u.display_name, u.email FROM quiz_attempts a JOIN users u ON u.id = a.user_id
+                WHERE a.quiz_id = \(quizID) AND a.state <> 'in_progress' AND a.results IS NOT NULL AND a.percent IS NULL
+                ORDER BY a.submitted_at, a.id LIMIT \(limit)
+                """,
+                as: (UUID, UUID, UUID, Int, Int, String, String, Date, Date?, Int, Date?, String?, String, String).self
+            ).map { row in
+                (try attempt((row.0, row.1, row.2, row.3, row.4, row.5, row.6, row.7, row.8, row.9, row.10, row.11)), row.12, row.13)
+            }
+        }
+    }
+
     /// Every finished attempt in a course (its percent nil while an essay waits for its grade),
     /// in the order each student made them.
     public func finishedAttempts(courseID: UUID) async throws -> [Gradebook.FinishedAttempt] {

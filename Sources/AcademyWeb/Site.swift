@@ -57,6 +57,12 @@ public func buildSite(_ dependencies: AppDependencies) async throws -> AcademyRo
         session: session, renderer: renderer, access: dependencies.access, content: dependencies.content, quizzes: dependencies.quizzes,
         users: dependencies.accounts.users, authoring: dependencies.courseAuthoring
     ).register(on: pages)
+    QuestionBankPages(
+        session: session, renderer: renderer, access: dependencies.access, bank: dependencies.questionBank, upload: dependencies.bankFileUpload
+    ).register(on: pages)
+    EssayGradingPages(
+        session: session, renderer: renderer, access: dependencies.access, attempts: dependencies.attempts, taking: dependencies.quizTaking
+    ).register(on: pages)
     CertificatePages(session: session, renderer: renderer, certificates: dependencies.certificates).register(on: pages)
     QuizPages(session: session, renderer: renderer, access: dependencies.access, taking: dependencies.quizTaking).register(on: pages)
     return router

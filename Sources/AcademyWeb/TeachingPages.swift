@@ -53,6 +53,8 @@ struct TeachingPages {
         let value: String?
         /// `pass`, `fail`, or empty when not attempted: coloured, and said in words by the percent.
         let mark: String
+        /// Where an essay waiting for its grade is graded.
+        let grading: String?
     }
 
     /// The API's gradebook (`GradebookReader`, grading per quiz as its `grading` says) as a table.
@@ -71,10 +73,11 @@ struct TeachingPages {
                     name: row.user.displayName, email: row.user.email,
                     status: strings["status_\(row.enrollment.status.rawValue)"] ?? row.enrollment.status.rawValue,
                     lessons: row.progress.percent,
-                    grades: zip(book.columns, row.grades).map { column, grade in
+                    grades: zip(book.columns, zip(row.grades, row.needsGrading)).map { column, cell in
                         Grade(
-                            value: grade.map { String(format: "%.0f", $0) },
-                            mark: grade.map { $0 >= column.passPercent ? "right" : "wrong" } ?? ""
+                            value: cell.0.map { String(format: "%.0f", $0) },
+                            mark: cell.0.map { $0 >= column.passPercent ? "right" : "wrong" } ?? "",
+                            grading: cell.1 ? "/teach/quizzes/\(column.quizID.apiString)/grading" : nil
                         )
                     }
                 )

@@ -5,6 +5,7 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import Testing
+@testable import AcademyWeb
 
 /// Essays wait for an instructor: the attempt needs grading (no percent, no pass, the gradebook
 /// says so) until each essay has its points; per-answer feedback comes back in review.
@@ -95,6 +96,41 @@ import Testing
             let essayResult = try #require((seen.json["results"] as? [[String: Any]])?.first { $0["id"] as? String == "essay" })
             #expect(essayResult["comment"] as? String == "جيد، ولكن اذكر الحروف الشمسية" && essayResult["points"] as? Double == 3)
             #expect((seen.json["answers"] as? [[String: Any]])?.contains { ($0["response"] as? [String: Any])?["text"] as? String == text } == true)
+        }
+    }
+
+    /// In the pages: the gradebook links an essay waiting for its grade to the grading page,
+    /// which shows the student's answer and takes the points and a comment.
+    @Test func instructorsGradeEssaysFromTheGradebook() async throws {
+        try await TestApp.withApp { client, app in
+            let scene = try await client.courseScene(app: app)
+            let created = try await client.send(.post, "/api/v1/courses/arabic-script/quizzes", json: [
+                "module_id": scene.module, "pass_percent": 50, "translations": ["ar": ["title": "مقال"]],
+                "questions": [["id": "essay", "kind": "essay", "points": 5, "translations": ["ar": ["prompt": "صف الألف"]], "answer": [:] as [String: Any]]],
+            ], token: scene.teacher)
+            let quiz = try #require(created.json["id"] as? String)
+            let attempt = try #require(try await client.send(.post, "/api/v1/quizzes/\(quiz)/attempts", token: scene.amina).json["id"] as? String)
+            _ = try await client.send(.put, "/api/v1/attempts/\(attempt)/answers/essay", json: ["response": ["text": "خط مستقيم\nمن أعلى إلى أسفل"], "seq": 1], token: scene.amina)
+            _ = try await client.send(.post, "/api/v1/attempts/\(attempt)/submit", token: scene.amina)
+
+            var teacher = TestBrowser(client)
+            try await teacher.signIn("teacher@example.org")
+            let book = try await teacher.get("/teach/arabic-script/gradebook", headers: [.acceptLanguage: "en"])
+            #expect(book.text.contains(#"<a href="/teach/quizzes/\#(quiz)/grading">Waiting for an instructor to grade</a>"#))
+            let grading = try await teacher.get("/teach/quizzes/\(quiz)/grading", headers: [.acceptLanguage: "en"])
+            #expect(grading.status == .ok && grading.text.contains("خط مستقيم\nمن أعلى إلى أسفل") && grading.text.contains("<bdi>0–5</bdi>"))
+            let tooMany = try await teacher.post("/teach/attempts/\(attempt)/grades/essay", fields: [("csrf", teacher.csrf), ("points", "6")])
+            #expect(tooMany.status == .unprocessableContent)
+            let graded = try await teacher.post("/teach/attempts/\(attempt)/grades/essay", fields: [("csrf", teacher.csrf), ("points", "٤"), ("comment", "واضح")])
+            #expect(graded.status == .seeOther)
+            let after = try await teacher.get("/teach/quizzes/\(quiz)/grading", headers: [.acceptLanguage: "en"])
+            #expect(after.text.contains("No essay is waiting for a grade."))
+            #expect(try await teacher.get("/teach/arabic-script/gradebook").text.contains("<bdi>80%</bdi>"))
+            var student = TestBrowser(client)
+            try await student.signIn("amina@example.org")
+            let result = try await student.get("/attempts/\(attempt)", headers: [.acceptLanguage: "en"])
+            #expect(result.text.contains("واضح") && result.text.contains("80"))
+            #expect(try await student.get("/teach/quizzes/\(quiz)/grading").status == .forbidden)
         }
     }
 }

@@ -251,4 +251,37 @@ extension TestClientProtocol {
             #expect(stored.json["version"] as? Int == 2)
         }
     }
+
+    /// The bank's page: a file imported from a form (its token checked before the file), the
+    /// problems said by line, the bank downloaded in both formats.
+    @Test func instructorsImportAndDownloadTheBankInThePages() async throws {
+        try await TestApp.withApp { client, app in
+            _ = try await client.courseScene(app: app)
+            var teacher = TestBrowser(client)
+            try await teacher.signIn("teacher@example.org")
+            let empty = try await teacher.get("/teach/arabic-script/bank", headers: [.acceptLanguage: "en"])
+            #expect(empty.status == .ok && empty.text.contains("The bank is empty"))
+            let file = Array(Self.gift.utf8)
+            let forged = try await teacher.postFiles("/teach/arabic-script/bank", [("letters.gift", file)], fields: [("csrf", "forged"), ("partial", "on")])
+            #expect(forged.status == .forbidden)
+            let refused = try await teacher.postFiles("/teach/arabic-script/bank", [("letters.gift", file)], fields: [("csrf", teacher.csrf)])
+            #expect(refused.status == .unprocessableContent && refused.text.contains("<code>line 16</code>"))
+            let partial = try await teacher.postFiles(
+                "/teach/arabic-script/bank", [("letters.gift", file)], fields: [("csrf", teacher.csrf), ("category", "Imported"), ("partial", "on")]
+            )
+            #expect(partial.status == .ok && partial.text.contains("Questions imported: <bdi>5</bdi>") && partial.text.contains("“مكسور”"))
+            #expect(partial.text.contains("Imported/الحروف/الأشكال") && partial.text.contains("صف شكل حرف الباء."))
+            let csrf = teacher.csrf
+            let xml = try await teacher.get("/teach/arabic-script/bank.xml")
+            #expect(xml.status == .ok && xml.text.hasPrefix("<?xml") && xml.headers[.contentDisposition]?.contains("arabic-script-questions.xml") == true)
+            let again = try await teacher.postFiles("/teach/arabic-script/bank", [("bank.xml", Array(xml.text.utf8))], fields: [("csrf", csrf), ("category", "Copy")])
+            #expect(again.status == .ok && again.text.contains("Questions imported: <bdi>5</bdi>"))
+            let gift = try await teacher.get("/teach/arabic-script/bank.gift")
+            #expect(gift.status == .ok && gift.text.contains("$CATEGORY: Copy/Imported/الكتابة"))
+            #expect(try await client.send(.get, "/api/v1/courses/arabic-script/question-bank/categories", token: try await client.login("teacher@example.org")).text.contains("Copy/Imported"))
+            var student = TestBrowser(client)
+            try await student.signIn("amina@example.org")
+            #expect(try await student.get("/teach/arabic-script/bank").status == .forbidden)
+        }
+    }
 }
