@@ -60,7 +60,7 @@ public func buildRouter(_ dependencies: AppDependencies) throws -> AcademyRouter
     api.addRoutes(CertificateController(service: dependencies.certificates, authentication: authentication).endpoints)
     api.addRoutes(QuizController(
         access: access, quizzes: dependencies.quizzes, attempts: dependencies.attempts, finisher: dependencies.finisher,
-        taking: dependencies.quizTaking, authoring: authoring, authentication: authentication
+        taking: dependencies.quizTaking, authoring: authoring, blobs: dependencies.blobs, authentication: authentication
     ).endpoints)
     api.addRoutes(QuestionBankController(access: access, bank: dependencies.questionBank, authentication: authentication).endpoints)
     api.addRoutes(GradebookController(

@@ -1,4 +1,4 @@
-import AcademyCore
+package import AcademyCore
 package import AcademyServices
 package import AcademyStore
 import Foundation
@@ -62,30 +62,49 @@ package struct AttachmentDownload: Sendable {
         }
         // Whoever may open the lesson may download its files.
         _ = try await access.openLesson(attachment.lessonID, principal: context.principal)
-        let etag = "\"\(attachment.sha256)\""
+        return try await BlobResponse.file(
+            attachment.sha256, size: attachment.size, mediaType: attachment.contentType, filename: attachment.filename,
+            from: blobs, request: request, context: context
+        )
+    }
+}
+
+/// A stored file as a download: its SHA-256 as its ETag (304 on a match), ranges, its name.
+package enum BlobResponse {
+    package static func file(
+        _ sha256: String, size: Int, mediaType: String, filename: String, from blobs: BlobStore, request: Request, context: AppRequestContext
+    ) async throws -> Response {
+        let etag = "\"\(sha256)\""
         var headers: HTTPFields = [
             .eTag: etag,
             .acceptRanges: "bytes",
             .cacheControl: "private, max-age=3600",
-            .contentDisposition: AttachmentRules.contentDisposition(filename: attachment.filename, mediaType: attachment.contentType),
+            .contentDisposition: AttachmentRules.contentDisposition(filename: filename, mediaType: mediaType),
         ]
         if let match = request.headers[.ifNoneMatch], match.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces) == etag || $0 == "*" }) {
             return Response(status: .notModified, headers: headers)
         }
-        headers[.contentType] = attachment.contentType
-        let path = blobs.path(for: attachment.sha256).string
+        headers[.contentType] = mediaType
+        let path = blobs.path(for: sha256).string
         let files = FileIO(threadPool: .singleton)
-        switch ByteRange.resolve(request.headers[.range], size: attachment.size) {
+        switch ByteRange.resolve(request.headers[.range], size: size) {
         case .whole:
-            headers[.contentLength] = String(attachment.size)
+            headers[.contentLength] = String(size)
             return Response(status: .ok, headers: headers, body: try await files.loadFile(path: path, context: context))
         case .partial(let range):
-            headers[.contentRange] = "bytes \(range.first)-\(range.last)/\(attachment.size)"
+            headers[.contentRange] = "bytes \(range.first)-\(range.last)/\(size)"
             headers[.contentLength] = String(range.length)
             return Response(status: .partialContent, headers: headers, body: try await files.loadFile(path: path, range: range.first...range.last, context: context))
         case .unsatisfiable:
-            throw AcademyError.rangeNotSatisfiable(size: attachment.size)
+            throw AcademyError.rangeNotSatisfiable(size: size)
         }
+    }
+
+    /// A question image by the SHA-256 a path names: any other text is no image (404), checked
+    /// before it reaches a query.
+    package static func imageHash(_ raw: String?) throws(AcademyError) -> String {
+        guard let raw, raw.count == 64, raw.allSatisfy({ $0.isHexDigit && !$0.isUppercase }) else { throw .notFound("No such image.") }
+        return raw
     }
 }
 

@@ -24,6 +24,7 @@ struct QuestionBankController {
         routes.get("courses/:course/question-bank/questions/:id", use: show)
         routes.patch("courses/:course/question-bank/questions/:id", use: update)
         routes.delete("courses/:course/question-bank/questions/:id", use: delete)
+        routes.get("courses/:course/question-bank/images/:sha256", use: image)
         return routes
     }
 
@@ -80,6 +81,15 @@ struct QuestionBankController {
                 .contentDisposition: AttachmentRules.contentDisposition(filename: "\(course.slug)-questions.\(format.fileExtension)", mediaType: format.mediaType),
             ],
             body: ResponseBody(byteBuffer: ByteBuffer(string: text))
+        )
+    }
+
+    @Sendable func image(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let course = try await access.editableCourse(context)
+        let sha256 = try BlobResponse.imageHash(context.parameters.get("sha256"))
+        let image = try await bank.image(sha256, of: course)
+        return try await BlobResponse.file(
+            image.sha256, size: image.size, mediaType: image.mediaType, filename: image.name, from: bank.files, request: request, context: context
         )
     }
 

@@ -13,6 +13,7 @@ struct QuizController {
     let finisher: AttemptFinisher
     let taking: QuizTaking
     let authoring: CourseAuthoring
+    let blobs: BlobStore
     let authentication: AuthenticationMiddleware
 
     var endpoints: RouteCollection<AppRequestContext> {
@@ -29,6 +30,7 @@ struct QuizController {
         routes.post("attempts/:id/submit", use: submit)
         routes.put("attempts/:id/grades/:question_id", use: gradeEssay)
         routes.get("attempts/:id", use: showAttempt)
+        routes.get("attempts/:id/images/:sha256", use: image)
         return routes
     }
 
@@ -117,6 +119,13 @@ struct QuizController {
             submitted.attempt, course: submitted.course, quiz: submitted.quiz, asStaff: submitted.asStaff, answers: submitted.answers,
             request: request, context: context
         )
+    }
+
+    /// An image of a question the attempt drew, for its student and the course's staff.
+    @Sendable func image(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let sha256 = try BlobResponse.imageHash(context.parameters.get("sha256"))
+        let image = try await taking.image(sha256, of: try context.parameters.uuid("id"), for: context.principal)
+        return try await BlobResponse.file(image.sha256, size: image.size, mediaType: image.mediaType, filename: image.name, from: blobs, request: request, context: context)
     }
 
     /// An instructor's grade for one essay: `{points, comment?}`.

@@ -166,6 +166,17 @@ struct AttemptResponse: ResponseGenerator {
                     let text = choice.text(question.translations)
                     json.object { json in
                         json.member("id", question.id)
+                        if let images = question.images, !images.isEmpty {
+                            json.key("images")
+                            json.array { json in
+                                for image in images {
+                                    json.object { json in
+                                        json.member("name", image.name)
+                                        json.member("url", "/api/v1/attempts/\(attempt.id.apiString)/images/\(image.sha256)")
+                                    }
+                                }
+                            }
+                        }
                         json.member("kind", question.kind.rawValue)
                         if let order = item.matchIds, let matches = text?.matches {
                             Self.write("matches", matches, in: order, to: &json)

@@ -75,10 +75,13 @@ public struct CourseFolder: Sendable, Equatable {
     public var modules: [Module]
     /// `question-bank.yaml`: the course's bank, each question with its id (which quizzes name).
     public var bank: [BankQuestion]
+    /// Where the bank's images are, by SHA-256: `question-images/SHA256` when read, the stored
+    /// file when exported.
+    public var bankImages: [String: URL]
 
     public init(
         slug: String, defaultLanguage: String, status: CourseStatus, translations: [String: CourseText],
-        enrollment: Enrollment, startsAt: Date?, endsAt: Date?, modules: [Module], bank: [BankQuestion] = []
+        enrollment: Enrollment, startsAt: Date?, endsAt: Date?, modules: [Module], bank: [BankQuestion] = [], bankImages: [String: URL] = [:]
     ) {
         self.slug = slug
         self.defaultLanguage = defaultLanguage
@@ -89,6 +92,7 @@ public struct CourseFolder: Sendable, Equatable {
         self.endsAt = endsAt
         self.modules = modules
         self.bank = bank
+        self.bankImages = bankImages
     }
 
     /// Languages in the order the folder files list them: the default first, then alphabetical.

@@ -12,6 +12,7 @@ public struct CourseFolderReader {
     private var itemKinds: [String: CourseItem.Kind] = [:]
     /// `question-bank.yaml`'s questions, which quizzes take and draw from.
     private var bank: [BankQuestion] = []
+    private var bankImages: [String: URL] = [:]
 
     /// The folder, or every problem found in it.
     public static func read(_ directory: URL, offered: [String]) -> Result<CourseFolder, FolderProblems> {
@@ -76,7 +77,7 @@ public struct CourseFolderReader {
         guard let slug, let defaultLanguage else { return nil }
         return CourseFolder(
             slug: slug, defaultLanguage: defaultLanguage, status: status, translations: translations,
-            enrollment: enrollment, startsAt: startsAt, endsAt: endsAt, modules: modules, bank: bank
+            enrollment: enrollment, startsAt: startsAt, endsAt: endsAt, modules: modules, bank: bank, bankImages: bankImages
         )
     }
 
@@ -302,6 +303,14 @@ public struct CourseFolderReader {
             let id = UUID(uuidString: draft.question.id)
             if id == nil { validation.add(FieldError(field: "id", message: "must be a UUID: quizzes name the question by it")) }
             if let id, !seen.insert(id).inserted { validation.add(FieldError(field: "id", message: "is used by another question")) }
+            for image in draft.question.images ?? [] {
+                let file = directory.appendingPathComponent("question-images").appendingPathComponent(image.sha256)
+                if image.sha256.count == 64, FileManager.default.fileExists(atPath: file.path), !FolderEntry.isSymbolicLink(file) {
+                    bankImages[image.sha256] = file
+                } else {
+                    validation.add(FieldError(field: "images", message: "name question-images/\(image.sha256), which the folder lacks"))
+                }
+            }
             problems += validation.errors.map { located(FieldError(field: "questions.\(index).\($0.field)", message: $0.message)) }
             if let id, let category, validation.errors.isEmpty {
                 result.append(BankQuestion(id: id, category: category, name: draft.name, question: draft.question, version: 1))

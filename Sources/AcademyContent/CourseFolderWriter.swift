@@ -11,6 +11,15 @@ public enum CourseFolderWriter {
         if !folder.bank.isEmpty {
             try Data(try bankYAML(folder.bank, defaultLanguage: folder.defaultLanguage).utf8).write(to: directory.appendingPathComponent("question-bank.yaml"))
         }
+        if !folder.bankImages.isEmpty {
+            let images = directory.appendingPathComponent("question-images")
+            try files.createDirectory(at: images, withIntermediateDirectories: true)
+            for (sha256, source) in folder.bankImages.sorted(by: { $0.key < $1.key }) {
+                let destination = images.appendingPathComponent(sha256)
+                try? files.removeItem(at: destination)
+                try files.copyItem(at: source, to: destination)
+            }
+        }
         for item in folder.modules.flatMap(\.items) {
             switch item.content {
             case .lesson(let translations, let attachments):

@@ -5,13 +5,16 @@ public struct ImportedQuestion: Sendable, Equatable {
     public var category: String
     public var name: String?
     public var question: QuizQuestion
+    /// The images the file embeds, to store before the question gets them as `images`.
+    public var files: [InterchangeQuestion.EmbeddedFile]
     /// Where it starts in its file, for problems to name.
     public var line: Int
 
-    public init(category: String, name: String?, question: QuizQuestion, line: Int) {
+    public init(category: String, name: String?, question: QuizQuestion, files: [InterchangeQuestion.EmbeddedFile] = [], line: Int) {
         self.category = category
         self.name = name
         self.question = question
+        self.files = files
         self.line = line
     }
 }
@@ -27,8 +30,9 @@ public enum BankInterchange {
         func problem(_ reason: String) -> Result<ImportedQuestion, InterchangeProblem> {
             .failure(InterchangeProblem(line: source.line, name: source.label, reason: reason))
         }
-        if !source.files.isEmpty || source.text.contains("@@PLUGINFILE@@") || source.text.range(of: "<img", options: .caseInsensitive) != nil {
-            return problem("images and files inside a question are not supported yet; nothing of this question was imported")
+        // An image the file does not carry (on another site, or a file left out) would be lost.
+        if source.files.isEmpty, source.text.contains("@@PLUGINFILE@@") || source.text.range(of: "<img", options: .caseInsensitive) != nil {
+            return problem("shows an image the file does not carry (only images embedded in a Moodle XML file come with a question)")
         }
         let ids = "abcdefghijklmnopqrstuvwxyz".map(String.init)
         var texts = Texts(format: source.format, language: language)
@@ -141,12 +145,38 @@ public enum BankInterchange {
         let question = QuizQuestion(
             id: "", kind: kind, points: kind == .description ? 0 : source.defaultMark, partialCredit: partialCredit, translations: translations, answer: answer
         )
-        return .success(ImportedQuestion(category: source.category.joined(separator: "/"), name: source.name, question: question, line: source.line))
+        return .success(ImportedQuestion(
+            category: source.category.joined(separator: "/"), name: source.name, question: question, files: source.files, line: source.line
+        ))
     }
 
     /// A bank question as Moodle's model carries it: every language's text in `{mlang xx}`
-    /// blocks when it has more than one, plain text.
-    public static func interchange(_ stored: BankQuestion) -> InterchangeQuestion {
+    /// blocks when it has more than one; plain text, or, with its images (their bytes by SHA-256
+    /// in `images`; nil leaves them out), HTML: the texts escaped, each image after the text.
+    public static func interchange(_ stored: BankQuestion, images files: [String: [UInt8]]? = nil) -> InterchangeQuestion {
+        var result = plainInterchange(stored)
+        guard let files, let images = stored.question.images, !images.isEmpty else { return result }
+        func html(_ text: String) -> String {
+            text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+                .replacingOccurrences(of: "\n", with: "<br>")
+        }
+        result.format = .html
+        result.text = html(result.text) + images.map { "<p><img src=\"@@PLUGINFILE@@/\($0.name)\" alt=\"\"></p>" }.joined()
+        result.generalFeedback = result.generalFeedback.map(html)
+        result.hints = result.hints.map(html)
+        result.pairs = result.pairs.map { .init(premise: html($0.premise), match: html($0.match)) }
+        result.answers = result.answers.map { answer in
+            var answer = answer
+            // Accepted texts and numbers are compared as written; choices and items are text to show.
+            if result.kind == .multipleChoice || result.kind == .ordering { answer.text = html(answer.text) }
+            answer.feedback = answer.feedback.map(html)
+            return answer
+        }
+        result.files = images.compactMap { image in files[image.sha256].map { .init(name: image.name, data: $0) } }
+        return result
+    }
+
+    private static func plainInterchange(_ stored: BankQuestion) -> InterchangeQuestion {
         let question = stored.question
         let languages = question.translations.keys.sorted()
         func text(_ value: (QuestionText) -> String?) -> String {

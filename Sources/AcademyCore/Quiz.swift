@@ -240,6 +240,26 @@ public struct CreditedValue: Sendable, Equatable, Codable {
     }
 }
 
+/// An image shown with a question in every language (as Moodle XML embeds them), stored like
+/// attachments under its SHA-256.
+public struct QuestionImage: Sendable, Equatable, Codable {
+    public var name: String
+    public var sha256: String
+    public var mediaType: String
+    public var size: Int
+
+    public init(name: String, sha256: String, mediaType: String, size: Int) {
+        self.name = name
+        self.sha256 = sha256
+        self.mediaType = mediaType
+        self.size = size
+    }
+
+    /// What a question may show: pictures a browser draws itself.
+    public static let mediaTypes: Set<String> = ["image/png", "image/jpeg", "image/gif", "image/webp"]
+    public static let maximumCount = 10
+}
+
 public struct QuizQuestion: Sendable, Equatable, Codable {
     public var id: String
     public var kind: QuestionKind
@@ -247,6 +267,9 @@ public struct QuizQuestion: Sendable, Equatable, Codable {
     public var partialCredit: Bool?
     public var translations: [String: QuestionText]
     public var answer: QuestionAnswer
+    /// Images that come with the question from an imported file (never from an author's JSON:
+    /// a bank question keeps the ones it has).
+    public var images: [QuestionImage]?
 
     public init(id: String, kind: QuestionKind, points: Double, partialCredit: Bool? = nil, translations: [String: QuestionText], answer: QuestionAnswer) {
         self.id = id
@@ -257,7 +280,7 @@ public struct QuizQuestion: Sendable, Equatable, Codable {
         self.answer = answer
     }
 
-    enum CodingKeys: String, CodingKey { case id, kind, points, partialCredit, translations, answer }
+    enum CodingKeys: String, CodingKey { case id, kind, points, partialCredit, translations, answer, images }
 
     /// A question without an id reads as one with an empty id, which validation refuses for a
     /// quiz's own question and a bank question never needs (the bank gives it its own).
@@ -269,6 +292,7 @@ public struct QuizQuestion: Sendable, Equatable, Codable {
         partialCredit = try container.decodeIfPresent(Bool.self, forKey: .partialCredit)
         translations = try container.decode([String: QuestionText].self, forKey: .translations)
         answer = try container.decode(QuestionAnswer.self, forKey: .answer)
+        images = try container.decodeIfPresent([QuestionImage].self, forKey: .images)
     }
 
     /// The grading key; nil for a description (nothing to grade), an essay (graded by a person)
@@ -347,6 +371,14 @@ public struct QuizContent: Sendable, Equatable, Codable {
         self.translations = translations
         self.questions = questions
         self.bankPicks = bankPicks
+    }
+}
+
+extension QuizContent {
+    /// The image of `sha256` that a question `plan` drew shows; nil when none does.
+    public func image(_ sha256: String, drawnIn plan: AttemptPlan) -> QuestionImage? {
+        let drawn = Set(plan.items.map(\.questionId))
+        return questions.lazy.filter { drawn.contains($0.id) }.compactMap { $0.images?.first { $0.sha256 == sha256 } }.first
     }
 }
 

@@ -47,6 +47,9 @@ public enum QuizRules {
                 validation.add(FieldError(field: "\(path).id", message: "is used by another question"))
             }
             validate(question: question, path: path, defaultLanguage: defaultLanguage, offered: offered, into: &validation)
+            if question.images != nil {
+                validation.add(FieldError(field: "\(path).images", message: "come with bank questions imported from a file: take the question from the bank"))
+            }
         }
     }
 
@@ -61,6 +64,15 @@ public enum QuizRules {
             if question.points != 0 { validation.add(FieldError(field: "\(prefix)points", message: "must be 0: a description is not answered")) }
         } else if !(question.points > 0 && question.points <= 1000) {
             validation.add(FieldError(field: "\(prefix)points", message: "must be more than 0 and at most 1000"))
+        }
+        if let images = question.images {
+            let wellFormed = images.allSatisfy { image in
+                QuestionImage.mediaTypes.contains(image.mediaType) && image.size > 0 && image.sha256.count == 64
+                    && image.sha256.allSatisfy { $0.isHexDigit && !$0.isUppercase } && (try? AttachmentRules.filename(image.name).get()) == image.name
+            }
+            if images.count > QuestionImage.maximumCount || !wellFormed {
+                validation.add(FieldError(field: "\(prefix)images", message: "must be at most \(QuestionImage.maximumCount) png, jpeg, gif or webp images, each with its name, sha256 and size"))
+            }
         }
         validateQuestion(question, prefix: prefix, defaultLanguage: defaultLanguage, offered: offered, into: &validation)
     }

@@ -118,7 +118,7 @@ public struct AppDependencies: Sendable {
         finisher = AttemptFinisher(quizzes: quizzes, attempts: attempts, enrollments: enrollments, certificates: certificates)
         quizTaking = QuizTaking(access: access, quizzes: quizzes, attempts: attempts, finisher: finisher)
         let bank = QuestionBankRepository(database: database)
-        questionBank = QuestionBankService(bank: bank, languages: configuration.languages)
+        questionBank = QuestionBankService(bank: bank, blobs: blobs, languages: configuration.languages, maxImageBytes: configuration.maxUploadBytes)
         courseFolders = CourseFolderService(
             access: access, courses: courses, content: content, imports: CourseImportRepository(database: database),
             users: accounts.users, attachments: attachments, quizzes: quizzes, bank: bank, blobs: blobs,

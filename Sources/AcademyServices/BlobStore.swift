@@ -74,6 +74,24 @@ public struct BlobStore: Sendable {
         }
     }
 
+    /// The same, for bytes in memory (an image embedded in an imported file).
+    public func store(bytes: [UInt8], limit: Int, mediaType: String) async throws -> Stored {
+        let body = AsyncStream<ByteBuffer> { continuation in
+            continuation.yield(ByteBuffer(bytes: bytes))
+            continuation.finish()
+        }
+        return try await store(body, limit: limit, mediaType: mediaType)
+    }
+
+    /// The bytes of a stored file, read whole (small files only: an image of a question).
+    public func bytes(of sha256: String) async throws -> [UInt8] {
+        try await fileSystem.withFileHandle(forReadingAt: path(for: sha256)) { handle in
+            var bytes: [UInt8] = []
+            for try await chunk in handle.readChunks() { bytes += chunk.readableBytesView }
+            return bytes
+        }
+    }
+
     /// The same, for a file already on disk (a staged upload, a course folder's attachment).
     public func store(fileAt url: URL, limit: Int, mediaType: String) async throws -> Stored {
         try await fileSystem.withFileHandle(forReadingAt: FilePath(url.path)) { handle in

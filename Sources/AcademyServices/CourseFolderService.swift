@@ -88,6 +88,16 @@ public struct CourseFolderService: Sendable {
                 stored[item.key, default: []].append(.init(filename: name, sha256: blob.sha256, size: blob.size, contentType: mediaType))
             }
         }
+        // The bank's images, each stored and checked to be the bytes its SHA-256 names.
+        for question in folder.bank {
+            for image in question.question.images ?? [] {
+                guard let url = folder.bankImages[image.sha256] else { continue }
+                let blob = try await blobs.store(fileAt: url, limit: maxUploadBytes, mediaType: image.mediaType)
+                guard blob.sha256 == image.sha256 else {
+                    throw FolderProblems(problems: [FolderProblem(file: url.path, line: nil, message: "is not the image its name (its SHA-256) says")])
+                }
+            }
+        }
         return Self.plan(folder, attachments: stored)
     }
 
@@ -138,6 +148,7 @@ public struct CourseFolderService: Sendable {
                 content: .quiz(quiz.settings, quiz.content)
             )))
         }
+        let bankQuestions = try await bank.allQuestions(of: course.id, under: nil, limit: QuestionBankService.maximumQuestions)
         let folder = CourseFolder(
             slug: course.slug, defaultLanguage: course.defaultLanguage,
             status: course.status == .published ? .published : .draft,
@@ -150,7 +161,11 @@ public struct CourseFolderService: Sendable {
                     items: (items[module.id] ?? []).sorted { $0.position < $1.position }.map(\.item)
                 )
             },
-            bank: try await bank.allQuestions(of: course.id, under: nil, limit: QuestionBankService.maximumQuestions)
+            bank: bankQuestions,
+            bankImages: Dictionary(
+                bankQuestions.flatMap { $0.question.images ?? [] }.map { ($0.sha256, URL(fileURLWithPath: blobs.path(for: $0.sha256).string)) },
+                uniquingKeysWith: { first, _ in first }
+            )
         )
         try CourseFolderWriter.write(folder, to: directory)
     }

@@ -8,15 +8,20 @@ public import Foundation
 /// `partial` the sound ones, reporting the rest by line.
 public struct QuestionBankService: Sendable {
     let bank: QuestionBankRepository
+    let blobs: BlobStore
     let languages: [String]
+    /// The largest image a question may embed.
+    let maxImageBytes: Int
 
     /// A course's bank holds at most this many questions; one file at most `maximumImport`.
     public static let maximumQuestions = 5_000
     public static let maximumImport = 2_000
 
-    public init(bank: QuestionBankRepository, languages: [String]) {
+    public init(bank: QuestionBankRepository, blobs: BlobStore, languages: [String], maxImageBytes: Int) {
         self.bank = bank
+        self.blobs = blobs
         self.languages = languages
+        self.maxImageBytes = maxImageBytes
     }
 
     public enum Format: String, Sendable, CaseIterable {
@@ -62,6 +67,12 @@ public struct QuestionBankService: Sendable {
             case .failure(let problem):
                 problems.append(problem)
             case .success(var imported):
+                do {
+                    imported.question.images = try await storeImages(imported.files)
+                } catch let problem as InterchangeProblem {
+                    problems.append(InterchangeProblem(line: source.line, name: source.label, reason: problem.reason))
+                    continue
+                }
                 var validation = FieldValidation()
                 let path = [base, imported.category].filter { !$0.isEmpty }.joined(separator: "/")
                 if let category = validation.check(QuestionBank.categoryPath(path)) { imported.category = category }
@@ -95,6 +106,29 @@ public struct QuestionBankService: Sendable {
         return ImportReport(imported: sound.count, categories: created, skipped: problems)
     }
 
+    /// A question's embedded images, stored like attachments (content-addressed, their bytes
+    /// checked against their type) before the question that shows them; nil for none.
+    private func storeImages(_ files: [InterchangeQuestion.EmbeddedFile]) async throws -> [QuestionImage]? {
+        guard !files.isEmpty else { return nil }
+        var images: [QuestionImage] = []
+        for file in files {
+            guard case .success(let name) = AttachmentRules.filename(file.name),
+                  let mediaType = AttachmentRules.mediaType(forFileNamed: name), QuestionImage.mediaTypes.contains(mediaType)
+            else {
+                throw InterchangeProblem(line: 0, name: "", reason: "embeds \(file.name), which is not a png, jpeg, gif or webp image")
+            }
+            do {
+                let stored = try await blobs.store(bytes: file.data, limit: maxImageBytes, mediaType: mediaType)
+                images.append(QuestionImage(name: name, sha256: stored.sha256, mediaType: mediaType, size: stored.size))
+            } catch AcademyError.payloadTooLarge(let limit) {
+                throw InterchangeProblem(line: 0, name: "", reason: "embeds \(name), larger than \(limit) bytes")
+            } catch AcademyError.validationFailed {
+                throw InterchangeProblem(line: 0, name: "", reason: "embeds \(name), whose bytes are not \(mediaType)")
+            }
+        }
+        return images
+    }
+
     private static func requireRoom(for count: Int, in courseID: UUID, writer: BankWriter) async throws {
         let held = try await writer.questionCount()
         if held + count > maximumQuestions {
@@ -107,13 +141,25 @@ public struct QuestionBankService: Sendable {
     public func export(_ course: Course, format: Format, category: String?) async throws -> String {
         let path = try Self.category(category)
         let questions = try await bank.allQuestions(of: course.id, under: path.isEmpty ? nil : path, limit: Self.maximumQuestions)
-        let exchange = questions.map(BankInterchange.interchange)
         switch format {
         case .moodleXML:
-            return MoodleXML.write(exchange)
+            var files: [String: [UInt8]] = [:]
+            for image in questions.flatMap({ $0.question.images ?? [] }) where files[image.sha256] == nil {
+                files[image.sha256] = try await blobs.bytes(of: image.sha256)
+            }
+            return MoodleXML.write(questions.map { BankInterchange.interchange($0, images: files) })
         case .gift:
-            let (text, skipped) = GIFT.write(exchange)
-            let notes = skipped.map { "// Not exported: “\($0.name)”: \($0.reason)\n" }.joined()
+            // GIFT carries no files: a question's images stay behind, and the file says so.
+            let (text, skipped) = GIFT.write(questions.map { BankInterchange.interchange($0) })
+            // GIFT carries neither files nor points: what a question loses is said at the top.
+            let losses = questions.compactMap { stored -> String? in
+                let question = stored.question
+                var lost: [String] = []
+                if question.images?.isEmpty == false { lost.append("its images") }
+                if question.kind != .description, question.points != 1 { lost.append("its \(TypedNumber.text(question.points)) points (GIFT has none: 1)") }
+                return lost.isEmpty ? nil : "// Exported without \(lost.joined(separator: " and ")); Moodle XML keeps them: “\(stored.name ?? stored.id.apiString)”\n"
+            }
+            let notes = skipped.map { "// Not exported: “\($0.name)”: \($0.reason)\n" }.joined() + losses.joined()
             return notes.isEmpty ? text : notes + "\n" + text
         }
     }
@@ -147,6 +193,9 @@ public struct QuestionBankService: Sendable {
 
     public func create(_ draft: BankQuestionDraft, in course: Course) async throws -> BankQuestion {
         let checked = try validated(draft, for: course)
+        if draft.question.images != nil {
+            throw AcademyError.validationFailed([FieldError(field: "images", message: "come with questions imported from a file")])
+        }
         return try await bank.change(courseID: course.id, defaultLanguage: course.defaultLanguage, offered: languages) { writer in
             try await Self.requireRoom(for: 1, in: course.id, writer: writer)
             return try await writer.insert(category: checked.category ?? "", name: checked.name, question: checked.question)
@@ -157,6 +206,10 @@ public struct QuestionBankService: Sendable {
     /// already started keep what they saw.
     public func update(_ id: UUID, with draft: BankQuestionDraft, in course: Course) async throws -> BankQuestion {
         let checked = try validated(draft, for: course)
+        let stored = try await question(id, of: course)
+        if let images = draft.question.images, !images.allSatisfy({ (stored.question.images ?? []).contains($0) }) {
+            throw AcademyError.validationFailed([FieldError(field: "images", message: "may only keep or drop the images the question has")])
+        }
         return try await bank.change(courseID: course.id, defaultLanguage: course.defaultLanguage, offered: languages) { writer in
             guard let updated = try await writer.update(id, category: checked.category ?? "", name: checked.name, question: checked.question) else {
                 throw AcademyError.notFound("This course's bank has no such question.")
@@ -190,6 +243,15 @@ public struct QuestionBankService: Sendable {
             guard try await writer.deleteCategory(id) else { throw AcademyError.notFound("This course's bank has no such category.") }
         }
     }
+
+    /// An image a question of the course's bank shows.
+    public func image(_ sha256: String, of course: Course) async throws -> QuestionImage {
+        guard let image = try await bank.image(sha256, courseID: course.id) else { throw AcademyError.notFound("No such image.") }
+        return image
+    }
+
+    /// Where an image's bytes are.
+    public var files: BlobStore { blobs }
 
     /// The bank questions a quiz's items name or draw from.
     public func questions(for items: [QuizItem], of course: Course) async throws -> [BankQuestion] {

@@ -94,6 +94,15 @@ public struct QuizTaking: Sendable {
         return (try await finisher.grade(essay: questionID, of: attempt, quiz: quiz, points: points, comment: comment), quiz, course)
     }
 
+    /// An image of a question the attempt drew, for whoever may read the attempt.
+    public func image(_ sha256: String, of attemptID: UUID, for principal: Principal?) async throws -> QuestionImage {
+        let (attempt, quiz, _, _) = try await access.attempt(attemptID, principal: principal)
+        guard let image = try await quizzes.content(for: attempt, of: quiz).image(sha256, drawnIn: attempt.plan) else {
+            throw AcademyError.notFound("No such image.")
+        }
+        return image
+    }
+
     /// What an attempt shows: the questions it drew, its answers (read unless `known`), and
     /// whether its results may be shown yet (always to staff; to the student per the quiz's
     /// review policy once the attempt is over).

@@ -237,6 +237,7 @@ public struct CourseImportRepository: Sendable {
         let writer = BankWriter(courseID: courseID, connection: connection)
         for question in bank {
             try await writer.ensureCategory(question.category)
+            try await writer.recordImages(of: question.question)
             let json = try QuizJSON.encode(question.question)
             let written = try await connection.rows(
                 """

@@ -84,6 +84,16 @@ public struct QuestionBankRepository: Sendable {
         path.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "/%"
     }
 
+    /// An image some question of the course's bank shows, by its SHA-256.
+    public func image(_ sha256: String, courseID: UUID) async throws -> QuestionImage? {
+        let pattern = #"[{"sha256": "\#(sha256)"}]"#
+        let rows = try await database.rows(
+            "SELECT b.question::text FROM bank_questions b WHERE b.course_id = \(courseID) AND b.question->'images' @> \(pattern)::jsonb LIMIT 1",
+            as: String.self
+        )
+        return try rows.first.flatMap { try QuizJSON.decode(QuizQuestion.self, from: $0).images?.first { $0.sha256 == sha256 } }
+    }
+
     /// The questions a quiz names by id and those of the categories it draws from (each
     /// category itself only), in the bank's order.
     public func questions(of courseID: UUID, ids: [UUID], categories: [String]) async throws -> [BankQuestion] {
@@ -167,8 +177,16 @@ public struct BankWriter: Sendable {
         return created
     }
 
+    /// A question's images in the table of stored files, as attachments are.
+    func recordImages(of question: QuizQuestion) async throws {
+        for image in question.images ?? [] {
+            try await connection.run("INSERT INTO blobs (sha256, size) VALUES (\(image.sha256), \(image.size)) ON CONFLICT (sha256) DO NOTHING")
+        }
+    }
+
     public func insert(category: String, name: String?, question: QuizQuestion) async throws -> BankQuestion {
         try await ensureCategory(category)
+        try await recordImages(of: question)
         let id = UUID()
         var stored = question
         stored.id = id.apiString
@@ -186,6 +204,7 @@ public struct BankWriter: Sendable {
     /// A new version of the question; nil when it is not in this course's bank.
     public func update(_ id: UUID, category: String, name: String?, question: QuizQuestion) async throws -> BankQuestion? {
         try await ensureCategory(category)
+        try await recordImages(of: question)
         var stored = question
         stored.id = id.apiString
         return try await connection.rows(

@@ -14,6 +14,7 @@ struct QuizPages {
     let renderer: PageRenderer
     let access: CourseAccess
     let taking: QuizTaking
+    let blobs: BlobStore
 
     func register(on routes: RouterGroup<AppRequestContext>) {
         routes.get("quizzes/:id", use: quiz)
@@ -21,6 +22,7 @@ struct QuizPages {
         routes.get("attempts/:id", use: attempt)
         routes.post("attempts/:id", use: saveOrSubmit)
         routes.post("attempts/:id/answers/:question", use: autosave)
+        routes.get("attempts/:id/images/:sha256", use: image)
     }
 
     struct QuizPage {
@@ -54,6 +56,13 @@ struct QuizPages {
         try await SiteForm.requireToken(in: request, secret: visitor.csrfSecret)
         let started = try await taking.start(quiz: try context.parameters.uuid("id"), by: visitor.principal)
         return PageRenderer.redirect(to: "/attempts/\(started.attempt.id.apiString)")
+    }
+
+    @Sendable func image(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let visitor = try await session.visitor(request, context: context)
+        let sha256 = try BlobResponse.imageHash(context.parameters.get("sha256"))
+        let image = try await taking.image(sha256, of: try context.parameters.uuid("id"), for: visitor.principal)
+        return try await BlobResponse.file(image.sha256, size: image.size, mediaType: image.mediaType, filename: image.name, from: blobs, request: request, context: context)
     }
 
     @Sendable func attempt(_ request: Request, context: AppRequestContext) async throws -> Response {

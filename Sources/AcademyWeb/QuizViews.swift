@@ -113,6 +113,8 @@ struct AttemptPage {
         let isMatching: Bool
         let isEssay: Bool
         let maxLength: Int
+        /// Where the question's images are served.
+        let images: [String]
         let text: String
         let options: [Option]
     }
@@ -186,6 +188,7 @@ struct AttemptPage {
                 isText: question.kind == .shortText, isNumber: question.kind == .numeric,
                 isOrdering: question.kind == .ordering, isDescription: question.kind == .description, isMatching: question.kind == .matching,
                 isEssay: question.kind == .essay, maxLength: question.essayLength,
+                images: (question.images ?? []).map { "/attempts/\(attempt.id.apiString)/images/\($0.sha256)" },
                 text: typed,
                 options: (item.optionIds ?? []).compactMap { optionsByID[$0] }.map { option in
                     let place = order.firstIndex(of: option.id).map { $0 + 1 }

@@ -64,6 +64,6 @@ public func buildSite(_ dependencies: AppDependencies) async throws -> AcademyRo
         session: session, renderer: renderer, access: dependencies.access, attempts: dependencies.attempts, taking: dependencies.quizTaking
     ).register(on: pages)
     CertificatePages(session: session, renderer: renderer, certificates: dependencies.certificates).register(on: pages)
-    QuizPages(session: session, renderer: renderer, access: dependencies.access, taking: dependencies.quizTaking).register(on: pages)
+    QuizPages(session: session, renderer: renderer, access: dependencies.access, taking: dependencies.quizTaking, blobs: dependencies.blobs).register(on: pages)
     return router
 }

@@ -1,6 +1,8 @@
 import AcademyAPI
+import AcademyContent
 import AcademyCore
 import AcademyServices
+import AcademyStore
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
@@ -282,6 +284,91 @@ extension TestClientProtocol {
             var student = TestBrowser(client)
             try await student.signIn("amina@example.org")
             #expect(try await student.get("/teach/arabic-script/bank").status == .forbidden)
+        }
+    }
+
+    static let pngBase64 = "iVBORw0KGgoAAAANSUhEUgABAgMEBQYHCAkKCwwNDg8QERITFBUWFxgZGhscHR4fICEiIyQlJic="
+
+    /// A Moodle XML question with an embedded image: the image is stored, shown with the question
+    /// to whoever may read the attempt (and nobody else), and goes out again as the file's own.
+    @Test func embeddedImagesComeWithTheirQuestionsAndGoOutAgain() async throws {
+        try await TestApp.withApp { client, app in
+            let scene = try await client.courseScene(app: app)
+            try await app.makeUser("bilal@example.org")
+            let bilal = try await client.login("bilal@example.org")
+            _ = try await client.send(.post, "/api/v1/courses/arabic-script/enrollments", json: [:], token: bilal)
+            let xml = """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <quiz>
+              <question type="category"><category><text>$course$/top/Shapes</text></category></question>
+              <question type="truefalse">
+                <name><text>alif-shape</text></name>
+                <questiontext format="html"><text><![CDATA[<p>هذا شكل الألف.</p><p><img src="@@PLUGINFILE@@/alif.png" alt="ا"></p>]]></text>
+                  <file name="alif.png" path="/" encoding="base64">\(Self.pngBase64)</file></questiontext>
+                <answer fraction="100"><text>true</text></answer><answer fraction="0"><text>false</text></answer>
+              </question>
+              <question type="truefalse">
+                <name><text>not-an-image</text></name>
+                <questiontext format="html"><text><![CDATA[<p>?</p><img src="@@PLUGINFILE@@/a.png">]]></text>
+                  <file name="a.png" path="/" encoding="base64">aGVsbG8=</file></questiontext>
+                <answer fraction="100"><text>true</text></answer><answer fraction="0"><text>false</text></answer>
+              </question>
+            </quiz>
+            """
+            let imported = try await client.send(.post, "\(Self.base)/import?partial=true", body: Array(xml.utf8), contentType: "application/xml", token: scene.teacher)
+            #expect(imported.status == .created && imported.json["imported"] as? Int == 1, "\(imported.text)")
+            #expect((imported.json["skipped"] as? [[String: Any]])?.first?["reason"] as? String == "embeds a.png, whose bytes are not image/png")
+            let stored = try #require((try await client.send(.get, "\(Self.base)/questions", token: scene.teacher).json["items"] as? [[String: Any]])?.first)
+            let id = try #require(stored["id"] as? String)
+            let image = try #require((stored["images"] as? [[String: Any]])?.first)
+            let sha256 = try #require(image["sha256"] as? String)
+            #expect(image["name"] as? String == "alif.png" && image["media_type"] as? String == "image/png")
+            #expect(((stored["translations"] as? [String: Any])?["ar"] as? [String: Any])?["prompt"] as? String == "هذا شكل الألف.")
+            let fromBank = try await client.send(.get, "\(Self.base)/images/\(sha256)", token: scene.teacher)
+            #expect(fromBank.status == .ok && fromBank.headers[.contentType] == "image/png" && Array(fromBank.body.readableBytesView) == Array(Data(base64Encoded: Self.pngBase64)!))
+            #expect(try await client.send(.get, "\(Self.base)/images/\(sha256)", token: scene.amina).status == .forbidden)
+            #expect(try await client.send(.get, "\(Self.base)/images/nothex", token: scene.teacher).status == .notFound)
+
+            // Authors cannot give a question images of their own choosing.
+            let forged = try await client.send(.post, "\(Self.base)/questions", json: [
+                "kind": "true_false", "points": 1, "translations": ["ar": ["prompt": "؟"]], "answer": ["value": true],
+                "images": [["name": "x.png", "sha256": sha256, "media_type": "image/png", "size": 10]],
+            ], token: scene.teacher)
+            #expect(forged.status == .unprocessableContent && forged.text.contains("images"))
+
+            let quiz = try #require(try await client.send(.post, "/api/v1/courses/arabic-script/quizzes", json: [
+                "module_id": scene.module, "pass_percent": 50, "translations": ["ar": ["title": "صور"]], "questions": [["bank_question_id": id]],
+            ], token: scene.teacher).json["id"] as? String)
+            let started = try await client.send(.post, "/api/v1/quizzes/\(quiz)/attempts", token: scene.amina)
+            let attempt = try #require(started.json["id"] as? String)
+            let url = try #require(((started.json["questions"] as? [[String: Any]])?.first?["images"] as? [[String: Any]])?.first?["url"] as? String)
+            #expect(url == "/api/v1/attempts/\(attempt)/images/\(sha256)")
+            let shown = try await client.send(.get, url, token: scene.amina)
+            #expect(shown.status == .ok && shown.headers[.eTag] == "\"\(sha256)\"")
+            #expect(try await client.send(.get, url, token: bilal).status == .notFound)
+            #expect(try await client.send(.get, url, token: scene.teacher).status == .ok)
+            var browser = TestBrowser(client)
+            try await browser.signIn("amina@example.org")
+            let page = try await browser.get("/attempts/\(attempt)")
+            #expect(page.text.contains(#"<img class="question-image" src="/attempts/\#(attempt)/images/\#(sha256)""#))
+            #expect(try await browser.get("/attempts/\(attempt)/images/\(sha256)").status == .ok)
+
+            let exported = try await client.send(.get, "\(Self.base)/export", token: scene.teacher)
+            #expect(exported.text.contains(#"<file name="alif.png" path="/" encoding="base64">"#) && exported.text.contains("@@PLUGINFILE@@/alif.png"))
+            let again = try await client.send(.post, "\(Self.base)/import?category=copy", body: Array(exported.text.utf8), contentType: "application/xml", token: scene.teacher)
+            #expect(again.status == .created && again.json["imported"] as? Int == 1, "\(again.text)")
+            let gift = try await client.send(.get, "\(Self.base)/export?format=gift", token: scene.teacher)
+            #expect(gift.text.contains("// Exported without its images"))
+
+            // A course folder carries the images beside question-bank.yaml, and takes them back.
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("bank-\(UUID().uuidString)")
+            defer { try? FileManager.default.removeItem(at: folder) }
+            try await app.courseFolders.export(slug: "arabic-script", to: folder)
+            #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("question-images/\(sha256)").path))
+            let reimported = try await app.courseFolders.importFolders([folder], instructorEmail: nil)
+            #expect(reimported.first?.outcome?.bankQuestions == 2)
+            try FileManager.default.removeItem(at: folder.appendingPathComponent("question-images/\(sha256)"))
+            await #expect(throws: FolderProblems.self) { try await app.courseFolders.importFolders([folder], instructorEmail: nil) }
         }
     }
 }

@@ -56,9 +56,12 @@ import Testing
     @Test func moodleXMLBecomesTranslationsPlainTextAndRefusesWhatItCannotHold() throws {
         let (read, readProblems) = MoodleXML.read(Array(MoodleXMLTests.file.utf8))
         let (questions, problems) = Self.imported(read)
-        #expect(readProblems.count == 3)
-        // The image is refused, not dropped.
-        #expect(problems.map(\.name) == ["First letter"] && problems[0].reason.contains("images"))
+        #expect(readProblems.count == 3 && problems.isEmpty, "\(problems)")
+        // The embedded image comes with the question, to be stored; the text is the question's own.
+        let first = try #require(questions.first { $0.name == "First letter" })
+        #expect(first.files.map(\.name) == ["alif.png"] && first.question.translations["en"]?.prompt == "Which letter is first?")
+        #expect(first.question.answer.weights == [.init(optionId: "a", credit: 1), .init(optionId: "c", credit: -0.3333333)])
+        #expect(first.question.translations["ar"]?.feedback == "Alif opens the alphabet.\n\nThink of Alif.")
         let joining = try Self.named(questions, "Joining letters")
         #expect(joining.kind == .multipleChoice && joining.answer.optionIds == ["a", "b"] && joining.answer.weights?.map(\.credit) == [0.5, 0.5, -1])
         #expect(joining.translations.keys.sorted() == ["ar"])
@@ -118,11 +121,40 @@ import Testing
                 #expect(back.category == stored.category && back.name == stored.name)
             }
         }
-        let xml = MoodleXML.write(bank.map(BankInterchange.interchange))
+        let xml = MoodleXML.write(bank.map { BankInterchange.interchange($0) })
         try same(MoodleXML.read(Array(xml.utf8)).questions, bank)
-        let gift = GIFT.write(bank.map(BankInterchange.interchange))
+        let gift = GIFT.write(bank.map { BankInterchange.interchange($0) })
         #expect(gift.skipped.map(\.name) == ["Order"])
-        try same(GIFT.read(gift.text).questions, bank.filter { $0.question.kind != .ordering })
+        // GIFT has no points: every question comes back worth 1.
+        let onePoint = bank.filter { $0.question.kind != .ordering }.map { stored in
+            var question = stored.question
+            if question.kind != .description { question.points = 1 }
+            return BankQuestion(id: stored.id, category: stored.category, name: stored.name, question: question, version: stored.version)
+        }
+        try same(GIFT.read(gift.text).questions, onePoint)
+    }
+
+    @Test func anImageTheFileDoesNotCarryIsRefusedAndStoredImagesGoOutAsHTML() throws {
+        let elsewhere = InterchangeQuestion(text: #"<p>Look: <img src="https://example.org/a.png"></p>"#, format: .html, kind: .essay, line: 7)
+        guard case .failure(let problem) = BankInterchange.question(from: elsewhere, language: "ar") else { Issue.record("imported"); return }
+        #expect(problem.line == 7 && problem.reason.contains("image"))
+
+        let image = QuestionImage(name: "alif.png", sha256: String(repeating: "a", count: 64), mediaType: "image/png", size: 3)
+        var question = QuizQuestion(
+            id: "", kind: .singleChoice, points: 1,
+            translations: ["ar": QuestionText(prompt: "أ < ب & ج\nسطر", options: [QuizOption(id: "a", text: "<أ>"), QuizOption(id: "b", text: "ب")])],
+            answer: QuestionAnswer(optionId: "a")
+        )
+        question.images = [image]
+        let stored = BankQuestion(id: UUID(), category: "", name: "n", question: question, version: 1)
+        let written = BankInterchange.interchange(stored, images: [image.sha256: [1, 2, 3]])
+        #expect(written.format == .html && written.files == [.init(name: "alif.png", data: [1, 2, 3])])
+        #expect(written.text == #"أ &lt; ب &amp; ج<br>سطر<p><img src="@@PLUGINFILE@@/alif.png" alt=""></p>"#)
+        let back = try BankInterchange.question(from: MoodleXML.read(Array(MoodleXML.write([written]).utf8)).questions[0], language: "ar").get()
+        var expected = question
+        expected.images = nil
+        #expect(back.question == expected && back.files.map(\.data) == [[1, 2, 3]])
+        #expect(BankInterchange.interchange(stored).format == .plain && BankInterchange.interchange(stored).files.isEmpty)
     }
 
     @Test func htmlBecomesPlainText() {
