@@ -1,8 +1,8 @@
-import AcademyCore
-import AcademyServices
+package import AcademyCore
+package import AcademyServices
 import AcademyStore
 import Foundation
-import Hummingbird
+package import Hummingbird
 import NIOCore
 
 /// `/courses/{course}/question-bank`: a course's bank of questions, its categories, and GIFT or
@@ -36,15 +36,7 @@ struct QuestionBankController {
         let format = try Self.format(ofBody: request.headers[.contentType])
         let query = request.uri.queryParameters
         let partial = try Self.flag(query.get("partial"), name: "partial")
-        if let declared = request.headers[.contentLength].flatMap(Int.init), declared > context.maxUploadSize {
-            throw AcademyError.payloadTooLarge(limit: context.maxUploadSize)
-        }
-        let body: ByteBuffer
-        do {
-            body = try await request.body.collect(upTo: context.maxUploadSize)
-        } catch is NIOTooManyBytesError {
-            throw AcademyError.payloadTooLarge(limit: context.maxUploadSize)
-        }
+        let body = try await request.collectedBody(upTo: context.maxUploadSize)
         let report = try await bank.importFile(Array(body.readableBytesView), format: format, into: course, category: query.get("category"), partial: partial)
         return EditedResponse(status: .created, response: ImportReportResponse(report: report))
     }
@@ -73,15 +65,7 @@ struct QuestionBankController {
         guard let format = QuestionBankService.Format(rawValue: raw) else {
             throw AcademyError.validationFailed([FieldError(field: "format", message: "must be gift or moodle-xml")])
         }
-        let text = try await bank.export(course, format: format, category: query.get("category"))
-        return Response(
-            status: .ok,
-            headers: [
-                .contentType: format.mediaType,
-                .contentDisposition: AttachmentRules.contentDisposition(filename: "\(course.slug)-questions.\(format.fileExtension)", mediaType: format.mediaType),
-            ],
-            body: ResponseBody(byteBuffer: ByteBuffer(string: text))
-        )
+        return QuestionBankDownload.file(try await bank.export(course, format: format, category: query.get("category")), format: format, of: course)
     }
 
     @Sendable func image(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -144,7 +128,7 @@ struct QuestionBankController {
         let stored = try await bank.question(try context.parameters.uuid("id"), of: course)
         let current = BankQuestionDraft(category: stored.category, name: stored.name, question: stored.question)
         let draft = try await request.mergePatch(BankQuestionDraft.self, over: current, context: context) { body in
-            try bank.validated(body, for: course)
+            try bank.validated(body, for: course, replacing: stored)
         }
         return BankQuestionResponse(try await bank.update(stored.id, with: draft, in: course))
     }
@@ -153,6 +137,20 @@ struct QuestionBankController {
         let course = try await access.editableCourse(context)
         try await bank.delete(try context.parameters.uuid("id"), in: course)
         return .noContent
+    }
+}
+
+/// The bank as a file to download: the API's export and the bank page's links.
+package enum QuestionBankDownload {
+    package static func file(_ text: String, format: QuestionBankService.Format, of course: Course) -> Response {
+        Response(
+            status: .ok,
+            headers: [
+                .contentType: format.mediaType,
+                .contentDisposition: AttachmentRules.contentDisposition(filename: "\(course.slug)-questions.\(format.fileExtension)", mediaType: format.mediaType),
+            ],
+            body: ResponseBody(byteBuffer: ByteBuffer(string: text))
+        )
     }
 }
 

@@ -32,15 +32,7 @@ public struct StrictRequestDecoder: RequestDecoder {
         guard Self.isJSON(request.headers[.contentType]) else {
             throw AcademyError.unsupportedMediaType(expected: "application/json")
         }
-        if let declared = request.headers[.contentLength].flatMap(Int.init), declared > context.maxUploadSize {
-            throw AcademyError.payloadTooLarge(limit: context.maxUploadSize)
-        }
-        let body: ByteBuffer
-        do {
-            body = try await request.body.collect(upTo: context.maxUploadSize)
-        } catch is NIOTooManyBytesError {
-            throw AcademyError.payloadTooLarge(limit: context.maxUploadSize)
-        }
+        let body = try await request.collectedBody(upTo: context.maxUploadSize)
         return try StrictJSONDecoder.document(Array(body.readableBytesView))
     }
 
@@ -55,6 +47,19 @@ public struct StrictRequestDecoder: RequestDecoder {
 }
 
 extension Request {
+    /// The whole body, at most `limit` bytes: a declared length over it is refused before a byte
+    /// is read, a longer body as soon as it passes the limit (413 both).
+    func collectedBody(upTo limit: Int) async throws -> ByteBuffer {
+        if let declared = headers[.contentLength].flatMap(Int.init), declared > limit {
+            throw AcademyError.payloadTooLarge(limit: limit)
+        }
+        do {
+            return try await body.collect(upTo: limit)
+        } catch is NIOTooManyBytesError {
+            throw AcademyError.payloadTooLarge(limit: limit)
+        }
+    }
+
     /// A PATCH: the body merged into `current` (see StrictRequestDecoder), then checked whole by
     /// `validate`, whose result is the change to write. A failed `If-Match` is reported only then:
     /// the handler has already authorized the caller, so a caller who may not change the resource

@@ -45,10 +45,18 @@ public enum QuestionBank {
         return (1...parts.count).map { parts.prefix($0).joined(separator: "/") }
     }
 
-    /// A bank question as its author sends it, checked as a quiz question is.
-    public static func validate(_ question: QuizQuestion, name: String?, defaultLanguage: String, offered: [String], into validation: inout FieldValidation) {
+    /// A bank question as its author sends it, checked as a quiz question is. Images come only
+    /// with imported files: an author may keep or drop the ones in `keepable` (nil: an import's
+    /// own, any).
+    public static func validate(
+        _ question: QuizQuestion, name: String?, defaultLanguage: String, offered: [String], keepable: [QuestionImage]? = nil,
+        into validation: inout FieldValidation
+    ) {
         if let name, name.count > maximumNameLength {
             validation.add(FieldError(field: "name", message: "must be at most \(maximumNameLength) characters"))
+        }
+        if let keepable, let images = question.images, !images.allSatisfy({ keepable.contains($0) }) {
+            validation.add(FieldError(field: "images", message: "come with questions imported from a file: keep or drop the question's own"))
         }
         QuizRules.validate(question: question, path: nil, defaultLanguage: defaultLanguage, offered: offered, into: &validation)
     }

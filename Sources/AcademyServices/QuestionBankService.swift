@@ -182,20 +182,21 @@ public struct QuestionBankService: Sendable {
         return question
     }
 
-    /// A question as its author sent it, checked: its category, its name and the question.
-    public func validated(_ draft: BankQuestionDraft, for course: Course) throws(AcademyError) -> BankQuestionDraft {
+    /// A question as its author sent it, checked: its category, its name and the question (with
+    /// no images but those of the question it changes, `replacing`).
+    public func validated(_ draft: BankQuestionDraft, for course: Course, replacing stored: BankQuestion? = nil) throws(AcademyError) -> BankQuestionDraft {
         var validation = FieldValidation()
         let category = validation.check(QuestionBank.categoryPath(draft.category ?? ""))
-        QuestionBank.validate(draft.question, name: draft.name, defaultLanguage: course.defaultLanguage, offered: languages, into: &validation)
+        QuestionBank.validate(
+            draft.question, name: draft.name, defaultLanguage: course.defaultLanguage, offered: languages, keepable: stored?.question.images ?? [],
+            into: &validation
+        )
         try validation.finish()
         return BankQuestionDraft(category: category ?? "", name: draft.name, question: draft.question)
     }
 
     public func create(_ draft: BankQuestionDraft, in course: Course) async throws -> BankQuestion {
         let checked = try validated(draft, for: course)
-        if draft.question.images != nil {
-            throw AcademyError.validationFailed([FieldError(field: "images", message: "come with questions imported from a file")])
-        }
         return try await bank.change(courseID: course.id, defaultLanguage: course.defaultLanguage, offered: languages) { writer in
             try await Self.requireRoom(for: 1, in: course.id, writer: writer)
             return try await writer.insert(category: checked.category ?? "", name: checked.name, question: checked.question)
@@ -205,11 +206,7 @@ public struct QuestionBankService: Sendable {
     /// A new version of the question: quizzes that take it get a new version too; attempts
     /// already started keep what they saw.
     public func update(_ id: UUID, with draft: BankQuestionDraft, in course: Course) async throws -> BankQuestion {
-        let checked = try validated(draft, for: course)
-        let stored = try await question(id, of: course)
-        if let images = draft.question.images, !images.allSatisfy({ (stored.question.images ?? []).contains($0) }) {
-            throw AcademyError.validationFailed([FieldError(field: "images", message: "may only keep or drop the images the question has")])
-        }
+        let checked = try validated(draft, for: course, replacing: try await question(id, of: course))
         return try await bank.change(courseID: course.id, defaultLanguage: course.defaultLanguage, offered: languages) { writer in
             guard let updated = try await writer.update(id, category: checked.category ?? "", name: checked.name, question: checked.question) else {
                 throw AcademyError.notFound("This course's bank has no such question.")

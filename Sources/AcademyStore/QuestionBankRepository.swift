@@ -117,6 +117,7 @@ public struct QuestionBankRepository: Sendable {
     /// Runs `change` on the bank in one transaction, then brings every quiz of the course that
     /// takes from the bank up to date (`QuizContent.resolving` with the quiz's own items).
     /// `defaultLanguage` and `offered` check the quizzes' new content as a quiz save would.
+    @discardableResult
     public func change<Result: Sendable>(
         courseID: UUID, defaultLanguage: String, offered: [String], _ change: @escaping @Sendable (BankWriter) async throws -> Result
     ) async throws -> Result {

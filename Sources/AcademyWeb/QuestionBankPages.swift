@@ -4,7 +4,6 @@ import AcademyServices
 import AcademyStore
 import Foundation
 import Hummingbird
-import NIOCore
 
 /// A course's question bank for its instructors: its categories and questions, a GIFT or Moodle
 /// XML file imported (all or nothing, or the sound questions with the rest reported by line),
@@ -129,14 +128,6 @@ struct QuestionBankPages {
     private func download(_ format: QuestionBankService.Format, _ request: Request, context: AppRequestContext) async throws -> Response {
         let visitor = try await session.visitor(request, context: context)
         let course = try await access.editableCourse(context.parameters.courseReference(), by: visitor.principal)
-        let text = try await bank.export(course, format: format, category: nil)
-        return Response(
-            status: .ok,
-            headers: [
-                .contentType: format.mediaType,
-                .contentDisposition: AttachmentRules.contentDisposition(filename: "\(course.slug)-questions.\(format.fileExtension)", mediaType: format.mediaType),
-            ],
-            body: ResponseBody(byteBuffer: ByteBuffer(string: text))
-        )
+        return QuestionBankDownload.file(try await bank.export(course, format: format, category: nil), format: format, of: course)
     }
 }
