@@ -144,7 +144,6 @@ struct AttemptResponse: ResponseGenerator {
         // A percent and a pass only once every essay has its grade.
         let settled = result.flatMap { $0.needsGrading ? nil : $0 }
         let questions = Dictionary(uniqueKeysWithValues: content.questions.map { ($0.id, $0) })
-        let responses = Dictionary(answers.map { ($0.questionID, $0.response) }, uniquingKeysWith: { first, _ in first })
         json.object { json in
             json.key("answers")
             json.array { json in
@@ -194,6 +193,7 @@ struct AttemptResponse: ResponseGenerator {
             }
             json.member("quiz_id", attempt.quizID.apiString)
             if let result {
+                let responses = Dictionary(answers.map { ($0.questionID, $0.response) }, uniquingKeysWith: { first, _ in first })
                 json.key("results")
                 json.array { json in
                     for entry in result.questions {

@@ -26,9 +26,19 @@ public struct ImportedQuestion: Sendable, Equatable {
 /// belonging to every language and unmarked text to `language` (the course's); HTML becomes
 /// plain text. What the academy cannot hold exactly is refused with its reason, never changed.
 public enum BankInterchange {
+    /// The longest text of a question read from a file, markup included (a prompt holds 10,000
+    /// characters at most, up to four bytes each, and some markup around them).
+    public static let maximumTextBytes = 64 * 1024
+
     public static func question(from source: InterchangeQuestion, language: String) -> Result<ImportedQuestion, InterchangeProblem> {
         func problem(_ reason: String) -> Result<ImportedQuestion, InterchangeProblem> {
             .failure(InterchangeProblem(line: source.line, name: source.label, reason: reason))
+        }
+        // Longer than any question may hold, whatever its markup: refused before any is parsed.
+        let written = [source.text, source.generalFeedback ?? ""] + source.hints + source.answers.flatMap { [$0.text, $0.feedback ?? ""] }
+            + source.pairs.flatMap { [$0.premise, $0.match] }
+        if written.contains(where: { $0.utf8.count > maximumTextBytes }) {
+            return problem("holds a text longer than \(maximumTextBytes) bytes")
         }
         // An image the file does not carry (on another site, or a file left out) would be lost.
         if source.files.isEmpty, source.text.contains("@@PLUGINFILE@@") || source.text.range(of: "<img", options: .caseInsensitive) != nil {

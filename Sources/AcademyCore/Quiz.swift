@@ -438,14 +438,14 @@ public struct AttemptPlan: Sendable, Equatable, Decodable {
         from content: QuizContent, settings: QuizSettings, using generator: inout Generator
     ) -> AttemptPlan {
         // Each draw from the bank first: `count` of its pool, where the pool stands.
-        let picks = content.bankPicks ?? []
-        let drawOf = content.drawOfQuestion
-        var drawn: [Int: [String]] = [:]
-        for (index, pick) in picks.enumerated() where pick.isDraw {
-            drawn[index] = Array(pick.questionIds.shuffled(using: &generator).prefix(pick.count ?? 0))
-        }
-        let questions = content.questions.filter { question in
-            drawOf[question.id].map { drawn[$0]?.contains(question.id) ?? false } ?? true
+        var questions = content.questions
+        if let picks = content.bankPicks, picks.contains(where: \.isDraw) {
+            let drawOf = content.drawOfQuestion
+            var drawn: [Int: Set<String>] = [:]
+            for (index, pick) in picks.enumerated() where pick.isDraw {
+                drawn[index] = Set(pick.questionIds.shuffled(using: &generator).prefix(pick.count ?? 0))
+            }
+            questions = questions.filter { question in drawOf[question.id].map { drawn[$0]?.contains(question.id) ?? false } ?? true }
         }
         var chosen = questions
         if let count = settings.questionsPerAttempt, count < questions.count {

@@ -138,6 +138,9 @@ import Testing
         let elsewhere = InterchangeQuestion(text: #"<p>Look: <img src="https://example.org/a.png"></p>"#, format: .html, kind: .essay, line: 7)
         guard case .failure(let problem) = BankInterchange.question(from: elsewhere, language: "ar") else { Issue.record("imported"); return }
         #expect(problem.line == 7 && problem.reason.contains("image"))
+        let huge = InterchangeQuestion(text: String(repeating: "<script>", count: 10_000), format: .html, kind: .essay, line: 9)
+        guard case .failure(let tooLong) = BankInterchange.question(from: huge, language: "ar") else { Issue.record("imported"); return }
+        #expect(tooLong.reason == "holds a text longer than 65536 bytes")
 
         let image = QuestionImage(name: "alif.png", sha256: String(repeating: "a", count: 64), mediaType: "image/png", size: 3)
         var question = QuizQuestion(
