@@ -97,10 +97,10 @@ public struct QuestionBankService: Sendable {
         let created = try await bank.change(courseID: course.id, defaultLanguage: course.defaultLanguage, offered: languages) { writer in
             try await Self.requireRoom(for: toStore.count, in: course.id, writer: writer)
             var categories = 0
-            for question in toStore {
-                categories += try await writer.ensureCategory(question.category)
-                _ = try await writer.insert(category: question.category, name: question.name, question: question.question)
+            for category in Set(toStore.map(\.category)) {
+                categories += try await writer.ensureCategory(category)
             }
+            try await writer.insert(toStore.map { ($0.category, $0.name, $0.question) })
             return categories
         }
         return ImportReport(imported: sound.count, categories: created, skipped: problems)

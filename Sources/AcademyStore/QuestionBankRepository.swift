@@ -202,6 +202,30 @@ public struct BankWriter: Sendable {
         return try QuestionBankRepository.question(row[0])
     }
 
+    /// Many questions at once, in their order (an import): one statement, after their categories.
+    public func insert(_ questions: [(category: String, name: String?, question: QuizQuestion)]) async throws {
+        for category in Set(questions.map(\.category)) { try await ensureCategory(category) }
+        var ids: [UUID] = [], categories: [String] = [], names: [String] = [], documents: [String] = []
+        for entry in questions {
+            let id = UUID()
+            var stored = entry.question
+            stored.id = id.apiString
+            try await recordImages(of: stored)
+            ids.append(id)
+            categories.append(entry.category)
+            names.append(entry.name ?? "")
+            documents.append(try QuizJSON.encode(stored))
+        }
+        try await connection.run(
+            """
+            INSERT INTO bank_questions (id, course_id, category, name, question)
+            SELECT q.id, \(courseID), q.category, NULLIF(q.name, ''), q.question::jsonb
+            FROM unnest(\(ids)::uuid[], \(categories)::text[], \(names)::text[], \(documents)::text[]) WITH ORDINALITY AS q(id, category, name, question, position)
+            ORDER BY q.position
+            """
+        )
+    }
+
     /// A new version of the question; nil when it is not in this course's bank.
     public func update(_ id: UUID, category: String, name: String?, question: QuizQuestion) async throws -> BankQuestion? {
         try await ensureCategory(category)
