@@ -14,12 +14,18 @@ struct QuestionBankPages {
     let access: CourseAccess
     let bank: QuestionBankService
     let upload: BankFileUpload
+    /// The academy's languages: a bank question is written in any of them.
+    let languages: [String]
 
     func register(on routes: RouterGroup<AppRequestContext>) {
         routes.get("teach/:course/bank", use: page)
         routes.post("teach/:course/bank", use: importFile)
         routes.get("teach/:course/bank.xml", use: downloadXML)
         routes.get("teach/:course/bank.gift", use: downloadGIFT)
+        routes.get("teach/:course/bank/questions/:id", use: question)
+        routes.post("teach/:course/bank/questions/:id", use: saveQuestion)
+        routes.post("teach/:course/bank/questions/:id/delete", use: deleteQuestion)
+        routes.get("teach/:course/bank/images/:sha256", use: image)
     }
 
     struct BankPage {
@@ -42,6 +48,7 @@ struct QuestionBankPages {
     }
 
     struct Question {
+        let link: String
         let name: String
         let prompt: String
         let kind: String
@@ -75,7 +82,7 @@ struct QuestionBankPages {
             questions: questions.items.map { stored in
                 let prompt = ContentLanguage(stored.question.translations, course: course, visitor: visitor).value?.prompt ?? ""
                 return Question(
-                    name: stored.name ?? "", prompt: String(prompt.prefix(140)),
+                    link: "/teach/\(course.slug)/bank/questions/\(stored.id.apiString)", name: stored.name ?? "", prompt: String(prompt.prefix(140)),
                     kind: strings["kind_\(stored.question.kind.rawValue)"] ?? stored.question.kind.rawValue, category: stored.category
                 )
             },
@@ -115,6 +122,99 @@ struct QuestionBankPages {
                 category: fields["category"] ?? "", partial: fields["partial"] == "on", status: .unprocessableContent
             )
         }
+    }
+
+    // MARK: One question
+
+    struct QuestionPage {
+        let slug: String
+        let action: String
+        let category: String
+        let name: String
+        let version: Int
+        let images: [String]
+        let question: QuizEditorPages.QuestionView
+        let problems: [FormProblems.Problem]
+        let saved: Bool
+    }
+
+    /// A bank question in the quiz form's fields, every academy language side by side; editing it
+    /// makes a new version (and new versions of the quizzes that take it).
+    private func questionPage(
+        _ stored: BankQuestion, form: QuestionForm, category: String, name: String, course: Course, visitor: Visitor, request: Request,
+        problems: FormProblems = FormProblems(), status: HTTPResponse.Status = .ok
+    ) -> Response {
+        let strings = renderer.strings(visitor.language)
+        let ordered = [course.defaultLanguage] + languages.filter { $0 != course.defaultLanguage }
+        let page = QuestionPage(
+            slug: course.slug, action: "/teach/\(course.slug)/bank/questions/\(stored.id.apiString)", category: category, name: name,
+            version: stored.version,
+            images: (stored.question.images ?? []).map { "/teach/\(course.slug)/bank/images/\($0.sha256)" },
+            question: QuizEditorPages.questionView(
+                form, index: 0, languages: ordered, strings: strings, problems: problems, renderer: renderer, removable: false
+            ),
+            problems: problems.list, saved: status == .ok && request.uri.queryParameters.get("saved") != nil
+        )
+        return renderer.render("bank-question", title: strings["bank_edit_title"] ?? "", page: page, visitor: visitor, request: request, status: status)
+    }
+
+    @Sendable func question(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let visitor = try await session.visitor(request, context: context)
+        let course = try await access.editableCourse(context.parameters.courseReference(), by: visitor.principal)
+        let stored = try await bank.question(try context.parameters.uuid("id"), of: course)
+        return questionPage(stored, form: QuestionForm(stored.question), category: stored.category, name: stored.name ?? "", course: course, visitor: visitor, request: request)
+    }
+
+    @Sendable func saveQuestion(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let visitor = try await session.visitor(request, context: context)
+        let course = try await access.editableCourse(context.parameters.courseReference(), by: visitor.principal)
+        let stored = try await bank.question(try context.parameters.uuid("id"), of: course)
+        let fields = try await SiteForm.fields(from: request, secret: visitor.csrfSecret, maximumBytes: context.maxUploadSize, maximumFields: QuizForm.maximumFields)
+        let form = QuestionForm(fields, prefix: "q0-", languages: languages)
+        let (category, name) = (fields.text("category"), fields.text("name"))
+        do {
+            var validation = FieldValidation()
+            let question = form.question(languages: languages, field: "question", into: &validation)
+            try validation.finish()
+            guard var question else { throw AcademyError.validationFailed(validation.errors) }
+            // Images come with imported files; the page keeps the question's own.
+            question.images = stored.question.images
+            let draft = BankQuestionDraft(category: category, name: name.isEmpty ? nil : name, question: question)
+            _ = try await bank.update(stored.id, with: draft, in: course)
+            return PageRenderer.redirect(to: "/teach/\(course.slug)/bank/questions/\(stored.id.apiString)?saved=1")
+        } catch {
+            return questionPage(
+                stored, form: form, category: category, name: name, course: course, visitor: visitor, request: request,
+                problems: try FormProblems(error), status: .unprocessableContent
+            )
+        }
+    }
+
+    /// Refused, and said why, while a quiz takes it or needs it to fill a draw.
+    @Sendable func deleteQuestion(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let visitor = try await session.visitor(request, context: context)
+        let course = try await access.editableCourse(context.parameters.courseReference(), by: visitor.principal)
+        let stored = try await bank.question(try context.parameters.uuid("id"), of: course)
+        let fields = try await SiteForm.fields(from: request, secret: visitor.csrfSecret)
+        do {
+            try fields.requireConfirmation()
+            try await bank.delete(stored.id, in: course)
+            return PageRenderer.redirect(to: "/teach/\(course.slug)/bank")
+        } catch {
+            return questionPage(
+                stored, form: QuestionForm(stored.question), category: stored.category, name: stored.name ?? "", course: course, visitor: visitor,
+                request: request, problems: try FormProblems(error), status: .unprocessableContent
+            )
+        }
+    }
+
+    @Sendable func image(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let visitor = try await session.visitor(request, context: context)
+        let course = try await access.editableCourse(context.parameters.courseReference(), by: visitor.principal)
+        let image = try await bank.image(try BlobResponse.imageHash(context.parameters.get("sha256")), of: course)
+        return try await BlobResponse.file(
+            image.sha256, size: image.size, mediaType: image.mediaType, filename: image.name, from: bank.files, request: request, context: context
+        )
     }
 
     @Sendable func downloadXML(_ request: Request, context: AppRequestContext) async throws -> Response {

@@ -70,6 +70,8 @@ struct QuizEditorPages {
         let prefix: String
         /// A bank question or a draw, shown rather than edited.
         let bankEntry: BankEntryView?
+        /// Whether the form may drop it (a quiz's question; not a bank question's own page).
+        let removable: Bool
         let questionID: String
         let kinds: [FormOption]
         let points: String
@@ -162,7 +164,7 @@ struct QuizEditorPages {
             questionCount: form.questions.count,
             bankCategories: categories.map { FormOption(value: $0.path, label: "\($0.path) (\($0.questionCount))", selected: false) },
             questions: form.questions.enumerated().map { index, question in
-                questionView(question, index: index, languages: languages, strings: strings, problems: problems)
+                Self.questionView(question, index: index, languages: languages, strings: strings, problems: problems, renderer: renderer)
             },
             timeZone: visitor.timeZone.identifier, problems: problems.list,
             saved: status == .ok && request.uri.queryParameters.get("saved") != nil,
@@ -179,7 +181,11 @@ struct QuizEditorPages {
         return renderer.render("quiz-editor", title: title, page: page, visitor: visitor, request: request, status: status)
     }
 
-    private func questionView(_ question: QuestionForm, index: Int, languages: [String], strings: [String: String], problems: FormProblems) -> QuestionView {
+    /// One question's fields, as the quiz form and a bank question's page show them.
+    static func questionView(
+        _ question: QuestionForm, index: Int, languages: [String], strings: [String: String], problems: FormProblems, renderer: PageRenderer,
+        removable: Bool = true
+    ) -> QuestionView {
         func name(_ code: String) -> (name: String, dir: String) {
             (renderer.languageName(code), Languages.direction(of: code).rawValue)
         }
@@ -190,7 +196,7 @@ struct QuizEditorPages {
         case nil: nil
         }
         return QuestionView(
-            index: index, ordinal: index + 1, prefix: "q\(index)-", bankEntry: bankEntry, questionID: question.id,
+            index: index, ordinal: index + 1, prefix: "q\(index)-", bankEntry: bankEntry, removable: removable, questionID: question.id,
             kinds: QuestionKind.allCases.map { kind in
                 FormOption(value: kind.rawValue, label: strings["kind_\(kind.rawValue)"] ?? kind.rawValue, selected: kind.rawValue == question.kind)
             },

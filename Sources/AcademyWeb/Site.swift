@@ -58,7 +58,8 @@ public func buildSite(_ dependencies: AppDependencies) async throws -> AcademyRo
         users: dependencies.accounts.users, authoring: dependencies.courseAuthoring
     ).register(on: pages)
     QuestionBankPages(
-        session: session, renderer: renderer, access: dependencies.access, bank: dependencies.questionBank, upload: dependencies.bankFileUpload
+        session: session, renderer: renderer, access: dependencies.access, bank: dependencies.questionBank, upload: dependencies.bankFileUpload,
+        languages: configuration.languages
     ).register(on: pages)
     EssayGradingPages(
         session: session, renderer: renderer, access: dependencies.access, attempts: dependencies.attempts, taking: dependencies.quizTaking

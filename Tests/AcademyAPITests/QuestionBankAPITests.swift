@@ -284,6 +284,30 @@ extension TestClientProtocol {
             var student = TestBrowser(client)
             try await student.signIn("amina@example.org")
             #expect(try await student.get("/teach/arabic-script/bank").status == .forbidden)
+
+            // One question edited in the quiz form's fields: a new version; a bad one said beside it.
+            let token = try await client.login("teacher@example.org")
+            let stored = try #require((try await client.send(.get, "\(Self.base)/questions?category=Copy", token: token).json["items"] as? [[String: Any]])?.first)
+            let id = try #require(stored["id"] as? String)
+            let page = try await teacher.get("/teach/arabic-script/bank/questions/\(id)", headers: [.acceptLanguage: "en"])
+            #expect(page.status == .ok && page.text.contains(#"name="q0-prompt-ar""#) && page.text.contains("ما أول حرف في الأبجدية؟"))
+            #expect(!page.text.contains(#"name="q0-remove""#))
+            let fields: [(String, String)] = [
+                ("csrf", teacher.csrf), ("category", "Copy/Edited"), ("name", "الأول"), ("q0-id", id), ("q0-kind", "single_choice"), ("q0-points", "2"),
+                ("q0-prompt-ar", "ما أول حرف؟"), ("q0-answer-feedback-ar", "a | أحسنت"), ("q0-option-count", "3"),
+                ("q0-o0-id", "a"), ("q0-o0-ar", "الألف"), ("q0-o1-id", "b"), ("q0-o1-ar", "الباء"), ("q0-o2-id", "c"), ("q0-o2-ar", "التاء"), ("q0-correct", "a"),
+            ]
+            let badPoints = try await teacher.post("/teach/arabic-script/bank/questions/\(id)", fields: fields.map { $0.0 == "q0-points" ? ($0.0, "0") : $0 })
+            #expect(badPoints.status == .unprocessableContent && badPoints.text.contains("<code>points</code>"))
+            let saved = try await teacher.post("/teach/arabic-script/bank/questions/\(id)", fields: fields)
+            #expect(saved.status == .seeOther, "\(saved.text)")
+            let edited = try await client.send(.get, "\(Self.base)/questions/\(id)", token: token)
+            #expect(edited.json["version"] as? Int == 2 && edited.json["points"] as? Double == 2 && edited.json["category"] as? String == "Copy/Edited")
+            let unconfirmed = try await teacher.post("/teach/arabic-script/bank/questions/\(id)/delete", fields: [("csrf", teacher.csrf)])
+            #expect(unconfirmed.status == .unprocessableContent)
+            let deleted = try await teacher.post("/teach/arabic-script/bank/questions/\(id)/delete", fields: [("csrf", teacher.csrf), ("confirm", "on")])
+            #expect(deleted.status == .seeOther)
+            #expect(try await client.send(.get, "\(Self.base)/questions/\(id)", token: token).status == .notFound)
         }
     }
 
