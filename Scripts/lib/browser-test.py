@@ -200,7 +200,9 @@ def sign_in_as_teacher(driver):
     fill(driver, "email", os.environ["BROWSER_TEACHER_EMAIL"])
     fill(driver, "password", os.environ["BROWSER_TEACHER_PASSWORD"])
     driver.find_element(By.CSS_SELECTOR, "form.stacked button[type=submit]").click()
-    wait_for(driver, lambda: driver.current_url.endswith("/teach"), "the teaching page after signing in")
+    # The address changes before the new page is read: wait for what the flow clicks next.
+    wait_for(driver, lambda: driver.current_url.endswith("/teach") and driver.find_elements(By.CSS_SELECTOR, 'a[href="/teach/new"]'),
+             "the teaching page after signing in")
 
 
 def write_and_publish_a_course(driver, language):
