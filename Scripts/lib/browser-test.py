@@ -129,6 +129,11 @@ def answer_every_question(driver):
             # Each item a place of its own (1, 2, 3…), or each option the first match offered.
             for place, select in enumerate(fieldset.find_elements(By.TAG_NAME, "select"), start=1):
                 Select(select).select_by_index(place if kind == "ordering" else 1)
+        elif kind == "essay":
+            box = fieldset.find_element(By.TAG_NAME, "textarea")
+            box.clear()
+            box.send_keys("الباء في أول الكلمة قصيرة\nوفي آخرها كاملة")
+            box.send_keys("\t")
         else:
             box = fieldset.find_element(By.CSS_SELECTOR, "input[type=text]")
             box.clear()
@@ -145,6 +150,7 @@ def form_state(driver):
         # The server shows a typed number in Western digits (٣ is stored as 3).
         typed = [i.get_attribute("value").translate(ARABIC_DIGITS) for i in fieldset.find_elements(By.CSS_SELECTOR, "input[type=text]")]
         chosen = [select.get_attribute("value") for select in fieldset.find_elements(By.TAG_NAME, "select")]
+        typed += [area.get_attribute("value") for area in fieldset.find_elements(By.TAG_NAME, "textarea")]
         state[question] = (sorted(checked), typed, chosen)
     return state
 
@@ -263,6 +269,52 @@ def in_browser(javascript, language, flow):
         driver.quit()
 
 
+def essay_graded_from_the_gradebook():
+    """A student takes the Arabic sample's practice quiz, drawn from its question bank for this
+    attempt, with an essay; the result waits for the instructor, who grades the essay from the
+    gradebook's link without script; the student's result then shows the grade and the comment."""
+    student = browser(javascript=True, language="ar")
+    teacher = browser(javascript=False, language="en")
+    try:
+        sign_up(student, "Maryam")
+        open_page(student, "/courses/arabic-script")
+        student.find_element(By.CSS_SELECTOR, 'form[action="/courses/arabic-script/enrol"] button').click()
+        wait_for(student, lambda: student.find_elements(By.ID, "outline"), "the outline after enrolling")
+        student.find_elements(By.CSS_SELECTOR, '.outline a[href^="/quizzes/"]')[-1].click()
+        student.find_element(By.CSS_SELECTOR, "form[action$='/start'] button").click()
+        wait_for(student, lambda: "/attempts/" in student.current_url, "the practice attempt")
+        kinds = [fieldset.get_attribute("data-kind") for fieldset in student.find_elements(By.CSS_SELECTOR, "fieldset.question")]
+        check(len(kinds) == 4 and kinds[-1] == "essay", f"the practice quiz drew {kinds}, not 2 + 1 questions and the essay")
+        answer_every_question(student)
+        saved_label = student.find_element(By.CSS_SELECTOR, "form.attempt").get_attribute("data-saved")
+        wait_for(student, lambda: all(line.text == saved_label for line in student.find_elements(By.CSS_SELECTOR, ".save-state")),
+                 "every answer to show it is saved")
+        student.find_element(By.CSS_SELECTOR, "button[value=submit]").click()
+        wait_for(student, lambda: student.find_elements(By.CSS_SELECTOR, "p.score"), "the result")
+        check(student.find_elements(By.CSS_SELECTOR, "li.waiting"), "the essay does not wait for its grade")
+        result = student.current_url
+
+        sign_in_as_teacher(teacher)
+        open_page(teacher, "/teach/arabic-script/gradebook")
+        teacher.find_element(By.CSS_SELECTOR, 'a[href$="/grading"]').click()
+        check("وفي آخرها كاملة" in teacher.page_source, "the grading page does not show the student's essay")
+        shot(teacher, "grading-en")
+        form = teacher.find_element(By.CSS_SELECTOR, "form.essay")
+        form.find_element(By.NAME, "points").send_keys("1")
+        form.find_element(By.NAME, "comment").send_keys("وصف دقيق")
+        form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        wait_for(teacher, lambda: not teacher.find_elements(By.CSS_SELECTOR, "form.essay"), "the essay to leave the grading page")
+
+        student.get(result)
+        wait_for(student, lambda: student.find_elements(By.CSS_SELECTOR, "p.score"), "the graded result")
+        check(not student.find_elements(By.CSS_SELECTOR, "li.waiting") and "وصف دقيق" in student.page_source,
+              "the student's result does not show the grade and the comment")
+        shot(student, "result-graded-ar")
+    finally:
+        student.quit()
+        teacher.quit()
+
+
 def instructor_with_javascript():
     in_browser(True, "ar", write_and_publish_a_course)
 
@@ -274,7 +326,7 @@ def instructor_without_javascript():
 def main():
     started = time.monotonic()
     failures = 0
-    for flow in (student_with_javascript, student_without_javascript, instructor_with_javascript, instructor_without_javascript):
+    for flow in (student_with_javascript, student_without_javascript, essay_graded_from_the_gradebook, instructor_with_javascript, instructor_without_javascript):
         try:
             flow()
             print(f"  ok    {flow.__name__}")
