@@ -95,7 +95,7 @@ public struct QuestionBankService: Sendable {
         }
         let toStore = sound
         let created = try await bank.change(courseID: course.id, defaultLanguage: course.defaultLanguage, offered: languages) { writer in
-            try await Self.requireRoom(for: toStore.count, in: course.id, writer: writer)
+            try await Self.requireRoom(for: toStore.count, writer: writer)
             var categories = 0
             for category in Set(toStore.map(\.category)) {
                 categories += try await writer.ensureCategory(category)
@@ -129,7 +129,7 @@ public struct QuestionBankService: Sendable {
         return images
     }
 
-    private static func requireRoom(for count: Int, in courseID: UUID, writer: BankWriter) async throws {
+    private static func requireRoom(for count: Int, writer: BankWriter) async throws {
         let held = try await writer.questionCount()
         if held + count > maximumQuestions {
             throw AcademyError.conflict("A course's bank holds at most \(maximumQuestions) questions; this one holds \(held).")
@@ -198,7 +198,7 @@ public struct QuestionBankService: Sendable {
     public func create(_ draft: BankQuestionDraft, in course: Course) async throws -> BankQuestion {
         let checked = try validated(draft, for: course)
         return try await bank.change(courseID: course.id, defaultLanguage: course.defaultLanguage, offered: languages) { writer in
-            try await Self.requireRoom(for: 1, in: course.id, writer: writer)
+            try await Self.requireRoom(for: 1, writer: writer)
             return try await writer.insert(category: checked.category ?? "", name: checked.name, question: checked.question)
         }
     }
