@@ -35,7 +35,7 @@ public struct JSONWriter: Sendable {
     /// The key of the next member of the object being written; its value follows.
     public mutating func key(_ name: String) {
         separate()
-        text += QuotedText.doubleQuoted(name)
+        QuotedText.append(name, to: &text)
         text += ":"
         followsValue = false
     }
@@ -67,8 +67,12 @@ public struct JSONWriter: Sendable {
         date(value)
     }
 
+    /// Escaped straight into the document, with no literal built on the side.
     public mutating func string(_ value: String?) {
-        write(value.map(QuotedText.doubleQuoted))
+        guard let value else { return write(nil) }
+        separate()
+        QuotedText.append(value, to: &text)
+        followsValue = true
     }
 
     public mutating func number(_ value: Int?) {

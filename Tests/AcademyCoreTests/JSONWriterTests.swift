@@ -50,6 +50,9 @@ import Testing
         }
         let parsed = try #require(try JSONSerialization.jsonObject(with: Data(json.text.utf8)) as? [String: String])
         #expect(parsed == ["text \"key\"": hostile])
+        // Escapes between runs of multi-byte text, at the start and at the end.
+        #expect(QuotedText.doubleQuoted("\"أ\u{0}ب\n\u{7F}🕌\\") == #""\"أ\u0000ب\n\u007F🕌\\""#)
+        #expect(QuotedText.doubleQuoted("") == #""""# && QuotedText.doubleQuoted("نص") == #""نص""#)
     }
 
     @Test func everyResponseKindReadsBackAsWritten() throws {
