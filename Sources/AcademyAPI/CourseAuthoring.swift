@@ -141,6 +141,14 @@ package struct CourseAuthoring: Sendable {
         return QuizChange(body: body, settings: settings, content: content)
     }
 
+    /// The quiz with one more question, a bank question by id, at its end: a new version,
+    /// checked as any change to the quiz is.
+    package func add(bankQuestion id: UUID, to quiz: StoredQuiz, of course: Course) async throws -> StoredQuiz {
+        var body = QuizRequest(editing: quiz)
+        body.draft.questions = (body.draft.questions ?? []) + [.bankQuestion(id)]
+        return try await updateQuiz(quiz, with: try await quizChange(body, editing: quiz, of: course))
+    }
+
     package func updateQuiz(_ quiz: StoredQuiz, with change: QuizChange) async throws -> StoredQuiz {
         try await quizzes.update(
             quiz, settings: change.settings, content: change.content, releaseAt: change.body.releaseAt,

@@ -6,7 +6,7 @@ import Hummingbird
 /// `POST /courses/{course}/quizzes` and `PATCH /quizzes/{id}`: the quiz itself (as a course
 /// folder writes it too) and its place in the course.
 package struct QuizRequest: Codable, Sendable {
-    let draft: QuizDraft
+    var draft: QuizDraft
     let moduleId: UUID?
     let position: Int?
     let releaseAt: Date?

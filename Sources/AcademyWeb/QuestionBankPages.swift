@@ -14,6 +14,8 @@ struct QuestionBankPages {
     let access: CourseAccess
     let bank: QuestionBankService
     let upload: BankFileUpload
+    let quizzes: QuizRepository
+    let authoring: CourseAuthoring
     /// The academy's languages: a bank question is written in any of them.
     let languages: [String]
 
@@ -25,6 +27,7 @@ struct QuestionBankPages {
         routes.get("teach/:course/bank/questions/:id", use: question)
         routes.post("teach/:course/bank/questions/:id", use: saveQuestion)
         routes.post("teach/:course/bank/questions/:id/delete", use: deleteQuestion)
+        routes.post("teach/:course/bank/questions/:id/add-to-quiz", use: addToQuiz)
         routes.get("teach/:course/bank/images/:sha256", use: image)
     }
 
@@ -134,6 +137,8 @@ struct QuestionBankPages {
         let version: Int
         let images: [String]
         let question: QuizEditorPages.QuestionView
+        /// The course's quizzes, to add the question to one of them.
+        let quizzes: [FormOption]
         let problems: [FormProblems.Problem]
         let saved: Bool
     }
@@ -143,7 +148,7 @@ struct QuestionBankPages {
     private func questionPage(
         _ stored: BankQuestion, form: QuestionForm, category: String, name: String, course: Course, visitor: Visitor, request: Request,
         problems: FormProblems = FormProblems(), status: HTTPResponse.Status = .ok
-    ) -> Response {
+    ) async throws -> Response {
         let strings = renderer.strings(visitor.language)
         let ordered = [course.defaultLanguage] + languages.filter { $0 != course.defaultLanguage }
         let page = QuestionPage(
@@ -153,6 +158,9 @@ struct QuestionBankPages {
             question: QuizEditorPages.questionView(
                 form, index: 0, languages: ordered, strings: strings, problems: problems, renderer: renderer, removable: false
             ),
+            quizzes: try await quizzes.quizzes(of: course.id).map { quiz in
+                FormOption(value: quiz.id.apiString, label: ContentLanguage(quiz.content.translations, course: course, visitor: visitor).value?.title ?? "", selected: false)
+            },
             problems: problems.list, saved: status == .ok && request.uri.queryParameters.get("saved") != nil
         )
         return renderer.render("bank-question", title: strings["bank_edit_title"] ?? "", page: page, visitor: visitor, request: request, status: status)
@@ -162,7 +170,9 @@ struct QuestionBankPages {
         let visitor = try await session.visitor(request, context: context)
         let course = try await access.editableCourse(context.parameters.courseReference(), by: visitor.principal)
         let stored = try await bank.question(try context.parameters.uuid("id"), of: course)
-        return questionPage(stored, form: QuestionForm(stored.question), category: stored.category, name: stored.name ?? "", course: course, visitor: visitor, request: request)
+        return try await questionPage(
+            stored, form: QuestionForm(stored.question), category: stored.category, name: stored.name ?? "", course: course, visitor: visitor, request: request
+        )
     }
 
     @Sendable func saveQuestion(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -183,7 +193,7 @@ struct QuestionBankPages {
             _ = try await bank.update(stored.id, with: draft, in: course)
             return PageRenderer.redirect(to: "/teach/\(course.slug)/bank/questions/\(stored.id.apiString)?saved=1")
         } catch {
-            return questionPage(
+            return try await questionPage(
                 stored, form: form, category: category, name: name, course: course, visitor: visitor, request: request,
                 problems: try FormProblems(error), status: .unprocessableContent
             )
@@ -201,7 +211,30 @@ struct QuestionBankPages {
             try await bank.delete(stored.id, in: course)
             return PageRenderer.redirect(to: "/teach/\(course.slug)/bank")
         } catch {
-            return questionPage(
+            return try await questionPage(
+                stored, form: QuestionForm(stored.question), category: stored.category, name: stored.name ?? "", course: course, visitor: visitor,
+                request: request, problems: try FormProblems(error), status: .unprocessableContent
+            )
+        }
+    }
+
+    /// The question at the end of one of the course's quizzes (a new version of the quiz), then
+    /// that quiz's form; what the quiz's rules refuse is said on the question's page.
+    @Sendable func addToQuiz(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let visitor = try await session.visitor(request, context: context)
+        let course = try await access.editableCourse(context.parameters.courseReference(), by: visitor.principal)
+        let stored = try await bank.question(try context.parameters.uuid("id"), of: course)
+        let fields = try await SiteForm.fields(from: request, secret: visitor.csrfSecret)
+        guard let quizID = UUID(uuidString: fields.text("quiz_id")) else {
+            throw AcademyError.validationFailed([FieldError(field: "quiz_id", message: "must be one of the course's quizzes")])
+        }
+        let (quiz, quizCourse) = try await access.editableQuiz(quizID, by: visitor.principal)
+        guard quizCourse.id == course.id else { throw AcademyError.notFound("No such quiz in this course.") }
+        do {
+            let saved = try await authoring.add(bankQuestion: stored.id, to: quiz, of: course)
+            return PageRenderer.redirect(to: "/teach/quizzes/\(saved.id.apiString)?saved=1")
+        } catch {
+            return try await questionPage(
                 stored, form: QuestionForm(stored.question), category: stored.category, name: stored.name ?? "", course: course, visitor: visitor,
                 request: request, problems: try FormProblems(error), status: .unprocessableContent
             )

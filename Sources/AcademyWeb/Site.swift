@@ -59,7 +59,7 @@ public func buildSite(_ dependencies: AppDependencies) async throws -> AcademyRo
     ).register(on: pages)
     QuestionBankPages(
         session: session, renderer: renderer, access: dependencies.access, bank: dependencies.questionBank, upload: dependencies.bankFileUpload,
-        languages: configuration.languages
+        quizzes: dependencies.quizzes, authoring: dependencies.courseAuthoring, languages: configuration.languages
     ).register(on: pages)
     EssayGradingPages(
         session: session, renderer: renderer, access: dependencies.access, attempts: dependencies.attempts, taking: dependencies.quizTaking

@@ -303,6 +303,25 @@ extension TestClientProtocol {
             #expect(saved.status == .seeOther, "\(saved.text)")
             let edited = try await client.send(.get, "\(Self.base)/questions/\(id)", token: token)
             #expect(edited.json["version"] as? Int == 2 && edited.json["points"] as? Double == 2 && edited.json["category"] as? String == "Copy/Edited")
+            // Added to a quiz from its page: the quiz's new version ends with it.
+            let module = try #require((try await client.send(.get, "/api/v1/courses/arabic-script/modules", token: token).json["items"] as? [[String: Any]])?.first?["id"] as? String)
+            let quiz = try #require(try await client.send(.post, "/api/v1/courses/arabic-script/quizzes", json: [
+                "module_id": module,
+                "pass_percent": 50, "translations": ["ar": ["title": "تجميع"]],
+                "questions": [["id": "own", "kind": "true_false", "points": 1, "translations": ["ar": ["prompt": "؟"]], "answer": ["value": true]]],
+            ], token: token).json["id"] as? String)
+            let withQuizzes = try await teacher.get("/teach/arabic-script/bank/questions/\(id)", headers: [.acceptLanguage: "en"])
+            #expect(withQuizzes.text.contains(#"<option value="\#(quiz)">تجميع</option>"#))
+            let added = try await teacher.post("/teach/arabic-script/bank/questions/\(id)/add-to-quiz", fields: [("csrf", teacher.csrf), ("quiz_id", quiz)])
+            #expect(added.status == .seeOther && added.headers[.location]?.hasPrefix("/teach/quizzes/\(quiz)") == true)
+            let items = try await client.send(.get, "/api/v1/quizzes/\(quiz)", token: token)
+            #expect((items.json["questions"] as? [[String: Any]])?.last?["bank_question_id"] as? String == id && items.json["version"] as? Int == 2)
+            // Taken by a quiz, the question is not deleted.
+            _ = try await teacher.get("/teach/arabic-script/bank/questions/\(id)")
+            let refusedDelete = try await teacher.post("/teach/arabic-script/bank/questions/\(id)/delete", fields: [("csrf", teacher.csrf), ("confirm", "on")])
+            #expect(refusedDelete.status == .unprocessableContent && refusedDelete.text.contains("تجميع"))
+            #expect(try await client.send(.delete, "/api/v1/quizzes/\(quiz)", token: token).status == .noContent)
+
             let unconfirmed = try await teacher.post("/teach/arabic-script/bank/questions/\(id)/delete", fields: [("csrf", teacher.csrf)])
             #expect(unconfirmed.status == .unprocessableContent)
             let deleted = try await teacher.post("/teach/arabic-script/bank/questions/\(id)/delete", fields: [("csrf", teacher.csrf), ("confirm", "on")])
