@@ -202,37 +202,38 @@ struct QuestionBankPages {
 
     /// Refused, and said why, while a quiz takes it or needs it to fill a draw.
     @Sendable func deleteQuestion(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let visitor = try await session.visitor(request, context: context)
-        let course = try await access.editableCourse(context.parameters.courseReference(), by: visitor.principal)
-        let stored = try await bank.question(try context.parameters.uuid("id"), of: course)
-        let fields = try await SiteForm.fields(from: request, secret: visitor.csrfSecret)
-        do {
+        try await onQuestion(request, context: context) { stored, course, fields, _ in
             try fields.requireConfirmation()
             try await bank.delete(stored.id, in: course)
-            return PageRenderer.redirect(to: "/teach/\(course.slug)/bank")
-        } catch {
-            return try await questionPage(
-                stored, form: QuestionForm(stored.question), category: stored.category, name: stored.name ?? "", course: course, visitor: visitor,
-                request: request, problems: try FormProblems(error), status: .unprocessableContent
-            )
+            return "/teach/\(course.slug)/bank"
         }
     }
 
     /// The question at the end of one of the course's quizzes (a new version of the quiz), then
-    /// that quiz's form; what the quiz's rules refuse is said on the question's page.
+    /// that quiz's form.
     @Sendable func addToQuiz(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try await onQuestion(request, context: context) { stored, course, fields, visitor in
+            guard let quizID = UUID(uuidString: fields.text("quiz_id")) else {
+                throw AcademyError.validationFailed([FieldError(field: "quiz_id", message: "must be one of the course's quizzes")])
+            }
+            let (quiz, quizCourse) = try await access.editableQuiz(quizID, by: visitor.principal)
+            guard quizCourse.id == course.id else { throw AcademyError.notFound("No such quiz in this course.") }
+            let saved = try await authoring.add(bankQuestion: stored.id, to: quiz, of: course)
+            return "/teach/quizzes/\(saved.id.apiString)?saved=1"
+        }
+    }
+
+    /// A form about the question in the path: `act` returns where to go next; what it refuses is
+    /// said on the question's page.
+    private func onQuestion(
+        _ request: Request, context: AppRequestContext, act: (BankQuestion, Course, FormFields, Visitor) async throws -> String
+    ) async throws -> Response {
         let visitor = try await session.visitor(request, context: context)
         let course = try await access.editableCourse(context.parameters.courseReference(), by: visitor.principal)
         let stored = try await bank.question(try context.parameters.uuid("id"), of: course)
         let fields = try await SiteForm.fields(from: request, secret: visitor.csrfSecret)
-        guard let quizID = UUID(uuidString: fields.text("quiz_id")) else {
-            throw AcademyError.validationFailed([FieldError(field: "quiz_id", message: "must be one of the course's quizzes")])
-        }
-        let (quiz, quizCourse) = try await access.editableQuiz(quizID, by: visitor.principal)
-        guard quizCourse.id == course.id else { throw AcademyError.notFound("No such quiz in this course.") }
         do {
-            let saved = try await authoring.add(bankQuestion: stored.id, to: quiz, of: course)
-            return PageRenderer.redirect(to: "/teach/quizzes/\(saved.id.apiString)?saved=1")
+            return PageRenderer.redirect(to: try await act(stored, course, fields, visitor))
         } catch {
             return try await questionPage(
                 stored, form: QuestionForm(stored.question), category: stored.category, name: stored.name ?? "", course: course, visitor: visitor,
