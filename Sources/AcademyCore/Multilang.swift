@@ -35,29 +35,55 @@ public enum Multilang {
         let languages: Set<String>?
     }
 
-    private static let span = try! NSRegularExpression(
-        pattern: #"<span\s+(?:lang="([A-Za-z0-9_-]+)"\s+class="multilang"|class="multilang"\s+lang="([A-Za-z0-9_-]+)")\s*>(.*?)</span>"#,
-        options: [.dotMatchesLineSeparators, .caseInsensitive]
+    // The opening tags alone: each block ends at the first closing tag after its opening one, as
+    // a lazy `(.*?)closer` would match, but found in one pass (the lazy pattern scanned the rest
+    // of the text again for every opening left unclosed: seconds for a 64 KiB text).
+    private static let spanOpening = try! NSRegularExpression(
+        pattern: #"<span\s+(?:lang="([A-Za-z0-9_-]+)"\s+class="multilang"|class="multilang"\s+lang="([A-Za-z0-9_-]+)")\s*>"#,
+        options: [.caseInsensitive]
     )
-    private static let mlang = try! NSRegularExpression(
-        pattern: #"\{mlang\s+([A-Za-z0-9_,\s-]+)\}(.*?)\{mlang\}"#,
-        options: [.dotMatchesLineSeparators, .caseInsensitive]
-    )
+    private static let mlangOpening = try! NSRegularExpression(pattern: #"\{mlang\s+([A-Za-z0-9_,\s-]+)\}"#, options: [.caseInsensitive])
+
+    private typealias Block = (range: Range<String.Index>, text: String, languages: Set<String>)
+
+    /// Every block of `opening … closing`, in order, none inside another.
+    private static func blocks(
+        in text: String, opening: NSRegularExpression, closing: String, languages: (NSTextCheckingResult) -> Set<String>?
+    ) -> [Block] {
+        var closings: [Range<String.Index>] = []
+        var from = text.startIndex
+        while let found = text.range(of: closing, options: .caseInsensitive, range: from..<text.endIndex) {
+            closings.append(found)
+            from = found.upperBound
+        }
+        var result: [Block] = []
+        var next = 0
+        var after = text.startIndex
+        for match in opening.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
+            guard let open = Range(match.range, in: text), open.lowerBound >= after, let codes = languages(match) else { continue }
+            while next < closings.count, closings[next].lowerBound < open.upperBound { next += 1 }
+            guard next < closings.count else { break }
+            let close = closings[next]
+            result.append((open.lowerBound..<close.upperBound, String(text[open.upperBound..<close.lowerBound]), codes))
+            after = close.upperBound
+        }
+        return result
+    }
 
     private static func segments(of text: String) -> [Segment] {
-        let whole = NSRange(text.startIndex..., in: text)
-        var blocks: [(range: Range<String.Index>, text: String, languages: Set<String>)] = []
-        for match in span.matches(in: text, range: whole) {
+        var blocks = Self.blocks(in: text, opening: spanOpening, closing: "</span>") { match in
             let codeRange = match.range(at: 1).location != NSNotFound ? match.range(at: 1) : match.range(at: 2)
-            guard let range = Range(match.range, in: text), let code = Range(codeRange, in: text), let inner = Range(match.range(at: 3), in: text) else { continue }
-            blocks.append((range, String(text[inner]), [normalized(text[code])]))
+            return Range(codeRange, in: text).map { [normalized(text[$0])] }
         }
-        for match in mlang.matches(in: text, range: whole) {
-            guard let range = Range(match.range, in: text), let codes = Range(match.range(at: 1), in: text), let inner = Range(match.range(at: 2), in: text),
-                  !blocks.contains(where: { $0.range.overlaps(range) })
-            else { continue }
-            let languages = Set(text[codes].split(separator: ",").map { normalized($0) }.filter { !$0.isEmpty })
-            blocks.append((range, String(text[inner]), languages))
+        // `{mlang}` blocks that overlap a span block are not blocks (both lists are in order).
+        let spans = blocks
+        var span = 0
+        for block in Self.blocks(in: text, opening: mlangOpening, closing: "{mlang}", languages: { match in
+            Range(match.range(at: 1), in: text).map { Set(text[$0].split(separator: ",").map { normalized($0) }.filter { !$0.isEmpty }) }
+        }) {
+            while span < spans.count, spans[span].range.upperBound <= block.range.lowerBound { span += 1 }
+            if span < spans.count, spans[span].range.overlaps(block.range) { continue }
+            blocks.append(block)
         }
         blocks.sort { $0.range.lowerBound < $1.range.lowerBound }
         var segments: [Segment] = []

@@ -164,5 +164,12 @@ import Testing
         #expect(HTMLText.plain("<p>One &amp; <b>two</b></p><p>three&#x21;<br/>four&nbsp;&#1575;</p><script>x()</script>") == "One & two\n\nthree!\nfour ا")
         #expect(HTMLText.plain("<ul><li>a</li><li>b</li></ul>") == "• a\n\n• b")
         #expect(HTMLText.plain("no markup\nkept") == "no markup\nkept")
+        // Unclosed comments and scripts hide the rest; a lone `<` is text; a block's own line breaks are spaces.
+        #expect(HTMLText.plain("a<!-- b <!-- c") == "a" && HTMLText.plain("a<script>b<script>c") == "a")
+        #expect(HTMLText.plain("1 < 2 &amp;\n3") == "1 < 2 & 3" && HTMLText.plain("<P>x</P><STYLE>p{}</STYLE>y") == "x\n\ny")
+        // Multilang blocks end at the first closing after their opening; unclosed ones are text.
+        let unclosed = #"<span lang="en" class="multilang">b<span lang="fr" class="multilang">c"#
+        #expect(Multilang.translations(of: #"<span lang="ar" class="multilang">أ</span>"# + unclosed, fallback: "ar") == ["ar": "أ" + unclosed])
+        #expect(Multilang.translations(of: "{mlang ar}أ{mlang}{mlang en}b", fallback: "ar") == ["ar": "أ{mlang en}b"])
     }
 }
