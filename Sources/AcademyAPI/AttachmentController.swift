@@ -100,6 +100,11 @@ package enum BlobResponse {
         }
     }
 
+    /// A question's image.
+    package static func image(_ image: QuestionImage, from blobs: BlobStore, request: Request, context: AppRequestContext) async throws -> Response {
+        try await file(image.sha256, size: image.size, mediaType: image.mediaType, filename: image.name, from: blobs, request: request, context: context)
+    }
+
     /// A question image by the SHA-256 a path names: any other text is no image (404), checked
     /// before it reaches a query.
     package static func imageHash(_ raw: String?) throws(AcademyError) -> String {

@@ -144,6 +144,8 @@ package struct CourseAuthoring: Sendable {
     /// The quiz with one more question, a bank question by id, at its end: a new version,
     /// checked as any change to the quiz is.
     package func add(bankQuestion id: UUID, to quiz: StoredQuiz, of course: Course) async throws -> StoredQuiz {
+        // A course's bank serves its own quizzes only.
+        guard quiz.courseID == course.id else { throw AcademyError.notFound("No such quiz in this course.") }
         var body = QuizRequest(editing: quiz)
         body.draft.questions = (body.draft.questions ?? []) + [.bankQuestion(id)]
         return try await updateQuiz(quiz, with: try await quizChange(body, editing: quiz, of: course))

@@ -72,9 +72,7 @@ struct QuestionBankController {
         let course = try await access.editableCourse(context)
         let sha256 = try BlobResponse.imageHash(context.parameters.get("sha256"))
         let image = try await bank.image(sha256, of: course)
-        return try await BlobResponse.file(
-            image.sha256, size: image.size, mediaType: image.mediaType, filename: image.name, from: bank.files, request: request, context: context
-        )
+        return try await BlobResponse.image(image, from: bank.files, request: request, context: context)
     }
 
     // MARK: Categories

@@ -125,7 +125,7 @@ struct QuizController {
     @Sendable func image(_ request: Request, context: AppRequestContext) async throws -> Response {
         let sha256 = try BlobResponse.imageHash(context.parameters.get("sha256"))
         let image = try await taking.image(sha256, of: try context.parameters.uuid("id"), for: context.principal)
-        return try await BlobResponse.file(image.sha256, size: image.size, mediaType: image.mediaType, filename: image.name, from: blobs, request: request, context: context)
+        return try await BlobResponse.image(image, from: blobs, request: request, context: context)
     }
 
     /// An instructor's grade for one essay: `{points, comment?}`.

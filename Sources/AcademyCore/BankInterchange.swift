@@ -7,15 +7,12 @@ public struct ImportedQuestion: Sendable, Equatable {
     public var question: QuizQuestion
     /// The images the file embeds, to store before the question gets them as `images`.
     public var files: [InterchangeQuestion.EmbeddedFile]
-    /// Where it starts in its file, for problems to name.
-    public var line: Int
 
-    public init(category: String, name: String?, question: QuizQuestion, files: [InterchangeQuestion.EmbeddedFile] = [], line: Int) {
+    public init(category: String, name: String?, question: QuizQuestion, files: [InterchangeQuestion.EmbeddedFile] = []) {
         self.category = category
         self.name = name
         self.question = question
         self.files = files
-        self.line = line
     }
 }
 
@@ -156,7 +153,7 @@ public enum BankInterchange {
             id: "", kind: kind, points: kind == .description ? 0 : source.defaultMark, partialCredit: partialCredit, translations: translations, answer: answer
         )
         return .success(ImportedQuestion(
-            category: source.category.joined(separator: "/"), name: source.name, question: question, files: source.files, line: source.line
+            category: source.category.joined(separator: "/"), name: source.name, question: question, files: source.files
         ))
     }
 

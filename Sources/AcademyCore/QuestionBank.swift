@@ -25,6 +25,20 @@ public struct BankQuestion: Sendable, Equatable {
 public enum QuestionBank {
     public static let maximumDepth = 8
     public static let maximumNameLength = 255
+    /// A course's bank holds at most this many questions; one imported file at most `maximumImport`.
+    public static let maximumQuestions = 5_000
+    public static let maximumImport = 2_000
+
+    /// Whether a bank holding `held` questions takes `adding` more (an import: at most
+    /// `maximumImport` of them).
+    public static func requireRoom(held: Int, adding: Int, importing: Bool = false) throws(AcademyError) {
+        if importing, adding > maximumImport {
+            throw .validationFailed([FieldError(field: "", message: "holds \(adding) questions; import at most \(maximumImport) at a time")])
+        }
+        if held + adding > maximumQuestions {
+            throw .conflict("A course's bank holds at most \(maximumQuestions) questions; this one holds \(held).")
+        }
+    }
 
     /// A category path as stored: `Grammar/Verbs`, each part trimmed, no empty part; "" is the
     /// bank's top. At most eight levels of 100 characters.

@@ -148,7 +148,7 @@ public struct CourseFolderService: Sendable {
                 content: .quiz(quiz.settings, quiz.content)
             )))
         }
-        let bankQuestions = try await bank.allQuestions(of: course.id, under: nil, limit: QuestionBankService.maximumQuestions)
+        let bankQuestions = try await bank.allQuestions(of: course.id, under: nil, limit: QuestionBank.maximumQuestions)
         let folder = CourseFolder(
             slug: course.slug, defaultLanguage: course.defaultLanguage,
             status: course.status == .published ? .published : .draft,

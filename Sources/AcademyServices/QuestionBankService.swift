@@ -13,10 +13,6 @@ public struct QuestionBankService: Sendable {
     /// The largest image a question may embed.
     let maxImageBytes: Int
 
-    /// A course's bank holds at most this many questions; one file at most `maximumImport`.
-    public static let maximumQuestions = 5_000
-    public static let maximumImport = 2_000
-
     public init(bank: QuestionBankRepository, blobs: BlobStore, languages: [String], maxImageBytes: Int) {
         self.bank = bank
         self.blobs = blobs
@@ -90,12 +86,9 @@ public struct QuestionBankService: Sendable {
             let errors = problems.map { FieldError(field: "line \($0.line)", message: "\($0.name.isEmpty ? "" : "“\($0.name)”: ")\($0.reason)") }
             throw AcademyError.validationFailed(errors.isEmpty ? [FieldError(field: "", message: "holds no question")] : errors)
         }
-        if sound.count > Self.maximumImport {
-            throw AcademyError.validationFailed([FieldError(field: "", message: "holds \(sound.count) questions; import at most \(Self.maximumImport) at a time")])
-        }
         let toStore = sound
         let created = try await bank.change(courseID: course.id, defaultLanguage: course.defaultLanguage, offered: languages) { writer in
-            try await Self.requireRoom(for: toStore.count, writer: writer)
+            try QuestionBank.requireRoom(held: try await writer.questionCount(), adding: toStore.count, importing: true)
             var categories = 0
             for category in Set(toStore.map(\.category)) {
                 categories += try await writer.ensureCategory(category)
@@ -129,18 +122,11 @@ public struct QuestionBankService: Sendable {
         return images
     }
 
-    private static func requireRoom(for count: Int, writer: BankWriter) async throws {
-        let held = try await writer.questionCount()
-        if held + count > maximumQuestions {
-            throw AcademyError.conflict("A course's bank holds at most \(maximumQuestions) questions; this one holds \(held).")
-        }
-    }
-
     /// The bank, or one category and those below it, as a file; questions the format cannot hold
     /// (ordering in GIFT) are named in a comment at the top of a GIFT file.
     public func export(_ course: Course, format: Format, category: String?) async throws -> String {
         let path = try Self.category(category)
-        let questions = try await bank.allQuestions(of: course.id, under: path.isEmpty ? nil : path, limit: Self.maximumQuestions)
+        let questions = try await bank.allQuestions(of: course.id, under: path.isEmpty ? nil : path, limit: QuestionBank.maximumQuestions)
         switch format {
         case .moodleXML:
             var files: [String: [UInt8]] = [:]
@@ -198,7 +184,7 @@ public struct QuestionBankService: Sendable {
     public func create(_ draft: BankQuestionDraft, in course: Course) async throws -> BankQuestion {
         let checked = try validated(draft, for: course)
         return try await bank.change(courseID: course.id, defaultLanguage: course.defaultLanguage, offered: languages) { writer in
-            try await Self.requireRoom(for: 1, writer: writer)
+            try QuestionBank.requireRoom(held: try await writer.questionCount(), adding: 1)
             return try await writer.insert(category: checked.category ?? "", name: checked.name, question: checked.question)
         }
     }

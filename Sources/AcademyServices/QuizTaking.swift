@@ -90,7 +90,7 @@ public struct QuizTaking: Sendable {
         essay questionID: String, of attemptID: UUID, by principal: Principal?, points: Double, comment: String?
     ) async throws -> (attempt: QuizAttempt, quiz: StoredQuiz, course: Course) {
         let (attempt, quiz, course, asStaff) = try await attempt(attemptID, for: principal)
-        guard asStaff else { throw AcademyError.forbidden("Only the course's instructors grade essays.") }
+        try AttemptPolicy.requireGrader(asStaff: asStaff)
         return (try await finisher.grade(essay: questionID, of: attempt, quiz: quiz, points: points, comment: comment), quiz, course)
     }
 

@@ -212,6 +212,20 @@ public struct AttemptRepository: Sendable {
         }
     }
 
+    /// The saved answers of several attempts at once, by attempt.
+    public func answers(ofAttempts ids: [UUID]) async throws -> [UUID: [SavedAnswer]] {
+        guard !ids.isEmpty else { return [:] }
+        let rows = try await database.rows(
+            "SELECT attempt_id, question_id, response::text, seq, saved_at FROM attempt_answers WHERE attempt_id = ANY(\(ids)) ORDER BY attempt_id, question_id",
+            as: (UUID, String, String, Int, Date).self
+        )
+        var result: [UUID: [SavedAnswer]] = [:]
+        for row in rows {
+            result[row.0, default: []].append(SavedAnswer(questionID: row.1, response: try QuizJSON.decode(QuestionResponse.self, from: row.2), seq: row.3, savedAt: row.4))
+        }
+        return result
+    }
+
     /// The attempt's saved answers, or only the one to `question` when it is given.
     static func answers(of attemptID: UUID, question: String? = nil, on connection: DatabaseConnection) async throws -> [SavedAnswer] {
         let rows = if let question {

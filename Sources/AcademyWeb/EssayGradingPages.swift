@@ -56,9 +56,11 @@ struct EssayGradingPages {
         let (quiz, course) = try await access.editableQuiz(try context.parameters.uuid("id"), by: visitor.principal)
         let waiting = try await attempts.awaitingGrading(quizID: quiz.id, limit: Self.shown + 1)
         let title = ContentLanguage(quiz.content.translations, course: course, visitor: visitor)
+        // Every shown attempt's answers in one query.
+        let answersByAttempt = try await attempts.answers(ofAttempts: waiting.prefix(Self.shown).map(\.attempt.id))
         var shown: [Attempt] = []
         for (attempt, name, email) in waiting.prefix(Self.shown) {
-            let (content, answers, _) = try await taking.review(attempt, of: quiz, asStaff: true)
+            let (content, answers, _) = try await taking.review(attempt, of: quiz, asStaff: true, answers: answersByAttempt[attempt.id] ?? [])
             let questions = Dictionary(content.questions.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
             let texts = Dictionary(answers.map { ($0.questionID, $0.response) }, uniquingKeysWith: { first, _ in first })
             let essays = (attempt.result?.questions ?? []).filter { $0.pending == true }.compactMap { entry -> Essay? in

@@ -62,7 +62,7 @@ struct QuizPages {
         let visitor = try await session.visitor(request, context: context)
         let sha256 = try BlobResponse.imageHash(context.parameters.get("sha256"))
         let image = try await taking.image(sha256, of: try context.parameters.uuid("id"), for: visitor.principal)
-        return try await BlobResponse.file(image.sha256, size: image.size, mediaType: image.mediaType, filename: image.name, from: blobs, request: request, context: context)
+        return try await BlobResponse.image(image, from: blobs, request: request, context: context)
     }
 
     @Sendable func attempt(_ request: Request, context: AppRequestContext) async throws -> Response {
