@@ -26,7 +26,12 @@ public struct SHA256Digest: ~Copyable {
         var digest = [UInt8](repeating: 0, count: 32)
         var length: UInt32 = 0
         precondition(EVP_DigestFinal_ex(context, &digest, &length) == 1 && length == 32, "OpenSSL SHA-256 final failed")
-        return digest.map { byte in
+        return Self.hexString(digest)
+    }
+
+    /// Bytes (a digest, a MAC) as lowercase hex.
+    public static func hexString(_ bytes: [UInt8]) -> String {
+        bytes.map { byte in
             let hex = String(byte, radix: 16)
             return byte < 16 ? "0" + hex : hex
         }.joined()
