@@ -85,19 +85,30 @@ package enum BlobResponse {
             return Response(status: .notModified, headers: headers)
         }
         headers[.contentType] = mediaType
-        let path = blobs.path(for: sha256).string
-        let files = FileIO(threadPool: .singleton)
         switch ByteRange.resolve(request.headers[.range], size: size) {
         case .whole:
             headers[.contentLength] = String(size)
-            return Response(status: .ok, headers: headers, body: try await files.loadFile(path: path, context: context))
+            return Response(status: .ok, headers: headers, body: try await body(sha256, range: nil, from: blobs, context: context))
         case .partial(let range):
             headers[.contentRange] = "bytes \(range.first)-\(range.last)/\(size)"
             headers[.contentLength] = String(range.length)
-            return Response(status: .partialContent, headers: headers, body: try await files.loadFile(path: path, range: range.first...range.last, context: context))
+            return Response(status: .partialContent, headers: headers, body: try await body(sha256, range: range.first...range.last, from: blobs, context: context))
         case .unsatisfiable:
             throw AcademyError.rangeNotSatisfiable(size: size)
         }
+    }
+
+    /// The bytes streamed from the bucket as they arrive, or from the file on this disk.
+    private static func body(_ sha256: String, range: ClosedRange<Int>?, from blobs: BlobStore, context: AppRequestContext) async throws -> ResponseBody {
+        if let stream = try await blobs.stream(sha256, range: range) {
+            return ResponseBody(asyncSequence: stream)
+        }
+        let files = FileIO(threadPool: .singleton)
+        let path = blobs.path(for: sha256).string
+        if let range {
+            return try await files.loadFile(path: path, range: range, context: context)
+        }
+        return try await files.loadFile(path: path, context: context)
     }
 
     /// A question's image.

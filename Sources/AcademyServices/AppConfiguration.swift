@@ -38,6 +38,8 @@ public struct AppConfiguration: Sendable {
     public var maxUploadBytes: Int
     /// Seals signing secrets and the certificate private key in the database; nil: stored plain.
     public var secretSealer: SecretSealer?
+    /// The bucket that holds uploaded files; nil: the folder `dataDirectory/blobs`.
+    public var blobBucket: S3Bucket.Settings?
 
     /// The variables academy reads, with what each accepts and its default; the README's
     /// configuration table is written from this list.
@@ -50,6 +52,13 @@ public struct AppConfiguration: Sendable {
         Setting("ACADEMY_MAX_CONNECTIONS", accepts: "an integer from 1 to 1000000 (each takes a file descriptor)", default: "10000"),
         Setting("ACADEMY_IDLE_TIMEOUT_SECONDS", accepts: "an integer from 1 to 3600", default: "30"),
         Setting("ACADEMY_DATA_DIR", accepts: "a folder for uploaded files", default: ".data"),
+        Setting("ACADEMY_BLOB_STORE", accepts: "local (uploaded files under ACADEMY_DATA_DIR/blobs) or s3 (in the S3-compatible bucket ACADEMY_S3_*)", default: "local"),
+        Setting("ACADEMY_S3_ENDPOINT", accepts: "http(s)://host[:port] of an S3-compatible server such as MinIO or Ceph (the bucket is named in the path); empty: AWS S3 in ACADEMY_S3_REGION", default: ""),
+        Setting("ACADEMY_S3_REGION", accepts: "the bucket's region, such as eu-central-1 (lowercase letters, digits and hyphens)", default: "us-east-1"),
+        Setting("ACADEMY_S3_BUCKET", accepts: "the bucket's name: 3–63 lowercase letters, digits, dots and hyphens", default: ""),
+        Setting("ACADEMY_S3_ACCESS_KEY_ID", accepts: "the id of the bucket's access key (or ACADEMY_S3_CREDENTIALS_FILE)", default: ""),
+        Setting("ACADEMY_S3_SECRET_ACCESS_KEY", accepts: "its secret (or ACADEMY_S3_CREDENTIALS_FILE)", default: ""),
+        Setting("ACADEMY_S3_CREDENTIALS_FILE", accepts: "a file in the AWS shared credentials format whose [default] profile holds aws_access_key_id and aws_secret_access_key; empty: the two variables above", default: ""),
         Setting("ACADEMY_LOG_LEVEL", accepts: "trace, debug, info, notice, warning, error or critical", default: "info"),
         Setting("ACADEMY_MAX_BODY_BYTES", accepts: "an integer from 1024 to 1073741824", default: "2097152"),
         Setting("ACADEMY_MAX_UPLOAD_BYTES", accepts: "an integer from 1024 to 17179869184", default: "536870912"),
@@ -118,12 +127,13 @@ public struct AppConfiguration: Sendable {
         let trustedProxies = reader.trustedProxies("ACADEMY_TRUSTED_PROXIES")
         let languages = reader.languages("ACADEMY_LANGUAGES")
         let secrets = reader.secretSealer("ACADEMY_SECRETS_KEY_FILE")
+        let blobBucket = reader.blobBucket()
         reader.rejectUnknownVariables()
 
         guard reader.problems.isEmpty, let databaseURL, let host, let port, let listenBacklog, let maxRequestsInFlight, let maxConnections, let idleTimeout, let dataDirectory, let logLevel,
               let maxBodyBytes, let autoMigrate, let poolSize, let timeout, let statementTimeout, let shutdownGrace, let attemptSweep,
               let selfRegistration, let sessionLifetime, let hashCost, let hashThreads, let hashQueue,
-              let accountFailures, let addressFailures, let failureWindow, let registrationsPerAddress, let enrollmentKeyFailures, let trustedProxies, let languages, let maxUploadBytes, let secrets
+              let accountFailures, let addressFailures, let failureWindow, let registrationsPerAddress, let enrollmentKeyFailures, let trustedProxies, let languages, let maxUploadBytes, let secrets, let blobBucket
         else {
             throw ConfigurationError(problems: reader.problems)
         }
@@ -157,6 +167,7 @@ public struct AppConfiguration: Sendable {
         self.languages = languages
         self.maxUploadBytes = maxUploadBytes
         self.secretSealer = secrets
+        self.blobBucket = blobBucket
     }
 }
 
@@ -272,6 +283,76 @@ private struct EnvironmentReader {
             return nil
         }
         return .some(sealer)
+    }
+
+    /// Where uploaded files go: `.some(nil)` for the folder, the bucket for `s3`, nil when a
+    /// setting is wrong. The secret key is never echoed.
+    mutating func blobBucket() -> S3Bucket.Settings?? {
+        let problemsBefore = problems.count
+        switch raw("ACADEMY_BLOB_STORE")?.lowercased() {
+        case "local": return .some(nil)
+        case "s3": break
+        case let other:
+            reject("ACADEMY_BLOB_STORE", value: other)
+            return nil
+        }
+        var endpoint: String?
+        if let raw = raw("ACADEMY_S3_ENDPOINT"), !raw.isEmpty {
+            if let url = URL(string: raw), ["http", "https"].contains(url.scheme ?? ""), url.host != nil,
+               url.user == nil, url.query == nil, ["", "/"].contains(url.path) {
+                endpoint = raw
+            } else {
+                reject("ACADEMY_S3_ENDPOINT", value: raw)
+            }
+        }
+        let region = string("ACADEMY_S3_REGION").flatMap { region in
+            if region.allSatisfy({ $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "-") }) { return region }
+            reject("ACADEMY_S3_REGION", value: region)
+            return nil
+        }
+        let bucket = string("ACADEMY_S3_BUCKET").flatMap { bucket in
+            if (3...63).contains(bucket.count), bucket.allSatisfy({ $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "-" || $0 == ".") }) { return bucket }
+            reject("ACADEMY_S3_BUCKET", value: bucket)
+            return nil
+        }
+        guard let credentials = s3Credentials(), let region, let bucket, problems.count == problemsBefore else { return nil }
+        return .some(S3Bucket.Settings(
+            endpoint: endpoint, region: region, bucket: bucket, accessKeyID: credentials.id, secretAccessKey: credentials.secret
+        ))
+    }
+
+    /// The bucket's key: from the AWS shared credentials file named by
+    /// `ACADEMY_S3_CREDENTIALS_FILE` (its `[default]` profile), else from the two variables.
+    private mutating func s3Credentials() -> (id: String, secret: String)? {
+        if let path = raw("ACADEMY_S3_CREDENTIALS_FILE"), !path.isEmpty {
+            let variable = "ACADEMY_S3_CREDENTIALS_FILE"
+            guard let data = FileManager.default.contents(atPath: path) else {
+                problems.append(.init(variable: variable, message: "\(path) cannot be read"))
+                return nil
+            }
+            var section = "default"
+            var values: [String: String] = [:]
+            for line in String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline) {
+                let line = line.trimmingCharacters(in: .whitespaces)
+                if line.hasPrefix("[") && line.hasSuffix("]") {
+                    section = String(line.dropFirst().dropLast()).trimmingCharacters(in: .whitespaces)
+                } else if section == "default", let equals = line.firstIndex(of: "="), !line.hasPrefix("#"), !line.hasPrefix(";") {
+                    values[line[..<equals].trimmingCharacters(in: .whitespaces).lowercased()] = line[line.index(after: equals)...].trimmingCharacters(in: .whitespaces)
+                }
+            }
+            guard let id = values["aws_access_key_id"], !id.isEmpty, let secret = values["aws_secret_access_key"], !secret.isEmpty else {
+                problems.append(.init(variable: variable, message: "\(path) has no aws_access_key_id and aws_secret_access_key in its [default] profile"))
+                return nil
+            }
+            return (id, secret)
+        }
+        let id = raw("ACADEMY_S3_ACCESS_KEY_ID") ?? ""
+        let secret = raw("ACADEMY_S3_SECRET_ACCESS_KEY") ?? ""
+        if id.isEmpty { reject("ACADEMY_S3_ACCESS_KEY_ID", value: nil) }
+        if secret.isEmpty {
+            problems.append(.init(variable: "ACADEMY_S3_SECRET_ACCESS_KEY", message: "is empty; set it or ACADEMY_S3_CREDENTIALS_FILE"))
+        }
+        return id.isEmpty || secret.isEmpty ? nil : (id, secret)
     }
 
     /// The URL is never echoed back: it usually carries a password.

@@ -109,7 +109,7 @@ public struct AppDependencies: Sendable {
         attempts = AttemptRepository(database: database)
         attachments = AttachmentRepository(database: database)
         gradebook = GradebookReader(database: database)
-        blobs = BlobStore(dataDirectory: configuration.dataDirectory)
+        blobs = BlobStore(dataDirectory: configuration.dataDirectory, bucket: configuration.blobBucket.map { S3Bucket($0) })
         access = CourseAccess(courses: courses, content: content, enrollments: enrollments, quizzes: quizzes, attempts: attempts)
         certificateKeys = CertificateRepository(database: database)
         certificates = CertificateService(certificates: certificateKeys, courses: courses, users: accounts.users, secrets: secrets)

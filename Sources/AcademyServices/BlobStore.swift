@@ -1,20 +1,26 @@
 import AcademyCore
 import AcademyCrypto
+import AsyncHTTPClient
 public import Foundation
 public import NIOCore
 public import SystemPackage
 import _NIOFileSystem
 
-/// Uploaded files on disk, named by their SHA-256 under `ACADEMY_DATA_DIR/blobs/ab/abcdef…`.
-/// A file is streamed into `blobs/tmp`, hashed and counted as it arrives (never held whole in
-/// memory), synced, and only then renamed to its content address, so a name always stands for
-/// complete, durable bytes; the same content uploaded twice is stored once.
+/// Uploaded files, named by their SHA-256: in a folder (`ACADEMY_DATA_DIR/blobs/ab/abcdef…`, the
+/// default) or in an S3-compatible bucket (under `blobs/ab/abcdef…`, for several instances that
+/// share files). Either way a file is first streamed into `ACADEMY_DATA_DIR/blobs/tmp`, hashed and
+/// counted as it arrives (never held whole in memory) and synced; only then does it take its
+/// content address (a rename, or an upload of the finished file), so a name always stands for
+/// complete, durable bytes, and the same content uploaded twice is stored once.
 public struct BlobStore: Sendable {
     public let root: FilePath
+    /// Where the files live when they are not in `root`.
+    public let bucket: S3Bucket?
     let fileSystem = FileSystem.shared
 
-    public init(dataDirectory: String) {
+    public init(dataDirectory: String, bucket: S3Bucket? = nil) {
         root = FilePath(dataDirectory).appending("blobs")
+        self.bucket = bucket
     }
 
     public struct Stored: Sendable {
@@ -22,8 +28,14 @@ public struct BlobStore: Sendable {
         public let size: Int
     }
 
+    /// Where a file lives in the folder store.
     public func path(for sha256: String) -> FilePath {
         root.appending(String(sha256.prefix(2))).appending(sha256)
+    }
+
+    /// Where a file lives in the bucket.
+    public static func key(for sha256: String) -> String {
+        "blobs/\(sha256.prefix(2))/\(sha256)"
     }
 
     /// Writes `body` under its hash. Refuses (and removes what was written) a body over `limit`
@@ -59,15 +71,25 @@ public struct BlobStore: Sendable {
                 try? await handle.close()
                 throw error
             }
-            let sha256 = digest.finalize()
-            let destination = path(for: sha256)
+            let stored = Stored(sha256: digest.finalize(), size: size)
+            if let bucket {
+                let key = Self.key(for: stored.sha256)
+                try await Self.reaching(bucket) {
+                    if try await !bucket.contains(key) {
+                        try await bucket.upload(fileAt: temporary, size: size, sha256: stored.sha256, as: key)
+                    }
+                }
+                try await fileSystem.removeItem(at: temporary, strategy: .platformDefault, recursively: false)
+                return stored
+            }
+            let destination = path(for: stored.sha256)
             try await fileSystem.createDirectory(at: destination.removingLastComponent(), withIntermediateDirectories: true, permissions: nil)
             if try await fileSystem.info(forFileAt: destination) != nil {
                 try await fileSystem.removeItem(at: temporary, strategy: .platformDefault, recursively: false)
             } else {
                 try await fileSystem.moveItem(at: temporary, to: destination)
             }
-            return Stored(sha256: sha256, size: size)
+            return stored
         } catch {
             _ = try? await fileSystem.removeItem(at: temporary, strategy: .platformDefault, recursively: false)
             throw error
@@ -83,15 +105,6 @@ public struct BlobStore: Sendable {
         return try await store(body, limit: limit, mediaType: mediaType)
     }
 
-    /// The bytes of a stored file, read whole (small files only: an image of a question).
-    public func bytes(of sha256: String) async throws -> [UInt8] {
-        try await fileSystem.withFileHandle(forReadingAt: path(for: sha256)) { handle in
-            var bytes: [UInt8] = []
-            for try await chunk in handle.readChunks() { bytes += chunk.readableBytesView }
-            return bytes
-        }
-    }
-
     /// The same, for a file already on disk (a staged upload, a course folder's attachment).
     public func store(fileAt url: URL, limit: Int, mediaType: String) async throws -> Stored {
         try await fileSystem.withFileHandle(forReadingAt: FilePath(url.path)) { handle in
@@ -99,9 +112,97 @@ public struct BlobStore: Sendable {
         }
     }
 
+    /// The bytes of a stored file, read whole (small files only: an image of a question).
+    public func bytes(of sha256: String) async throws -> [UInt8] {
+        if let bucket {
+            return try await Self.reaching(bucket) {
+                Array(try await bucket.download(Self.key(for: sha256)).collect(upTo: Self.wholeReadLimit).readableBytesView)
+            }
+        }
+        return try await fileSystem.withFileHandle(forReadingAt: path(for: sha256)) { handle in
+            var bytes: [UInt8] = []
+            for try await chunk in handle.readChunks() { bytes += chunk.readableBytesView }
+            return bytes
+        }
+    }
+
+    /// The bytes of a file in the bucket, or a range of them, as they arrive (a download served
+    /// from the bucket); nil for the folder store, whose files are served from `path(for:)`.
+    public func stream(_ sha256: String, range: ClosedRange<Int>?) async throws -> BlobStream? {
+        guard let bucket else { return nil }
+        return try await Self.reaching(bucket) { BlobStream(body: try await bucket.download(Self.key(for: sha256), range: range)) }
+    }
+
+    /// Runs `body` with each file as a local one (a course folder being written): the stored files
+    /// themselves in the folder store, copies removed afterwards for the bucket.
+    public func withLocalFiles<Value>(_ hashes: Set<String>, _ body: ([String: URL]) async throws -> Value) async throws -> Value {
+        guard let bucket else {
+            return try await body(Dictionary(uniqueKeysWithValues: hashes.map { ($0, URL(fileURLWithPath: path(for: $0).string)) }))
+        }
+        let copies = root.appending("tmp").appending("copies-\(UUID().uuidString)")
+        try await fileSystem.createDirectory(at: copies, withIntermediateDirectories: true, permissions: nil)
+        do {
+            var files: [String: URL] = [:]
+            for sha256 in hashes {
+                let copy = copies.appending(sha256)
+                try await fileSystem.withFileHandle(forWritingAt: copy, options: .newFile(replaceExisting: false)) { handle in
+                    var writer = handle.bufferedWriter()
+                    for try await chunk in try await Self.reaching(bucket, { try await bucket.download(Self.key(for: sha256)) }) {
+                        try await writer.write(contentsOf: chunk)
+                    }
+                    try await writer.flush()
+                }
+                files[sha256] = URL(fileURLWithPath: copy.string)
+            }
+            let value = try await body(files)
+            try await fileSystem.removeItem(at: copies, strategy: .platformDefault, recursively: true)
+            return value
+        } catch {
+            _ = try? await fileSystem.removeItem(at: copies, strategy: .platformDefault, recursively: true)
+            throw error
+        }
+    }
+
+    /// Reads whole only what is small (question images are capped far below this).
+    static let wholeReadLimit = 64 * 1024 * 1024
+
+    /// Runs a call to the bucket; a store that cannot be reached or is failing answers 503 (the
+    /// client may retry), while a refusal (bad credentials, no such bucket) stays an error of ours.
+    static func reaching<Value>(_ bucket: S3Bucket, _ call: () async throws -> Value) async throws -> Value {
+        do {
+            return try await call()
+        } catch let failure as S3Bucket.Failure where !failure.isTransient {
+            throw failure
+        } catch let error as AcademyError {
+            throw error
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch {
+            throw AcademyError.unavailable(reason: "file storage: \(error)", retryAfterSeconds: 5)
+        }
+    }
+
     private static func check(_ prefix: [UInt8], is mediaType: String) throws(AcademyError) {
         guard AttachmentRules.matches(mediaType, prefix: prefix) else {
             throw .validationFailed([FieldError(field: "content_type", message: "does not match the file's bytes: they are not \(mediaType)")])
         }
+    }
+}
+
+/// A file's bytes as they come from the bucket.
+public struct BlobStream: AsyncSequence, Sendable {
+    public typealias Element = ByteBuffer
+    let body: HTTPClientResponse.Body
+
+    public struct AsyncIterator: AsyncIteratorProtocol {
+        var inner: HTTPClientResponse.Body.AsyncIterator
+
+        public mutating func next() async throws -> ByteBuffer? {
+            try await inner.next()
+        }
+    }
+
+    public func makeAsyncIterator() -> AsyncIterator {
+        AsyncIterator(inner: body.makeAsyncIterator())
     }
 }

@@ -130,43 +130,49 @@ public struct CourseFolderService: Sendable {
         let course = try await access.course(.slug(slug))
         try await content.assignMissingKeys(of: course.id)
         let modules = try await content.modules(of: course.id)
-        var items: [UUID: [(position: Int, item: CourseFolder.Item)]] = [:]
-        for lesson in try await content.lessons(of: course.id) {
-            var files: [String: URL] = [:]
-            for attachment in try await attachments.attachments(of: lesson.id) {
-                files[attachment.filename] = URL(fileURLWithPath: blobs.path(for: attachment.sha256).string)
-            }
-            let translations = lesson.translations.mapValues { CourseFolder.LessonSource(title: $0.title, bodyMarkdown: $0.bodyMarkdown) }
-            items[lesson.moduleID, default: []].append((lesson.position, CourseFolder.Item(
-                key: lesson.key ?? "", releaseAt: lesson.releaseAt, requiresPrevious: lesson.requiresPrevious,
-                content: .lesson(translations: translations, attachments: files)
-            )))
+        let lessons = try await content.lessons(of: course.id)
+        var lessonFiles: [UUID: [Attachment]] = [:]
+        for lesson in lessons {
+            lessonFiles[lesson.id] = try await attachments.attachments(of: lesson.id)
         }
+        let bankQuestions = try await bank.allQuestions(of: course.id, under: nil, limit: QuestionBank.maximumQuestions)
+        let bankImages = bankQuestions.flatMap { $0.question.images ?? [] }
+        let hashes = Set(lessonFiles.values.joined().map(\.sha256)).union(bankImages.map(\.sha256))
+        var items: [UUID: [(position: Int, item: CourseFolder.Item)]] = [:]
         for quiz in try await quizzes.quizzes(of: course.id) {
             items[quiz.moduleID, default: []].append((quiz.position, CourseFolder.Item(
                 key: quiz.key ?? "", releaseAt: quiz.releaseAt, requiresPrevious: quiz.requiresPrevious,
                 content: .quiz(quiz.settings, quiz.content)
             )))
         }
-        let bankQuestions = try await bank.allQuestions(of: course.id, under: nil, limit: QuestionBank.maximumQuestions)
-        let folder = CourseFolder(
-            slug: course.slug, defaultLanguage: course.defaultLanguage,
-            status: course.status == .published ? .published : .draft,
-            translations: course.translations,
-            enrollment: .init(mode: course.enrollmentMode, capacity: course.capacity),
-            startsAt: course.startsAt, endsAt: course.endsAt,
-            modules: modules.map { module in
-                CourseFolder.Module(
-                    key: module.key ?? "", titles: module.titles,
-                    items: (items[module.id] ?? []).sorted { $0.position < $1.position }.map(\.item)
+        try await blobs.withLocalFiles(hashes) { files in
+            for lesson in lessons {
+                let attachments = Dictionary(
+                    (lessonFiles[lesson.id] ?? []).compactMap { attachment in files[attachment.sha256].map { (attachment.filename, $0) } },
+                    uniquingKeysWith: { _, last in last }
                 )
-            },
-            bank: bankQuestions,
-            bankImages: Dictionary(
-                bankQuestions.flatMap { $0.question.images ?? [] }.map { ($0.sha256, URL(fileURLWithPath: blobs.path(for: $0.sha256).string)) },
-                uniquingKeysWith: { first, _ in first }
+                let translations = lesson.translations.mapValues { CourseFolder.LessonSource(title: $0.title, bodyMarkdown: $0.bodyMarkdown) }
+                items[lesson.moduleID, default: []].append((lesson.position, CourseFolder.Item(
+                    key: lesson.key ?? "", releaseAt: lesson.releaseAt, requiresPrevious: lesson.requiresPrevious,
+                    content: .lesson(translations: translations, attachments: attachments)
+                )))
+            }
+            let folder = CourseFolder(
+                slug: course.slug, defaultLanguage: course.defaultLanguage,
+                status: course.status == .published ? .published : .draft,
+                translations: course.translations,
+                enrollment: .init(mode: course.enrollmentMode, capacity: course.capacity),
+                startsAt: course.startsAt, endsAt: course.endsAt,
+                modules: modules.map { module in
+                    CourseFolder.Module(
+                        key: module.key ?? "", titles: module.titles,
+                        items: (items[module.id] ?? []).sorted { $0.position < $1.position }.map(\.item)
+                    )
+                },
+                bank: bankQuestions,
+                bankImages: files.filter { sha256, _ in bankImages.contains { $0.sha256 == sha256 } }
             )
-        )
-        try CourseFolderWriter.write(folder, to: directory)
+            try CourseFolderWriter.write(folder, to: directory)
+        }
     }
 }

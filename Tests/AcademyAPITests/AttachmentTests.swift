@@ -12,13 +12,6 @@ import Testing
     /// A PNG signature followed by filler: enough for the type check, cheap to make.
     static let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + Array(repeating: 7, count: 1_000)
 
-    /// A data folder of this test's own, removed afterwards.
-    static func withDataDirectory<Value>(_ body: (String) async throws -> Value) async throws -> Value {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("academy-files-\(UUID().uuidString)").path
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        return try await body(folder)
-    }
-
     func upload(_ client: any TestClientProtocol, lesson: String, bytes: [UInt8], type: String, name: String, token: String, headers extra: HTTPFields = [:]) async throws -> TestResponse {
         var headers = extra
         headers[.contentType] = type
@@ -27,9 +20,10 @@ import Testing
         return try await client.execute(uri: "/api/v1/lessons/\(lesson)/attachments?filename=\(encoded)", method: .post, headers: headers, body: ByteBuffer(bytes: bytes))
     }
 
-    @Test func uploadsAreContentAddressedAndServedWithRangesAndETags() async throws {
-        try await Self.withDataDirectory { folder in
-            try await TestApp.withApp(overrides: ["ACADEMY_DATA_DIR": folder]) { client, app in
+    @Test(arguments: TestFileStore.allCases)
+    func uploadsAreContentAddressedAndServedWithRangesAndETags(in fileStore: TestFileStore) async throws {
+        try await fileStore.withStore { store in
+            try await TestApp.withApp(overrides: store.settings) { client, app in
                 try await app.makeUser("teacher@example.org", role: .instructor)
                 let teacher = try await client.login("teacher@example.org")
                 let (_, lesson) = try await client.makeCourse(token: teacher)
@@ -41,14 +35,16 @@ import Testing
                 #expect(created.json["size"] as? Int == Self.png.count)
                 #expect(created.json["filename"] as? String == name)
                 #expect(created.json["content_type"] as? String == "image/png")
-                let stored = "\(folder)/blobs/\(sha.prefix(2))/\(sha)"
-                #expect(FileManager.default.contents(atPath: stored).map(Array.init) == Self.png)
+                #expect(try await store.stored(sha) == Self.png)
 
                 // The same bytes again: a second attachment, one file.
                 let again = try await upload(client, lesson: lesson, bytes: Self.png, type: "image/png", name: "copy.png", token: teacher)
                 #expect(again.status == .created)
-                #expect(try FileManager.default.contentsOfDirectory(atPath: "\(folder)/blobs/\(sha.prefix(2))") == [sha])
-                #expect(try FileManager.default.contentsOfDirectory(atPath: "\(folder)/blobs/tmp").isEmpty)
+                #expect(again.json["sha256"] as? String == sha)
+                if store.blobs.bucket == nil {
+                    #expect(try FileManager.default.contentsOfDirectory(atPath: "\(store.folder)/blobs/\(sha.prefix(2))") == [sha])
+                }
+                #expect(store.staged.isEmpty)
 
                 let listed = try await client.send(.get, "/api/v1/lessons/\(lesson)", token: teacher)
                 #expect((listed.json["attachments"] as? [[String: Any]])?.compactMap { $0["filename"] as? String } == [name, "copy.png"])
@@ -79,9 +75,10 @@ import Testing
         }
     }
 
-    @Test func aMultipartFormWithOneFileWorksToo() async throws {
-        try await Self.withDataDirectory { folder in
-            try await TestApp.withApp(overrides: ["ACADEMY_DATA_DIR": folder]) { client, app in
+    @Test(arguments: TestFileStore.allCases)
+    func aMultipartFormWithOneFileWorksToo(in fileStore: TestFileStore) async throws {
+        try await fileStore.withStore { store in
+            try await TestApp.withApp(overrides: store.settings) { client, app in
                 try await app.makeUser("teacher@example.org", role: .instructor)
                 let teacher = try await client.login("teacher@example.org")
                 let (_, lesson) = try await client.makeCourse(token: teacher)
@@ -94,6 +91,8 @@ import Testing
                 #expect(created.json["filename"] as? String == "ورقة عمل.png")
                 #expect(created.json["content_type"] as? String == "image/png")
                 #expect(created.json["sha256"] as? String == SHA256Digest.hex(of: Self.png))
+                #expect(try await store.stored(SHA256Digest.hex(of: Self.png)) == Self.png)
+                #expect(store.staged.isEmpty)
                 let two = LessonUploadTests.multipart([("a.png", Self.png), ("b.png", Self.png)])
                 let refused = try await client.execute(
                     uri: "/api/v1/lessons/\(lesson)/attachments", method: .post,
@@ -104,9 +103,10 @@ import Testing
         }
     }
 
-    @Test func refusesWrongBytesUnknownTypesBadNamesAndStrangers() async throws {
-        try await Self.withDataDirectory { folder in
-            try await TestApp.withApp(overrides: ["ACADEMY_DATA_DIR": folder]) { client, app in
+    @Test(arguments: TestFileStore.allCases)
+    func refusesWrongBytesUnknownTypesBadNamesAndStrangers(in fileStore: TestFileStore) async throws {
+        try await fileStore.withStore { store in
+            try await TestApp.withApp(overrides: store.settings) { client, app in
                 try await app.makeUser("teacher@example.org", role: .instructor)
                 try await app.makeUser("student@example.org")
                 let teacher = try await client.login("teacher@example.org")
@@ -125,16 +125,19 @@ import Testing
                 let missing = try await upload(client, lesson: UUID().uuidString, bytes: Self.png, type: "image/png", name: "a.png", token: teacher)
                 #expect(missing.status == .notFound)
                 // Nothing was kept of the refused uploads.
-                let blobs = (try? FileManager.default.contentsOfDirectory(atPath: "\(folder)/blobs")) ?? []
+                let blobs = (try? FileManager.default.contentsOfDirectory(atPath: "\(store.folder)/blobs")) ?? []
                 #expect(blobs.allSatisfy { $0 == "tmp" })
-                #expect(((try? FileManager.default.contentsOfDirectory(atPath: "\(folder)/blobs/tmp")) ?? []).isEmpty)
+                #expect(store.staged.isEmpty)
+                #expect(try await store.stored(SHA256Digest.hex(of: Self.png)) == nil)
+                #expect(try await store.stored(SHA256Digest.hex(of: Array("MZ\u{90}\u{0} an executable".utf8))) == nil)
             }
         }
     }
 
-    @Test func uploadsOverTheLimitAre413DeclaredOrStreamed() async throws {
-        try await Self.withDataDirectory { folder in
-            try await TestApp.withApp(overrides: ["ACADEMY_DATA_DIR": folder, "ACADEMY_MAX_UPLOAD_BYTES": "2048"], setup: .live) { client, app in
+    @Test(arguments: TestFileStore.allCases)
+    func uploadsOverTheLimitAre413DeclaredOrStreamed(in fileStore: TestFileStore) async throws {
+        try await fileStore.withStore { store in
+            try await TestApp.withApp(overrides: store.settings.merging(["ACADEMY_MAX_UPLOAD_BYTES": "2048"]) { _, new in new }, setup: .live) { client, app in
                 try await app.makeUser("teacher@example.org", role: .instructor)
                 let teacher = try await client.login("teacher@example.org")
                 let (_, lesson) = try await client.makeCourse(token: teacher)
@@ -143,9 +146,63 @@ import Testing
                 #expect(declared.status == .contentTooLarge)
                 let streamed = try await upload(client, lesson: lesson, bytes: big, type: "image/png", name: "big.png", token: teacher, headers: [.transferEncoding: "chunked"])
                 #expect(streamed.status == .contentTooLarge)
-                #expect(((try? FileManager.default.contentsOfDirectory(atPath: "\(folder)/blobs/tmp")) ?? []).isEmpty)
+                #expect(store.staged.isEmpty)
+                #expect(try await store.stored(SHA256Digest.hex(of: big)) == nil)
                 let fits = try await upload(client, lesson: lesson, bytes: Self.png, type: "image/png", name: "small.png", token: teacher)
                 #expect(fits.status == .created)
+                #expect(try await store.stored(SHA256Digest.hex(of: Self.png)) == Self.png)
+            }
+        }
+    }
+
+    @Test func aLargeFileGoesToTheBucketInPartsAndComesBackInRanges() async throws {
+        try await TestFileStore.bucket.withStore { store in
+            try await TestApp.withApp(overrides: store.settings) { client, app in
+                try await app.makeUser("teacher@example.org", role: .instructor)
+                let teacher = try await client.login("teacher@example.org")
+                let (_, lesson) = try await client.makeCourse(token: teacher)
+                // Over one part (8 MiB): two parts, the second short.
+                let large = Self.png + (0..<(8 * 1024 * 1024 + 300_000)).map { UInt8(truncatingIfNeeded: $0 &* 31) }
+                let created = try await upload(client, lesson: lesson, bytes: large, type: "image/png", name: "large.png", token: teacher)
+                #expect(created.status == .created, "\(created.text)")
+                let sha = SHA256Digest.hex(of: large)
+                #expect(try await store.stored(sha) == large)
+                let id = try #require(created.json["id"] as? String)
+                let boundary = 8 * 1024 * 1024
+                let across = try await client.send(.get, "/api/v1/attachments/\(id)", token: teacher, headers: [.range: "bytes=\(boundary - 5)-\(boundary + 4)"])
+                #expect(across.status == .partialContent)
+                #expect(Array(across.body.readableBytesView) == Array(large[(boundary - 5)...(boundary + 4)]))
+                #expect(store.staged.isEmpty)
+            }
+        }
+    }
+
+    @Test func aBucketThatRefusesOrCannotBeReachedStoresNothingAndSaysWhose() async throws {
+        try await TestFileStore.bucket.withStore { store in
+            var wrongSecret = store.settings
+            wrongSecret["ACADEMY_S3_SECRET_ACCESS_KEY"] = "not-the-secret"
+            try await TestApp.withApp(overrides: wrongSecret) { client, app in
+                try await app.makeUser("teacher@example.org", role: .instructor)
+                let teacher = try await client.login("teacher@example.org")
+                let (_, lesson) = try await client.makeCourse(token: teacher)
+                let refused = try await upload(client, lesson: lesson, bytes: Self.png, type: "image/png", name: "a.png", token: teacher)
+                // A store that refuses our signature is our misconfiguration, not the client's.
+                #expect(refused.status == .internalServerError)
+                #expect(!refused.text.contains("not-the-secret"))
+                #expect(store.staged.isEmpty)
+                #expect(try await store.stored(SHA256Digest.hex(of: Self.png)) == nil)
+            }
+            var unreachable = store.settings
+            unreachable["ACADEMY_S3_ENDPOINT"] = "http://127.0.0.1:9"
+            try await TestApp.withApp(overrides: unreachable) { client, app in
+                try await app.makeUser("teacher@example.org", role: .instructor)
+                let teacher = try await client.login("teacher@example.org")
+                let (_, lesson) = try await client.makeCourse(token: teacher)
+                let down = try await upload(client, lesson: lesson, bytes: Self.png, type: "image/png", name: "a.png", token: teacher)
+                // A store that is down: try again later.
+                #expect(down.status == .serviceUnavailable, "\(down.text)")
+                #expect(down.headers[.retryAfter] != nil)
+                #expect(store.staged.isEmpty)
             }
         }
     }

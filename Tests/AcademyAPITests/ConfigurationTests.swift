@@ -60,6 +60,47 @@ import Testing
         }
     }
 
+    @Test func theBlobStoreIsTheFolderUnlessABucketIsNamedInFull() throws {
+        #expect(try AppConfiguration(environment: Self.minimal).blobBucket == nil)
+        let bucket = try AppConfiguration(environment: Self.minimal.merging([
+            "ACADEMY_BLOB_STORE": "s3", "ACADEMY_S3_ENDPOINT": "http://127.0.0.1:9000", "ACADEMY_S3_BUCKET": "academy-files",
+            "ACADEMY_S3_ACCESS_KEY_ID": "AKIDEXAMPLE", "ACADEMY_S3_SECRET_ACCESS_KEY": "hunter2",
+        ]) { $1 }).blobBucket
+        #expect(bucket == S3Bucket.Settings(
+            endpoint: "http://127.0.0.1:9000", region: "us-east-1", bucket: "academy-files", accessKeyID: "AKIDEXAMPLE", secretAccessKey: "hunter2"
+        ))
+
+        let found = problems(Self.minimal.merging([
+            "ACADEMY_BLOB_STORE": "s3", "ACADEMY_S3_ENDPOINT": "ftp://files.example.org/academy", "ACADEMY_S3_BUCKET": "Academy_Files",
+            "ACADEMY_S3_REGION": "EU West", "ACADEMY_S3_ACCESS_KEY_ID": "AKIDEXAMPLE",
+        ]) { $1 })
+        #expect(found.map(\.variable) == [
+            "ACADEMY_S3_ENDPOINT", "ACADEMY_S3_REGION", "ACADEMY_S3_BUCKET", "ACADEMY_S3_SECRET_ACCESS_KEY",
+        ])
+        #expect(problems(Self.minimal.merging(["ACADEMY_BLOB_STORE": "nfs"]) { $1 }).map(\.variable) == ["ACADEMY_BLOB_STORE"])
+    }
+
+    @Test func bucketCredentialsComeFromAnAWSCredentialsFileWithoutBeingEchoed() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("credentials-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: file) }
+        let s3 = Self.minimal.merging(["ACADEMY_BLOB_STORE": "s3", "ACADEMY_S3_BUCKET": "academy-files", "ACADEMY_S3_REGION": "eu-central-1"]) { $1 }
+        try "# academy\n[other]\naws_access_key_id = WRONG\n[default]\naws_access_key_id = AKIDEXAMPLE\naws_secret_access_key = hunter2/secret\n"
+            .write(to: file, atomically: true, encoding: .utf8)
+        let bucket = try AppConfiguration(environment: s3.merging(["ACADEMY_S3_CREDENTIALS_FILE": file.path]) { $1 }).blobBucket
+        #expect(bucket?.accessKeyID == "AKIDEXAMPLE")
+        #expect(bucket?.secretAccessKey == "hunter2/secret")
+        #expect(bucket?.endpoint == nil, "no endpoint: AWS itself")
+
+        try "[default]\naws_access_key_id = AKIDEXAMPLE\n".write(to: file, atomically: true, encoding: .utf8)
+        let incomplete = problems(s3.merging(["ACADEMY_S3_CREDENTIALS_FILE": file.path]) { $1 })
+        #expect(incomplete.map(\.variable) == ["ACADEMY_S3_CREDENTIALS_FILE"])
+        let missing = problems(s3.merging(["ACADEMY_S3_CREDENTIALS_FILE": "/nonexistent/credentials"]) { $1 })
+        #expect(missing.first?.message == "/nonexistent/credentials cannot be read")
+        let secretOnly = problems(s3.merging(["ACADEMY_S3_SECRET_ACCESS_KEY": "hunter2"]) { $1 })
+        #expect(secretOnly.map(\.variable) == ["ACADEMY_S3_ACCESS_KEY_ID"])
+        #expect(!secretOnly.contains { $0.message.contains("hunter2") })
+    }
+
     @Test func misspeltVariablesAreRefused() {
         let found = problems(Self.minimal.merging(["ACADEMY_PROT": "9000"]) { $1 })
         #expect(found.map(\.variable) == ["ACADEMY_PROT"])

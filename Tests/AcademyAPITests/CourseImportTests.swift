@@ -2,6 +2,7 @@ import AcademyAPI
 import AcademyServices
 import AcademyContent
 import AcademyCore
+import AcademyCrypto
 import AcademyStore
 import Foundation
 import HTTPTypes
@@ -256,7 +257,8 @@ import Testing
         }
     }
 
-    @Test func folderAttachmentsAreStoredLinkedKeptAndExported() async throws {
+    @Test(arguments: TestFileStore.allCases)
+    func folderAttachmentsAreStoredLinkedKeptAndExported(in fileStore: TestFileStore) async throws {
         let copy = try Self.copyOfSamples()
         let exported = FileManager.default.temporaryDirectory.appendingPathComponent("export-\(UUID().uuidString)")
         defer {
@@ -270,8 +272,8 @@ import Testing
         let markdown = lesson.appendingPathComponent("en.md")
         try (try String(contentsOf: markdown, encoding: .utf8) + "\nPrint the [chart](attachments/chart.txt).\n").write(to: markdown, atomically: true, encoding: .utf8)
 
-        try await AttachmentTests.withDataDirectory { folder in
-            try await TestApp.withApp(overrides: ["ACADEMY_DATA_DIR": folder]) { client, app in
+        try await fileStore.withStore { store in
+            try await TestApp.withApp(overrides: store.settings) { client, app in
                 try await app.makeUser("admin@example.org", role: .admin)
                 let admin = try await client.login("admin@example.org")
                 let service = app.courseFolders
@@ -293,6 +295,8 @@ import Testing
                 try await service.export(slug: "arabic-script", to: exported)
                 #expect(FileManager.default.contents(atPath: exported.appendingPathComponent("lessons/01-the-alphabet/attachments/chart.txt").path).map(Array.init) == chart)
                 #expect(FileManager.default.contentsEqual(atPath: exported.appendingPathComponent("lessons/01-the-alphabet/en.md").path, andPath: markdown.path))
+                #expect(try await store.stored(SHA256Digest.hex(of: chart)) == chart)
+                #expect(store.staged.isEmpty, "the copies made for the export are removed")
             }
         }
     }

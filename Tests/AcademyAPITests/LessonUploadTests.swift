@@ -1,6 +1,7 @@
 import AcademyAPI
 import AcademyServices
 import AcademyCore
+import AcademyCrypto
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
@@ -73,9 +74,10 @@ import Testing
         )
     }
 
-    @Test func aMultipartLessonFolderBecomesALessonWithAttachments() async throws {
-        try await AttachmentTests.withDataDirectory { folder in
-            try await TestApp.withApp(overrides: ["ACADEMY_DATA_DIR": folder]) { client, app in
+    @Test(arguments: TestFileStore.allCases)
+    func aMultipartLessonFolderBecomesALessonWithAttachments(in fileStore: TestFileStore) async throws {
+        try await fileStore.withStore { store in
+            try await TestApp.withApp(overrides: store.settings) { client, app in
                 try await app.makeUser("teacher@example.org", role: .instructor)
                 let teacher = try await client.login("teacher@example.org")
                 let (module, _) = try await client.makeCourse(token: teacher)
@@ -95,14 +97,15 @@ import Testing
                 #expect(response.json["body_markdown"] as? String == "# الباء\n\nانظر [ورقة العمل](attachments/ورقة.pdf) و![صورة](ba.png)\n")
                 let download = try await client.send(.get, pdfURL, token: teacher)
                 #expect(Array(download.body.readableBytesView) == Self.pdf)
-                #expect(((try? FileManager.default.contentsOfDirectory(atPath: "\(folder)/uploads")) ?? []).isEmpty)
+                #expect(try await store.stored(SHA256Digest.hex(of: Self.pdf)) == Self.pdf)
+                #expect(((try? FileManager.default.contentsOfDirectory(atPath: "\(store.folder)/uploads")) ?? []).isEmpty)
             }
         }
     }
 
     @Test func aZipOfTheFolderWorksTheSame() async throws {
-        try await AttachmentTests.withDataDirectory { folder in
-            try await TestApp.withApp(overrides: ["ACADEMY_DATA_DIR": folder]) { client, app in
+        try await TestFileStore.folder.withStore { store in
+            try await TestApp.withApp(overrides: store.settings) { client, app in
                 try await app.makeUser("teacher@example.org", role: .instructor)
                 let teacher = try await client.login("teacher@example.org")
                 let (module, _) = try await client.makeCourse(token: teacher)
@@ -116,8 +119,8 @@ import Testing
     }
 
     @Test func refusesBadFoldersAndZipBombs() async throws {
-        try await AttachmentTests.withDataDirectory { folder in
-            try await TestApp.withApp(overrides: ["ACADEMY_DATA_DIR": folder, "ACADEMY_MAX_UPLOAD_BYTES": "100000"]) { client, app in
+        try await TestFileStore.folder.withStore { store in
+            try await TestApp.withApp(overrides: store.settings.merging(["ACADEMY_MAX_UPLOAD_BYTES": "100000"]) { _, new in new }) { client, app in
                 try await app.makeUser("teacher@example.org", role: .instructor)
                 let teacher = try await client.login("teacher@example.org")
                 let (module, _) = try await client.makeCourse(token: teacher)
@@ -158,7 +161,7 @@ import Testing
                 #expect((crowded.json["errors"] as? [[String: String]])?.first?["message"] == "the zip holds more than 200 files (or 1000 entries of any kind)")
 
                 // Nothing of the refused uploads is left, and no lesson was added.
-                #expect(((try? FileManager.default.contentsOfDirectory(atPath: "\(folder)/uploads")) ?? []).isEmpty)
+                #expect(((try? FileManager.default.contentsOfDirectory(atPath: "\(store.folder)/uploads")) ?? []).isEmpty)
                 let lessons = try await client.send(.get, "/api/v1/courses/arabic-script/translations", token: teacher)
                 #expect((lessons.json["missing"] as? [[String: Any]])?.filter { $0["kind"] as? String == "lesson" }.count == 1)
             }

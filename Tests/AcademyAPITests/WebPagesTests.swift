@@ -219,8 +219,8 @@ struct TestBrowser {
     }
 
     @Test func studentsReadLessonsRightToLeftPlayTheirAudioAndMarkThemDone() async throws {
-        try await AttachmentTests.withDataDirectory { folder in
-            try await TestApp.withApp(overrides: ["ACADEMY_DATA_DIR": folder]) { client, dependencies in
+        try await TestFileStore.folder.withStore { store in
+            try await TestApp.withApp(overrides: store.settings) { client, dependencies in
                 try await dependencies.makeUser("teacher@example.org", role: .instructor)
                 let teacher = try await client.login("teacher@example.org")
                 let (_, lesson) = try await client.makeCourse(token: teacher, publish: true)
