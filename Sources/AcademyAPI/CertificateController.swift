@@ -17,11 +17,16 @@ struct CertificateController {
         return routes
     }
 
+    /// The key that signs new certificates, or with `?key_id=` the one that signed a given
+    /// certificate (keys are rotated; the older ones stay published).
     @Sendable func publicKey(_ request: Request, context: AppRequestContext) async throws -> Response {
-        Response(
+        guard let pem = try await service.publicKeyPEM(keyID: request.uri.queryParameters.get("key_id")) else {
+            throw AcademyError.notFound("No certificate-signing key has that id.")
+        }
+        return Response(
             status: .ok,
             headers: [.contentType: "application/x-pem-file", .cacheControl: "public, max-age=3600"],
-            body: .init(byteBuffer: ByteBuffer(string: try await service.publicKeyPEM()))
+            body: .init(byteBuffer: ByteBuffer(string: pem))
         )
     }
 

@@ -58,4 +58,13 @@ public struct Certificate: Sendable, Equatable {
         self.revokedAt = revokedAt
         self.revokedReason = revokedReason
     }
+
+    /// What a signing key's id looks like (the database's check): anything else names no key,
+    /// and is answered without a query.
+    public static func isKeyID(_ text: String) -> Bool {
+        (1...32).contains(text.utf8.count) && text.utf8.allSatisfy { byte in
+            (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)
+                || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-")
+        }
+    }
 }

@@ -65,8 +65,22 @@ public struct CertificateService: Sendable {
         return Verification(certificate: certificate, payload: CertificatePayload.decode(canonicalJSON: bytes), signatureValid: signatureValid)
     }
 
-    public func publicKeyPEM() async throws -> String {
-        Ed25519Key.publicKeyPEM(try await certificates.signingKey(creating: newKey).publicKey)
+    /// The public key that signs new certificates, or the one named (an older key still verifies
+    /// what it signed); nil for an unknown name.
+    public func publicKeyPEM(keyID: String? = nil) async throws -> String? {
+        guard let keyID else {
+            return Ed25519Key.publicKeyPEM(try await certificates.signingKey(creating: newKey).publicKey)
+        }
+        guard Certificate.isKeyID(keyID), let publicKey = try await certificates.publicKey(id: keyID) else { return nil }
+        return Ed25519Key.publicKeyPEM(publicKey)
+    }
+
+    /// A new signing key for the certificates issued from now on; those issued before keep their
+    /// key and still verify. Returns the new key's id.
+    public func rotateKey() async throws -> String {
+        let key = newKey()
+        try await certificates.addKey(key)
+        return key.id
     }
 
     public func revoke(_ id: UUID, reason: String) async throws -> Bool {

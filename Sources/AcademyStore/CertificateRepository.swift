@@ -48,6 +48,23 @@ public struct CertificateRepository: Sendable {
         }
     }
 
+    /// Adds a key that signs from now on (the newest signs); the older ones stay, so that what
+    /// they signed still verifies.
+    public func addKey(_ key: CertificateKeyRecord) async throws {
+        try await database.withTransaction { connection in
+            // Serialised with `signingKey`, and created after every key there is, whatever the clocks.
+            try await connection.run("LOCK TABLE certificate_keys IN SHARE ROW EXCLUSIVE MODE")
+            try await connection.run(
+                """
+                INSERT INTO certificate_keys (id, private_key, public_key, created_at)
+                SELECT \(key.id), \(Data(key.privateKey)), \(Data(key.publicKey)),
+                       greatest(now(), coalesce(max(created_at) + interval '1 microsecond', now()))
+                FROM certificate_keys
+                """
+            )
+        }
+    }
+
     public func keys() async throws -> [CertificateKeyRecord] {
         try await database.rows("SELECT id, private_key, public_key FROM certificate_keys ORDER BY created_at, id", as: (String, Data, Data).self)
             .map { CertificateKeyRecord(id: $0.0, privateKey: Array($0.1), publicKey: Array($0.2)) }

@@ -113,7 +113,8 @@ struct RosterCommand: AsyncParsableCommand {
 
 struct CertificatesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "certificates", abstract: "Verify or revoke certificates.", subcommands: [Verify.self, Revoke.self]
+        commandName: "certificates", abstract: "Verify or revoke certificates; rotate the key that signs them.",
+        subcommands: [Verify.self, Revoke.self, RotateKey.self]
     )
 
     struct Verify: AsyncParsableCommand {
@@ -148,6 +149,23 @@ struct CertificatesCommand: AsyncParsableCommand {
             }
             guard revoked else { throw CommandFailure("No certificate \(id.uuidString.lowercased()) that is not revoked already.") }
             print("Certificate \(id.uuidString.lowercased()) is revoked.")
+        }
+    }
+}
+
+extension CertificatesCommand {
+    struct RotateKey: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "rotate-key",
+            abstract: "Sign the certificates issued from now on with a new key; those issued before still verify with theirs.",
+            discussion: "Every key stays published at /api/v1/certificates/public-key?key_id=ID, the id each certificate names."
+        )
+
+        func run() async throws {
+            let id = try await CommandEnvironment.withDependencies { dependencies in
+                try await dependencies.certificates.rotateKey()
+            }
+            print("New certificates are signed with key \(id); the older keys still verify what they signed.")
         }
     }
 }

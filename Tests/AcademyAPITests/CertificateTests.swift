@@ -67,6 +67,47 @@ import Testing
         }
     }
 
+    @Test func aRotatedKeySignsNewCertificatesAndTheOldOnesStillVerify() async throws {
+        try await TestApp.withApp { client, app in
+            try await app.makeUser("teacher@example.org", role: .instructor)
+            let teacher = try await client.login("teacher@example.org")
+            let (_, lesson) = try await client.makeCourse(token: teacher, publish: true)
+            func certificate(for email: String) async throws -> [String: Any] {
+                try await app.makeUser(email)
+                let student = try await client.login(email)
+                _ = try await client.send(.post, "/api/v1/courses/arabic-script/enrollments", json: [:], token: student)
+                _ = try await client.send(.post, "/api/v1/lessons/\(lesson)/complete", token: student)
+                let mine = try await client.send(.get, "/api/v1/me/certificates", token: student)
+                let id = try #require((mine.json["items"] as? [[String: Any]])?.first?["id"] as? String)
+                return try await client.send(.get, "/api/v1/certificates/\(id)").json
+            }
+            let before = try await certificate(for: "amina@example.org")
+            let oldKey = try #require(before["key_id"] as? String)
+            let oldPEM = try await client.send(.get, "/api/v1/certificates/public-key").text
+
+            let newKey = try await app.certificates.rotateKey()
+            #expect(newKey != oldKey)
+            let after = try await certificate(for: "yusuf@example.org")
+            #expect(after["key_id"] as? String == newKey)
+            #expect(before["valid"] as? Bool == true && after["valid"] as? Bool == true)
+            let id = try #require(before["id"] as? String)
+            #expect(try await client.send(.get, "/api/v1/certificates/\(id)").json["valid"] as? Bool == true, "the old one still verifies")
+
+            // The default key is the new one; each certificate's own key stays published.
+            let newPEM = try await client.send(.get, "/api/v1/certificates/public-key").text
+            #expect(newPEM != oldPEM)
+            #expect(try await client.send(.get, "/api/v1/certificates/public-key?key_id=\(oldKey)").text == oldPEM)
+            #expect(try await client.send(.get, "/api/v1/certificates/public-key?key_id=\(newKey)").text == newPEM)
+            for (shown, pem) in [(before, oldPEM), (after, newPEM)] {
+                let payload = try #require(shown["payload"] as? String)
+                let signature = try #require(Base64URL.decode(shown["signature"] as? String ?? ""))
+                #expect(try Self.opensslVerifies(publicKeyPEM: pem, message: Array(payload.utf8), signature: signature))
+            }
+            #expect(try await client.send(.get, "/api/v1/certificates/public-key?key_id=nosuchkey").status == .notFound)
+            #expect(try await client.send(.get, "/api/v1/certificates/public-key?key_id=..%2F..").status == .notFound)
+        }
+    }
+
     @Test func revokedCertificatesSaySo() async throws {
         try await TestApp.withApp { client, app in
             try await app.makeUser("teacher@example.org", role: .instructor)
