@@ -41,6 +41,53 @@ public struct BlobStore: Sendable {
     /// Writes `body` under its hash. Refuses (and removes what was written) a body over `limit`
     /// bytes (413) or whose first bytes are not `mediaType` (422).
     public func store<Body: AsyncSequence>(_ body: Body, limit: Int, mediaType: String) async throws -> Stored where Body.Element == ByteBuffer {
+        try await ingest(body, limit: limit, mediaType: mediaType, expectedSHA256: nil)
+    }
+
+    /// Takes back a file of a backup, which must hash to the name it was saved under.
+    public func restore(fileAt path: FilePath, sha256: String) async throws {
+        _ = try await fileSystem.withFileHandle(forReadingAt: path) { handle in
+            try await ingest(handle.readChunks(), limit: .max, mediaType: nil, expectedSHA256: sha256)
+        }
+    }
+
+    /// Streams a stored file to `destination` (a backup), checking on the way that its bytes still
+    /// hash to its name. Returns its size.
+    public func copy(_ sha256: String, to destination: FilePath) async throws -> Int {
+        try await fileSystem.createDirectory(at: destination.removingLastComponent(), withIntermediateDirectories: true, permissions: nil)
+        return try await fileSystem.withFileHandle(forWritingAt: destination, options: .newFile(replaceExisting: false)) { output in
+            var writer = output.bufferedWriter()
+            var digest = SHA256Digest()
+            var size = 0
+            try await withContents(of: sha256) { chunks in
+                for try await chunk in chunks {
+                    chunk.withUnsafeReadableBytes { digest.update($0) }
+                    size += chunk.readableBytes
+                    try await writer.write(contentsOf: chunk)
+                }
+            }
+            try await writer.flush()
+            try await output.synchronize()
+            guard digest.finalize() == sha256 else { throw BlobCorruption(sha256: sha256) }
+            return size
+        }
+    }
+
+    /// Runs `body` with a stored file's bytes as they are read, from the folder or the bucket.
+    private func withContents<Value>(
+        of sha256: String, _ body: (any AsyncSequence<ByteBuffer, any Error>) async throws -> Value
+    ) async throws -> Value {
+        if let bucket {
+            return try await body(try await Self.reaching(bucket) { try await bucket.download(Self.key(for: sha256)) })
+        }
+        return try await fileSystem.withFileHandle(forReadingAt: path(for: sha256)) { handle in
+            try await body(handle.readChunks())
+        }
+    }
+
+    private func ingest<Body: AsyncSequence>(
+        _ body: Body, limit: Int, mediaType: String?, expectedSHA256: String?
+    ) async throws -> Stored where Body.Element == ByteBuffer {
         let temporaryDirectory = root.appending("tmp")
         try await fileSystem.createDirectory(at: temporaryDirectory, withIntermediateDirectories: true, permissions: nil)
         let temporary = temporaryDirectory.appending(UUID().uuidString)
@@ -54,7 +101,7 @@ public struct BlobStore: Sendable {
                 for try await buffer in body {
                     size += buffer.readableBytes
                     guard size <= limit else { throw AcademyError.payloadTooLarge(limit: limit) }
-                    if !checked {
+                    if let mediaType, !checked {
                         prefix += buffer.readableBytesView.prefix(AttachmentRules.sniffLength - prefix.count)
                         if prefix.count >= AttachmentRules.sniffLength {
                             try Self.check(prefix, is: mediaType)
@@ -64,7 +111,7 @@ public struct BlobStore: Sendable {
                     buffer.withUnsafeReadableBytes { digest.update($0) }
                     try await handle.write(contentsOf: buffer, toAbsoluteOffset: Int64(size - buffer.readableBytes))
                 }
-                if !checked { try Self.check(prefix, is: mediaType) }
+                if let mediaType, !checked { try Self.check(prefix, is: mediaType) }
                 try await handle.synchronize()
                 try await handle.close()
             } catch {
@@ -72,6 +119,7 @@ public struct BlobStore: Sendable {
                 throw error
             }
             let stored = Stored(sha256: digest.finalize(), size: size)
+            if let expectedSHA256, stored.sha256 != expectedSHA256 { throw BlobCorruption(sha256: expectedSHA256) }
             if let bucket {
                 let key = Self.key(for: stored.sha256)
                 try await Self.reaching(bucket) {
@@ -114,14 +162,12 @@ public struct BlobStore: Sendable {
 
     /// The bytes of a stored file, read whole (small files only: an image of a question).
     public func bytes(of sha256: String) async throws -> [UInt8] {
-        if let bucket {
-            return try await Self.reaching(bucket) {
-                Array(try await bucket.download(Self.key(for: sha256)).collect(upTo: Self.wholeReadLimit).readableBytesView)
-            }
-        }
-        return try await fileSystem.withFileHandle(forReadingAt: path(for: sha256)) { handle in
+        try await withContents(of: sha256) { chunks in
             var bytes: [UInt8] = []
-            for try await chunk in handle.readChunks() { bytes += chunk.readableBytesView }
+            for try await chunk in chunks {
+                guard bytes.count + chunk.readableBytes <= Self.wholeReadLimit else { throw AcademyError.payloadTooLarge(limit: Self.wholeReadLimit) }
+                bytes += chunk.readableBytesView
+            }
             return bytes
         }
     }
@@ -136,7 +182,7 @@ public struct BlobStore: Sendable {
     /// Runs `body` with each file as a local one (a course folder being written): the stored files
     /// themselves in the folder store, copies removed afterwards for the bucket.
     public func withLocalFiles<Value>(_ hashes: Set<String>, _ body: ([String: URL]) async throws -> Value) async throws -> Value {
-        guard let bucket else {
+        guard bucket != nil else {
             return try await body(Dictionary(uniqueKeysWithValues: hashes.map { ($0, URL(fileURLWithPath: path(for: $0).string)) }))
         }
         let copies = root.appending("tmp").appending("copies-\(UUID().uuidString)")
@@ -145,13 +191,7 @@ public struct BlobStore: Sendable {
             var files: [String: URL] = [:]
             for sha256 in hashes {
                 let copy = copies.appending(sha256)
-                try await fileSystem.withFileHandle(forWritingAt: copy, options: .newFile(replaceExisting: false)) { handle in
-                    var writer = handle.bufferedWriter()
-                    for try await chunk in try await Self.reaching(bucket, { try await bucket.download(Self.key(for: sha256)) }) {
-                        try await writer.write(contentsOf: chunk)
-                    }
-                    try await writer.flush()
-                }
+                _ = try await self.copy(sha256, to: copy)
                 files[sha256] = URL(fileURLWithPath: copy.string)
             }
             let value = try await body(files)
@@ -187,6 +227,12 @@ public struct BlobStore: Sendable {
             throw .validationFailed([FieldError(field: "content_type", message: "does not match the file's bytes: they are not \(mediaType)")])
         }
     }
+}
+
+/// A file whose bytes no longer hash to its name.
+public struct BlobCorruption: Error, Sendable, CustomStringConvertible {
+    public let sha256: String
+    public var description: String { "the file \(sha256) is damaged: its bytes no longer hash to its name" }
 }
 
 /// A file's bytes as they come from the bucket.

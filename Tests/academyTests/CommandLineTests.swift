@@ -305,4 +305,34 @@ import Testing
             #expect(try academy("certificates", "verify", "not-an-id").status != 0)
         }
     }
+
+    @Test func backupAndRestoreCommands() async throws {
+        let samples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Courses/arabic-script").standardized.path
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent("backup-cli-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: work) }
+        let backup = work.appendingPathComponent("backup").path
+        try await TestDatabases.withMigratedDatabase { url in
+            let environment = Self.environment(url, ["ACADEMY_DATA_DIR": work.appendingPathComponent("first").path])
+            #expect(try Self.run(["course", "import", samples], environment: environment).status == 0)
+            let made = try Self.run(["backup", backup], environment: environment)
+            #expect(made.status == 0, "\(made.errorOutput)")
+            #expect(made.output.contains("Backed up schema version "))
+            let manifest = try String(contentsOfFile: backup + "/manifest.json", encoding: .utf8)
+            #expect(manifest.contains("\"format\" : \"academy-backup-1\""))
+            let overwrite = try Self.run(["backup", backup], environment: environment)
+            #expect(overwrite.status != 0 && overwrite.errorOutput.contains("is not empty"))
+            let intoItself = try Self.run(["restore", backup], environment: environment)
+            #expect(intoItself.status != 0 && intoItself.errorOutput.contains("is not empty: restore into a new, empty database"))
+        }
+        try await TestDatabases.withEmptyDatabase { url in
+            let environment = Self.environment(url, ["ACADEMY_DATA_DIR": work.appendingPathComponent("second").path])
+            let restored = try Self.run(["restore", backup], environment: environment)
+            #expect(restored.status == 0, "\(restored.errorOutput)")
+            #expect(restored.output.contains("Restored the backup of "))
+            #expect(try Self.run(["course", "list"], environment: environment).output.contains("arabic-script"))
+            #expect(try Self.run(["migrate", "--status"], environment: environment).status == 0)
+            let notABackup = try Self.run(["restore", work.path], environment: environment)
+            #expect(notABackup.status != 0 && notABackup.errorOutput.contains("manifest.json cannot be read"))
+        }
+    }
 }
