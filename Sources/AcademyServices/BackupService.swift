@@ -14,13 +14,13 @@ import _NIOFileSystem
 /// never on a command line that `ps` shows.
 public struct BackupService: Sendable {
     let databaseURL: DatabaseURL
-    let inventory: BackupInventory
+    let inventory: FileInventory
     let migrator: Migrator
     let blobs: BlobStore
 
     public init(databaseURL: DatabaseURL, database: Database, migrator: Migrator, blobs: BlobStore) {
         self.databaseURL = databaseURL
-        inventory = BackupInventory(database: database)
+        inventory = FileInventory(database: database)
         self.migrator = migrator
         self.blobs = blobs
     }

@@ -120,12 +120,12 @@ public struct BlobStore: Sendable {
             }
             let stored = Stored(sha256: digest.finalize(), size: size)
             if let expectedSHA256, stored.sha256 != expectedSHA256 { throw BlobCorruption(sha256: expectedSHA256) }
+            // A file stored already is written again (bucket) or touched (folder): its age is what
+            // `academy blobs gc` goes by, and the upload that is about to refer to it must not
+            // find it collected.
             if let bucket {
-                let key = Self.key(for: stored.sha256)
                 try await Self.reaching(bucket) {
-                    if try await !bucket.contains(key) {
-                        try await bucket.upload(fileAt: temporary, size: size, sha256: stored.sha256, as: key)
-                    }
+                    try await bucket.upload(fileAt: temporary, size: size, sha256: stored.sha256, as: Self.key(for: stored.sha256))
                 }
                 try await fileSystem.removeItem(at: temporary, strategy: .platformDefault, recursively: false)
                 return stored
@@ -133,6 +133,7 @@ public struct BlobStore: Sendable {
             let destination = path(for: stored.sha256)
             try await fileSystem.createDirectory(at: destination.removingLastComponent(), withIntermediateDirectories: true, permissions: nil)
             if try await fileSystem.info(forFileAt: destination) != nil {
+                try FileManager.default.setAttributes([.modificationDate: Date()], ofItemAtPath: destination.string)
                 try await fileSystem.removeItem(at: temporary, strategy: .platformDefault, recursively: false)
             } else {
                 try await fileSystem.moveItem(at: temporary, to: destination)
@@ -201,6 +202,70 @@ public struct BlobStore: Sendable {
             _ = try? await fileSystem.removeItem(at: copies, strategy: .platformDefault, recursively: true)
             throw error
         }
+    }
+
+    /// A stored file as `academy blobs gc` sees it.
+    public struct Listed: Sendable {
+        public let sha256: String
+        public let size: Int
+        public let modified: Date
+    }
+
+    /// Every stored file, with its size and when it was last written.
+    public func list() async throws -> [Listed] {
+        if let bucket {
+            return try await Self.reaching(bucket) {
+                // "blobs", not "blobs/": moto's signature check reads an encoded slash in a query
+                // differently from AWS; keys outside the folder are filtered out below.
+                try await bucket.list(prefix: "blobs").compactMap { object in
+                    let sha256 = String(object.key.split(separator: "/").last ?? "")
+                    guard object.key == Self.key(for: sha256), BackupManifest.isSHA256(sha256) else { return nil }
+                    return Listed(sha256: sha256, size: object.size, modified: object.lastModified)
+                }
+            }
+        }
+        let fileManager = FileManager.default
+        var listed: [Listed] = []
+        for folder in (try? fileManager.contentsOfDirectory(atPath: root.string)) ?? [] where folder.utf8.count == 2 {
+            for name in (try? fileManager.contentsOfDirectory(atPath: root.appending(folder).string)) ?? []
+            where BackupManifest.isSHA256(name) && name.hasPrefix(folder) {
+                let attributes = try fileManager.attributesOfItem(atPath: path(for: name).string)
+                listed.append(Listed(
+                    sha256: name, size: (attributes[.size] as? NSNumber)?.intValue ?? 0, modified: attributes[.modificationDate] as? Date ?? Date()
+                ))
+            }
+        }
+        return listed
+    }
+
+    /// When a stored file was last written; nil when it is not there.
+    public func modified(_ sha256: String) async throws -> Date? {
+        if let bucket {
+            return try await Self.reaching(bucket) { try await bucket.lastModified(Self.key(for: sha256)) }
+        }
+        return (try? FileManager.default.attributesOfItem(atPath: path(for: sha256).string))?[.modificationDate] as? Date
+    }
+
+    public func remove(_ sha256: String) async throws {
+        if let bucket {
+            try await Self.reaching(bucket) { try await bucket.delete(Self.key(for: sha256)) }
+        } else {
+            try await fileSystem.removeItem(at: path(for: sha256), strategy: .platformDefault, recursively: false)
+        }
+    }
+
+    /// Removes what uploads left in the staging folder before `cutoff` (a crash in the middle of
+    /// one); returns how many.
+    public func removeStaged(before cutoff: Date) async throws -> Int {
+        let staging = root.appending("tmp")
+        var removed = 0
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: staging.string)) ?? [] {
+            let entry = staging.appending(name)
+            guard let modified = (try? FileManager.default.attributesOfItem(atPath: entry.string))?[.modificationDate] as? Date, modified < cutoff else { continue }
+            _ = try await fileSystem.removeItem(at: entry, strategy: .platformDefault, recursively: true)
+            removed += 1
+        }
+        return removed
     }
 
     /// Reads whole only what is small (question images are capped far below this).

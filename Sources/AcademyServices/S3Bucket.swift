@@ -1,4 +1,5 @@
 public import AcademyCrypto
+import AcademyCore
 import AsyncHTTPClient
 public import Foundation
 import NIOCore
@@ -79,14 +80,42 @@ public struct S3Bucket: Sendable {
         return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }()
 
-    /// Whether an object is there (HEAD).
-    public func contains(_ key: String) async throws -> Bool {
+    /// When an object was last written (HEAD), nil when it is not there.
+    public func lastModified(_ key: String) async throws -> Date? {
         let response = try await send(.HEAD, key: key, timeout: .seconds(30))
         switch response.status.code {
-        case 200: return true
-        case 404: return false
+        case 200: return response.headers.first(name: "last-modified").flatMap(Self.httpDate) ?? Date()
+        case 404: return nil
         default: throw Failure(operation: "HEAD", status: response.status.code, code: "")
         }
+    }
+
+    /// Every object under `prefix` with when it was last written (ListObjectsV2, a page of up to
+    /// 1,000 at a time).
+    func list(prefix: String) async throws -> [(key: String, size: Int, lastModified: Date)] {
+        var objects: [(key: String, size: Int, lastModified: Date)] = []
+        var continuation: String?
+        repeat {
+            var query = [(name: "list-type", value: "2"), (name: "prefix", value: prefix)]
+            if let continuation { query.append((name: "continuation-token", value: continuation)) }
+            let response = try await send(.GET, key: nil, query: query, timeout: .seconds(60))
+            try await Self.expectSuccess(response, operation: "ListObjectsV2")
+            let xml = String(buffer: try await response.body.collect(upTo: 16 * 1024 * 1024))
+            for entry in xml.components(separatedBy: "<Contents>").dropFirst() {
+                guard let key = Self.element("Key", in: entry) else { continue }
+                objects.append((
+                    key, Self.element("Size", in: entry).flatMap { Int($0) } ?? 0,
+                    Self.element("LastModified", in: entry).flatMap(RFC3339.date(from:)) ?? Date()
+                ))
+            }
+            continuation = Self.element("IsTruncated", in: xml) == "true" ? Self.element("NextContinuationToken", in: xml) : nil
+        } while continuation != nil
+        return objects
+    }
+
+    func delete(_ key: String) async throws {
+        let response = try await send(.DELETE, key: key, timeout: .seconds(30))
+        try await Self.expectSuccess(response, operation: "DELETE")
     }
 
     /// Puts a file under `key`: one PUT up to `partSize`, a multipart upload above it. `sha256` is
@@ -199,6 +228,15 @@ public struct S3Bucket: Sendable {
 
     private static func queryString(_ query: [(name: String, value: String)]) -> String {
         query.isEmpty ? "" : "?" + query.map { "\(AWSSignatureV4.encoded($0.name))=\(AWSSignatureV4.encoded($0.value))" }.joined(separator: "&")
+    }
+
+    /// An HTTP date (`Last-Modified`), RFC 9110's preferred form.
+    static func httpDate(_ text: String) -> Date? {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
+        return formatter.date(from: text)
     }
 
     /// `yyyyMMdd'T'HHmmss'Z'` in UTC.

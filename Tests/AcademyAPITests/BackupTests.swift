@@ -76,7 +76,7 @@ import Testing
                 let file = damaged.appendingPathComponent(BackupManifest.blobPath(for: SHA256Digest.hex(of: png)))
                 try Data(png.dropLast() + [0]).write(to: file)
                 await #expect(throws: BackupError.self) { _ = try await restore(damaged) }
-                #expect(try await TestDatabases.withDatabase(url) { try await BackupInventory(database: $0).holdsNothing() })
+                #expect(try await TestDatabases.withDatabase(url) { try await FileInventory(database: $0).holdsNothing() })
 
                 let manifest = try await restore(backup)
                 #expect(manifest.blobs.count == 1)

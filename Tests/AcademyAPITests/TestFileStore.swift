@@ -61,7 +61,7 @@ enum TestFileStore: String, CaseIterable, Sendable, CustomTestStringConvertible 
                 return FileManager.default.contents(atPath: local).map(Array.init)
             }
             #expect(!FileManager.default.fileExists(atPath: local), "a file stored in the bucket was left in the folder")
-            return try await bucket.contains(BlobStore.key(for: sha256)) ? try await blobs.bytes(of: sha256) : nil
+            return try await bucket.lastModified(BlobStore.key(for: sha256)) != nil ? try await blobs.bytes(of: sha256) : nil
         }
 
         /// Files of uploads under way or abandoned: none once every request is answered.
