@@ -2,6 +2,7 @@ import AcademyAPI
 import AcademyServices
 import AcademyCore
 import AcademyCrypto
+import AcademyTestSupport
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
@@ -203,6 +204,31 @@ import Testing
                 #expect(down.status == .serviceUnavailable, "\(down.text)")
                 #expect(down.headers[.retryAfter] != nil)
                 #expect(store.staged.isEmpty)
+            }
+        }
+    }
+
+    /// Two instances, each with a data folder of its own, share the database and the bucket: a
+    /// file uploaded through one is served by the other.
+    @Test func aFileUploadedThroughOneInstanceIsServedByAnother() async throws {
+        try await TestFileStore.bucket.withStore { store in
+            try await TestDatabases.withMigratedDatabase { url in
+                try await TestApp.run(databaseURL: url, overrides: store.settings) { instanceA, app in
+                    try await app.makeUser("teacher@example.org", role: .instructor)
+                    let teacher = try await instanceA.login("teacher@example.org")
+                    let (_, lesson) = try await instanceA.makeCourse(token: teacher)
+                    let created = try await upload(instanceA, lesson: lesson, bytes: Self.png, type: "image/png", name: "a.png", token: teacher)
+                    let id = try #require(created.json["id"] as? String)
+                    let otherFolder = FileManager.default.temporaryDirectory.appendingPathComponent("academy-files-\(UUID().uuidString)").path
+                    defer { try? FileManager.default.removeItem(atPath: otherFolder) }
+                    try await TestApp.run(databaseURL: url, overrides: store.settings.merging(["ACADEMY_DATA_DIR": otherFolder]) { $1 }) { instanceB in
+                        let served = try await instanceB.send(.get, "/api/v1/attachments/\(id)", token: teacher)
+                        #expect(served.status == .ok)
+                        #expect(Array(served.body.readableBytesView) == Self.png)
+                        let part = try await instanceB.send(.get, "/api/v1/attachments/\(id)", token: teacher, headers: [.range: "bytes=1-3"])
+                        #expect(Array(part.body.readableBytesView) == Array(Self.png[1...3]))
+                    }
+                }
             }
         }
     }
