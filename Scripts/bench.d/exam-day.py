@@ -9,7 +9,9 @@ Afterwards every acknowledged answer is compared with what the database stores, 
 attempt's score with the score its saved answers earn.
 
 Usage: exam-day.py BASE_URL QUIZ_ID PASSWORD STUDENTS_FILE ANSWER_KEY_JSON
-Environment: PSQL, the command that runs psql on the bench database (split like a shell line).
+Environment: PSQL, the command that runs psql on the bench database (split like a shell line);
+EXAM_SECONDS, the exam's length range (default "30,60"); KILL_PID and KILL_AFTER, a process
+(one instance of several behind a proxy) to SIGKILL that many seconds after the first start.
 Prints p50/p99/max per step, errors, the generator's own CPU time, and the verification.
 
 Runs on uvloop when it is importable (Scripts/bench installs it into .data/bench-venv): the
@@ -20,6 +22,7 @@ import json
 import os
 import random
 import shlex
+import signal
 import subprocess
 import sys
 import time
@@ -30,6 +33,7 @@ emails = [line.strip() for line in open(students_file) if line.strip()]
 answer_key = json.load(open(key_file))  # question id -> {"kind", "points", "correct": response, "wrong": response}
 host = urllib.parse.urlsplit(base)
 rng = random.Random(20261201)
+exam_seconds = tuple(float(x) for x in os.environ.get("EXAM_SECONDS", "30,60").split(","))
 samples = {"start": [], "save": [], "submit": []}
 errors = {}
 acknowledged = {}  # attempt id -> {question id: (seq, response)}
@@ -107,7 +111,7 @@ async def student(token, t0, index, count):
         tab.close()
         return
     attempt = json.loads(payload)
-    length = rng.uniform(30, 60)
+    length = rng.uniform(*exam_seconds)
     questions = attempt["questions"]
     saved = {}
     for n, question in enumerate(questions, start=1):
@@ -186,10 +190,18 @@ def verify():
           f"{wrong_scores} scores differing from the stored answers; {unacknowledged} answers stored although refused")
     return lost == 0 and unsubmitted == 0 and wrong_scores == 0
 
+async def kill_at(t0):
+    """SIGKILLs KILL_PID KILL_AFTER seconds into the run: an instance dying mid-exam."""
+    await asyncio.sleep(max(0.0, t0 + float(os.environ["KILL_AFTER"]) - time.monotonic()))
+    os.kill(int(os.environ["KILL_PID"]), signal.SIGKILL)
+    print(f"  killed process {os.environ['KILL_PID']} (SIGKILL) {os.environ['KILL_AFTER']} s into the run")
+
+
 async def main():
     tokens = await sign_in_all()
     t0 = time.monotonic() + 1.0
-    await asyncio.gather(*(student(token, t0, i, len(tokens)) for i, token in enumerate(tokens)))
+    killer = [kill_at(t0)] if os.environ.get("KILL_PID") else []
+    await asyncio.gather(*killer, *(student(token, t0, i, len(tokens)) for i, token in enumerate(tokens)))
     elapsed = time.monotonic() - t0
     total = sum(len(v) for v in samples.values())
     print(f"  {len(tokens)} students, open loop: {total} requests in {elapsed:.1f} s = {total / elapsed:.0f} req/s")
