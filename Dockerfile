@@ -17,10 +17,11 @@ RUN swift build -c release --product academy --static-swift-stdlib \
     && cp .build/release/academy /out/ \
     && cp -R .build/release/*.resources /out/
 
+# postgresql-client: pg_dump and pg_restore, for academy backup and restore.
 FROM swift:6.3-bookworm-slim
 RUN apt-get update \
     && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-       libssl3 zlib1g curl ca-certificates \
+       libssl3 zlib1g curl ca-certificates postgresql-client \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --system --create-home --home-dir /var/lib/academy academy \
     && install -d -o academy -g academy /var/lib/academy/data

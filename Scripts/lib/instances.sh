@@ -2,8 +2,7 @@
 # failover check of Scripts/test and Scripts/bench --instances. Source it after bootstrap.sh; it
 # defines functions only. The instances share the database and ACADEMY_DATA_DIR (one disk; across
 # machines, share files through ACADEMY_BLOB_STORE=s3 instead).
-
-ACADEMY_PACKAGES+=(nginx)
+# Scripts that use start_proxy add nginx to ACADEMY_PACKAGES before installing.
 
 # Waits until $1/health/ready answers 200 (30 s at most).
 wait_until_ready() {
@@ -36,14 +35,9 @@ start_instances() {
 }
 
 # start_proxy PORT DIR: nginx (Debian's, run as this user, in the foreground of a background job)
-# on 127.0.0.1:PORT in front of instance_ports, its configuration and logs in DIR. Sets proxy_pid.
-#
-# An instance that refuses or drops a connection is skipped for 5 s, and the request goes to the
-# next one when that is safe to repeat: GET, HEAD, PUT and DELETE (nginx's idempotent methods;
-# an answer save carries its seq, so a repeat changes nothing), and the two POSTs of a quiz that
-# are idempotent by design: starting (which resumes the attempt in progress) and submitting
-# (which answers the result again once submitted). Any other POST that fails on a dying
-# instance gets 502 and is the client's to retry: it may have been done.
+# on 127.0.0.1:PORT in front of instance_ports, its configuration and logs in DIR, passing
+# requests as deploy/nginx/academy-proxy.conf says (which it says when it is safe to send a
+# request on to the next instance). Sets proxy_pid.
 start_proxy() {
     local port=$1 dir=$2 upstreams="" instance
     mkdir -p "$dir"
@@ -62,29 +56,12 @@ http {
     fastcgi_temp_path $dir/fastcgi;
     uwsgi_temp_path $dir/uwsgi;
     scgi_temp_path $dir/scgi;
-    # academy enforces its own body and upload limits.
-    client_max_body_size 0;
     upstream academy {
 $upstreams        keepalive 256;
     }
     server {
         listen 127.0.0.1:$port backlog=4096;
-        proxy_http_version 1.1;
-        proxy_set_header Connection "";
-        proxy_set_header Host \$http_host;
-        proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
-        proxy_set_header X-Forwarded-Proto \$scheme;
-        proxy_connect_timeout 2s;
-        proxy_read_timeout 120s;
-        proxy_next_upstream error timeout http_502 http_504;
-        proxy_next_upstream_tries 2;
-        location / {
-            proxy_pass http://academy;
-        }
-        location ~ ^/api/v1/(quizzes/[^/]+/attempts|attempts/[^/]+/submit)\$ {
-            proxy_pass http://academy;
-            proxy_next_upstream error timeout http_502 http_504 non_idempotent;
-        }
+        include $ACADEMY_ROOT/deploy/nginx/academy-proxy.conf;
     }
 }
 EOC

@@ -1,4 +1,4 @@
-public import AcademyCrypto
+import AcademyCrypto
 import AcademyCore
 import AsyncHTTPClient
 public import Foundation
