@@ -97,6 +97,34 @@ EOF
     fi
 }
 
+# Creates (once, with pg_basebackup) and starts in $3 a streaming replica of the cluster in $1
+# (port $2), listening on 127.0.0.1:$4: a hot standby that replays the primary's changes as they
+# come, and answers read-only queries meanwhile.
+start_replica() {
+    local primary=$1 primary_port=$2 base=$3 port=$4 bin
+    bin=$(postgres_bin_dir)
+    if [ ! -f "$base/data/PG_VERSION" ]; then
+        mkdir -p "$base"
+        chmod 700 "$base"
+        [ "$(id -u)" -eq 0 ] && chown postgres: "$base"
+        say "Copying the cluster in $primary into a streaming replica in $base (pg_basebackup)"
+        # Over the primary's unix socket, as its superuser (trusted locally); -R makes it a standby
+        # that connects back the same way.
+        as_cluster_owner "$bin/pg_basebackup" -h "$primary" -p "$primary_port" -U postgres -D "$base/data" -R -X stream -c fast \
+            >"$base/basebackup.log" 2>&1 || { cat "$base/basebackup.log" >&2; die "pg_basebackup failed"; }
+        as_cluster_owner sh -c "cat >> '$base/data/postgresql.conf'" <<EOC
+# The replica's own: the lines above were copied from the primary.
+port = $port
+unix_socket_directories = '$base'
+hot_standby = on
+EOC
+    fi
+    if ! as_cluster_owner "$bin/pg_ctl" -D "$base/data" status >/dev/null 2>&1; then
+        as_cluster_owner "$bin/pg_ctl" -D "$base/data" -w -t 60 -l "$base/postgres.log" start >/dev/null \
+            || { tail -n 20 "$base/postgres.log" >&2; die "the replica did not start (log: $base/postgres.log)"; }
+    fi
+}
+
 stop_cluster() {
     local base=$1 bin
     bin=$(postgres_bin_dir)

@@ -35,7 +35,7 @@ public func buildRouter(_ dependencies: AppDependencies) throws -> AcademyRouter
     api.addRoutes(MeController(accounts: dependencies.accounts, authentication: authentication).endpoints)
     api.addRoutes(UsersController(accounts: dependencies.accounts, authentication: authentication).endpoints)
     api.addRoutes(CourseController(
-        access: access, courses: dependencies.courses, authoring: authoring,
+        access: access, courses: dependencies.courses, catalogue: dependencies.catalogue, authoring: authoring,
         languages: configuration.languages, authentication: authentication
     ).endpoints)
     api.addRoutes(EnrollmentController(

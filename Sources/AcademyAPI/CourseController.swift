@@ -8,6 +8,7 @@ import Hummingbird
 struct CourseController {
     let access: CourseAccess
     let courses: CourseRepository
+    let catalogue: CourseCatalogue
     let authoring: CourseAuthoring
     let languages: [String]
     let authentication: AuthenticationMiddleware
@@ -44,7 +45,7 @@ struct CourseController {
             result = try await courses.taught(by: principal.userID, page: page)
         } else {
             let search = try query.searchText("q")
-            result = try await courses.catalogue(query: search, languages: languages, page: page)
+            result = try await catalogue.page(query: search, languages: languages, page: page, for: context.principal)
         }
         return PageResponse(
             items: result.items.map { course in

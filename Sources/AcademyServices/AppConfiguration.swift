@@ -40,11 +40,16 @@ public struct AppConfiguration: Sendable {
     public var secretSealer: SecretSealer?
     /// The bucket that holds uploaded files; nil: the folder `dataDirectory/blobs`.
     public var blobBucket: S3Bucket.Settings?
+    /// A streaming replica for reads that tolerate a little lag; nil: every read on the primary.
+    public var databaseReplicaURL: DatabaseURL?
+    public var replicaMaxLagSeconds: Int
 
     /// The variables academy reads, with what each accepts and its default; the README's
     /// configuration table is written from this list.
     public static let settings: [Setting] = [
         Setting("ACADEMY_DATABASE_URL", accepts: "postgres://user:password@host:port/database[?sslmode=disable|prefer|require]", default: nil),
+        Setting("ACADEMY_DATABASE_REPLICA_URL", accepts: "postgres://… of a streaming replica of that database, for the catalogue and certificate verification (empty: none)", default: ""),
+        Setting("ACADEMY_REPLICA_MAX_LAG_SECONDS", accepts: "an integer from 1 to 3600: further behind than this, the replica is not read", default: "5"),
         Setting("ACADEMY_HOST", accepts: "an address to listen on", default: "127.0.0.1"),
         Setting("ACADEMY_PORT", accepts: "an integer from 0 to 65535 (0 picks a free port)", default: "8080"),
         Setting("ACADEMY_LISTEN_BACKLOG", accepts: "an integer from 16 to 65535 (the kernel caps it at net.core.somaxconn)", default: "4096"),
@@ -128,12 +133,15 @@ public struct AppConfiguration: Sendable {
         let languages = reader.languages("ACADEMY_LANGUAGES")
         let secrets = reader.secretSealer("ACADEMY_SECRETS_KEY_FILE")
         let blobBucket = reader.blobBucket()
+        let replicaURL = reader.replicaURL("ACADEMY_DATABASE_REPLICA_URL")
+        let replicaMaxLag = reader.integer("ACADEMY_REPLICA_MAX_LAG_SECONDS", in: 1...3600)
         reader.rejectUnknownVariables()
 
         guard reader.problems.isEmpty, let databaseURL, let host, let port, let listenBacklog, let maxRequestsInFlight, let maxConnections, let idleTimeout, let dataDirectory, let logLevel,
               let maxBodyBytes, let autoMigrate, let poolSize, let timeout, let statementTimeout, let shutdownGrace, let attemptSweep,
               let selfRegistration, let sessionLifetime, let hashCost, let hashThreads, let hashQueue,
-              let accountFailures, let addressFailures, let failureWindow, let registrationsPerAddress, let enrollmentKeyFailures, let trustedProxies, let languages, let maxUploadBytes, let secrets, let blobBucket
+              let accountFailures, let addressFailures, let failureWindow, let registrationsPerAddress, let enrollmentKeyFailures, let trustedProxies, let languages, let maxUploadBytes, let secrets, let blobBucket,
+              let replicaURL, let replicaMaxLag
         else {
             throw ConfigurationError(problems: reader.problems)
         }
@@ -168,6 +176,8 @@ public struct AppConfiguration: Sendable {
         self.maxUploadBytes = maxUploadBytes
         self.secretSealer = secrets
         self.blobBucket = blobBucket
+        self.databaseReplicaURL = replicaURL
+        self.replicaMaxLagSeconds = replicaMaxLag
     }
 }
 
@@ -353,6 +363,17 @@ private struct EnvironmentReader {
             problems.append(.init(variable: "ACADEMY_S3_SECRET_ACCESS_KEY", message: "is empty; set it or ACADEMY_S3_CREDENTIALS_FILE"))
         }
         return id.isEmpty || secret.isEmpty ? nil : (id, secret)
+    }
+
+    /// The replica's URL, `.some(nil)` when none is set; never echoed back, as the primary's.
+    mutating func replicaURL(_ variable: String) -> DatabaseURL?? {
+        guard let value = raw(variable), !value.isEmpty else { return .some(nil) }
+        do {
+            return .some(try DatabaseURL(value))
+        } catch {
+            problems.append(.init(variable: variable, message: "\(error.description)"))
+            return nil
+        }
     }
 
     /// The URL is never echoed back: it usually carries a password.

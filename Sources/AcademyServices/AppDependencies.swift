@@ -13,6 +13,10 @@ public struct AppDependencies: Sendable {
     public let logger: Logger
     public let postgres: PostgresClient
     public let database: Database
+    /// The streaming replica, when one is configured.
+    public let replica: ReadReplica?
+    /// Reads that may come from the replica (the catalogue, certificate verification).
+    public let replicaReads: ReplicaReads
     public let migrator: Migrator
     public let metricsRegistry: PrometheusCollectorRegistry
     public let hashingPool: PasswordHashingPool
@@ -30,6 +34,7 @@ public struct AppDependencies: Sendable {
     public let lessonCompletion: LessonCompletion
     public let enrollmentStatusChange: EnrollmentStatusChange
     public let courses: CourseRepository
+    public let catalogue: CourseCatalogue
     public let content: CourseContentRepository
     public let enrollments: EnrollmentRepository
     public let quizzes: QuizRepository
@@ -66,6 +71,15 @@ public struct AppDependencies: Sendable {
             reachability: DatabaseReachability(configuration: try configuration.databaseURL.connectionConfiguration(), logger: logger),
             logger: logger
         )
+        replica = configuration.databaseReplicaURL.map { url in
+            // A replica that stops answering costs a read at most 2 s before it goes to the primary.
+            ReadReplica(
+                url: url, poolSize: configuration.databasePoolSize, timeoutSeconds: min(2, configuration.databaseTimeoutSeconds),
+                statementTimeoutMilliseconds: configuration.statementTimeoutMilliseconds,
+                maximumLag: .seconds(configuration.replicaMaxLagSeconds), logger: logger
+            )
+        }
+        replicaReads = ReplicaReads(primary: database, replica: replica)
         migrator = Migrator(database: database, migrations: try Migration.bundled())
         hashingPool = PasswordHashingPool(
             parameters: .init(logN: configuration.passwordHashCost, r: 8, p: 1),
@@ -99,6 +113,7 @@ public struct AppDependencies: Sendable {
             )
         )
         courses = CourseRepository(database: database)
+        catalogue = CourseCatalogue(reads: replicaReads)
         content = CourseContentRepository(database: database)
         enrollments = EnrollmentRepository(database: database)
         selfEnrollment = SelfEnrollment(enrollments: enrollments, keys: EnrollmentKeyCheck(
@@ -112,7 +127,9 @@ public struct AppDependencies: Sendable {
         blobs = BlobStore(dataDirectory: configuration.dataDirectory, bucket: configuration.blobBucket.map { S3Bucket($0) })
         access = CourseAccess(courses: courses, content: content, enrollments: enrollments, quizzes: quizzes, attempts: attempts)
         certificateKeys = CertificateRepository(database: database)
-        certificates = CertificateService(certificates: certificateKeys, courses: courses, users: accounts.users, secrets: secrets)
+        certificates = CertificateService(
+            certificates: certificateKeys, courses: courses, users: accounts.users, secrets: secrets, reads: replicaReads
+        )
         lessonCompletion = LessonCompletion(access: access, enrollments: enrollments, certificates: certificates)
         enrollmentStatusChange = EnrollmentStatusChange(access: access, enrollments: enrollments)
         finisher = AttemptFinisher(quizzes: quizzes, attempts: attempts, enrollments: enrollments, certificates: certificates)
@@ -132,6 +149,8 @@ public struct AppDependencies: Sendable {
     public var backgroundServices: [any Service] {
         [
             postgres,
+        ] + (replica.map { [$0] } ?? []) + [
+
             DatabaseStartupService(
                 migrator: migrator, autoMigrate: configuration.autoMigrate,
                 sealSecrets: { [secrets, signingKeys, certificateKeys] in

@@ -10,9 +10,11 @@ public struct CertificateService: Sendable {
     let secrets: SecretsAtRest
     let courses: CourseRepository
     let users: UserRepository
+    let reads: ReplicaReads
 
-    public init(certificates: CertificateRepository, courses: CourseRepository, users: UserRepository, secrets: SecretsAtRest) {
+    public init(certificates: CertificateRepository, courses: CourseRepository, users: UserRepository, secrets: SecretsAtRest, reads: ReplicaReads) {
         self.secrets = secrets
+        self.reads = reads
         self.certificates = certificates
         self.courses = courses
         self.users = users
@@ -54,10 +56,20 @@ public struct CertificateService: Sendable {
         public var valid: Bool { signatureValid && certificate.revokedAt == nil }
     }
 
+    /// Anyone's check of a certificate: read from the replica when there is one (a certificate
+    /// issued a moment ago and not there yet is read from the primary).
     public func verify(_ id: UUID) async throws -> Verification? {
-        guard let certificate = try await certificates.find(id) else { return nil }
+        @Sendable func lookUp(in certificates: CertificateRepository) async throws -> (Certificate, [UInt8]?)? {
+            guard let certificate = try await certificates.find(id) else { return nil }
+            return (certificate, try await certificates.publicKey(id: certificate.keyID))
+        }
+        var found = try await reads.run(for: nil) { try await lookUp(in: CertificateRepository(database: $0)) }
+        if found == nil {
+            found = try await lookUp(in: certificates)
+        }
+        guard let (certificate, publicKey) = found else { return nil }
         let bytes = Array(certificate.payload.utf8)
-        let signatureValid = if let publicKey = try await certificates.publicKey(id: certificate.keyID), let signature = Base64URL.decode(certificate.signature) {
+        let signatureValid = if let publicKey, let signature = Base64URL.decode(certificate.signature) {
             Ed25519Key.isValid(signature, for: bytes, publicKey: publicKey)
         } else {
             false

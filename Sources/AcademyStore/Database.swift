@@ -16,15 +16,17 @@ public struct Database: Sendable {
     private let watchdog: LeaseWatchdog
     private let metrics: PoolMetrics
 
+    /// `pool` names the pool in the metrics: `primary`, or `replica` for the read replica's.
     public init(
-        client: PostgresClient, maximumConnections: Int, leaseTimeout: Duration, reachability: DatabaseReachability? = nil, logger: Logger
+        client: PostgresClient, maximumConnections: Int, leaseTimeout: Duration, reachability: DatabaseReachability? = nil,
+        pool: String = "primary", logger: Logger
     ) {
         self.client = client
         self.leaseTimeout = leaseTimeout
         self.reachability = reachability
         self.watchdog = LeaseWatchdog(timeout: leaseTimeout, reachability: reachability)
         self.logger = logger.forDatabaseDriver
-        self.metrics = PoolMetrics(maximumConnections: maximumConnections)
+        self.metrics = PoolMetrics(maximumConnections: maximumConnections, pool: pool)
     }
 
     /// How long a client should wait before retrying after the database could not serve it.
@@ -139,12 +141,16 @@ final class LeaseState: Sendable {
 /// Pool figures for `/metrics`: PostgresNIO keeps its own pool statistics internal, so they are
 /// counted here, where every lease passes.
 private struct PoolMetrics: Sendable {
-    let leased = Meter(label: "academy_db_connections_leased")
-    let leaseWait = Timer(label: "academy_db_connection_wait_seconds", preferredDisplayUnit: .seconds)
-    let leaseTimeouts = Counter(label: "academy_db_connection_wait_timeouts_total")
+    let leased: Meter
+    let leaseWait: Timer
+    let leaseTimeouts: Counter
 
-    init(maximumConnections: Int) {
-        Gauge(label: "academy_db_connections_max").record(maximumConnections)
+    init(maximumConnections: Int, pool: String) {
+        let dimensions = [("pool", pool)]
+        leased = Meter(label: "academy_db_connections_leased", dimensions: dimensions)
+        leaseWait = Timer(label: "academy_db_connection_wait_seconds", dimensions: dimensions, preferredDisplayUnit: .seconds)
+        leaseTimeouts = Counter(label: "academy_db_connection_wait_timeouts_total", dimensions: dimensions)
+        Gauge(label: "academy_db_connections_max", dimensions: dimensions).record(maximumConnections)
     }
 }
 

@@ -11,6 +11,7 @@ struct CataloguePages {
     let renderer: PageRenderer
     let access: CourseAccess
     let courses: CourseRepository
+    let catalogue: CourseCatalogue
     let content: CourseContentRepository
     let enrollments: EnrollmentRepository
     let selfEnrollment: SelfEnrollment
@@ -49,7 +50,7 @@ struct CataloguePages {
         let query = request.uri.queryParameters
         let search = try query.searchText("q")
         let page = try PageRequest(limitParameter: "20", cursorParameter: query.get("cursor"))
-        let found = try await courses.catalogue(query: search, languages: languages, page: page)
+        let found = try await catalogue.page(query: search, languages: languages, page: page, for: visitor.principal)
         let next = found.nextCursor.map { cursor in
             "/?cursor=\(SiteErrorMiddleware.queryEscaped(cursor.encoded))" + (search.map { "&q=" + SiteErrorMiddleware.queryEscaped($0) } ?? "")
         }

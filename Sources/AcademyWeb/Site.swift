@@ -28,7 +28,8 @@ public func buildSite(_ dependencies: AppDependencies) async throws -> AcademyRo
         session: session, renderer: renderer, accounts: dependencies.accounts
     ).register(on: pages)
     CataloguePages(
-        session: session, renderer: renderer, access: dependencies.access, courses: dependencies.courses, content: dependencies.content,
+        session: session, renderer: renderer, access: dependencies.access, courses: dependencies.courses, catalogue: dependencies.catalogue,
+        content: dependencies.content,
         enrollments: dependencies.enrollments, selfEnrollment: dependencies.selfEnrollment, languages: configuration.languages
     ).register(on: pages)
     LearningPages(

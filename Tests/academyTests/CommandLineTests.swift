@@ -275,7 +275,8 @@ import Testing
                     _ = try await enrollments.complete(itemID: lesson.id, for: enrollment)
                 }
                 let certificates = CertificateService(
-                    certificates: CertificateRepository(database: database), courses: CourseRepository(database: database), users: users, secrets: SecretsAtRest(sealer: nil)
+                    certificates: CertificateRepository(database: database), courses: CourseRepository(database: database), users: users,
+                    secrets: SecretsAtRest(sealer: nil), reads: ReplicaReads(primary: database, replica: nil)
                 )
                 return try await certificates.issue(for: enrollment).id.uuidString
             }
