@@ -2,6 +2,7 @@ import AcademyCore
 import AcademyCrypto
 import AsyncHTTPClient
 public import Foundation
+import Logging
 public import NIOCore
 public import SystemPackage
 import _NIOFileSystem
@@ -273,6 +274,7 @@ public struct BlobStore: Sendable {
 
     /// Runs a call to the bucket; a store that cannot be reached or is failing answers 503 (the
     /// client may retry), while a refusal (bad credentials, no such bucket) stays an error of ours.
+    /// The cause is logged here, for the operator; the client is told no more than that.
     static func reaching<Value>(_ bucket: S3Bucket, _ call: () async throws -> Value) async throws -> Value {
         do {
             return try await call()
@@ -283,7 +285,8 @@ public struct BlobStore: Sendable {
         } catch is CancellationError {
             throw CancellationError()
         } catch {
-            throw AcademyError.unavailable(reason: "file storage: \(error)", retryAfterSeconds: 5)
+            Logger(label: "academy").warning("The file storage cannot be reached", metadata: ["reason": "\(error)"])
+            throw AcademyError.unavailable(reason: "The file storage cannot be reached.", retryAfterSeconds: 5)
         }
     }
 

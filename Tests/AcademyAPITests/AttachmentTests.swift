@@ -203,6 +203,7 @@ import Testing
                 // A store that is down: try again later.
                 #expect(down.status == .serviceUnavailable, "\(down.text)")
                 #expect(down.headers[.retryAfter] != nil)
+                #expect(down.json["detail"] as? String == "The file storage cannot be reached. Retry later.", "no internals")
                 #expect(store.staged.isEmpty)
             }
         }
