@@ -180,32 +180,27 @@ import Testing
 
     @Test func aBucketThatRefusesOrCannotBeReachedStoresNothingAndSaysWhose() async throws {
         try await TestFileStore.bucket.withStore { store in
-            var wrongSecret = store.settings
-            wrongSecret["ACADEMY_S3_SECRET_ACCESS_KEY"] = "not-the-secret"
-            try await TestApp.withApp(overrides: wrongSecret) { client, app in
-                try await app.makeUser("teacher@example.org", role: .instructor)
-                let teacher = try await client.login("teacher@example.org")
-                let (_, lesson) = try await client.makeCourse(token: teacher)
-                let refused = try await upload(client, lesson: lesson, bytes: Self.png, type: "image/png", name: "a.png", token: teacher)
-                // A store that refuses our signature is our misconfiguration, not the client's.
-                #expect(refused.status == .internalServerError)
-                #expect(!refused.text.contains("not-the-secret"))
-                #expect(store.staged.isEmpty)
-                #expect(try await store.stored(SHA256Digest.hex(of: Self.png)) == nil)
+            /// An instructor's upload through an app whose bucket settings differ from the store's in `changes`.
+            func upload(changing changes: [String: String]) async throws -> TestResponse {
+                try await TestApp.withApp(overrides: store.settings.merging(changes) { $1 }) { client, app in
+                    try await app.makeUser("teacher@example.org", role: .instructor)
+                    let teacher = try await client.login("teacher@example.org")
+                    let (_, lesson) = try await client.makeCourse(token: teacher)
+                    return try await self.upload(client, lesson: lesson, bytes: Self.png, type: "image/png", name: "a.png", token: teacher)
+                }
             }
-            var unreachable = store.settings
-            unreachable["ACADEMY_S3_ENDPOINT"] = "http://127.0.0.1:9"
-            try await TestApp.withApp(overrides: unreachable) { client, app in
-                try await app.makeUser("teacher@example.org", role: .instructor)
-                let teacher = try await client.login("teacher@example.org")
-                let (_, lesson) = try await client.makeCourse(token: teacher)
-                let down = try await upload(client, lesson: lesson, bytes: Self.png, type: "image/png", name: "a.png", token: teacher)
-                // A store that is down: try again later.
-                #expect(down.status == .serviceUnavailable, "\(down.text)")
-                #expect(down.headers[.retryAfter] != nil)
-                #expect(down.json["detail"] as? String == "The file storage cannot be reached. Retry later.", "no internals")
-                #expect(store.staged.isEmpty)
-            }
+            // A store that refuses our signature is our misconfiguration, not the client's.
+            let refused = try await upload(changing: ["ACADEMY_S3_SECRET_ACCESS_KEY": "not-the-secret"])
+            #expect(refused.status == .internalServerError)
+            #expect(!refused.text.contains("not-the-secret"))
+            #expect(store.staged.isEmpty)
+            #expect(try await store.stored(SHA256Digest.hex(of: Self.png)) == nil)
+            // A store that is down: try again later.
+            let down = try await upload(changing: ["ACADEMY_S3_ENDPOINT": "http://127.0.0.1:9"])
+            #expect(down.status == .serviceUnavailable, "\(down.text)")
+            #expect(down.headers[.retryAfter] != nil)
+            #expect(down.json["detail"] as? String == "The file storage cannot be reached. Retry later.", "no internals")
+            #expect(store.staged.isEmpty)
         }
     }
 
