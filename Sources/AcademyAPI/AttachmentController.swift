@@ -119,7 +119,7 @@ package enum BlobResponse {
     /// A question image by the SHA-256 a path names: any other text is no image (404), checked
     /// before it reaches a query.
     package static func imageHash(_ raw: String?) throws(AcademyError) -> String {
-        guard let raw, raw.count == 64, raw.allSatisfy({ $0.isHexDigit && !$0.isUppercase }) else { throw .notFound("No such image.") }
+        guard let raw, AttachmentRules.isSHA256(raw) else { throw .notFound("No such image.") }
         return raw
     }
 }

@@ -2,6 +2,12 @@ public import Foundation
 
 /// The files a lesson may carry, what their bytes must look like, and how they are served.
 public enum AttachmentRules {
+    /// What names a stored file: its SHA-256 as 64 lowercase ASCII hex digits (a path, a key and
+    /// a database check are made of it, so nothing else may pass for one).
+    public static func isSHA256(_ text: String) -> Bool {
+        text.utf8.count == 64 && text.utf8.allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains($0) }
+    }
+
     /// Media types accepted for upload, each with the test its first bytes must pass.
     public static let acceptedTypes: [String] = [
         "application/pdf", "image/png", "image/jpeg", "image/gif", "image/webp",

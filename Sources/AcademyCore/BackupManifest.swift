@@ -54,16 +54,12 @@ public struct BackupManifest: Codable, Sendable, Equatable {
         if schemaVersion > newestKnownSchema {
             problems.append("the backup's schema is version \(schemaVersion); this academy knows up to \(newestKnownSchema): restore with a newer academy")
         }
-        if database.path != Self.databaseFile || !Self.isSHA256(database.sha256) {
+        if database.path != Self.databaseFile || !AttachmentRules.isSHA256(database.sha256) {
             problems.append("the manifest's database entry is not \(Self.databaseFile) with its SHA-256")
         }
-        for file in blobs where !Self.isSHA256(file.sha256) || file.path != Self.blobPath(for: file.sha256) || file.size < 0 {
+        for file in blobs where !AttachmentRules.isSHA256(file.sha256) || file.path != Self.blobPath(for: file.sha256) || file.size < 0 {
             problems.append("the manifest lists \(file.path), which is not a stored file's place")
         }
         return problems
-    }
-
-    public static func isSHA256(_ text: String) -> Bool {
-        text.utf8.count == 64 && text.utf8.allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains($0) }
     }
 }

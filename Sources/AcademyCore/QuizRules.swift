@@ -67,8 +67,8 @@ public enum QuizRules {
         }
         if let images = question.images {
             let wellFormed = images.allSatisfy { image in
-                QuestionImage.mediaTypes.contains(image.mediaType) && image.size > 0 && image.sha256.count == 64
-                    && image.sha256.allSatisfy { $0.isHexDigit && !$0.isUppercase } && (try? AttachmentRules.filename(image.name).get()) == image.name
+                QuestionImage.mediaTypes.contains(image.mediaType) && image.size > 0 && AttachmentRules.isSHA256(image.sha256)
+                    && (try? AttachmentRules.filename(image.name).get()) == image.name
             }
             if images.count > QuestionImage.maximumCount || !wellFormed {
                 validation.add(FieldError(field: "\(prefix)images", message: "must be at most \(QuestionImage.maximumCount) png, jpeg, gif or webp images, each with its name, sha256 and size"))

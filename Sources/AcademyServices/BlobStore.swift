@@ -220,7 +220,7 @@ public struct BlobStore: Sendable {
                 // differently from AWS; keys outside the folder are filtered out below.
                 try await bucket.list(prefix: "blobs").compactMap { object in
                     let sha256 = String(object.key.split(separator: "/").last ?? "")
-                    guard object.key == Self.key(for: sha256), BackupManifest.isSHA256(sha256) else { return nil }
+                    guard object.key == Self.key(for: sha256), AttachmentRules.isSHA256(sha256) else { return nil }
                     return Listed(sha256: sha256, size: object.size, modified: object.lastModified)
                 }
             }
@@ -229,7 +229,7 @@ public struct BlobStore: Sendable {
         var listed: [Listed] = []
         for folder in (try? fileManager.contentsOfDirectory(atPath: root.string)) ?? [] where folder.utf8.count == 2 {
             for name in (try? fileManager.contentsOfDirectory(atPath: root.appending(folder).string)) ?? []
-            where BackupManifest.isSHA256(name) && name.hasPrefix(folder) {
+            where AttachmentRules.isSHA256(name) && name.hasPrefix(folder) {
                 let attributes = try fileManager.attributesOfItem(atPath: path(for: name).string)
                 listed.append(Listed(
                     sha256: name, size: (attributes[.size] as? NSNumber)?.intValue ?? 0, modified: attributes[.modificationDate] as? Date ?? Date()

@@ -44,4 +44,13 @@ import Testing
             #expect(ByteRange.resolve(ignored, size: 100) == .whole, "\(ignored)")
         }
     }
+
+    @Test func aStoredFileIsNamedBy64LowercaseASCIIHexDigitsOnly() {
+        let sha = String(repeating: "0123456789abcdef", count: 4)
+        #expect(AttachmentRules.isSHA256(sha))
+        #expect(!AttachmentRules.isSHA256(sha.uppercased()))
+        #expect(!AttachmentRules.isSHA256(String(sha.dropLast())))
+        #expect(!AttachmentRules.isSHA256(String(sha.dropLast()) + "\u{FF41}"), "a fullwidth ａ is a hex digit to Character, not to a path")
+        #expect(!AttachmentRules.isSHA256("../" + String(sha.dropFirst(3))))
+    }
 }
