@@ -116,6 +116,7 @@ public struct S3Bucket: Sendable {
     func delete(_ key: String) async throws {
         let response = try await send(.DELETE, key: key, timeout: .seconds(30))
         try await Self.expectSuccess(response, operation: "DELETE")
+        try await Self.drain(response)
     }
 
     /// Puts a file under `key`: one PUT up to `partSize`, a multipart upload above it. `sha256` is
@@ -126,6 +127,7 @@ public struct S3Bucket: Sendable {
                 let body = HTTPClientRequest.Body.stream(file.readChunks(in: 0..<Int64(size), chunkLength: .kibibytes(64)), length: .known(Int64(size)))
                 let response = try await send(.PUT, key: key, payloadHash: sha256, body: body, timeout: Self.transferTimeout(size))
                 try await Self.expectSuccess(response, operation: "PUT")
+                try await Self.drain(response)
             } else {
                 try await uploadInParts(file, size: size, as: key)
             }
@@ -159,6 +161,7 @@ public struct S3Bucket: Sendable {
                 guard let etag = response.headers.first(name: "etag") else {
                     throw Failure(operation: "UploadPart", status: response.status.code, code: "NoETag")
                 }
+                try await Self.drain(response)
                 parts.append((number, etag))
             }
             let manifest = "<CompleteMultipartUpload>" + parts.map {
@@ -219,6 +222,12 @@ public struct S3Bucket: Sendable {
         guard !(200..<300).contains(response.status.code) else { return }
         let body = (try? await response.body.collect(upTo: 64 * 1024)).map { String(buffer: $0) } ?? ""
         throw Failure(operation: operation, status: response.status.code, code: element("Code", in: body) ?? "")
+    }
+
+    /// Reads what is left of a small answer, so that its connection goes back to the pool rather
+    /// than being closed.
+    private static func drain(_ response: HTTPClientResponse) async throws {
+        _ = try await response.body.collect(upTo: 1024 * 1024)
     }
 
     /// A whole transfer's deadline: generous for a slow link (1 MiB/s) plus a minute.
