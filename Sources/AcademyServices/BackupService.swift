@@ -26,19 +26,27 @@ public struct BackupService: Sendable {
     }
 
     /// Writes the backup into `directory`, which must be new or empty.
-    public func backup(to directory: URL, progress: @Sendable (String) -> Void = { _ in }) async throws -> BackupManifest {
+    public func backup(to directory: URL, progress: @escaping @Sendable (String) -> Void = { _ in }) async throws -> BackupManifest {
         let fileManager = FileManager.default
         if let existing = try? fileManager.contentsOfDirectory(atPath: directory.path), !existing.isEmpty {
             throw BackupError("\(directory.path) is not empty: a backup goes into a new folder")
         }
         try fileManager.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        // No file the dump refers to may be collected before it is copied: `academy blobs gc`
+        // does not run while a backup holds this lock.
+        return try await inventory.whileBackingUp { [self] in
+            try await write(to: directory, progress: progress)
+        }
+    }
+
+    private func write(to directory: URL, progress: @Sendable (String) -> Void) async throws -> BackupManifest {
         let schemaVersion = try await migrator.status().applied.last?.version ?? 0
         let dump = directory.appendingPathComponent(BackupManifest.databaseFile)
         progress("Dumping the database")
         try await ClientTool.run("pg_dump", arguments: ["--format=custom", "--no-owner", "--no-privileges", "--file", dump.path], database: databaseURL)
         let databaseFile = BackupManifest.File(path: BackupManifest.databaseFile, sha256: try await Self.digest(of: dump), size: try Self.size(of: dump))
-        // Read after the dump's snapshot: every file it refers to is listed (files are never
-        // unlisted; newer ones are harmless extras).
+        // Read after the dump's snapshot: every file it refers to is listed (none is forgotten
+        // while the lock is held; newer ones are harmless extras).
         let stored = try await inventory.storedFiles()
         progress("Copying \(stored.count) stored files")
         var files: [BackupManifest.File] = []

@@ -23,7 +23,16 @@ public struct BlobCollector: Sendable {
         public var removedBytes: Int { removed.reduce(0) { $0 + $1.size } }
     }
 
+    /// Removes what is due; throws `BackupError` when a backup is being made (it must find every
+    /// file its dump refers to): run it again afterwards.
     public func collect(grace: Duration, dryRun: Bool, now: Date = Date()) async throws -> Report {
+        guard let report = try await inventory.whileCollecting({ [self] in try await sweep(grace: grace, dryRun: dryRun, now: now) }) else {
+            throw BackupError("a backup is being made (or another collection runs): run academy blobs gc again once it is done")
+        }
+        return report
+    }
+
+    private func sweep(grace: Duration, dryRun: Bool, now: Date) async throws -> Report {
         let cutoff = now.addingTimeInterval(-TimeInterval(grace.components.seconds))
         let files = try await blobs.list()
         let referenced = try await inventory.referencedFiles()

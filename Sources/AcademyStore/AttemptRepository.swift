@@ -334,19 +334,7 @@ public struct AttemptRepository: Sendable {
     /// Runs `sweep` unless another instance is sweeping (nil then): a session advisory lock, held on
     /// a connection of its own while `sweep` works on others, and released with it if it dies.
     public func whileHoldingSweepLock<Result: Sendable>(_ sweep: @escaping @Sendable () async throws -> Result) async throws -> Result? {
-        return try await database.withConnection { connection in
-            guard try await connection.rows("SELECT pg_try_advisory_lock(\(Self.sweepLockKey))", as: Bool.self)[0] else {
-                return nil
-            }
-            do {
-                let result = try await sweep()
-                try await connection.run("SELECT pg_advisory_unlock(\(Self.sweepLockKey))")
-                return result
-            } catch {
-                _ = try? await connection.run("SELECT pg_advisory_unlock(\(Self.sweepLockKey))")
-                throw error
-            }
-        }
+        try await database.ifFreeWhileHoldingAdvisoryLock(Self.sweepLockKey, sweep)
     }
 
     /// Arbitrary, fixed, and not the migrator's: every instance takes the same lock to sweep.

@@ -36,6 +36,20 @@ public struct FileInventory: Sendable {
         UNION SELECT jsonb_path_query(content, 'strict $.**.images[*].sha256', '{}', true) #>> '{}' FROM quiz_versions
         """
 
+    /// Runs a backup while `academy blobs gc` may not remove files: backups share the lock (they
+    /// may overlap) and wait for a collection under way to finish.
+    public func whileBackingUp<Result: Sendable>(_ backup: @escaping @Sendable () async throws -> Result) async throws -> Result {
+        try await database.whileHoldingSharedAdvisoryLock(Self.filesLockKey, backup)
+    }
+
+    /// Runs a collection unless a backup (or another collection) holds the lock: nil then.
+    public func whileCollecting<Result: Sendable>(_ collect: @escaping @Sendable () async throws -> Result) async throws -> Result? {
+        try await database.ifFreeWhileHoldingAdvisoryLock(Self.filesLockKey, collect)
+    }
+
+    /// Arbitrary, fixed, and neither the migrator's nor the sweeper's.
+    static let filesLockKey: Int64 = 0x4143_4144_424C_4F42
+
     /// Whether the database holds no table, view or sequence of its own: the only kind a backup is
     /// restored into, so that a restore never mixes with (or overwrites) an academy.
     public func holdsNothing() async throws -> Bool {

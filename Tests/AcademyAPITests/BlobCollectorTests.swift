@@ -60,6 +60,11 @@ import Testing
                 // Forgotten in the database too: a backup lists only what is there.
                 let listed = try await FileInventory(database: app.database).storedFiles().map(\.sha256)
                 #expect(Set(listed) == [SHA256Digest.hex(of: kept), SHA256Digest.hex(of: image)])
+                // Not while a backup is being made: it must find every file its dump refers to.
+                let inventory = FileInventory(database: app.database)
+                await #expect(throws: BackupError.self) {
+                    try await inventory.whileBackingUp { try await collector.collect(grace: .seconds(3600), dryRun: false, now: later.addingTimeInterval(3600)) }
+                }
                 let id = try #require(attached.json["id"] as? String)
                 #expect(Array(try await client.send(.get, "/api/v1/attachments/\(id)", token: scene.teacher).body.readableBytesView) == kept)
             }
