@@ -80,6 +80,22 @@ public struct S3Bucket: Sendable {
         return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }()
 
+    /// What is wrong with the bucket's settings, said in terms of the variables, or nil when the
+    /// bucket answers (HeadBucket): checked once at start, so a typo shows before the first upload.
+    public func problem() async -> String? {
+        do {
+            let response = try await send(.HEAD, key: nil, timeout: .seconds(10))
+            switch response.status.code {
+            case 200..<300: return nil
+            case 404: return "the store has no bucket named by ACADEMY_S3_BUCKET: create it, or correct the name"
+            case 301, 400, 403: return "the store refuses the key of ACADEMY_S3_ACCESS_KEY_ID (answer \(response.status.code)): check the key, its secret, the bucket's region (ACADEMY_S3_REGION) and its permissions"
+            default: return "the store answers \(response.status.code) at ACADEMY_S3_ENDPOINT"
+            }
+        } catch {
+            return "the store at ACADEMY_S3_ENDPOINT cannot be reached (\(error)); uploads and downloads answer 503 until it can"
+        }
+    }
+
     /// When an object was last written (HEAD), nil when it is not there.
     public func lastModified(_ key: String) async throws -> Date? {
         let response = try await send(.HEAD, key: key, timeout: .seconds(30))

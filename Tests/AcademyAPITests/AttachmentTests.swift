@@ -1,5 +1,6 @@
 import AcademyAPI
 import AcademyServices
+import AcademyStore
 import AcademyCore
 import AcademyCrypto
 import AcademyTestSupport
@@ -195,6 +196,19 @@ import Testing
             #expect(!refused.text.contains("not-the-secret"))
             #expect(store.staged.isEmpty)
             #expect(try await store.stored(SHA256Digest.hex(of: Self.png)) == nil)
+            // The check `academy serve` makes at start names what to fix.
+            let bucket = try #require(store.blobs.bucket)
+            #expect(await bucket.problem() == nil)
+            let wrong = try AppConfiguration(environment: TestApp.environment(databaseURL: try DatabaseURL("postgres://u:p@h/d")).merging(store.settings) { $1 })
+            var noSuchBucket = try #require(wrong.blobBucket)
+            noSuchBucket.bucket = "no-such-bucket-\(UUID().uuidString.prefix(8).lowercased())"
+            #expect(await S3Bucket(noSuchBucket).problem()?.contains("no bucket named by ACADEMY_S3_BUCKET") == true)
+            var wrongKey = try #require(wrong.blobBucket)
+            wrongKey.secretAccessKey = "not-the-secret"
+            #expect(await S3Bucket(wrongKey).problem()?.contains("refuses the key") == true)
+            var nowhere = try #require(wrong.blobBucket)
+            nowhere.endpoint = "http://127.0.0.1:9"
+            #expect(await S3Bucket(nowhere).problem()?.contains("cannot be reached") == true)
             // A store that is down: try again later.
             let down = try await upload(changing: ["ACADEMY_S3_ENDPOINT": "http://127.0.0.1:9"])
             #expect(down.status == .serviceUnavailable, "\(down.text)")
