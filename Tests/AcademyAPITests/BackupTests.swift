@@ -22,7 +22,7 @@ import Testing
     }
 
     @Test(arguments: TestFileStore.allCases)
-    func aBackupRestoredIntoAnEmptyDatabaseServesTheSameAcademy(in fileStore: TestFileStore) async throws {
+    func aBackupRestoredIntoAFreshClusterServesTheSameAcademy(in fileStore: TestFileStore) async throws {
         let backup = FileManager.default.temporaryDirectory.appendingPathComponent("backup-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: backup) }
         let png = AttachmentTests.png
@@ -58,8 +58,8 @@ import Testing
         }
         #expect(served.certificate.contains("\"valid\":true"))
 
-        // Another database, another store: nothing shared with the first but the backup folder.
-        try await TestDatabases.withEmptyDatabase { url in
+        // Another cluster, another store: nothing shared with the first but the backup folder.
+        try await TestDatabases.withEmptyDatabase(on: try TestDatabases.freshServerURL()) { url in
             try await fileStore.withStore { store in
                 let restore = { @Sendable (folder: URL) async throws -> BackupManifest in
                     try await TestDatabases.withDatabase(url) { database in

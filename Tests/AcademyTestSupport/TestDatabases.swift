@@ -27,11 +27,22 @@ public enum TestDatabases {
         return try await dropping(url, after: body)
     }
 
-    /// A fresh, empty database for `body` (migration tests start from nothing), dropped afterwards.
-    public static func withEmptyDatabase<Result>(_ body: (DatabaseURL) async throws -> Result) async throws -> Result {
-        let url = try serverURL().replacingDatabase(with: uniqueName(prefix: "t_empty"))
-        try await admin { try await $0.create(database: url.database, template: "template0") }
-        return try await dropping(url, after: body)
+    /// A fresh, empty database for `body` (migration tests start from nothing), dropped afterwards;
+    /// on `server` (the maintenance database of another server) when given.
+    public static func withEmptyDatabase<Result>(on server: DatabaseURL? = nil, _ body: (DatabaseURL) async throws -> Result) async throws -> Result {
+        let server = try server ?? serverURL()
+        let url = server.replacingDatabase(with: uniqueName(prefix: "t_empty"))
+        try await admin(of: server) { try await $0.create(database: url.database, template: "template0") }
+        return try await dropping(url, on: server, after: body)
+    }
+
+    /// The maintenance database of a second cluster Scripts/test starts empty (nothing of the
+    /// suite's template or roles in it but the test role): where a backup is restored.
+    public static func freshServerURL() throws -> DatabaseURL {
+        guard let raw = ProcessInfo.processInfo.environment["TEST_FRESH_DATABASE_URL"] else {
+            throw TestDatabaseError("TEST_FRESH_DATABASE_URL is not set: run the tests with Scripts/test, which starts a second, empty cluster")
+        }
+        return try DatabaseURL(raw)
     }
 
     /// A pooled `Database` on `url` while `body` runs.
@@ -56,20 +67,21 @@ public enum TestDatabases {
         "\(prefix)_\(UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: ""))"
     }
 
-    private static func dropping<Result>(_ url: DatabaseURL, after body: (DatabaseURL) async throws -> Result) async throws -> Result {
+    private static func dropping<Result>(_ url: DatabaseURL, on server: DatabaseURL? = nil, after body: (DatabaseURL) async throws -> Result) async throws -> Result {
+        let server = try server ?? serverURL()
         do {
             let result = try await body(url)
-            try await admin { try await $0.drop(database: url.database) }
+            try await admin(of: server) { try await $0.drop(database: url.database) }
             return result
         } catch {
-            try? await admin { try await $0.drop(database: url.database) }
+            try? await admin(of: server) { try await $0.drop(database: url.database) }
             throw error
         }
     }
 
-    static func admin<Result: Sendable>(_ body: @escaping @Sendable (AdminConnection) async throws -> Result) async throws -> Result {
+    static func admin<Result: Sendable>(of server: DatabaseURL? = nil, _ body: @escaping @Sendable (AdminConnection) async throws -> Result) async throws -> Result {
         do {
-            return try await withDatabase(try serverURL()) { database in
+            return try await withDatabase(try server ?? serverURL()) { database in
                 try await database.withConnection { connection in
                     try await body(AdminConnection(connection: connection.underlying))
                 }
