@@ -101,6 +101,19 @@ import Testing
         #expect(!secretOnly.contains { $0.message.contains("hunter2") })
     }
 
+    @Test func aReplicaIsOptionalAndABadOneIsNamedWithoutItsPassword() throws {
+        #expect(try AppConfiguration(environment: Self.minimal).databaseReplicaURL == nil)
+        let replica = try AppConfiguration(environment: Self.minimal.merging([
+            "ACADEMY_DATABASE_REPLICA_URL": "postgres://academy:pw@10.0.0.2:5432/academy", "ACADEMY_REPLICA_MAX_LAG_SECONDS": "10",
+        ]) { $1 })
+        #expect(replica.databaseReplicaURL?.host == "10.0.0.2" && replica.replicaMaxLagSeconds == 10)
+        let found = problems(Self.minimal.merging([
+            "ACADEMY_DATABASE_REPLICA_URL": "mysql://u:hunter2@h/db", "ACADEMY_REPLICA_MAX_LAG_SECONDS": "0",
+        ]) { $1 })
+        #expect(found.map(\.variable) == ["ACADEMY_DATABASE_REPLICA_URL", "ACADEMY_REPLICA_MAX_LAG_SECONDS"])
+        #expect(!found.contains { $0.message.contains("hunter2") })
+    }
+
     @Test func misspeltVariablesAreRefused() {
         let found = problems(Self.minimal.merging(["ACADEMY_PROT": "9000"]) { $1 })
         #expect(found.map(\.variable) == ["ACADEMY_PROT"])
