@@ -198,7 +198,7 @@ public enum MoodleXML {
         for question in questions {
             if question.category != category {
                 let path = (["$course$", "top"] + question.category).joined(separator: "/")
-                xml += "  <question type=\"category\">\n    <category><text>\(escaped(path))</text></category>\n  </question>\n"
+                xml += "  <question type=\"category\">\n    <category><text>\(XMLText.escaped(path))</text></category>\n  </question>\n"
                 category = question.category
             }
             xml += written(question)
@@ -209,10 +209,10 @@ public enum MoodleXML {
     private static func written(_ question: InterchangeQuestion) -> String {
         let format = formats.first { $0.value == question.format }?.key ?? "html"
         var xml = "  <question type=\"\(question.kind.rawValue)\">\n"
-        xml += "    <name><text>\(escaped(question.name ?? question.label))</text></name>\n"
+        xml += "    <name><text>\(XMLText.escaped(question.name ?? question.label))</text></name>\n"
         xml += "    <questiontext format=\"\(format)\"><text>\(cdata(question.text))</text>"
         for file in question.files {
-            xml += "<file name=\"\(escaped(file.name))\" path=\"/\" encoding=\"base64\">\(Data(file.data).base64EncodedString())</file>"
+            xml += "<file name=\"\(XMLText.escaped(file.name))\" path=\"/\" encoding=\"base64\">\(Data(file.data).base64EncodedString())</file>"
         }
         xml += "</questiontext>\n"
         if let feedback = question.generalFeedback {
@@ -241,11 +241,6 @@ public enum MoodleXML {
             xml += "    <hint format=\"\(format)\"><text>\(cdata(hint))</text></hint>\n"
         }
         return xml + "  </question>\n"
-    }
-
-    private static func escaped(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
-            .replacingOccurrences(of: "\"", with: "&quot;")
     }
 
     /// A CDATA section; a `]]>` inside is split across two.

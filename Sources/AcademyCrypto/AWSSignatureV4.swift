@@ -88,3 +88,8 @@ public struct AWSSignatureV4: Sendable {
         value.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
     }
 }
+
+/// Credentials as logs and errors may show them: never the secret.
+extension AWSSignatureV4.Credentials: CustomStringConvertible {
+    public var description: String { "access key \(accessKeyID)" }
+}

@@ -53,14 +53,10 @@ public struct AppDependencies: Sendable {
         self.configuration = configuration
         self.logger = logger
         self.metricsRegistry = metricsRegistry
-        var postgresConfiguration = configuration.databaseURL.clientConfiguration()
-        postgresConfiguration.options.maximumConnections = configuration.databasePoolSize
-        postgresConfiguration.options.connectTimeout = .seconds(Int64(configuration.databaseTimeoutSeconds))
-        // Set on every pooled connection at start-up, so no runaway query holds a connection.
-        postgresConfiguration.options.additionalStartupParameters = [
-            ("statement_timeout", String(configuration.statementTimeoutMilliseconds)),
-            ("application_name", "academy"),
-        ]
+        let postgresConfiguration = configuration.databaseURL.poolConfiguration(
+            size: configuration.databasePoolSize, connectTimeoutSeconds: configuration.databaseTimeoutSeconds,
+            statementTimeoutMilliseconds: configuration.statementTimeoutMilliseconds, applicationName: "academy"
+        )
         var postgresLogger = logger.forDatabaseDriver
         postgresLogger[metadataKey: "component"] = "postgres"
         postgres = PostgresClient(configuration: postgresConfiguration, backgroundLogger: postgresLogger)

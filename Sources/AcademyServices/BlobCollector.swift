@@ -51,12 +51,15 @@ public struct BlobCollector: Sendable {
             report.removed = candidates
             return report
         }
-        // Rows first, so that a backup never lists a file that is gone; the delete checks the
+        // Rows first, so that a backup never lists a file that is gone; the delete reads the
         // references again, and what came to be referenced meanwhile is kept.
-        _ = try await inventory.forget(candidates.map(\.sha256))
-        let stillReferenced = try await inventory.referencedFiles()
+        let referencedNow = try await inventory.forgetUnreferenced(candidates.map(\.sha256))
         for file in candidates {
-            guard !stillReferenced.contains(file.sha256), let modified = try await blobs.modified(file.sha256), modified < cutoff else {
+            if referencedNow.contains(file.sha256) {
+                report.keptReferenced += 1
+                continue
+            }
+            guard let modified = try await blobs.modified(file.sha256), modified < cutoff else {
                 report.keptYoung += 1
                 continue
             }

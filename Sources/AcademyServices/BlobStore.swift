@@ -230,7 +230,8 @@ public struct BlobStore: Sendable {
         for folder in (try? fileManager.contentsOfDirectory(atPath: root.string)) ?? [] where folder.utf8.count == 2 {
             for name in (try? fileManager.contentsOfDirectory(atPath: root.appending(folder).string)) ?? []
             where AttachmentRules.isSHA256(name) && name.hasPrefix(folder) {
-                let attributes = try fileManager.attributesOfItem(atPath: path(for: name).string)
+                // Gone since the folder was read (another collection): nothing to list.
+                guard let attributes = try? fileManager.attributesOfItem(atPath: path(for: name).string) else { continue }
                 listed.append(Listed(
                     sha256: name, size: (attributes[.size] as? NSNumber)?.intValue ?? 0, modified: attributes[.modificationDate] as? Date ?? Date()
                 ))

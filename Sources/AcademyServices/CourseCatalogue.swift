@@ -1,5 +1,5 @@
 public import AcademyCore
-public import AcademyStore
+import AcademyStore
 
 /// The published catalogue, for the API and the web pages alike: read from the replica when there
 /// is one (see `ReplicaReads`), since it may lag a little and is read far more than it changes.

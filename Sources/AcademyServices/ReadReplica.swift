@@ -20,13 +20,10 @@ public final class ReadReplica: Service, Sendable {
     static let checkInterval: Duration = .seconds(1)
 
     public init(url: DatabaseURL, poolSize: Int, timeoutSeconds: Int, statementTimeoutMilliseconds: Int, maximumLag: Duration, logger: Logger) {
-        var configuration = url.clientConfiguration()
-        configuration.options.maximumConnections = poolSize
-        configuration.options.connectTimeout = .seconds(Int64(timeoutSeconds))
-        configuration.options.additionalStartupParameters = [
-            ("statement_timeout", String(statementTimeoutMilliseconds)),
-            ("application_name", "academy-replica-reads"),
-        ]
+        let configuration = url.poolConfiguration(
+            size: poolSize, connectTimeoutSeconds: timeoutSeconds, statementTimeoutMilliseconds: statementTimeoutMilliseconds,
+            applicationName: "academy-replica-reads"
+        )
         var driverLogger = logger.forDatabaseDriver
         driverLogger[metadataKey: "component"] = "postgres-replica"
         client = PostgresClient(configuration: configuration, backgroundLogger: driverLogger)

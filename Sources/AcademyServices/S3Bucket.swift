@@ -181,7 +181,7 @@ public struct S3Bucket: Sendable {
                 parts.append((number, etag))
             }
             let manifest = "<CompleteMultipartUpload>" + parts.map {
-                "<Part><PartNumber>\($0.number)</PartNumber><ETag>\(Self.escaped($0.etag))</ETag></Part>"
+                "<Part><PartNumber>\($0.number)</PartNumber><ETag>\(XMLText.escaped($0.etag))</ETag></Part>"
             }.joined() + "</CompleteMultipartUpload>"
             let completed = try await send(
                 .POST, key: key, query: [("uploadId", uploadID)], payloadHash: SHA256Digest.hex(of: Array(manifest.utf8)),
@@ -207,8 +207,8 @@ public struct S3Bucket: Sendable {
         return response.body
     }
 
-    /// Makes the bucket (for a first start against an empty store, and tests); one that is
-    /// already there and ours is fine.
+    /// Makes the bucket (the tests make one each; an operator makes it with the store's own
+    /// tools); one that is already there and ours is fine.
     public func create() async throws {
         let response = try await send(.PUT, key: nil, timeout: .seconds(30))
         let body = String(buffer: try await response.body.collect(upTo: 64 * 1024))
@@ -282,9 +282,11 @@ public struct S3Bucket: Sendable {
             .replacingOccurrences(of: "&gt;", with: ">").replacingOccurrences(of: "&apos;", with: "'")
             .replacingOccurrences(of: "&amp;", with: "&")
     }
+}
 
-    private static func escaped(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+/// Settings as logs and errors may show them: never the secret.
+extension S3Bucket.Settings: CustomStringConvertible {
+    public var description: String {
+        "bucket \(bucket) in \(region) at \(endpoint ?? "AWS S3"), key \(accessKeyID)"
     }
 }

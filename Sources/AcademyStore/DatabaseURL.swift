@@ -70,6 +70,22 @@ public struct DatabaseURL: Sendable, Equatable {
 }
 
 extension DatabaseURL {
+    /// A pool as academy runs one (the primary's, the replica's): its size, how long a connection
+    /// may take to open, and on every connection a `statement_timeout` (so that no runaway query
+    /// holds one) and the name `pg_stat_activity` shows.
+    public func poolConfiguration(
+        size: Int, connectTimeoutSeconds: Int, statementTimeoutMilliseconds: Int, applicationName: String
+    ) -> PostgresClient.Configuration {
+        var configuration = clientConfiguration()
+        configuration.options.maximumConnections = size
+        configuration.options.connectTimeout = .seconds(Int64(connectTimeoutSeconds))
+        configuration.options.additionalStartupParameters = [
+            ("statement_timeout", String(statementTimeoutMilliseconds)),
+            ("application_name", applicationName),
+        ]
+        return configuration
+    }
+
     /// The same server for a single connection outside the pool (`DatabaseReachability`'s probe).
     public func connectionConfiguration() throws -> PostgresConnection.Configuration {
         if let socketDirectory {

@@ -21,19 +21,26 @@ public struct FileInventory: Sendable {
         Set(try await database.rows("\(unescaped: Self.referencedQuery)", as: String.self))
     }
 
-    /// Forgets stored files that turned out unreferenced, unless something came to refer to one
-    /// meanwhile; returns those forgotten.
-    public func forget(_ hashes: [String]) async throws -> Set<String> {
+    /// Forgets the rows of those of `hashes` that nothing refers to, the references read again in
+    /// the same statement; returns those something has come to refer to meanwhile (to be kept).
+    public func forgetUnreferenced(_ hashes: [String]) async throws -> Set<String> {
         Set(try await database.rows(
-            "DELETE FROM blobs WHERE sha256 = ANY(\(hashes)) AND sha256 NOT IN (\(unescaped: Self.referencedQuery)) RETURNING sha256",
+            """
+            WITH referenced AS (\(unescaped: Self.referencedQuery)),
+            forgotten AS (DELETE FROM blobs WHERE sha256 = ANY(\(hashes)) AND sha256 NOT IN (SELECT sha256 FROM referenced))
+            SELECT sha256 FROM referenced WHERE sha256 = ANY(\(hashes))
+            """,
             as: String.self
         ))
     }
 
+    /// Never NULL: one NULL would make every `NOT IN` above false and keep every row.
     static let referencedQuery = """
-        SELECT sha256 FROM lesson_attachments
-        UNION SELECT jsonb_path_query(question, 'strict $.**.images[*].sha256', '{}', true) #>> '{}' FROM bank_questions
-        UNION SELECT jsonb_path_query(content, 'strict $.**.images[*].sha256', '{}', true) #>> '{}' FROM quiz_versions
+        SELECT sha256 FROM (
+            SELECT sha256 FROM lesson_attachments
+            UNION SELECT jsonb_path_query(question, 'strict $.**.images[*].sha256', '{}', true) #>> '{}' FROM bank_questions
+            UNION SELECT jsonb_path_query(content, 'strict $.**.images[*].sha256', '{}', true) #>> '{}' FROM quiz_versions
+        ) AS referenced (sha256) WHERE sha256 IS NOT NULL
         """
 
     /// Runs a backup while `academy blobs gc` may not remove files: backups share the lock (they

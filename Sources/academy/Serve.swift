@@ -30,11 +30,14 @@ struct Serve: AsyncParsableCommand {
         MetricsSystem.bootstrap(makeMetricsFactory(registry: registry))
         let dependencies = try AppDependencies(configuration: configuration, logger: logger, metricsRegistry: registry)
         if let bucket = dependencies.blobs.bucket {
-            // Not fatal: the store may come up after the academy; until then files answer 503.
-            if let problem = await bucket.problem() {
-                logger.error("The file store's bucket is not usable", metadata: ["problem": "\(problem)"])
-            } else {
-                logger.info("The file store's bucket answers")
+            // Beside the start, not before it (an unreachable store takes seconds to say so), and
+            // not fatal: the store may come up after the academy; until then files answer 503.
+            Task {
+                if let problem = await bucket.problem() {
+                    logger.error("The file store's bucket is not usable", metadata: ["problem": "\(problem)"])
+                } else {
+                    logger.info("The file store's bucket answers")
+                }
             }
         }
         let application = buildApplication(router: try await buildSite(dependencies), dependencies: dependencies)

@@ -90,6 +90,7 @@ import Testing
         #expect(bucket?.accessKeyID == "AKIDEXAMPLE")
         #expect(bucket?.secretAccessKey == "hunter2/secret")
         #expect(bucket?.endpoint == nil, "no endpoint: AWS itself")
+        #expect(!"\(bucket!)".contains("hunter2") && !String(reflecting: bucket!).contains("hunter2"), "the secret is in no description")
 
         try "[default]\naws_access_key_id = AKIDEXAMPLE\n".write(to: file, atomically: true, encoding: .utf8)
         let incomplete = problems(s3.merging(["ACADEMY_S3_CREDENTIALS_FILE": file.path]) { $1 })
