@@ -11,6 +11,7 @@ resources and requests reach validation instead of stopping at 404. Whatever an 
 (a lesson, a module, a quiz, an enrolment, a session) is a spare made for it alone."""
 import json
 import os
+import time
 import subprocess
 import sys
 import urllib.error
@@ -78,6 +79,22 @@ spare_quiz = quiz("contract", module, "Spare quiz")
 call("POST", "/courses/contract/publish", None, instructor)
 call("POST", "/courses/contract/enrollments", {}, student)
 attempt = call("POST", f"/quizzes/{main_quiz}/attempts", None, student)["id"]
+def live_session(slug, module, title):
+    # Begun a minute ago and all day long: live for the whole run (check-in open, reports importable).
+    starts = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() - 60))
+    body = {"module_id": module, "starts_at": starts, "duration_minutes": 1440, "meeting_url": "https://meet.example.org/room",
+            "channels": {"ar": "https://meet.example.org/room-ar"}, **texts(title)}
+    return call("POST", f"/courses/{slug}/live-sessions", body, instructor)["id"]
+
+
+def announcement(slug, title):
+    return call("POST", f"/courses/{slug}/announcements", texts(title, body_markdown="Read *this*."), instructor)["id"]
+
+
+main_session = live_session("contract", module, "Live")
+spare_live_session = live_session("contract", module, "Spare live")
+main_announcement = announcement("contract", "News")
+spare_announcement = announcement("contract", "Spare news")
 lesson("contract-spare", course("contract-spare"), "Lesson")
 call("POST", "/courses/contract-spare/publish", None, instructor)
 spare_enrollment = call("POST", "/courses/contract-spare/enrollments", {}, student)["id"]
@@ -130,6 +147,7 @@ def config(token, session_id):
     cursor = "the cursor is not one the API handed out (cursors are opaque)"
     default_language = "the course's default language has no translation in it"
     accounts = "the email or user id is not an active account"
+    link = "a link is not a well-formed URL with a host"
     zone = "the time zone is not one this server's time zone database knows"
     # Archiving and unpublishing would close the main course to everything after them.
     table = [
@@ -175,6 +193,21 @@ def config(token, session_id):
         ("GET", "/api/v1/attempts/{id}", {"id": attempt}, None),
         ("PUT", "/api/v1/attempts/{id}/answers/{question_id}", {"id": attempt, "question_id": "q1"}, "the response's shape is not the one the question's kind takes"),
         ("POST", "/api/v1/attempts/{id}/submit", {"id": attempt}, None),
+        ("POST", "/api/v1/courses/{course}/live-sessions", contract, default_language + ", module_id names no module of this course, or " + link),
+        ("GET", "/api/v1/live-sessions/{id}", {"id": main_session}, None),
+        ("PATCH", "/api/v1/live-sessions/{id}", {"id": main_session}, "the merged session lacks its course's default language or a new translation's title, module_id names no module of this course, or " + link),
+        ("DELETE", "/api/v1/live-sessions/{id}", {"id": spare_live_session}, None),
+        ("POST", "/api/v1/live-sessions/{id}/attendance", {"id": main_session}, None),
+        ("GET", "/api/v1/live-sessions/{id}/attendance", {"id": main_session}, None),
+        ("POST", "/api/v1/live-sessions/{id}/attendance/import", {"id": main_session}, "the text has no header row with an email and a minutes column"),
+        ("GET", "/api/v1/courses/{course}/attendance", contract, None),
+        ("POST", "/api/v1/courses/{course}/announcements", contract, default_language),
+        ("GET", "/api/v1/courses/{course}/announcements", contract, cursor),
+        ("GET", "/api/v1/announcements/{id}", {"id": main_announcement}, None),
+        ("PATCH", "/api/v1/announcements/{id}", {"id": main_announcement}, "the merged announcement lacks its course's default language or a new translation's text"),
+        ("DELETE", "/api/v1/announcements/{id}", {"id": spare_announcement}, None),
+        ("POST", "/api/v1/announcements/{id}/read", {"id": main_announcement}, None),
+        ("GET", "/api/v1/me/announcements", None, cursor),
         ("GET", "/api/v1/users/{id}", {"id": student_id}, None),
         ("PATCH", "/api/v1/users/{id}", {"id": student_id}, None),
         ("DELETE", "/api/v1/me/sessions/{id}", {"id": session_id}, None),

@@ -66,6 +66,12 @@ public func buildRouter(_ dependencies: AppDependencies) throws -> AcademyRouter
     api.addRoutes(GradebookController(
         access: access, reader: dependencies.gradebook, languages: configuration.languages, authentication: authentication
     ).endpoints)
+    api.addRoutes(LiveSessionController(
+        access: access, sessions: dependencies.liveSessions, attendance: dependencies.attendance, authoring: authoring,
+        authentication: authentication
+    ).endpoints)
+    api.addRoutes(CalendarController(calendars: dependencies.calendars, authentication: authentication).endpoints)
+    api.addRoutes(AnnouncementController(access: access, service: dependencies.announcements, authentication: authentication).endpoints)
     return router
 }
 

@@ -12,6 +12,7 @@ package struct CourseAuthoring: Sendable {
     let courses: CourseRepository
     let content: CourseContentRepository
     let quizzes: QuizRepository
+    let liveSessions: LiveSessionRepository
     let attempts: AttemptRepository
     let enrollments: EnrollmentRepository
     let hashing: PasswordHashingPool
@@ -20,12 +21,14 @@ package struct CourseAuthoring: Sendable {
     package let languages: [String]
 
     package init(
-        courses: CourseRepository, content: CourseContentRepository, quizzes: QuizRepository, attempts: AttemptRepository,
-        enrollments: EnrollmentRepository, hashing: PasswordHashingPool, questionBank: QuestionBankService, languages: [String]
+        courses: CourseRepository, content: CourseContentRepository, quizzes: QuizRepository, liveSessions: LiveSessionRepository,
+        attempts: AttemptRepository, enrollments: EnrollmentRepository, hashing: PasswordHashingPool, questionBank: QuestionBankService,
+        languages: [String]
     ) {
         self.courses = courses
         self.content = content
         self.quizzes = quizzes
+        self.liveSessions = liveSessions
         self.attempts = attempts
         self.enrollments = enrollments
         self.hashing = hashing
@@ -107,6 +110,27 @@ package struct CourseAuthoring: Sendable {
     /// without saving anything.
     package func preview(_ body: LessonRequest, in course: Course) async throws -> [String: LessonText] {
         try await body.validatedTexts(defaultLanguage: course.defaultLanguage, offered: languages)
+    }
+
+    // MARK: Live sessions
+
+    package func createLiveSession(in course: Course, _ body: LiveSessionRequest) async throws -> LiveSession {
+        let draft = try await body.validatedDraft(defaultLanguage: course.defaultLanguage, offered: languages)
+        let module = try await module(body.moduleId, of: course)
+        return try await liveSessions.create(in: module, position: body.position, draft)
+    }
+
+    package func liveSessionChange(_ body: LiveSessionRequest, editing session: LiveSession, of course: Course) async throws -> LiveSessionChange {
+        var validation = FieldValidation()
+        validation.require(body.moduleId, "module_id")
+        validation.require(body.position, "position")
+        try validation.finish()
+        let draft = try await body.validatedDraft(defaultLanguage: course.defaultLanguage, offered: languages, rendered: session.translations)
+        return LiveSessionChange(position: body.position, draft: draft, module: try await module(body.moduleId, of: course))
+    }
+
+    package func updateLiveSession(_ session: LiveSession, with change: LiveSessionChange) async throws -> LiveSession {
+        try await liveSessions.update(session, to: change.module, position: change.position, change.draft)
     }
 
     /// The module a new or moved item goes into, when it is one of the course's: the one check
@@ -231,6 +255,12 @@ package struct QuizChange: Sendable {
     let content: QuizContent
 }
 
+package struct LiveSessionChange: Sendable {
+    let position: Int?
+    let draft: LiveSessionDraft
+    let module: CourseModule
+}
+
 package struct LessonChange: Sendable {
     let body: LessonRequest
     let texts: [String: LessonText]
@@ -240,8 +270,8 @@ package struct LessonChange: Sendable {
 extension AppDependencies {
     package var courseAuthoring: CourseAuthoring {
         CourseAuthoring(
-            courses: courses, content: content, quizzes: quizzes, attempts: attempts, enrollments: enrollments, hashing: hashingPool,
-            questionBank: questionBank, languages: configuration.languages
+            courses: courses, content: content, quizzes: quizzes, liveSessions: liveSessions, attempts: attempts, enrollments: enrollments,
+            hashing: hashingPool, questionBank: questionBank, languages: configuration.languages
         )
     }
 }

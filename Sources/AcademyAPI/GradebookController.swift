@@ -35,16 +35,7 @@ struct GradebookController {
 /// The gradebook as a spreadsheet download: the API's `Accept: text/csv` and the gradebook page's link.
 package enum GradebookDownload {
     package static func csv(_ gradebook: Gradebook, of course: Course, language: String) -> Response {
-        Response(
-            status: .ok,
-            headers: [
-                .contentType: "text/csv; charset=utf-8",
-                .contentDisposition: AttachmentRules.contentDisposition(filename: "\(course.slug)-gradebook.csv", mediaType: "text/csv"),
-                .contentLanguage: language,
-                .vary: "Accept, Accept-Language",
-            ],
-            body: ResponseBody(byteBuffer: ByteBuffer(string: CSV.document(gradebook.table)))
-        )
+        SpreadsheetDownload.csv(gradebook.table, filename: "\(course.slug)-gradebook.csv", language: language)
     }
 }
 

@@ -217,14 +217,13 @@ public struct CourseFolderReader {
             }
         }
         let content: CourseFolder.Item.Content
-        switch kind {
-        case .lesson:
+        if kind == .lesson {
             let lesson = readLesson(key: key, defaultLanguage: defaultLanguage, listedAt: keyNode, file: file)
             content = .lesson(
                 translations: lesson?.sources ?? [:],
                 attachments: Dictionary(uniqueKeysWithValues: (lesson?.attachments ?? []).map { ($0.name, $0.url) })
             )
-        case .quiz:
+        } else {
             guard let quiz = readQuiz(key: key, defaultLanguage: defaultLanguage, listedAt: keyNode, file: file) else { return nil }
             content = .quiz(quiz.settings, quiz.content)
         }

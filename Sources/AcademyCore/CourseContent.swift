@@ -19,11 +19,12 @@ public struct CourseModule: Sendable, Equatable {
     }
 }
 
-/// A lesson or quiz as a course's outline lists it: its place, when it opens, and its titles;
-/// neither a lesson's body nor a quiz's questions.
+/// A lesson, quiz or live session as a course's outline lists it: its place, when it opens, and
+/// its titles; neither a lesson's body nor a quiz's questions.
 public struct CourseItem: Sendable, Equatable {
     public enum Kind: String, Sendable, Codable {
         case lesson, quiz
+        case liveSession = "live_session"
     }
 
     public var id: UUID

@@ -120,8 +120,10 @@ public enum EnrollmentPolicy {
 
 /// When a course is finished: every lesson completed and every required quiz passed.
 public enum CourseCompletion {
-    public static func isComplete(_ progress: CourseProgress, requiredQuizzesOutstanding: Int) -> Bool {
-        progress.totalLessons > 0 && progress.completedLessons == progress.totalLessons && requiredQuizzesOutstanding == 0
+    /// Every lesson completed, and nothing required outstanding: required quizzes passed (or
+    /// submitted, when results are never shown) and required live sessions attended.
+    public static func isComplete(_ progress: CourseProgress, requiredOutstanding: Int) -> Bool {
+        progress.totalLessons > 0 && progress.completedLessons == progress.totalLessons && requiredOutstanding == 0
     }
 }
 

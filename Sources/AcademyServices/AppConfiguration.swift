@@ -43,6 +43,8 @@ public struct AppConfiguration: Sendable {
     /// A streaming replica for reads that tolerate a little lag; nil: every read on the primary.
     public var databaseReplicaURL: DatabaseURL?
     public var replicaMaxLagSeconds: Int
+    /// How long before a live session starts its links appear and check-in opens.
+    public var liveLinkLeadMinutes: Int
 
     /// The variables academy reads, with what each accepts and its default; the README's
     /// configuration table is written from this list.
@@ -85,6 +87,7 @@ public struct AppConfiguration: Sendable {
         Setting("ACADEMY_ENROLLMENT_KEY_FAILURES", accepts: "an integer from 1 to 1000", default: "5"),
         Setting("ACADEMY_TRUSTED_PROXIES", accepts: "comma-separated addresses or CIDR ranges of reverse proxies, such as 127.0.0.1,10.0.0.0/8 (empty: none)", default: ""),
         Setting("ACADEMY_SECRETS_KEY_FILE", accepts: "the path of a file holding a 32-byte key as 64 hex digits (openssl rand -hex 32), readable by academy alone; empty: signing secrets stored unencrypted", default: ""),
+        Setting("ACADEMY_LIVE_LINK_LEAD_MINUTES", accepts: "an integer from 0 to 1440: how long before a live session starts its links appear to students and check-in opens", default: "15"),
         Setting("ACADEMY_LANGUAGES", accepts: "comma-separated language codes of 2–3 letters, such as ar,en,fr", default: Languages.academyDefault.joined(separator: ",")),
     ]
 
@@ -135,13 +138,14 @@ public struct AppConfiguration: Sendable {
         let blobBucket = reader.blobBucket()
         let replicaURL = reader.replicaURL("ACADEMY_DATABASE_REPLICA_URL")
         let replicaMaxLag = reader.integer("ACADEMY_REPLICA_MAX_LAG_SECONDS", in: 1...3600)
+        let liveLinkLead = reader.integer("ACADEMY_LIVE_LINK_LEAD_MINUTES", in: 0...1440)
         reader.rejectUnknownVariables()
 
         guard reader.problems.isEmpty, let databaseURL, let host, let port, let listenBacklog, let maxRequestsInFlight, let maxConnections, let idleTimeout, let dataDirectory, let logLevel,
               let maxBodyBytes, let autoMigrate, let poolSize, let timeout, let statementTimeout, let shutdownGrace, let attemptSweep,
               let selfRegistration, let sessionLifetime, let hashCost, let hashThreads, let hashQueue,
               let accountFailures, let addressFailures, let failureWindow, let registrationsPerAddress, let enrollmentKeyFailures, let trustedProxies, let languages, let maxUploadBytes, let secrets, let blobBucket,
-              let replicaURL, let replicaMaxLag
+              let replicaURL, let replicaMaxLag, let liveLinkLead
         else {
             throw ConfigurationError(problems: reader.problems)
         }
@@ -178,6 +182,7 @@ public struct AppConfiguration: Sendable {
         self.blobBucket = blobBucket
         self.databaseReplicaURL = replicaURL
         self.replicaMaxLagSeconds = replicaMaxLag
+        self.liveLinkLeadMinutes = liveLinkLead
     }
 }
 

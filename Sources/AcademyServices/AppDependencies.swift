@@ -32,6 +32,10 @@ public struct AppDependencies: Sendable {
     public let idempotency: IdempotencyRepository
     public let selfEnrollment: SelfEnrollment
     public let lessonCompletion: LessonCompletion
+    public let liveSessions: LiveSessionRepository
+    public let attendance: SessionAttendance
+    public let calendars: CalendarFeeds
+    public let announcements: CourseAnnouncements
     public let enrollmentStatusChange: EnrollmentStatusChange
     public let courses: CourseRepository
     public let catalogue: CourseCatalogue
@@ -121,12 +125,21 @@ public struct AppDependencies: Sendable {
         attachments = AttachmentRepository(database: database)
         gradebook = GradebookReader(database: database)
         blobs = BlobStore(dataDirectory: configuration.dataDirectory, bucket: configuration.blobBucket.map { S3Bucket($0) })
-        access = CourseAccess(courses: courses, content: content, enrollments: enrollments, quizzes: quizzes, attempts: attempts)
+        liveSessions = LiveSessionRepository(database: database)
+        access = CourseAccess(
+            courses: courses, content: content, enrollments: enrollments, quizzes: quizzes, attempts: attempts, liveSessions: liveSessions
+        )
         certificateKeys = CertificateRepository(database: database)
         certificates = CertificateService(
             certificates: certificateKeys, courses: courses, users: accounts.users, secrets: secrets, reads: replicaReads
         )
         lessonCompletion = LessonCompletion(access: access, enrollments: enrollments, certificates: certificates)
+        attendance = SessionAttendance(
+            access: access, sessions: liveSessions, certificates: certificates,
+            leadTime: Double(configuration.liveLinkLeadMinutes * 60)
+        )
+        calendars = CalendarFeeds(calendars: CalendarRepository(database: database), users: accounts.users)
+        announcements = CourseAnnouncements(announcements: AnnouncementRepository(database: database), languages: configuration.languages)
         enrollmentStatusChange = EnrollmentStatusChange(access: access, enrollments: enrollments)
         finisher = AttemptFinisher(quizzes: quizzes, attempts: attempts, enrollments: enrollments, certificates: certificates)
         quizTaking = QuizTaking(access: access, quizzes: quizzes, attempts: attempts, finisher: finisher)

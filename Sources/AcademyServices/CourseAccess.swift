@@ -12,16 +12,18 @@ public struct CourseAccess: Sendable {
     let enrollments: EnrollmentRepository
     let quizzes: QuizRepository
     let attempts: AttemptRepository
+    let liveSessions: LiveSessionRepository
 
     public init(
         courses: CourseRepository, content: CourseContentRepository, enrollments: EnrollmentRepository,
-        quizzes: QuizRepository, attempts: AttemptRepository
+        quizzes: QuizRepository, attempts: AttemptRepository, liveSessions: LiveSessionRepository
     ) {
         self.courses = courses
         self.content = content
         self.enrollments = enrollments
         self.quizzes = quizzes
         self.attempts = attempts
+        self.liveSessions = liveSessions
     }
 
     /// What a caller who may open a course's items is to it.
@@ -132,6 +134,22 @@ public struct CourseAccess: Sendable {
     public func editableLesson(_ id: UUID, by principal: Principal?) async throws -> (lesson: Lesson, course: Course) {
         guard let lesson = try await content.lesson(id) else { throw AcademyError.notFound("No such lesson.") }
         return (lesson, try await editableCourse(.id(lesson.courseID), by: principal))
+    }
+
+    /// A live session the caller may open, with the caller's own attendance (read with the
+    /// caller's standing in one round trip).
+    public func openLiveSession(_ id: UUID, principal: Principal?) async throws -> (session: LiveSession, course: Course, reader: Reader, attendance: Attendance?) {
+        guard let (session, standing, attendance) = try await liveSessions.sessionWithStanding(id, of: principal?.userID) else {
+            throw AcademyError.notFound("No such live session.")
+        }
+        let (course, reader) = try await open(itemID: session.id, standing: standing, principal: principal)
+        return (session, course, reader, attendance)
+    }
+
+    /// A live session of a course the caller may change.
+    public func editableLiveSession(_ id: UUID, by principal: Principal?) async throws -> (session: LiveSession, course: Course) {
+        guard let session = try await liveSessions.session(id) else { throw AcademyError.notFound("No such live session.") }
+        return (session, try await editableCourse(.id(session.courseID), by: principal))
     }
 
     /// A module of a course the caller may change.

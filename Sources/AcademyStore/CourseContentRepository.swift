@@ -141,19 +141,24 @@ public struct CourseContentRepository: Sendable {
         return candidate
     }
 
-    /// The course's lessons and quizzes in course order, with their titles in every language:
+    /// The titles of item `i` by language, as a jsonb object, whatever its kind.
+    static let itemTitlesSQL = """
+        COALESCE(CASE i.kind
+            WHEN 'lesson' THEN (SELECT jsonb_object_agg(t.language, t.title) FROM lesson_translations t WHERE t.lesson_id = i.id)
+            WHEN 'live_session' THEN (SELECT jsonb_object_agg(t.language, t.title) FROM live_session_translations t WHERE t.session_id = i.id)
+            ELSE (SELECT jsonb_object_agg(e.key, e.value->>'title')
+                  FROM quizzes q JOIN quiz_versions v ON v.quiz_id = q.id AND v.version = q.current_version,
+                       jsonb_each(v.content->'translations') e
+                  WHERE q.id = i.id)
+        END, '{}')
+        """
+
+    /// The course's lessons, quizzes and live sessions in course order, with their titles in every language:
     /// one query for the outline, which shows them.
     public func items(of courseID: UUID) async throws -> [CourseItem] {
         return try await database.rows(
             """
-            SELECT i.id, i.kind, i.module_id, i.position, i.release_at, i.requires_previous,
-                COALESCE(CASE i.kind
-                    WHEN 'lesson' THEN (SELECT jsonb_object_agg(t.language, t.title) FROM lesson_translations t WHERE t.lesson_id = i.id)
-                    ELSE (SELECT jsonb_object_agg(e.key, e.value->>'title')
-                          FROM quizzes q JOIN quiz_versions v ON v.quiz_id = q.id AND v.version = q.current_version,
-                               jsonb_each(v.content->'translations') e
-                          WHERE q.id = i.id)
-                END, '{}')::text
+            SELECT i.id, i.kind, i.module_id, i.position, i.release_at, i.requires_previous, \(unescaped: Self.itemTitlesSQL)::text
             FROM course_items i JOIN course_modules m ON m.id = i.module_id
             WHERE i.course_id = \(courseID)
             ORDER BY m.position, i.position
@@ -299,18 +304,7 @@ public struct CourseContentRepository: Sendable {
     public func updateLesson(_ lesson: Lesson, to target: CourseModule, position: Int?, releaseAt: Date?, requiresPrevious: Bool, translations: [String: LessonText]) async throws -> Lesson {
         return try await database.withTransaction { connection in
             var updated = lesson
-            if target.id != lesson.moduleID || position != nil && position != lesson.position {
-                try await Self.closeGap(after: lesson.position, in: lesson.moduleID, on: connection)
-                let count = try await connection.rows(
-                    "SELECT count(*)::int FROM course_items WHERE module_id = \(target.id) AND id <> \(lesson.id)", as: Int.self
-                )[0]
-                let place = placement(requested: position, count: count)
-                try await connection.run(
-                    "UPDATE course_items SET position = position + 1 WHERE module_id = \(target.id) AND id <> \(lesson.id) AND position >= \(place)"
-                )
-                try await connection.run(
-                    "UPDATE course_items SET module_id = \(target.id), position = \(place) WHERE id = \(lesson.id)"
-                )
+            if let place = try await Self.moveItem(lesson.id, from: lesson.moduleID, at: lesson.position, to: target, position: position, on: connection) {
                 updated.moduleID = target.id
                 updated.position = place
             }
@@ -357,6 +351,25 @@ public struct CourseContentRepository: Sendable {
             as: (UUID, Date).self
         )[0]
         return (id, target, updatedAt)
+    }
+
+    /// Moves an item to `position` in `target` (the end when nil) when that changes its place,
+    /// closing the gap it leaves; returns its new position, nil when it stayed.
+    @discardableResult
+    static func moveItem(
+        _ id: UUID, from moduleID: UUID, at current: Int, to target: CourseModule, position: Int?, on connection: DatabaseConnection
+    ) async throws -> Int? {
+        guard target.id != moduleID || position != nil && position != current else { return nil }
+        try await closeGap(after: current, in: moduleID, on: connection)
+        let count = try await connection.rows(
+            "SELECT count(*)::int FROM course_items WHERE module_id = \(target.id) AND id <> \(id)", as: Int.self
+        )[0]
+        let place = placement(requested: position, count: count)
+        try await connection.run(
+            "UPDATE course_items SET position = position + 1 WHERE module_id = \(target.id) AND id <> \(id) AND position >= \(place)"
+        )
+        try await connection.run("UPDATE course_items SET module_id = \(target.id), position = \(place) WHERE id = \(id)")
+        return place
     }
 
     static func closeGap(after position: Int, in moduleID: UUID, on connection: DatabaseConnection) async throws {

@@ -173,8 +173,8 @@ public struct EnrollmentRepository: Sendable {
         }
     }
 
-    /// The user columns, qualified for the roster's join.
-    private static let userColumns = UserRepository.columns.split(separator: ",").map { "u." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", ")
+    /// The user columns, qualified for a join of enrolments with their users (`u`).
+    static let userColumns = UserRepository.columns.split(separator: ",").map { "u." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", ")
 
     /// A user's own enrolments (any status) with progress, newest first.
     public func enrollments(of userID: UUID) async throws -> [(enrollment: Enrollment, progress: CourseProgress)] {
@@ -273,12 +273,15 @@ public struct EnrollmentRepository: Sendable {
                    (SELECT count(*)::int FROM quizzes q JOIN course_items i ON i.id = q.id JOIN enrollments e ON e.id = \(enrollment.id)
                     WHERE i.course_id = \(enrollment.courseID) AND (q.settings->>'required')::boolean
                       AND NOT \(unescaped: Self.quizDone))
+                 + (SELECT count(*)::int FROM live_sessions s JOIN course_items i ON i.id = s.id
+                    WHERE i.course_id = \(enrollment.courseID) AND s.required AND NOT s.cancelled
+                      AND NOT EXISTS (SELECT FROM item_completions ic WHERE ic.enrollment_id = \(enrollment.id) AND ic.item_id = s.id))
             """,
             as: (Int, Int, Int).self
         )[0]
         let progress = CourseProgress(completedLessons: counts.0, totalLessons: counts.1)
         var finished = false
-        if CourseCompletion.isComplete(progress, requiredQuizzesOutstanding: counts.2) {
+        if CourseCompletion.isComplete(progress, requiredOutstanding: counts.2) {
             finished = !(try await connection.rows(
                 "UPDATE enrollments SET status = 'completed', updated_at = now() WHERE id = \(enrollment.id) AND status = 'active' RETURNING id",
                 as: UUID.self

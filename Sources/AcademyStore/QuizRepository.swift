@@ -241,7 +241,11 @@ public struct QuizRepository: Sendable {
     public func update(_ quiz: StoredQuiz, settings: QuizSettings, content: QuizContent, releaseAt: Date?, requiresPrevious: Bool) async throws -> StoredQuiz {
         return try await database.withTransaction { connection in
             try await connection.run(
-                "UPDATE course_items SET release_at = \(releaseAt), requires_previous = \(requiresPrevious), updated_at = now() WHERE id = \(quiz.id)"
+                """
+                UPDATE course_items SET release_at = \(releaseAt), requires_previous = \(requiresPrevious), updated_at = now(),
+                    calendar_sequence = calendar_sequence + 1
+                WHERE id = \(quiz.id)
+                """
             )
             try await Self.storeRevision(of: quiz.id, settings: settings, content: content, on: connection)
             return try Self.quiz(try await connection.rows(

@@ -113,6 +113,15 @@ struct OutlineView {
         let done: Bool
     }
 
+    /// The page of an item of each kind.
+    static func path(of kind: CourseItem.Kind) -> String {
+        switch kind {
+        case .lesson: "lessons"
+        case .quiz: "quizzes"
+        case .liveSession: "live-sessions"
+        }
+    }
+
     static func build(
         course: Course, modules: [CourseModule], items: [CourseItem], locks: [UUID: ItemLock], done: Set<UUID>,
         visitor: Visitor, strings: [String: String]
@@ -134,7 +143,7 @@ struct OutlineView {
                 return Item(
                     kindLabel: strings["item_\(item.kind.rawValue)"] ?? item.kind.rawValue,
                     lang: title.lang, dir: title.dir, title: title.text,
-                    url: "/\(item.kind == .lesson ? "lessons" : "quizzes")/\(item.id.apiString)",
+                    url: "/\(Self.path(of: item.kind))/\(item.id.apiString)",
                     locked: lock.isLocked, reason: reason, done: done.contains(item.id)
                 )
             })

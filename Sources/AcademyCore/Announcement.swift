@@ -1,0 +1,53 @@
+public import Foundation
+
+/// An announcement's text in one language; the HTML is rendered from the Markdown when stored.
+public struct AnnouncementText: Sendable, Equatable {
+    public var title: String
+    public var bodyMarkdown: String
+    public var bodyHTML: String
+
+    public init(title: String, bodyMarkdown: String, bodyHTML: String) {
+        self.title = title
+        self.bodyMarkdown = bodyMarkdown
+        self.bodyHTML = bodyHTML
+    }
+}
+
+/// A message from a course's staff to its students.
+public struct Announcement: Sendable, Equatable {
+    public var id: UUID
+    public var courseID: UUID
+    public var pinned: Bool
+    /// Students see it from this moment; in the future for a scheduled one.
+    public var publishAt: Date
+    public var translations: [String: AnnouncementText]
+    public var createdAt: Date
+    public var updatedAt: Date
+
+    public init(id: UUID, courseID: UUID, pinned: Bool, publishAt: Date, translations: [String: AnnouncementText], createdAt: Date, updatedAt: Date) {
+        self.id = id
+        self.courseID = courseID
+        self.pinned = pinned
+        self.publishAt = publishAt
+        self.translations = translations
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
+
+    public func isPublished(at now: Date) -> Bool { publishAt <= now }
+}
+
+public enum AnnouncementRules {
+    public static let bodyMaximumBytes = 100_000
+
+    public static func body(_ raw: String, field: String) -> Result<String, FieldError> {
+        let body = raw.precomposedStringWithCanonicalMapping
+        guard !body.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            return .failure(FieldError(field: field, message: "must not be empty"))
+        }
+        guard body.utf8.count <= bodyMaximumBytes else {
+            return .failure(FieldError(field: field, message: "must be at most \(bodyMaximumBytes) bytes"))
+        }
+        return .success(body)
+    }
+}

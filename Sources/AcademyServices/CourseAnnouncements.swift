@@ -1,0 +1,69 @@
+import AcademyContent
+public import AcademyCore
+public import AcademyStore
+public import Foundation
+
+/// Posting and editing course announcements, for the API, the web pages and `academy announce`
+/// alike: the texts are checked by the course's translation rules and their Markdown rendered to
+/// safe HTML (as a lesson's) once, when stored.
+public struct CourseAnnouncements: Sendable {
+    public let announcements: AnnouncementRepository
+    /// The languages the academy offers content in.
+    let languages: [String]
+
+    public init(announcements: AnnouncementRepository, languages: [String]) {
+        self.announcements = announcements
+        self.languages = languages
+    }
+
+    /// An announcement's text in one language, as its author writes it.
+    public struct Source: Codable, Sendable, Equatable {
+        public let title: String
+        public let bodyMarkdown: String
+
+        public init(title: String, bodyMarkdown: String) {
+            self.title = title
+            self.bodyMarkdown = bodyMarkdown
+        }
+    }
+
+    public func post(
+        in course: Course, translations: [String: Source]?, pinned: Bool, publishAt: Date?, by userID: UUID
+    ) async throws -> Announcement {
+        let texts = try await validated(translations, defaultLanguage: course.defaultLanguage)
+        return try await announcements.create(in: course.id, pinned: pinned, publishAt: publishAt, translations: texts, by: userID)
+    }
+
+    /// The texts an edit would store, checked and rendered; a text whose Markdown did not change
+    /// keeps its HTML.
+    public func change(_ translations: [String: Source]?, of announcement: Announcement, in course: Course) async throws -> [String: AnnouncementText] {
+        try await validated(translations, defaultLanguage: course.defaultLanguage, rendered: announcement.translations)
+    }
+
+    func validated(
+        _ translations: [String: Source]?, defaultLanguage: String, rendered: [String: AnnouncementText] = [:]
+    ) async throws -> [String: AnnouncementText] {
+        var validation = FieldValidation()
+        var sources: [String: (title: String, body: String)] = [:]
+        if let translations = validation.require(translations, "translations") {
+            CourseRules.translations(translations, defaultLanguage: defaultLanguage, offered: languages, into: &validation) { text, path, validation in
+                let title = validation.check(CourseRules.title(text.title, field: "\(path).title"))
+                let body = validation.check(AnnouncementRules.body(text.bodyMarkdown, field: "\(path).body_markdown"))
+                if let title, let body, let language = path.split(separator: ".").last {
+                    sources[String(language)] = (title, body)
+                }
+            }
+        }
+        try validation.finish()
+        var texts: [String: AnnouncementText] = [:]
+        for (language, source) in sources {
+            let html = if let earlier = rendered[language], earlier.bodyMarkdown == source.body {
+                earlier.bodyHTML
+            } else {
+                try await MarkdownRenderer.html(from: source.body, field: "translations.\(language).body_markdown")
+            }
+            texts[language] = AnnouncementText(title: source.title, bodyMarkdown: source.body, bodyHTML: html)
+        }
+        return texts
+    }
+}
