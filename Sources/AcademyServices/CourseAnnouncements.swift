@@ -28,7 +28,7 @@ public struct CourseAnnouncements: Sendable {
     }
 
     public func post(
-        in course: Course, translations: [String: Source]?, pinned: Bool, publishAt: Date?, by userID: UUID
+        in course: Course, translations: [String: Source]?, pinned: Bool, publishAt: Date?, by userID: UUID?
     ) async throws -> Announcement {
         let texts = try await validated(translations, defaultLanguage: course.defaultLanguage)
         return try await announcements.create(in: course.id, pinned: pinned, publishAt: publishAt, translations: texts, by: userID)

@@ -78,7 +78,7 @@ public struct AnnouncementRepository: Sendable {
         ).first.map { Self.announcement($0, withReads: false).announcement }
     }
 
-    public func create(in courseID: UUID, pinned: Bool, publishAt: Date?, translations: [String: AnnouncementText], by userID: UUID) async throws -> Announcement {
+    public func create(in courseID: UUID, pinned: Bool, publishAt: Date?, translations: [String: AnnouncementText], by userID: UUID?) async throws -> Announcement {
         let id = try await database.withTransaction { connection in
             let id = try await connection.rows(
                 """

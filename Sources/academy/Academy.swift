@@ -9,6 +9,6 @@ struct Academy: AsyncParsableCommand {
         Every command reads its settings from ACADEMY_* environment variables; `academy serve --help`
         lists them. After Scripts/run, `set -a; . .data/academy.env; set +a` sets them for this shell.
         """,
-        subcommands: [Serve.self, Migrate.self, CourseCommand.self, QuestionsCommand.self, EnrollCommand.self, RosterCommand.self, GradebookCommand.self, CertificatesCommand.self, UserCommand.self, SessionsCommand.self, KeysCommand.self, AuditCommand.self, BackupCommand.self, RestoreCommand.self, BlobsCommand.self]
+        subcommands: [Serve.self, Migrate.self, CourseCommand.self, QuestionsCommand.self, EnrollCommand.self, RosterCommand.self, GradebookCommand.self, CertificatesCommand.self, UserCommand.self, SessionsCommand.self, KeysCommand.self, AuditCommand.self, BackupCommand.self, RestoreCommand.self, BlobsCommand.self, AttendanceCommand.self, AnnounceCommand.self]
     )
 }

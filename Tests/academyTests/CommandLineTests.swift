@@ -307,6 +307,62 @@ import Testing
         }
     }
 
+    @Test func attendanceImportAndAnnounceCommands() async throws {
+        let samples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Courses/arabic-script").standardized.path
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("live-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try await TestDatabases.withMigratedDatabase { url in
+            let environment = Self.environment(url)
+            func academy(_ arguments: String...) throws -> Outcome {
+                try Self.run(arguments, environment: environment)
+            }
+            #expect(try academy("course", "import", samples).status == 0)
+            #expect(try Self.run(["user", "create", "--email", "amina@example.org", "--name", "أمينة", "--password-stdin"], environment: environment, input: "a long enough password\n").status == 0)
+            #expect(try academy("enroll", "--course", "arabic-script", "--user", "amina@example.org").status == 0)
+            let (sessionID, courseID) = try await TestDatabases.withDatabase(url) { database in
+                let course = try #require(try await CourseRepository(database: database).find(.slug("arabic-script"), for: nil)?.course)
+                let module = try #require(try await CourseContentRepository(database: database).modules(of: course.id).first)
+                let session = try await LiveSessionRepository(database: database).create(in: module, position: nil, LiveSessionDraft(
+                    startsAt: Date().addingTimeInterval(-7200), durationMinutes: 60, meetingURL: "https://meet.example.org/main", channels: [:],
+                    required: false, cancelled: false, recordingURL: nil, releaseAt: nil, requiresPrevious: false,
+                    translations: ["ar": LiveSessionText(title: "محاضرة", descriptionMarkdown: "", descriptionHTML: "")]
+                ))
+                return (session.id, course.id)
+            }
+
+            let report = folder.appendingPathComponent("participants.csv").path
+            try "Name,Email,Duration\nأمينة,amina@example.org,1:02:00\nGuest,guest@example.org,0:30:00\n".write(toFile: report, atomically: true, encoding: .utf8)
+            let imported = try academy("attendance", "import", "--session", sessionID.uuidString, report)
+            #expect(imported.status == 0, "\(imported.errorOutput)")
+            #expect(imported.output.contains("Recorded the attendance of 1 student(s)."))
+            #expect(imported.output.contains("participants.csv:3: guest@example.org: no student of this course has this email"))
+            let minutes = try await TestDatabases.withDatabase(url) { database in
+                try await database.rows("SELECT minutes FROM live_session_attendance WHERE session_id = \(sessionID)", as: Int?.self)
+            }
+            #expect(minutes == [62])
+            #expect(try academy("attendance", "import", "--session", UUID().uuidString, report).errorOutput.contains("No live session has the id"))
+
+            let arabic = folder.appendingPathComponent("ar.md").path
+            try "---\ntitle: تنبيه\n---\nالمحاضرة **غدا**\n".write(toFile: arabic, atomically: true, encoding: .utf8)
+            let english = folder.appendingPathComponent("en.md").path
+            try "---\ntitle: Notice\n---\nThe lecture is **tomorrow**\n".write(toFile: english, atomically: true, encoding: .utf8)
+            let posted = try academy("announce", "--course", "arabic-script", "--pinned", arabic, english)
+            #expect(posted.status == 0, "\(posted.errorOutput)")
+            #expect(posted.output.contains("in ar, en, visible now."))
+            let stored = try await TestDatabases.withDatabase(url) { database in
+                try await database.rows(
+                    "SELECT a.pinned, t.body_html FROM announcements a JOIN announcement_translations t ON t.announcement_id = a.id AND t.language = 'ar' WHERE a.course_id = \(courseID)",
+                    as: (Bool, String).self
+                )
+            }
+            #expect(stored.count == 1 && stored.first?.0 == true && stored.first?.1.contains("<strong>غدا</strong>") == true)
+            let englishOnly = try academy("announce", "--course", "arabic-script", english)
+            #expect(englishOnly.status != 0 && englishOnly.errorOutput.contains("translations.ar is required"))
+            #expect(try academy("announce", "--course", "arabic-script", "--publish-at", "tomorrow", arabic).status != 0)
+        }
+    }
+
     @Test func backupAndRestoreCommands() async throws {
         let samples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Courses/arabic-script").standardized.path
         let work = FileManager.default.temporaryDirectory.appendingPathComponent("backup-cli-\(UUID().uuidString)")
