@@ -3,12 +3,12 @@ import AcademyServices
 import AcademyStore
 import Foundation
 import HTTPTypes
-import Hummingbird
+package import Hummingbird
 
 /// `/me/calendar.ics`: the signed-in user's iCalendar feed (RFC 5545) of their courses' live
 /// sessions and dated quizzes, read with a bearer token or, by calendar apps, with the secret of
 /// the address `POST /me/calendar/address` makes (and makes anew, retiring the old one).
-struct CalendarController {
+package struct CalendarController {
     let calendars: CalendarFeeds
     let authentication: AuthenticationMiddleware
 
@@ -53,7 +53,7 @@ struct CalendarController {
     @Sendable func makeAddress(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<CalendarAddressResponse> {
         let principal = try context.requirePrincipal()
         let (secret, created) = try await calendars.newSecret(for: principal.userID)
-        let url = "\(Self.origin(of: request))/api/v1/me/calendar.ics?token=\(secret)"
+        let url = Self.address(origin: Self.origin(of: request), secret: secret)
         return EditedResponse(status: .created, headers: [.cacheControl: "no-store"], response: CalendarAddressResponse(exists: true, createdAt: created, url: url))
     }
 
@@ -64,9 +64,14 @@ struct CalendarController {
 
     /// `scheme://host` as the client reached the academy (a proxy says the scheme in
     /// `X-Forwarded-Proto`); the address is handed back to that same client.
+    /// The feed's address holding `secret`: what a calendar app subscribes to.
+    package static func address(origin: String, secret: String) -> String {
+        "\(origin)/api/v1/me/calendar.ics?token=\(secret)"
+    }
+
     private static let forwardedProto = HTTPField.Name("X-Forwarded-Proto")!
 
-    static func origin(of request: Request) -> String {
+    package static func origin(of request: Request) -> String {
         let scheme = request.headers[Self.forwardedProto]?.lowercased() == "https" ? "https" : "http"
         let host = request.head.authority ?? "localhost"
         return "\(scheme)://\(host)"

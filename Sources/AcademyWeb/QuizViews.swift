@@ -10,13 +10,18 @@ struct ContentLanguage<Text> {
     let value: Text?
 
     init(_ texts: [String: Text], course: Course, visitor: Visitor) {
+        self.init(texts, fallback: course.defaultLanguage, visitor: visitor)
+    }
+
+    /// `fallback`: the default language of the texts' course.
+    init(_ texts: [String: Text], fallback: String, visitor: Visitor) {
         let language = Languages.negotiate(
-            query: visitor.readingLanguage, acceptLanguage: nil, userLocale: nil, available: texts.keys.sorted(), fallback: course.defaultLanguage
+            query: visitor.readingLanguage, acceptLanguage: nil, userLocale: nil, available: texts.keys.sorted(), fallback: fallback
         )
-        let shown = texts[language] != nil ? language : course.defaultLanguage
+        let shown = texts[language] != nil ? language : fallback
         lang = shown
         dir = Languages.direction(of: shown).rawValue
-        value = Languages.text(texts, in: language, fallback: course.defaultLanguage)
+        value = Languages.text(texts, in: language, fallback: fallback)
     }
 }
 

@@ -36,6 +36,10 @@ public func buildSite(_ dependencies: AppDependencies) async throws -> AcademyRo
         session: session, renderer: renderer, access: dependencies.access, completion: dependencies.lessonCompletion,
         download: AttachmentDownload(access: dependencies.access, attachments: dependencies.attachments, blobs: dependencies.blobs)
     ).register(on: pages)
+    LivePages(
+        session: session, renderer: renderer, access: dependencies.access, attendance: dependencies.attendance,
+        announcements: dependencies.announcements.announcements, calendars: dependencies.calendars
+    ).register(on: pages)
     TeachingPages(
         session: session, renderer: renderer, access: dependencies.access, courses: dependencies.courses,
         enrollments: dependencies.enrollments, statusChange: dependencies.enrollmentStatusChange,
