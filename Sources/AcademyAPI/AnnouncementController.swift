@@ -85,7 +85,7 @@ struct AnnouncementController {
             (body, try await service.change(body.translations, of: announcement, in: course))
         }
         let updated = try await announcements.update(
-            announcement, pinned: body.pinned ?? false, publishAt: body.publishAt ?? announcement.publishAt, translations: texts
+            announcement, pinned: body.pinned ?? false, publishAt: body.publishAt ?? Date(), translations: texts
         )
         let item = ReadAnnouncement(announcement: updated, read: nil, courseSlug: course.slug, courseDefaultLanguage: course.defaultLanguage)
         return AnnouncementResponse.localized(item, request: request, context: context, includeTranslations: true)

@@ -46,29 +46,26 @@ package struct LiveSessionRequest: Codable, Sendable {
         translations = session.translations.mapValues { Text(title: $0.title, descriptionMarkdown: $0.descriptionMarkdown) }
     }
 
-    /// The valid session, every field checked before any description is rendered; a description
-    /// whose Markdown is the one `rendered` already holds keeps that HTML.
+    /// The session's own fields, as a course folder's file holds them.
+    var source: LiveSessionSource {
+        LiveSessionSource(
+            startsAt: startsAt, durationMinutes: durationMinutes, meetingUrl: meetingUrl, channels: channels, required: required,
+            cancelled: cancelled, recordingUrl: recordingUrl,
+            translations: translations?.mapValues { LiveSessionSource.Text(title: $0.title, descriptionMarkdown: $0.descriptionMarkdown) }
+        )
+    }
+
+    /// The valid session, every field checked (`LiveSessionSource.validated`) before any
+    /// description is rendered; a description whose Markdown is the one `rendered` already holds
+    /// keeps that HTML.
     func validatedDraft(defaultLanguage: String, offered: [String], rendered: [String: LiveSessionText] = [:]) async throws -> LiveSessionDraft {
         var validation = FieldValidation()
         if let position, position < 1 {
             validation.add(FieldError(field: "position", message: "must be 1 or more"))
         }
-        let startsAt = validation.require(startsAt, "starts_at")
-        let duration = validation.check(validation.require(durationMinutes, "duration_minutes")) { LiveSessionRules.duration($0) }
-        let meetingURL = validation.check(validation.require(meetingUrl, "meeting_url")) { LiveSessionRules.link($0, field: "meeting_url") }
-        let channels = LiveSessionRules.channels(channels ?? [:], offered: offered, into: &validation)
-        let recordingURL = validation.check(recordingUrl) { LiveSessionRules.link($0, field: "recording_url") }
-        var sources: [String: (title: String, description: String)] = [:]
-        if let translations = validation.require(translations, "translations") {
-            CourseRules.translations(translations, defaultLanguage: defaultLanguage, offered: offered, into: &validation) { text, path, validation in
-                let title = validation.check(CourseRules.title(text.title, field: "\(path).title"))
-                let description = validation.check(LiveSessionRules.description(text.descriptionMarkdown ?? "", field: "\(path).description_markdown"))
-                if let title, let description, let language = path.split(separator: ".").last {
-                    sources[String(language)] = (title, description)
-                }
-            }
-        }
+        let checked = source.validated(defaultLanguage: defaultLanguage, offered: offered, into: &validation)
         try validation.finish()
+        guard let (settings, sources) = checked else { throw AcademyError.validationFailed(validation.errors) }
         var texts: [String: LiveSessionText] = [:]
         for (language, source) in sources {
             let html = if let earlier = rendered[language], earlier.descriptionMarkdown == source.description {
@@ -78,12 +75,7 @@ package struct LiveSessionRequest: Codable, Sendable {
             }
             texts[language] = LiveSessionText(title: source.title, descriptionMarkdown: source.description, descriptionHTML: html)
         }
-        guard let startsAt, let duration, let meetingURL else { throw AcademyError.validationFailed(validation.errors) }
-        return LiveSessionDraft(
-            startsAt: startsAt, durationMinutes: duration, meetingURL: meetingURL, channels: channels, required: required ?? false,
-            cancelled: cancelled ?? false, recordingURL: recordingURL, releaseAt: releaseAt, requiresPrevious: requiresPrevious ?? false,
-            translations: texts
-        )
+        return LiveSessionDraft(settings: settings, releaseAt: releaseAt, requiresPrevious: requiresPrevious ?? false, translations: texts)
     }
 }
 

@@ -27,13 +27,16 @@ public struct CourseFolder: Sendable, Equatable {
         }
     }
 
-    /// A lesson or quiz in a module, by its stable key: `lessons/KEY/` or `quizzes/KEY.yaml`.
+    /// A lesson, quiz or live session in a module, by its stable key: `lessons/KEY/`,
+    /// `quizzes/KEY.yaml` or `live-sessions/KEY.yaml`.
     public struct Item: Sendable, Equatable {
         public enum Content: Sendable, Equatable {
             /// Language → (title, Markdown body), from `lessons/KEY/LANG.md`; file name → where
             /// its bytes are: `lessons/KEY/attachments/NAME` when read, the stored blob when exported.
             case lesson(translations: [String: LessonSource], attachments: [String: URL])
             case quiz(QuizSettings, QuizContent)
+            /// The settings and, by language, the title and Markdown description.
+            case liveSession(LiveSessionSettings, translations: [String: LessonSource])
         }
 
         public var key: String
@@ -48,10 +51,13 @@ public struct CourseFolder: Sendable, Equatable {
             self.content = content
         }
 
-        /// What course.yaml calls the item: `- lesson: KEY` or `- quiz: KEY`.
+        /// What course.yaml calls the item: `- lesson: KEY`, `- quiz: KEY` or `- live_session: KEY`.
         public var kind: CourseItem.Kind {
-            if case .quiz = content { return .quiz }
-            return .lesson
+            switch content {
+            case .lesson: .lesson
+            case .quiz: .quiz
+            case .liveSession: .liveSession
+            }
         }
     }
 

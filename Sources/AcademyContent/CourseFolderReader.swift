@@ -69,6 +69,7 @@ public struct CourseFolderReader {
         let modules = readModules(mapping["modules"], defaultLanguage: defaultLanguage, file: file)
         checkUnlisted(folder: "lessons", suffix: "", listed: Set(itemKinds.filter { $0.value == .lesson }.keys))
         checkUnlisted(folder: "quizzes", suffix: ".yaml", listed: Set(itemKinds.filter { $0.value == .quiz }.keys))
+        checkUnlisted(folder: "live-sessions", suffix: ".yaml", listed: Set(itemKinds.filter { $0.value == .liveSession }.keys))
         do {
             try CourseRules.requirePublishable(status, lessonCount: itemKinds.values.filter { $0 == .lesson }.count)
         } catch {
@@ -188,23 +189,24 @@ public struct CourseFolderReader {
     }
 
     private mutating func readItem(_ node: Node, path: String, defaultLanguage: String?, file: String) -> CourseFolder.Item? {
-        let shape = "\(path) must be a mapping such as `lesson: 01-welcome` or `quiz: 05-check`"
+        let shape = "\(path) must be a mapping such as `lesson: 01-welcome`, `quiz: 05-check` or `live_session: 06-lecture`"
         guard let mapping = node.mapping else {
             problem(file, node, shape)
             return nil
         }
-        checkKeys(mapping, allowed: ["lesson", "quiz", "release_at", "requires_previous"], file: file, path: "\(path).")
-        guard (mapping["lesson"] == nil) != (mapping["quiz"] == nil) else {
+        let kinds: [CourseItem.Kind] = [.lesson, .quiz, .liveSession]
+        checkKeys(mapping, allowed: Set(kinds.map(\.rawValue) + ["release_at", "requires_previous"]), file: file, path: "\(path).")
+        let named = kinds.filter { mapping[$0.rawValue] != nil }
+        guard named.count == 1, let kind = named.first else {
             problem(file, node, shape)
             return nil
         }
-        let kind: CourseItem.Kind = mapping["lesson"] == nil ? .quiz : .lesson
         let keyNode = mapping[kind.rawValue]
         guard let key = string(keyNode, path: "\(path).\(kind.rawValue)", file: file, required: true).flatMap({
             check(CourseRules.slug($0, field: "\(path).\(kind.rawValue)"), file: file, node: keyNode)
         }) else { return nil }
         guard itemKinds.updateValue(kind, forKey: key) == nil else {
-            problem(file, node, "\(key) is listed twice: lessons and quizzes share one set of keys")
+            problem(file, node, "\(key) is listed twice: lessons, quizzes and live sessions share one set of keys")
             return nil
         }
         let releaseAt = date(mapping["release_at"], path: "\(path).release_at", file: file)
@@ -217,26 +219,33 @@ public struct CourseFolderReader {
             }
         }
         let content: CourseFolder.Item.Content
-        if kind == .lesson {
+        switch kind {
+        case .lesson:
             let lesson = readLesson(key: key, defaultLanguage: defaultLanguage, listedAt: keyNode, file: file)
             content = .lesson(
                 translations: lesson?.sources ?? [:],
                 attachments: Dictionary(uniqueKeysWithValues: (lesson?.attachments ?? []).map { ($0.name, $0.url) })
             )
-        } else {
+        case .quiz:
             guard let quiz = readQuiz(key: key, defaultLanguage: defaultLanguage, listedAt: keyNode, file: file) else { return nil }
             content = .quiz(quiz.settings, quiz.content)
+        case .liveSession:
+            guard let session = readLiveSession(key: key, defaultLanguage: defaultLanguage, listedAt: keyNode, file: file) else { return nil }
+            content = .liveSession(session.settings, translations: session.texts.mapValues { CourseFolder.LessonSource(title: $0.title, bodyMarkdown: $0.description) })
         }
         return CourseFolder.Item(key: key, releaseAt: releaseAt, requiresPrevious: requiresPrevious, content: content)
     }
 
-    // MARK: Quiz files
+    // MARK: Quiz and live session files
 
-    /// `quizzes/KEY.yaml`: the API's quiz fields, checked by the API's decoder and rules.
-    private mutating func readQuiz(key: String, defaultLanguage: String?, listedAt: Node?, file: String) -> (settings: QuizSettings, content: QuizContent)? {
-        let path = directory.appendingPathComponent("quizzes").appendingPathComponent("\(key).yaml").path
+    /// `FOLDER/KEY.yaml`, decoded as the API decodes its body, with a way to place a field's
+    /// problem on its line; nil (the problems noted) when missing or not decodable.
+    private mutating func readItemFile<Document: Decodable>(
+        _ type: Document.Type, folder: String, kind: String, key: String, listedAt: Node?, file: String
+    ) -> (document: Document, located: (FieldError) -> FolderProblem)? {
+        let path = directory.appendingPathComponent(folder).appendingPathComponent("\(key).yaml").path
         guard FileManager.default.fileExists(atPath: path) else {
-            problem(file, listedAt, "quiz \(key) has no file quizzes/\(key).yaml")
+            problem(file, listedAt, "\(kind) \(key) has no file \(folder)/\(key).yaml")
             return nil
         }
         guard let root = composeYAML(at: path) else { return nil }
@@ -250,21 +259,39 @@ public struct CourseFolderReader {
         let located = { (error: FieldError) in
             FolderProblem(file: path, line: YAMLTree.line(of: error.field, in: root), message: error.field.isEmpty ? error.message : "\(error.field) \(error.message)")
         }
-        let draft: QuizDraft
         do {
-            draft = try StrictJSONDecoder().decode(QuizDraft.self, from: tree)
+            return (try StrictJSONDecoder().decode(type, from: tree), located)
         } catch .validationFailed(let errors) {
             problems += errors.map(located)
-            return nil
         } catch {
             problems.append(FolderProblem(file: path, line: nil, message: "\(error)"))
-            return nil
         }
-        guard let defaultLanguage else { return nil }
+        return nil
+    }
+
+    /// `quizzes/KEY.yaml`: the API's quiz fields, checked by the API's decoder and rules.
+    private mutating func readQuiz(key: String, defaultLanguage: String?, listedAt: Node?, file: String) -> (settings: QuizSettings, content: QuizContent)? {
+        guard let (draft, located) = readItemFile(QuizDraft.self, folder: "quizzes", kind: "quiz", key: key, listedAt: listedAt, file: file),
+              let defaultLanguage
+        else { return nil }
         var validation = FieldValidation()
         let quiz = draft.validated(defaultLanguage: defaultLanguage, offered: offered, bank: bank, into: &validation)
         problems += validation.errors.map(located)
         return quiz
+    }
+
+    /// `live-sessions/KEY.yaml`: the API's live session fields (without its place), checked by the
+    /// same rule (`LiveSessionSource.validated`).
+    private mutating func readLiveSession(
+        key: String, defaultLanguage: String?, listedAt: Node?, file: String
+    ) -> (settings: LiveSessionSettings, texts: [String: (title: String, description: String)])? {
+        guard let (source, located) = readItemFile(LiveSessionSource.self, folder: "live-sessions", kind: "live session", key: key, listedAt: listedAt, file: file),
+              let defaultLanguage
+        else { return nil }
+        var validation = FieldValidation()
+        let session = source.validated(defaultLanguage: defaultLanguage, offered: offered, into: &validation)
+        problems += validation.errors.map(located)
+        return session
     }
 
     // MARK: The question bank

@@ -29,9 +29,33 @@ public enum CourseFolderWriter {
                 try files.createDirectory(at: quizzes, withIntermediateDirectories: true)
                 let yaml = try quizYAML(settings: settings, content: content, defaultLanguage: folder.defaultLanguage)
                 try Data(yaml.utf8).write(to: quizzes.appendingPathComponent("\(item.key).yaml"))
+            case .liveSession(let settings, let translations):
+                let sessions = directory.appendingPathComponent("live-sessions")
+                try files.createDirectory(at: sessions, withIntermediateDirectories: true)
+                let yaml = try liveSessionYAML(settings, translations: translations, defaultLanguage: folder.defaultLanguage)
+                try Data(yaml.utf8).write(to: sessions.appendingPathComponent("\(item.key).yaml"))
             }
         }
     }
+
+    /// A live session file: the fields of the API's body without its place, settings at their
+    /// defaults left out, languages default-first.
+    public static func liveSessionYAML(_ settings: LiveSessionSettings, translations: [String: CourseFolder.LessonSource], defaultLanguage: String) throws -> String {
+        let source = LiveSessionSource(settings, texts: translations.mapValues { ($0.title, $0.bodyMarkdown) })
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.dateEncodingStrategy = .iso8601
+        guard case .success(.object(let object)) = JSONParser.parse(Array(try encoder.encode(source))) else { return "" }
+        return YAMLTree.yaml(object) { key in
+            if key == defaultLanguage { return (-1, key) }
+            return (liveSessionFieldOrder.firstIndex(of: key) ?? liveSessionFieldOrder.count, key)
+        }
+    }
+
+    private static let liveSessionFieldOrder = [
+        "translations", "title", "description_markdown", "starts_at", "duration_minutes", "required", "cancelled",
+        "meeting_url", "channels", "recording_url",
+    ]
 
     private static func writeLesson(key: String, translations: [(String, CourseFolder.LessonSource)], attachments: [String: URL], in directory: URL) throws {
         let files = FileManager.default

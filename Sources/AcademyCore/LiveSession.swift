@@ -161,3 +161,110 @@ public enum LiveSessionRules {
         return .success(text)
     }
 }
+
+/// A live session's settings, checked: what the API, a course folder and the store share.
+public struct LiveSessionSettings: Sendable, Equatable {
+    public var startsAt: Date
+    public var durationMinutes: Int
+    public var meetingURL: String
+    public var channels: [String: String]
+    public var required: Bool
+    public var cancelled: Bool
+    public var recordingURL: String?
+
+    public init(startsAt: Date, durationMinutes: Int, meetingURL: String, channels: [String: String], required: Bool, cancelled: Bool, recordingURL: String?) {
+        self.startsAt = startsAt
+        self.durationMinutes = durationMinutes
+        self.meetingURL = meetingURL
+        self.channels = channels
+        self.required = required
+        self.cancelled = cancelled
+        self.recordingURL = recordingURL
+    }
+}
+
+extension LiveSession {
+    public var settings: LiveSessionSettings {
+        LiveSessionSettings(
+            startsAt: startsAt, durationMinutes: durationMinutes, meetingURL: meetingURL, channels: channels, required: required,
+            cancelled: cancelled, recordingURL: recordingURL
+        )
+    }
+}
+
+/// A live session as an author writes it: the fields of the API's body (apart from its place in
+/// the course) and of a course folder's `live-sessions/KEY.yaml`, checked by one rule.
+public struct LiveSessionSource: Codable, Sendable, Equatable {
+    public struct Text: Codable, Sendable, Equatable {
+        public var title: String
+        public var descriptionMarkdown: String?
+
+        public init(title: String, descriptionMarkdown: String?) {
+            self.title = title
+            self.descriptionMarkdown = descriptionMarkdown
+        }
+    }
+
+    public var startsAt: Date?
+    public var durationMinutes: Int?
+    public var meetingUrl: String?
+    public var channels: [String: String]?
+    public var required: Bool?
+    public var cancelled: Bool?
+    public var recordingUrl: String?
+    public var translations: [String: Text]?
+
+    public init(
+        startsAt: Date?, durationMinutes: Int?, meetingUrl: String?, channels: [String: String]?, required: Bool?, cancelled: Bool?,
+        recordingUrl: String?, translations: [String: Text]?
+    ) {
+        self.startsAt = startsAt
+        self.durationMinutes = durationMinutes
+        self.meetingUrl = meetingUrl
+        self.channels = channels
+        self.required = required
+        self.cancelled = cancelled
+        self.recordingUrl = recordingUrl
+        self.translations = translations
+    }
+
+    /// The canonical source of checked settings and texts: what is at its default left out.
+    public init(_ settings: LiveSessionSettings, texts: [String: (title: String, description: String)]) {
+        self.init(
+            startsAt: settings.startsAt, durationMinutes: settings.durationMinutes, meetingUrl: settings.meetingURL,
+            channels: settings.channels.isEmpty ? nil : settings.channels, required: settings.required ? true : nil,
+            cancelled: settings.cancelled ? true : nil, recordingUrl: settings.recordingURL,
+            translations: texts.mapValues { Text(title: $0.title, descriptionMarkdown: $0.description.isEmpty ? nil : $0.description) }
+        )
+    }
+
+    /// The settings and the texts (title and Markdown description by language), or nil with
+    /// every problem in `validation`.
+    public func validated(
+        defaultLanguage: String, offered: [String], into validation: inout FieldValidation
+    ) -> (settings: LiveSessionSettings, texts: [String: (title: String, description: String)])? {
+        let startsAt = validation.require(startsAt, "starts_at")
+        let duration = validation.check(validation.require(durationMinutes, "duration_minutes")) { LiveSessionRules.duration($0) }
+        let meetingURL = validation.check(validation.require(meetingUrl, "meeting_url")) { LiveSessionRules.link($0, field: "meeting_url") }
+        let channels = LiveSessionRules.channels(channels ?? [:], offered: offered, into: &validation)
+        let recordingURL = validation.check(recordingUrl) { LiveSessionRules.link($0, field: "recording_url") }
+        var texts: [String: (title: String, description: String)] = [:]
+        if let translations = validation.require(translations, "translations") {
+            CourseRules.translations(translations, defaultLanguage: defaultLanguage, offered: offered, into: &validation) { text, path, validation in
+                let title = validation.check(CourseRules.title(text.title, field: "\(path).title"))
+                let description = validation.check(LiveSessionRules.description(text.descriptionMarkdown ?? "", field: "\(path).description_markdown"))
+                if let title, let description, let language = path.split(separator: ".").last {
+                    texts[String(language)] = (title, description)
+                }
+            }
+        }
+        guard validation.errors.isEmpty, let startsAt, let duration, let meetingURL else { return nil }
+        return (
+            LiveSessionSettings(
+                startsAt: startsAt, durationMinutes: duration, meetingURL: meetingURL, channels: channels, required: required ?? false,
+                cancelled: cancelled ?? false, recordingURL: recordingURL
+            ),
+            texts
+        )
+    }
+}

@@ -147,7 +147,7 @@ public struct AppDependencies: Sendable {
         questionBank = QuestionBankService(bank: bank, blobs: blobs, languages: configuration.languages, maxImageBytes: configuration.maxUploadBytes)
         courseFolders = CourseFolderService(
             access: access, courses: courses, content: content, imports: CourseImportRepository(database: database),
-            users: accounts.users, attachments: attachments, quizzes: quizzes, bank: bank, blobs: blobs,
+            users: accounts.users, attachments: attachments, quizzes: quizzes, liveSessions: liveSessions, bank: bank, blobs: blobs,
             languages: configuration.languages, maxUploadBytes: configuration.maxUploadBytes
         )
     }

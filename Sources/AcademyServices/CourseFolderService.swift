@@ -14,6 +14,7 @@ public struct CourseFolderService: Sendable {
     let users: UserRepository
     let attachments: AttachmentRepository
     let quizzes: QuizRepository
+    let liveSessions: LiveSessionRepository
     let bank: QuestionBankRepository
     let blobs: BlobStore
     let languages: [String]
@@ -21,8 +22,8 @@ public struct CourseFolderService: Sendable {
 
     public init(
         access: CourseAccess, courses: CourseRepository, content: CourseContentRepository, imports: CourseImportRepository,
-        users: UserRepository, attachments: AttachmentRepository, quizzes: QuizRepository, bank: QuestionBankRepository, blobs: BlobStore,
-        languages: [String], maxUploadBytes: Int
+        users: UserRepository, attachments: AttachmentRepository, quizzes: QuizRepository, liveSessions: LiveSessionRepository,
+        bank: QuestionBankRepository, blobs: BlobStore, languages: [String], maxUploadBytes: Int
     ) {
         self.access = access
         self.courses = courses
@@ -31,6 +32,7 @@ public struct CourseFolderService: Sendable {
         self.users = users
         self.attachments = attachments
         self.quizzes = quizzes
+        self.liveSessions = liveSessions
         self.bank = bank
         self.blobs = blobs
         self.languages = languages
@@ -117,6 +119,8 @@ public struct CourseFolderService: Sendable {
                         .lesson(translations: translations.mapValues { ($0.title, $0.bodyMarkdown) }, attachments: attachments[item.key] ?? [])
                     case .quiz(let settings, let content):
                         .quiz(settings, content)
+                    case .liveSession(let settings, let translations):
+                        .liveSession(settings, translations: translations.mapValues { ($0.title, $0.bodyMarkdown) })
                     }
                     return .init(key: item.key, releaseAt: item.releaseAt, requiresPrevious: item.requiresPrevious, content: content)
                 })
@@ -124,7 +128,7 @@ public struct CourseFolderService: Sendable {
         )
     }
 
-    /// Writes the course as a folder. Modules, lessons and quizzes made through the API get their keys
+    /// Writes the course as a folder. Modules, lessons, quizzes and live sessions made through the API get their keys
     /// first (from their position), so that importing the folder updates them in place.
     public func export(slug: String, to directory: URL) async throws {
         let course = try await access.course(.slug(slug))
@@ -143,6 +147,13 @@ public struct CourseFolderService: Sendable {
             items[quiz.moduleID, default: []].append((quiz.position, CourseFolder.Item(
                 key: quiz.key ?? "", releaseAt: quiz.releaseAt, requiresPrevious: quiz.requiresPrevious,
                 content: .quiz(quiz.settings, quiz.content)
+            )))
+        }
+        for session in try await liveSessions.sessions(of: course.id) {
+            let translations = session.translations.mapValues { CourseFolder.LessonSource(title: $0.title, bodyMarkdown: $0.descriptionMarkdown) }
+            items[session.moduleID, default: []].append((session.position, CourseFolder.Item(
+                key: session.key ?? "", releaseAt: session.releaseAt, requiresPrevious: session.requiresPrevious,
+                content: .liveSession(session.settings, translations: translations)
             )))
         }
         try await blobs.withLocalFiles(hashes) { files in

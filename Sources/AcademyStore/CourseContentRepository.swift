@@ -99,7 +99,7 @@ public struct CourseContentRepository: Sendable {
     }
 
     /// Gives modules and lessons made through the API the stable keys a course folder needs:
-    /// `module-N` by position, `NN-lesson` or `NN-quiz` by the item's place in the course, skipping keys
+    /// `module-N` by position, `NN-lesson`, `NN-quiz` or `NN-live-session` by the item's place in the course, skipping keys
     /// already taken. Done once, in one transaction; the keys stay from then on.
     public func assignMissingKeys(of courseID: UUID) async throws {
         try await database.withTransaction { connection in
@@ -124,7 +124,8 @@ public struct CourseContentRepository: Sendable {
             )
             var itemKeys = Set(items.compactMap(\.1))
             for (index, (id, key, kind)) in items.enumerated() where key == nil {
-                let assigned = Self.firstFree(String(format: "%02d-\(kind)", index + 1), in: itemKeys)
+                // Keys are slugs: `live_session` becomes `live-session`.
+                let assigned = Self.firstFree(String(format: "%02d-", index + 1) + kind.replacingOccurrences(of: "_", with: "-"), in: itemKeys)
                 itemKeys.insert(assigned)
                 try await connection.run("UPDATE course_items SET key = \(assigned) WHERE id = \(id)")
             }

@@ -23,10 +23,15 @@ public struct CourseImportPlan: Sendable {
             /// known), and files already written under their hashes, by file name.
             case lesson(translations: [String: (title: String, markdown: String)], attachments: [AttachmentFile])
             case quiz(QuizSettings, QuizContent)
+            /// Settings, and title and Markdown description by language.
+            case liveSession(LiveSessionSettings, translations: [String: (title: String, markdown: String)])
 
             var kind: CourseItem.Kind {
-                if case .quiz = self { return .quiz }
-                return .lesson
+                switch self {
+                case .lesson: .lesson
+                case .quiz: .quiz
+                case .liveSession: .liveSession
+                }
             }
         }
 
@@ -80,6 +85,8 @@ public struct CourseImportOutcome: Sendable, Equatable {
     public var lessonsUpdated = 0
     public var quizzesCreated = 0
     public var quizzesUpdated = 0
+    public var liveSessionsCreated = 0
+    public var liveSessionsUpdated = 0
     public var bankQuestions = 0
     /// Modules and items in the database but not in the folder: kept (with whatever students
     /// did with them), placed after the folder's.
@@ -214,6 +221,25 @@ public struct CourseImportRepository: Sendable {
                             outcome.quizzesUpdated += 1
                             try await QuizRepository.storeRevision(of: itemID, settings: settings, content: content, on: connection)
                         }
+                    case .liveSession(let settings, let translations):
+                        var texts: [String: LiveSessionText] = [:]
+                        for (language, text) in translations {
+                            let html = try await render(text.markdown, [:], "live-sessions/\(item.key).yaml translations.\(language).description_markdown")
+                            texts[language] = LiveSessionText(title: text.title, descriptionMarkdown: text.markdown, descriptionHTML: html)
+                        }
+                        if existing == nil {
+                            outcome.liveSessionsCreated += 1
+                            try await LiveSessionRepository.insertSettings(of: itemID, settings, on: connection)
+                        } else {
+                            outcome.liveSessionsUpdated += 1
+                            // Calendars learn of a change (a new SEQUENCE) only when there is one.
+                            let titlesBefore = try await LiveSessionRepository.titles(of: itemID, on: connection)
+                            let changed = try await LiveSessionRepository.updateSettings(of: itemID, settings, on: connection)
+                            if changed || titlesBefore != texts.mapValues(\.title) {
+                                try await connection.run("UPDATE course_items SET calendar_sequence = calendar_sequence + 1 WHERE id = \(itemID)")
+                            }
+                        }
+                        try await LiveSessionRepository.replaceTexts(of: itemID, with: texts, on: connection)
                     }
                 }
             }

@@ -2,30 +2,16 @@ public import AcademyCore
 public import Foundation
 import PostgresNIO
 
-/// The fields of a live session an author sets, validated (`LiveSessionRequest`).
+/// A live session as it is stored: its checked settings, its place rules and its texts, the
+/// descriptions rendered.
 public struct LiveSessionDraft: Sendable {
-    public var startsAt: Date
-    public var durationMinutes: Int
-    public var meetingURL: String
-    public var channels: [String: String]
-    public var required: Bool
-    public var cancelled: Bool
-    public var recordingURL: String?
+    public var settings: LiveSessionSettings
     public var releaseAt: Date?
     public var requiresPrevious: Bool
     public var translations: [String: LiveSessionText]
 
-    public init(
-        startsAt: Date, durationMinutes: Int, meetingURL: String, channels: [String: String], required: Bool, cancelled: Bool,
-        recordingURL: String?, releaseAt: Date?, requiresPrevious: Bool, translations: [String: LiveSessionText]
-    ) {
-        self.startsAt = startsAt
-        self.durationMinutes = durationMinutes
-        self.meetingURL = meetingURL
-        self.channels = channels
-        self.required = required
-        self.cancelled = cancelled
-        self.recordingURL = recordingURL
+    public init(settings: LiveSessionSettings, releaseAt: Date?, requiresPrevious: Bool, translations: [String: LiveSessionText]) {
+        self.settings = settings
         self.releaseAt = releaseAt
         self.requiresPrevious = requiresPrevious
         self.translations = translations
@@ -135,13 +121,7 @@ public struct LiveSessionRepository: Sendable {
                 kind: CourseItem.Kind.liveSession.rawValue, in: module, position: position, releaseAt: draft.releaseAt,
                 requiresPrevious: draft.requiresPrevious, on: connection
             )
-            try await connection.run(
-                """
-                INSERT INTO live_sessions (id, starts_at, duration_minutes, meeting_url, channels, required, cancelled, recording_url)
-                VALUES (\(id), \(draft.startsAt), \(draft.durationMinutes), \(draft.meetingURL), \(try Self.json(draft.channels))::jsonb,
-                        \(draft.required), \(draft.cancelled), \(draft.recordingURL))
-                """
-            )
+            try await Self.insertSettings(of: id, draft.settings, on: connection)
             try await Self.replaceTexts(of: id, with: draft.translations, on: connection)
             return id
         }
@@ -163,14 +143,7 @@ public struct LiveSessionRepository: Sendable {
                 WHERE id = \(session.id)
                 """
             )
-            try await connection.run(
-                """
-                UPDATE live_sessions SET starts_at = \(draft.startsAt), duration_minutes = \(draft.durationMinutes), meeting_url = \(draft.meetingURL),
-                    channels = \(try Self.json(draft.channels))::jsonb, required = \(draft.required), cancelled = \(draft.cancelled),
-                    recording_url = \(draft.recordingURL)
-                WHERE id = \(session.id)
-                """
-            )
+            try await Self.updateSettings(of: session.id, draft.settings, on: connection)
             try await Self.replaceTexts(of: session.id, with: draft.translations, on: connection)
         }
         guard let updated = try await self.session(session.id) else { throw AcademyError.notFound("No such live session.") }
@@ -184,8 +157,43 @@ public struct LiveSessionRepository: Sendable {
         }
     }
 
+    static func insertSettings(of id: UUID, _ settings: LiveSessionSettings, on connection: DatabaseConnection) async throws {
+        try await connection.run(
+            """
+            INSERT INTO live_sessions (id, starts_at, duration_minutes, meeting_url, channels, required, cancelled, recording_url)
+            VALUES (\(id), \(settings.startsAt), \(settings.durationMinutes), \(settings.meetingURL), \(try Self.json(settings.channels))::jsonb,
+                    \(settings.required), \(settings.cancelled), \(settings.recordingURL))
+            """
+        )
+    }
+
+    /// Writes the settings; whether they changed.
+    @discardableResult
+    static func updateSettings(of id: UUID, _ settings: LiveSessionSettings, on connection: DatabaseConnection) async throws -> Bool {
+        !(try await connection.rows(
+            """
+            UPDATE live_sessions SET starts_at = \(settings.startsAt), duration_minutes = \(settings.durationMinutes), meeting_url = \(settings.meetingURL),
+                channels = \(try Self.json(settings.channels))::jsonb, required = \(settings.required), cancelled = \(settings.cancelled),
+                recording_url = \(settings.recordingURL)
+            WHERE id = \(id)
+              AND (starts_at, duration_minutes, meeting_url, channels, required, cancelled, recording_url)
+                  IS DISTINCT FROM (\(settings.startsAt), \(settings.durationMinutes), \(settings.meetingURL), \(try Self.json(settings.channels))::jsonb,
+                                    \(settings.required), \(settings.cancelled), \(settings.recordingURL))
+            RETURNING id
+            """,
+            as: UUID.self
+        ).isEmpty)
+    }
+
     static func json(_ channels: [String: String]) throws -> String {
         String(decoding: try JSONEncoder().encode(channels), as: UTF8.self)
+    }
+
+    /// The session's titles by language.
+    static func titles(of id: UUID, on connection: DatabaseConnection) async throws -> [String: String] {
+        Dictionary(uniqueKeysWithValues: try await connection.rows(
+            "SELECT language, title FROM live_session_translations WHERE session_id = \(id)", as: (String, String).self
+        ).map { ($0.0, $0.1) })
     }
 
     static func replaceTexts(of id: UUID, with texts: [String: LiveSessionText], on connection: DatabaseConnection) async throws {

@@ -222,13 +222,22 @@ struct CourseEditorPages {
         let items: [ItemRow]
     }
 
+    static func editURL(of item: CourseItem) -> String {
+        switch item.kind {
+        case .lesson: "/teach/lessons/\(item.id.apiString)"
+        case .quiz: "/teach/quizzes/\(item.id.apiString)"
+        case .liveSession: "/live-sessions/\(item.id.apiString)"
+        }
+    }
+
     struct ItemRow {
         let id: String
         let kind: String
         let lang: String
         let dir: String
         let title: String
-        let isLesson: Bool
+        /// Where the item is edited (a live session: its page, which shows its editors every link).
+        let editURL: String
     }
 
     struct Gap {
@@ -265,7 +274,7 @@ struct CourseEditorPages {
                         let title = ContentLanguage(item.titles, course: course, visitor: visitor)
                         return ItemRow(
                             id: item.id.apiString, kind: strings["item_\(item.kind.rawValue)"] ?? item.kind.rawValue,
-                            lang: title.lang, dir: title.dir, title: title.value ?? "", isLesson: item.kind == .lesson
+                            lang: title.lang, dir: title.dir, title: title.value ?? "", editURL: Self.editURL(of: item)
                         )
                     }
                 )

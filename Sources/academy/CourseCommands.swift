@@ -46,6 +46,9 @@ struct CourseCommand: AsyncParsableCommand {
                     Self.count(outcome.lessonsCreated + outcome.lessonsUpdated, "lesson"),
                     Self.count(outcome.quizzesCreated + outcome.quizzesUpdated, "quiz", plural: "quizzes"),
                 ]
+                if outcome.liveSessionsCreated + outcome.liveSessionsUpdated > 0 {
+                    parts.append(Self.count(outcome.liveSessionsCreated + outcome.liveSessionsUpdated, "live session"))
+                }
                 if outcome.bankQuestions > 0 {
                     parts.append(Self.count(outcome.bankQuestions, "bank question"))
                 }

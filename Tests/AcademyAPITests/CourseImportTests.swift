@@ -257,6 +257,53 @@ import Testing
         }
     }
 
+    @Test func liveSessionsRoundTripThroughFoldersAndRaiseTheirSequenceOnlyWhenChanged() async throws {
+        let first = FileManager.default.temporaryDirectory.appendingPathComponent("export-\(UUID().uuidString)")
+        let second = FileManager.default.temporaryDirectory.appendingPathComponent("export-\(UUID().uuidString)")
+        defer {
+            try? FileManager.default.removeItem(at: first)
+            try? FileManager.default.removeItem(at: second)
+        }
+        try await TestApp.withApp { client, app in
+            try await app.makeUser("teacher@example.org", role: .instructor)
+            let teacher = try await client.login("teacher@example.org")
+            let (module, _) = try await client.makeCourse(token: teacher, publish: true)
+            let session = try await client.makeLiveSession(module: module, token: teacher, startsIn: 86_400, [
+                "starts_at": "2031-01-01T08:00:00Z", "required": true, "recording_url": "https://video.example.org/r",
+            ])
+            func sequence() async throws -> Int? {
+                try await client.send(.get, "/api/v1/live-sessions/\(session)", token: teacher).json["calendar_sequence"] as? Int
+            }
+            let service = app.courseFolders
+            try await service.export(slug: "arabic-script", to: first)
+            let file = try String(contentsOf: first.appendingPathComponent("live-sessions/02-live-session.yaml"), encoding: .utf8)
+            #expect(file.hasPrefix("translations:\n  ar:\n    title: \"محاضرة مباشرة\"\n    description_markdown: \"**أهلاً** <script>alert(1)</script>\"\n  en:\n"), "\(file)")
+            #expect(file.contains("starts_at: \"2031-01-01T08:00:00Z\"\nduration_minutes: 60\nrequired: true\nmeeting_url: \"https://meet.example.org/main\"\nchannels:\n  en: \"https://meet.example.org/en\"\n"), "\(file)")
+            #expect(!file.contains("cancelled"))
+            #expect(try String(contentsOf: first.appendingPathComponent("course.yaml"), encoding: .utf8).contains("      - live_session: \"02-live-session\"\n"))
+
+            // Unchanged: the same session, no new SEQUENCE; the export is byte-identical.
+            let same = try await service.importFolders([first], instructorEmail: nil)
+            #expect(same.first?.outcome?.liveSessionsUpdated == 1 && same.first?.outcome?.liveSessionsCreated == 0)
+            #expect(try await sequence() == 0)
+            try await service.export(slug: "arabic-script", to: second)
+            #expect(FileManager.default.contentsEqual(
+                atPath: first.appendingPathComponent("live-sessions/02-live-session.yaml").path,
+                andPath: second.appendingPathComponent("live-sessions/02-live-session.yaml").path
+            ))
+            // Moved in the folder: updated in place, with a higher SEQUENCE for calendars.
+            try file.replacingOccurrences(of: "2031-01-01T08:00:00Z", with: "2031-01-02T08:00:00Z")
+                .write(to: first.appendingPathComponent("live-sessions/02-live-session.yaml"), atomically: true, encoding: .utf8)
+            _ = try await service.importFolders([first], instructorEmail: nil)
+            let moved = try await client.send(.get, "/api/v1/live-sessions/\(session)", token: teacher)
+            #expect(moved.json["starts_at"] as? String == "2031-01-02T08:00:00Z")
+            #expect(moved.json["calendar_sequence"] as? Int == 1)
+            #expect((moved.json["description_html"] as? String)?.contains("<script") == false)
+            let courseID = try #require(try await CourseRepository(database: app.database).find(.slug("arabic-script"), for: nil)?.course.id)
+            #expect(try await LiveSessionRepository(database: app.database).sessions(of: courseID).count == 1)
+        }
+    }
+
     @Test(arguments: TestFileStore.allCases)
     func folderAttachmentsAreStoredLinkedKeptAndExported(in fileStore: TestFileStore) async throws {
         let copy = try Self.copyOfSamples()

@@ -31,7 +31,11 @@ import Testing
         try CourseFolderWriter.write(folder, to: copy)
         #expect(try Data(contentsOf: copy.appendingPathComponent("course.yaml")) == Data(contentsOf: source.appendingPathComponent("course.yaml")))
         for item in folder.modules.flatMap(\.items) {
-            let paths = item.kind == .quiz ? ["quizzes/\(item.key).yaml"] : item.lessonTranslations.keys.map { "lessons/\(item.key)/\($0).md" }
+            let paths = switch item.kind {
+            case .quiz: ["quizzes/\(item.key).yaml"]
+            case .liveSession: ["live-sessions/\(item.key).yaml"]
+            case .lesson: item.lessonTranslations.keys.map { "lessons/\(item.key)/\($0).md" }
+            }
             for path in paths {
                 #expect(try Data(contentsOf: copy.appendingPathComponent(path)) == Data(contentsOf: source.appendingPathComponent(path)), "\(path)")
             }
@@ -97,6 +101,9 @@ import Testing
                     for question in content.questions {
                         #expect(Set(question.translations.keys) == Set(Self.languages), "\(item.key) \(question.id)")
                     }
+                case .liveSession(let settings, let translations):
+                    #expect(Set(translations.keys) == Set(Self.languages), "\(item.key)")
+                    #expect(Set(settings.channels.keys) == Set(Self.languages).subtracting(["ar"]), "interpreted from Arabic into every other language")
                 }
             }
         }
@@ -330,6 +337,54 @@ import Testing
             .filter { $0.file.hasSuffix("02-broken.yaml") }.map { "\($0.line.map(String.init) ?? "-"): \($0.message)" }
         #expect(rules.contains("4: pass_percent must be from 0 to 100"), "\(rules)")
         #expect(rules.contains("19: questions.0.answer.option_id must be one of the question's options"), "\(rules)")
+    }
+
+    @Test func liveSessionProblemsAreReportedWithFileAndLine() throws {
+        let folder = Self.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("live-sessions"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("lessons/01-read"), withIntermediateDirectories: true)
+        try "---\ntitle: \"Read\"\n---\nText\n".write(to: folder.appendingPathComponent("lessons/01-read/en.md"), atomically: true, encoding: .utf8)
+        try """
+        slug: "lectures"
+        default_language: "en"
+        translations:
+          en:
+            title: "Lectures"
+        modules:
+          - key: "module"
+            translations:
+              en:
+                title: "M"
+            items:
+              - lesson: "01-read"
+              - live_session: "02-broken"
+              - live_session: "03-missing"
+              - live_session: "04-both"
+                quiz: "04-both"
+        """.write(to: folder.appendingPathComponent("course.yaml"), atomically: true, encoding: .utf8)
+        try """
+        translations:
+          fr:
+            title: "Cours"
+        starts_at: "2031-01-01T08:00:00Z"
+        duration_minutes: 2000
+        meeting_url: "javascript:alert(1)"
+        channels:
+          xx: "https://meet.example.org/xx"
+        """.write(to: folder.appendingPathComponent("live-sessions/02-broken.yaml"), atomically: true, encoding: .utf8)
+        let problems = try #require(CourseFolderReader.read(folder, offered: Self.languages).failure).problems
+        let broken = folder.appendingPathComponent("live-sessions/02-broken.yaml").path
+        let course = folder.appendingPathComponent("course.yaml").path
+        #expect(problems.contains(FolderProblem(file: broken, line: 5, message: "duration_minutes must be from 1 to 1440 minutes")))
+        #expect(problems.contains(FolderProblem(file: broken, line: 6, message: "meeting_url must be an http or https link of at most 2000 characters")))
+        #expect(problems.contains { $0.file == broken && $0.message.hasPrefix("channels.xx is not one of the academy's languages") })
+        #expect(problems.contains { $0.file == broken && $0.message == "translations.en is required: it is the default language" })
+        #expect(problems.contains(FolderProblem(file: course, line: 14, message: "live session 03-missing has no file live-sessions/03-missing.yaml")))
+        #expect(problems.contains { $0.file == course && $0.line == 15 && $0.message.contains("live_session: 06-lecture") })
+        try "translations: {}\n".write(to: folder.appendingPathComponent("live-sessions/99-stray.yaml"), atomically: true, encoding: .utf8)
+        let stray = try #require(CourseFolderReader.read(folder, offered: Self.languages).failure).problems
+        #expect(stray.contains(FolderProblem(file: folder.appendingPathComponent("live-sessions/99-stray.yaml").path, line: nil, message: "is not listed in any module of course.yaml")))
     }
 
     @Test func nestedAliasesInAQuizFileCannotExplode() throws {

@@ -324,8 +324,11 @@ import Testing
                 let course = try #require(try await CourseRepository(database: database).find(.slug("arabic-script"), for: nil)?.course)
                 let module = try #require(try await CourseContentRepository(database: database).modules(of: course.id).first)
                 let session = try await LiveSessionRepository(database: database).create(in: module, position: nil, LiveSessionDraft(
-                    startsAt: Date().addingTimeInterval(-7200), durationMinutes: 60, meetingURL: "https://meet.example.org/main", channels: [:],
-                    required: false, cancelled: false, recordingURL: nil, releaseAt: nil, requiresPrevious: false,
+                    settings: LiveSessionSettings(
+                        startsAt: Date().addingTimeInterval(-7200), durationMinutes: 60, meetingURL: "https://meet.example.org/main", channels: [:],
+                        required: false, cancelled: false, recordingURL: nil
+                    ),
+                    releaseAt: nil, requiresPrevious: false,
                     translations: ["ar": LiveSessionText(title: "محاضرة", descriptionMarkdown: "", descriptionHTML: "")]
                 ))
                 return (session.id, course.id)
