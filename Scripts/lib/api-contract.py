@@ -197,6 +197,7 @@ def config(token, session_id):
         ("GET", "/api/v1/live-sessions/{id}", {"id": main_session}, None),
         ("PATCH", "/api/v1/live-sessions/{id}", {"id": main_session}, "the merged session lacks its course's default language or a new translation's title, module_id names no module of this course, or " + link),
         ("DELETE", "/api/v1/live-sessions/{id}", {"id": spare_live_session}, None),
+        ("POST", "/api/v1/live-sessions/{id}/attachments", {"id": main_session}, "the file's first bytes are not of the type it claims"),
         ("POST", "/api/v1/live-sessions/{id}/attendance", {"id": main_session}, None),
         ("GET", "/api/v1/live-sessions/{id}/attendance", {"id": main_session}, None),
         ("POST", "/api/v1/live-sessions/{id}/attendance/import", {"id": main_session}, "the text has no header row with an email and a minutes column"),

@@ -52,7 +52,7 @@ public func buildRouter(_ dependencies: AppDependencies) throws -> AcademyRouter
     ).endpoints)
     api.addRoutes(AttachmentController(
         access: access, attachments: dependencies.attachments, blobs: dependencies.blobs, upload: dependencies.attachmentUpload,
-        authentication: authentication
+        leadTime: dependencies.attendance.leadTime, authentication: authentication
     ).endpoints)
     api.addRoutes(LearningController(
         access: access, content: dependencies.content, completion: dependencies.lessonCompletion, authentication: authentication
@@ -67,8 +67,8 @@ public func buildRouter(_ dependencies: AppDependencies) throws -> AcademyRouter
         access: access, reader: dependencies.gradebook, languages: configuration.languages, authentication: authentication
     ).endpoints)
     api.addRoutes(LiveSessionController(
-        access: access, sessions: dependencies.liveSessions, attendance: dependencies.attendance, authoring: authoring,
-        authentication: authentication
+        access: access, sessions: dependencies.liveSessions, attendance: dependencies.attendance, attachments: dependencies.attachments,
+        upload: dependencies.attachmentUpload, authoring: authoring, authentication: authentication
     ).endpoints)
     api.addRoutes(CalendarController(calendars: dependencies.calendars, authentication: authentication).endpoints)
     api.addRoutes(AnnouncementController(access: access, service: dependencies.announcements, authentication: authentication).endpoints)

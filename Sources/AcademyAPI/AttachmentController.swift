@@ -1,7 +1,7 @@
 package import AcademyCore
 package import AcademyServices
 package import AcademyStore
-import Foundation
+package import Foundation
 package import Hummingbird
 import NIOPosix
 import SystemPackage
@@ -13,6 +13,8 @@ struct AttachmentController {
     let attachments: AttachmentRepository
     let blobs: BlobStore
     let upload: AttachmentUpload
+    /// How long before a live session starts its links appear (`ACADEMY_LIVE_LINK_LEAD_MINUTES`).
+    let leadTime: TimeInterval
     let authentication: AuthenticationMiddleware
 
     var endpoints: RouteCollection<AppRequestContext> {
@@ -26,20 +28,11 @@ struct AttachmentController {
     /// multipart form with one file part (its name says both).
     @Sendable func attach(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<AttachmentResponse> {
         let (lesson, _) = try await access.editableLesson(try context.parameters.uuid("id"), by: context.principal)
-        let named = try request.uri.queryParameters.get("filename").map { raw throws(AcademyError) in
-            try AttachmentRules.filename(raw).mapError { AcademyError.validationFailed([$0]) }.get()
-        }
-        let attachment: Attachment
-        if let contentType = request.headers[.contentType], contentType.lowercased().hasPrefix("multipart/form-data") {
-            attachment = try await upload.attach(form: request, to: lesson, named: named)
-        } else {
-            attachment = try await upload.attach(raw: request, to: lesson, named: named)
-        }
-        return EditedResponse(status: .created, response: AttachmentResponse(attachment: attachment))
+        return EditedResponse(status: .created, response: AttachmentResponse(attachment: try await upload.attach(request, toItem: lesson.id)))
     }
 
     @Sendable func download(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try await AttachmentDownload(access: access, attachments: attachments, blobs: blobs).response(to: request, context: context)
+        try await AttachmentDownload(access: access, attachments: attachments, blobs: blobs, leadTime: leadTime).response(to: request, context: context)
     }
 }
 
@@ -49,19 +42,23 @@ package struct AttachmentDownload: Sendable {
     let access: CourseAccess
     let attachments: AttachmentRepository
     let blobs: BlobStore
+    /// How long before a live session starts its links appear (`ACADEMY_LIVE_LINK_LEAD_MINUTES`).
+    let leadTime: TimeInterval
 
-    package init(access: CourseAccess, attachments: AttachmentRepository, blobs: BlobStore) {
+    package init(access: CourseAccess, attachments: AttachmentRepository, blobs: BlobStore, leadTime: TimeInterval) {
         self.access = access
         self.attachments = attachments
         self.blobs = blobs
+        self.leadTime = leadTime
     }
 
     package func response(to request: Request, context: AppRequestContext) async throws -> Response {
         guard let attachment = try await attachments.find(try context.parameters.uuid("id")) else {
             throw AcademyError.notFound("No such attachment.")
         }
-        // Whoever may open the lesson may download its files.
-        _ = try await access.openLesson(attachment.lessonID, principal: context.principal)
+        // Whoever may open the lesson may download its files; a live session's (its recording)
+        // once it is over (`LiveSessionRules.filesShown`).
+        try await access.requireAttachmentReadable(attachment, principal: context.principal, leadTime: leadTime)
         return try await BlobResponse.file(
             attachment.sha256, size: attachment.size, mediaType: attachment.contentType, filename: attachment.filename,
             from: blobs, request: request, context: context

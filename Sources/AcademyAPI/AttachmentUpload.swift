@@ -1,12 +1,12 @@
 package import AcademyCore
 package import AcademyServices
 package import AcademyStore
-import Foundation
+package import Foundation
 package import Hummingbird
 import SystemPackage
 
-/// A file attached to a lesson, streamed to the blob store (never whole in memory), for the API
-/// and the web pages alike.
+/// A file attached to a lesson or a live session (its recording), streamed to the blob store
+/// (never whole in memory), for the API and the web pages alike.
 package struct AttachmentUpload: Sendable {
     let attachments: AttachmentRepository
     let blobs: BlobStore
@@ -18,8 +18,20 @@ package struct AttachmentUpload: Sendable {
         self.maxUploadBytes = maxUploadBytes
     }
 
+    /// The API's upload: the raw body is the file (`Content-Type` says what it is, `?filename=`
+    /// names it), or a multipart form with one file part (its name says both).
+    func attach(_ request: Request, toItem itemID: UUID) async throws -> Attachment {
+        let named = try request.uri.queryParameters.get("filename").map { raw throws(AcademyError) in
+            try AttachmentRules.filename(raw).mapError { AcademyError.validationFailed([$0]) }.get()
+        }
+        if let contentType = request.headers[.contentType], contentType.lowercased().hasPrefix("multipart/form-data") {
+            return try await attach(form: request, toItem: itemID, named: named)
+        }
+        return try await attach(raw: request, toItem: itemID, named: named)
+    }
+
     /// The body is the file: `Content-Type` says what it is, `named` names it.
-    func attach(raw request: Request, to lesson: Lesson, named: String?) async throws -> Attachment {
+    private func attach(raw request: Request, toItem itemID: UUID, named: String?) async throws -> Attachment {
         guard let mediaType = AttachmentRules.mediaType(request.headers[.contentType]) else {
             throw AcademyError.unsupportedMediaType(expected: "one of \(AttachmentRules.acceptedTypes.joined(separator: ", "))")
         }
@@ -28,13 +40,13 @@ package struct AttachmentUpload: Sendable {
         }
         try checkDeclaredLength(request)
         let stored = try await blobs.store(request.body, limit: maxUploadBytes, mediaType: mediaType)
-        return try await attachments.attach(lessonID: lesson.id, sha256: stored.sha256, size: stored.size, filename: filename, contentType: mediaType)
+        return try await attachments.attach(lessonID: itemID, sha256: stored.sha256, size: stored.size, filename: filename, contentType: mediaType)
     }
 
     /// A multipart form with one file part, whose name says what the file is; `named` renames
     /// it. A web form's text fields (its token) go to `admit` before any byte of the file is kept.
     package func attach(
-        form request: Request, to lesson: Lesson, named: String? = nil, admit: (@Sendable ([String: String]) throws -> Void)? = nil
+        form request: Request, toItem itemID: UUID, named: String? = nil, admit: (@Sendable ([String: String]) throws -> Void)? = nil
     ) async throws -> Attachment {
         guard let boundary = request.headers[.contentType].flatMap(MultipartStaging.boundary(of:)) else {
             throw AcademyError.unsupportedMediaType(expected: "multipart/form-data with a boundary")
@@ -59,7 +71,7 @@ package struct AttachmentUpload: Sendable {
         }
         let stored = try await blobs.store(fileAt: url, limit: maxUploadBytes, mediaType: mediaType)
         return try await attachments.attach(
-            lessonID: lesson.id, sha256: stored.sha256, size: stored.size, filename: named ?? filename, contentType: mediaType
+            lessonID: itemID, sha256: stored.sha256, size: stored.size, filename: named ?? filename, contentType: mediaType
         )
     }
 

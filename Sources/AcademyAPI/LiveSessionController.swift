@@ -10,6 +10,8 @@ struct LiveSessionController {
     let access: CourseAccess
     let sessions: LiveSessionRepository
     let attendance: SessionAttendance
+    let attachments: AttachmentRepository
+    let upload: AttachmentUpload
     let authoring: CourseAuthoring
     let authentication: AuthenticationMiddleware
 
@@ -19,6 +21,7 @@ struct LiveSessionController {
         routes.get("live-sessions/:id", use: show)
         routes.patch("live-sessions/:id", use: update)
         routes.delete("live-sessions/:id", use: delete)
+        routes.post("live-sessions/:id/attachments", use: attach)
         routes.post("live-sessions/:id/attendance", use: checkIn)
         routes.get("live-sessions/:id/attendance", use: register)
         routes.post("live-sessions/:id/attendance/import", use: importReport)
@@ -28,7 +31,11 @@ struct LiveSessionController {
 
     private func response(
         _ session: LiveSession, course: Course, isEditor: Bool, attendance: Attendance?, request: Request, context: AppRequestContext
-    ) -> EditedResponse<LiveSessionResponse> {
+    ) async throws -> EditedResponse<LiveSessionResponse> {
+        let now = Date()
+        // The files (the recording) are read only when the reader may have them.
+        let showsFiles = isEditor || LiveSessionRules.phase(of: session, at: now, leadTime: self.attendance.leadTime) == .ended
+        let files = showsFiles ? try await attachments.attachments(of: session.id) : []
         let choice = LanguageChoice(request: request, context: context, available: session.translations.keys, fallback: course.defaultLanguage)
         let channel = Languages.negotiate(
             query: request.uri.queryParameters.get("lang"), acceptLanguage: request.headers[.acceptLanguage],
@@ -36,7 +43,7 @@ struct LiveSessionController {
         )
         return choice.apply(to: LiveSessionResponse(
             session: session, choice: choice, channelLanguage: session.channels[channel] == nil ? nil : channel, isEditor: isEditor,
-            attendance: attendance, leadTime: self.attendance.leadTime, now: Date()
+            attendance: attendance, attachments: files, leadTime: self.attendance.leadTime, now: now
         ))
     }
 
@@ -44,7 +51,7 @@ struct LiveSessionController {
         let course = try await access.editableCourse(context)
         let body = try await request.decode(as: LiveSessionRequest.self, context: context)
         let session = try await authoring.createLiveSession(in: course, body)
-        var created = response(session, course: course, isEditor: true, attendance: nil, request: request, context: context)
+        var created = try await response(session, course: course, isEditor: true, attendance: nil, request: request, context: context)
         created.status = .created
         return created
     }
@@ -52,7 +59,7 @@ struct LiveSessionController {
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<LiveSessionResponse> {
         let (session, course, reader, attendance) = try await access.openLiveSession(try context.parameters.uuid("id"), principal: context.principal)
         let isEditor = if case .editor = reader { true } else { false }
-        return response(session, course: course, isEditor: isEditor, attendance: attendance, request: request, context: context)
+        return try await response(session, course: course, isEditor: isEditor, attendance: attendance, request: request, context: context)
     }
 
     @Sendable func update(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<LiveSessionResponse> {
@@ -61,13 +68,20 @@ struct LiveSessionController {
             try await authoring.liveSessionChange(body, editing: session, of: course)
         }
         let updated = try await authoring.updateLiveSession(session, with: change)
-        return response(updated, course: course, isEditor: true, attendance: nil, request: request, context: context)
+        return try await response(updated, course: course, isEditor: true, attendance: nil, request: request, context: context)
     }
 
     @Sendable func delete(_ request: Request, context: AppRequestContext) async throws -> HTTPResponse.Status {
         let (session, _) = try await access.editableLiveSession(try context.parameters.uuid("id"), by: context.principal)
         try await sessions.delete(session)
         return .noContent
+    }
+
+    /// The recording (or any file of the session), uploaded as a lesson's attachment is; its
+    /// students get it once the session is over.
+    @Sendable func attach(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<AttachmentResponse> {
+        let (session, _) = try await access.editableLiveSession(try context.parameters.uuid("id"), by: context.principal)
+        return EditedResponse(status: .created, response: AttachmentResponse(attachment: try await upload.attach(request, toItem: session.id)))
     }
 
     /// Idempotent: checking in again answers the same attendance and progress.

@@ -81,74 +81,95 @@ package struct LiveSessionRequest: Codable, Sendable {
 
 /// A live session as its reader may see it: editors everything; an enrolled student the link of
 /// their language's channel only while the session is live, and the recording once it is over.
-struct LiveSessionResponse: ResponseEncodable {
+/// Written directly (`JSONWriter`), members in key order, as `LessonResponse` is.
+struct LiveSessionResponse: ResponseGenerator {
     let session: LiveSession
     let choice: LanguageChoice
     /// The interpretation channel chosen for the caller (nil: the main link).
     let channelLanguage: String?
     let isEditor: Bool
     let attendance: Attendance?
+    /// Its files (the recording), when the reader may have them.
+    let attachments: [Attachment]
     let leadTime: TimeInterval
     let now: Date
 
-    enum CodingKeys: String, CodingKey {
-        case id, kind, courseId, moduleId, position, language, direction, availableLanguages, title, descriptionHtml, descriptionMarkdown
-        case startsAt, endsAt, durationMinutes, required, cancelled, phase, linksAvailableFrom, joinUrl, channelLanguage, recordingUrl
-        case releaseAt, requiresPrevious, updatedAt, calendarSequence, attendance, meetingUrl, channels, translations
+    func response(from request: Request, context: some RequestContext) throws -> Response {
+        .json(json)
     }
 
-    struct AttendanceBody: Encodable {
-        @NullEncoded var checkedInAt: Date?
-        @NullEncoded var minutes: Int?
-    }
-
-    struct TextBody: Encodable {
-        let title: String
-        let descriptionMarkdown: String
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
+    var json: String {
         let text = choice.text(session.translations)
         let phase = LiveSessionRules.phase(of: session, at: now, leadTime: leadTime)
-        try container.encode(session.id.apiString, forKey: .id)
-        try container.encode(CourseItem.Kind.liveSession, forKey: .kind)
-        try container.encode(session.courseID.apiString, forKey: .courseId)
-        try container.encode(session.moduleID.apiString, forKey: .moduleId)
-        try container.encode(session.position, forKey: .position)
-        try container.encode(choice.language, forKey: .language)
-        try container.encode(choice.direction, forKey: .direction)
-        try container.encode(choice.available, forKey: .availableLanguages)
-        try container.encode(text?.title ?? "", forKey: .title)
-        try container.encode(text?.descriptionHTML ?? "", forKey: .descriptionHtml)
-        try container.encode(text?.descriptionMarkdown ?? "", forKey: .descriptionMarkdown)
-        try container.encode(session.startsAt, forKey: .startsAt)
-        try container.encode(session.endsAt, forKey: .endsAt)
-        try container.encode(session.durationMinutes, forKey: .durationMinutes)
-        try container.encode(session.required, forKey: .required)
-        try container.encode(session.cancelled, forKey: .cancelled)
-        try container.encode(phase.rawValue, forKey: .phase)
-        try container.encode(LiveSessionRules.linksFrom(session, leadTime: leadTime), forKey: .linksAvailableFrom)
         let showsLinks = isEditor || phase == .live
-        if showsLinks {
-            try container.encode(LiveSessionRules.joinLink(of: session, language: channelLanguage ?? "").url, forKey: .joinUrl)
-            try container.encode(channelLanguage, forKey: .channelLanguage)
-        } else {
-            try container.encodeNil(forKey: .joinUrl)
-            try container.encodeNil(forKey: .channelLanguage)
+        var json = JSONWriter(capacity: 2048 + (text?.descriptionHTML.utf8.count ?? 0) * 2)
+        json.object { json in
+            json.key("attachments")
+            json.array { json in
+                for attachment in attachments { AttachmentResponse(attachment: attachment).write(to: &json) }
+            }
+            if !isEditor {
+                json.key("attendance")
+                if let attendance {
+                    json.object { json in
+                        json.member("checked_in_at", attendance.checkedInAt)
+                        json.member("minutes", attendance.minutes)
+                    }
+                } else {
+                    json.string(nil)
+                }
+            }
+            json.key("available_languages")
+            json.array { json in
+                for language in choice.available { json.string(language) }
+            }
+            json.member("calendar_sequence", session.calendarSequence)
+            json.member("cancelled", session.cancelled)
+            json.member("channel_language", showsLinks ? channelLanguage : nil)
+            if isEditor {
+                json.key("channels")
+                json.object { json in
+                    for (language, link) in session.channels.sorted(by: { $0.key < $1.key }) { json.member(language, link) }
+                }
+            }
+            json.member("course_id", session.courseID.apiString)
+            json.member("description_html", text?.descriptionHTML ?? "")
+            json.member("description_markdown", text?.descriptionMarkdown ?? "")
+            json.member("direction", choice.direction.rawValue)
+            json.member("duration_minutes", session.durationMinutes)
+            json.member("ends_at", session.endsAt)
+            json.member("id", session.id.apiString)
+            json.member("join_url", showsLinks ? LiveSessionRules.joinLink(of: session, language: channelLanguage ?? "").url : nil)
+            json.member("kind", CourseItem.Kind.liveSession.rawValue)
+            json.member("language", choice.language)
+            json.member("links_available_from", LiveSessionRules.linksFrom(session, leadTime: leadTime))
+            if isEditor {
+                json.member("meeting_url", session.meetingURL)
+            }
+            json.member("module_id", session.moduleID.apiString)
+            json.member("phase", phase.rawValue)
+            json.member("position", session.position)
+            json.member("recording_url", isEditor || phase == .ended ? session.recordingURL : nil)
+            json.member("release_at", session.releaseAt)
+            json.member("required", session.required)
+            json.member("requires_previous", session.requiresPrevious)
+            json.member("starts_at", session.startsAt)
+            json.member("title", text?.title ?? "")
+            if isEditor {
+                json.key("translations")
+                json.object { json in
+                    for (language, text) in session.translations.sorted(by: { $0.key < $1.key }) {
+                        json.key(language)
+                        json.object { json in
+                            json.member("description_markdown", text.descriptionMarkdown)
+                            json.member("title", text.title)
+                        }
+                    }
+                }
+            }
+            json.member("updated_at", session.updatedAt)
         }
-        try container.encode(isEditor || phase == .ended ? session.recordingURL : nil, forKey: .recordingUrl)
-        try container.encode(session.releaseAt, forKey: .releaseAt)
-        try container.encode(session.requiresPrevious, forKey: .requiresPrevious)
-        try container.encode(session.updatedAt, forKey: .updatedAt)
-        try container.encode(session.calendarSequence, forKey: .calendarSequence)
-        if isEditor {
-            try container.encode(session.meetingURL, forKey: .meetingUrl)
-            try container.encode(session.channels, forKey: .channels)
-            try container.encode(session.translations.mapValues { TextBody(title: $0.title, descriptionMarkdown: $0.descriptionMarkdown) }, forKey: .translations)
-        } else {
-            try container.encode(attendance.map { AttendanceBody(checkedInAt: $0.checkedInAt, minutes: $0.minutes) }, forKey: .attendance)
-        }
+        return json.text
     }
 }
 

@@ -110,6 +110,13 @@ public enum LiveSessionRules {
         }
     }
 
+    /// A session's recording (its link and its files) is the students' once it is over.
+    public static func requireRecordingShown(_ session: LiveSession, at now: Date, leadTime: TimeInterval) throws(AcademyError) {
+        guard phase(of: session, at: now, leadTime: leadTime) == .ended else {
+            throw .forbidden("The session's recording is available once the session is over.")
+        }
+    }
+
     /// A participants report belongs to a session that took place: one not yet begun or
     /// cancelled has no participants to import.
     public static func requireReportable(_ session: LiveSession, at now: Date) throws(AcademyError) {

@@ -146,6 +146,19 @@ public struct CourseAccess: Sendable {
         return (session, course, reader, attendance)
     }
 
+    /// Whoever may open a lesson may download its files; a live session's files (its recording)
+    /// are its students' once it is over, its editors' always.
+    public func requireAttachmentReadable(_ attachment: Attachment, principal: Principal?, leadTime: TimeInterval, now: Date = Date()) async throws {
+        do {
+            _ = try await openLesson(attachment.lessonID, principal: principal)
+        } catch AcademyError.notFound {
+            let (session, _, reader, _) = try await openLiveSession(attachment.lessonID, principal: principal)
+            if case .student = reader {
+                try LiveSessionRules.requireRecordingShown(session, at: now, leadTime: leadTime)
+            }
+        }
+    }
+
     /// A live session of a course the caller may change.
     public func editableLiveSession(_ id: UUID, by principal: Principal?) async throws -> (session: LiveSession, course: Course) {
         guard let session = try await liveSessions.session(id) else { throw AcademyError.notFound("No such live session.") }

@@ -89,7 +89,7 @@ struct LessonFilePages {
         let (lesson, course) = try await access.editableLesson(try context.parameters.uuid("id"), by: visitor.principal)
         let admit = try SiteForm.fileUpload(request, secret: visitor.csrfSecret)
         do {
-            _ = try await attachmentUpload.attach(form: request, to: lesson, admit: admit)
+            _ = try await attachmentUpload.attach(form: request, toItem: lesson.id, admit: admit)
             return PageRenderer.redirect(to: "/teach/lessons/\(lesson.id.apiString)?saved=1#files")
         } catch {
             return try await lessonEditor.editorPage(

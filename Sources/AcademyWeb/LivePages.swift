@@ -14,6 +14,7 @@ struct LivePages {
     let attendance: SessionAttendance
     let announcements: AnnouncementRepository
     let calendars: CalendarFeeds
+    let attachments: AttachmentRepository
 
     func register(on routes: RouterGroup<AppRequestContext>) {
         routes.get("live-sessions/:id", use: liveSession)
@@ -43,6 +44,8 @@ struct LivePages {
         let joinURL: String?
         let channelName: String?
         let recordingURL: String?
+        /// Its files (the recording), once it is over.
+        let files: [LearningPages.AttachmentLink]
         let canCheckIn: Bool
         let checkedIn: Bool
     }
@@ -57,13 +60,14 @@ struct LivePages {
             query: nil, acceptLanguage: nil, userLocale: visitor.readingLanguage, available: live.channels.keys.sorted(), fallback: ""
         )
         let link = LiveSessionRules.joinLink(of: live, language: channel)
+        let files = phase == .ended || isEditor ? try await attachments.attachments(of: live.id) : []
         let page = LiveSessionPage(
             id: live.id.apiString, courseSlug: course.slug, lang: text.lang, dir: text.dir, title: text.value?.title ?? "",
             descriptionHTML: text.value?.descriptionHTML ?? "", startsAt: visitor.format(live.startsAt), endsAt: visitor.format(live.endsAt),
             required: live.required, isLive: phase == .live, isUpcoming: phase == .upcoming, isEnded: phase == .ended,
             isCancelled: phase == .cancelled, linksFrom: visitor.format(LiveSessionRules.linksFrom(live, leadTime: attendance.leadTime)),
             joinURL: phase == .live || isEditor ? link.url : nil, channelName: link.channel.map(renderer.languageName),
-            recordingURL: phase == .ended || isEditor ? live.recordingURL : nil,
+            recordingURL: phase == .ended || isEditor ? live.recordingURL : nil, files: files.map(LearningPages.AttachmentLink.init),
             canCheckIn: !isEditor && phase == .live && attended == nil, checkedIn: attended != nil
         )
         return renderer.render("live-session", title: page.title, page: page, visitor: visitor, request: request)

@@ -34,11 +34,13 @@ public func buildSite(_ dependencies: AppDependencies) async throws -> AcademyRo
     ).register(on: pages)
     LearningPages(
         session: session, renderer: renderer, access: dependencies.access, completion: dependencies.lessonCompletion,
-        download: AttachmentDownload(access: dependencies.access, attachments: dependencies.attachments, blobs: dependencies.blobs)
+        download: AttachmentDownload(
+            access: dependencies.access, attachments: dependencies.attachments, blobs: dependencies.blobs, leadTime: dependencies.attendance.leadTime
+        )
     ).register(on: pages)
     LivePages(
         session: session, renderer: renderer, access: dependencies.access, attendance: dependencies.attendance,
-        announcements: dependencies.announcements.announcements, calendars: dependencies.calendars
+        announcements: dependencies.announcements.announcements, calendars: dependencies.calendars, attachments: dependencies.attachments
     ).register(on: pages)
     TeachingPages(
         session: session, renderer: renderer, access: dependencies.access, courses: dependencies.courses,

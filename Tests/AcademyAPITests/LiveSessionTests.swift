@@ -103,6 +103,42 @@ extension TestClientProtocol {
         }
     }
 
+    @Test func aRecordingUploadedToASessionIsItsStudentsOnceItIsOver() async throws {
+        try await TestApp.withApp { client, app in
+            let scene = try await client.courseScene(app: app)
+            let live = try await client.makeLiveSession(module: scene.module, token: scene.teacher, startsIn: 60)
+            let over = try await client.makeLiveSession(module: scene.module, token: scene.teacher, startsIn: -3 * 3600)
+            let video = Array([0, 0, 0, 0x18] + Array("ftypmp42".utf8)) + Array(repeating: UInt8(7), count: 2_000)
+            func upload(to session: String, token: String) async throws -> TestResponse {
+                try await client.execute(
+                    uri: "/api/v1/live-sessions/\(session)/attachments?filename=recording.mp4", method: .post,
+                    headers: [.authorization: "Bearer \(token)", .contentType: "video/mp4"], body: ByteBuffer(bytes: video)
+                )
+            }
+            #expect(try await upload(to: live, token: scene.amina).status == .forbidden)
+            let during = try #require(try await upload(to: live, token: scene.teacher).json["id"] as? String)
+            let after = try await upload(to: over, token: scene.teacher)
+            #expect(after.status == .created, "\(after.text)")
+            let recording = try #require(after.json["id"] as? String)
+
+            // While live: neither listed nor served to students; the teacher has it.
+            let liveRead = try await client.send(.get, "/api/v1/live-sessions/\(live)", token: scene.amina)
+            #expect((liveRead.json["attachments"] as? [Any])?.isEmpty == true)
+            #expect(try await client.send(.get, "/api/v1/attachments/\(during)", token: scene.amina).status == .forbidden)
+            #expect(try await client.send(.get, "/api/v1/attachments/\(during)", token: scene.teacher).status == .ok)
+            // Over: listed and served whole and in ranges.
+            let overRead = try await client.send(.get, "/api/v1/live-sessions/\(over)", token: scene.amina)
+            #expect((overRead.json["attachments"] as? [[String: Any]])?.first?["filename"] as? String == "recording.mp4")
+            let ranged = try await client.send(.get, "/api/v1/attachments/\(recording)", token: scene.amina, headers: [.range: "bytes=4-11"])
+            #expect(ranged.status == .partialContent)
+            #expect(ranged.text == "ftypmp42")
+            // Others never.
+            try await app.makeUser("omar@example.org")
+            let omar = try await client.login("omar@example.org")
+            #expect(try await client.send(.get, "/api/v1/attachments/\(recording)", token: omar).status == .forbidden)
+        }
+    }
+
     @Test func authorsGetEveryBadFieldAtOnceAndOnlyEditorsChangeSessions() async throws {
         try await TestApp.withApp { client, app in
             let scene = try await client.courseScene(app: app)
