@@ -1,8 +1,8 @@
-import AcademyCore
+package import AcademyCore
 import AcademyServices
-import AcademyStore
+package import AcademyStore
 import Foundation
-import Hummingbird
+package import Hummingbird
 
 /// Live sessions: authoring, what a student sees of them, check-in, and attendance for staff
 /// (the register of a session, a participants report imported, the course's attendance by student).
@@ -96,17 +96,15 @@ struct LiveSessionController {
     /// The session's register: every admitted student, attended or not; CSV with `Accept: text/csv`.
     @Sendable func register(_ request: Request, context: AppRequestContext) async throws -> Response {
         let (session, course) = try await access.editableLiveSession(try context.parameters.uuid("id"), by: context.principal)
-        let entries = try await sessions.register(of: session).map { user, attendance in
+        let register = try await sessions.register(of: session)
+        let entries = register.map { user, attendance in
             RegisterEntry(
                 userId: user.id.apiString, email: user.email, displayName: user.displayName, attended: attendance != nil,
                 checkedInAt: attendance?.checkedInAt, minutes: attendance?.minutes
             )
         }
         if request.headers[.accept]?.contains("text/csv") == true {
-            let rows = [["email", "display_name", "attended", "checked_in_at", "minutes"]] + entries.map { entry in
-                [entry.email, entry.displayName, entry.attended ? "yes" : "no", entry.checkedInAt.map(RFC3339.string) ?? "", entry.minutes.map(String.init) ?? ""]
-            }
-            return SpreadsheetDownload.csv(rows, filename: "\(course.slug)-attendance-\(session.id.apiString.prefix(8)).csv")
+            return RegisterDownload.csv(register, of: session, course: course)
         }
         return try PageResponse(items: entries, nextCursor: nil).response(from: request, context: context)
     }
@@ -144,5 +142,18 @@ struct LiveSessionController {
             return SpreadsheetDownload.csv(rows, filename: "\(course.slug)-attendance.csv")
         }
         return try CourseAttendanceResponse(sessions: held.count, requiredSessions: required.count, students: students).response(from: request, context: context)
+    }
+}
+
+/// A session's register as a spreadsheet: the API's `Accept: text/csv` and the register page's link.
+package enum RegisterDownload {
+    package static func csv(_ register: [(user: User, attendance: Attendance?)], of session: LiveSession, course: Course) -> Response {
+        let rows = [["email", "display_name", "attended", "checked_in_at", "minutes"]] + register.map { user, attendance in
+            [
+                user.email, user.displayName, attendance == nil ? "no" : "yes", attendance?.checkedInAt.map(RFC3339.string) ?? "",
+                attendance?.minutes.map(String.init) ?? "",
+            ]
+        }
+        return SpreadsheetDownload.csv(rows, filename: "\(course.slug)-attendance-\(session.id.apiString.prefix(8)).csv")
     }
 }

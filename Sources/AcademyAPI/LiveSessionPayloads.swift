@@ -31,6 +31,22 @@ package struct LiveSessionRequest: Codable, Sendable {
     let requiresPrevious: Bool?
     let translations: [String: Text]?
 
+    /// The web form's body: its place, and the session's own fields.
+    package init(moduleId: UUID?, position: Int?, source: LiveSessionSource, releaseAt: Date?, requiresPrevious: Bool?) {
+        self.moduleId = moduleId
+        self.position = position
+        startsAt = source.startsAt
+        durationMinutes = source.durationMinutes
+        meetingUrl = source.meetingUrl
+        channels = source.channels
+        required = source.required
+        cancelled = source.cancelled
+        recordingUrl = source.recordingUrl
+        self.releaseAt = releaseAt
+        self.requiresPrevious = requiresPrevious
+        translations = source.translations?.mapValues { Text(title: $0.title, descriptionMarkdown: $0.descriptionMarkdown) }
+    }
+
     package init(editing session: LiveSession) {
         moduleId = session.moduleID
         position = session.position

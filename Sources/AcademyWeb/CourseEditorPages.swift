@@ -226,7 +226,7 @@ struct CourseEditorPages {
         switch item.kind {
         case .lesson: "/teach/lessons/\(item.id.apiString)"
         case .quiz: "/teach/quizzes/\(item.id.apiString)"
-        case .liveSession: "/live-sessions/\(item.id.apiString)"
+        case .liveSession: "/teach/live-sessions/\(item.id.apiString)"
         }
     }
 

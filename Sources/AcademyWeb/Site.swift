@@ -56,6 +56,13 @@ public func buildSite(_ dependencies: AppDependencies) async throws -> AcademyRo
         attachments: dependencies.attachments, authoring: dependencies.courseAuthoring
     )
     lessonEditor.register(on: pages)
+    LiveSessionEditorPages(
+        session: session, renderer: renderer, access: dependencies.access, content: dependencies.content, sessions: dependencies.liveSessions,
+        attendance: dependencies.attendance, authoring: dependencies.courseAuthoring
+    ).register(on: pages)
+    AnnouncementPages(
+        session: session, renderer: renderer, access: dependencies.access, service: dependencies.announcements, languages: configuration.languages
+    ).register(on: pages)
     LessonFilePages(
         session: session, renderer: renderer, access: dependencies.access, content: dependencies.content,
         authoring: dependencies.courseAuthoring, lessonUpload: dependencies.lessonUpload, attachmentUpload: dependencies.attachmentUpload, lessonEditor: lessonEditor
