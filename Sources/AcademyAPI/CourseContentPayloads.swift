@@ -88,27 +88,14 @@ package struct LessonRequest: Codable, Sendable {
         if let position, position < 1 {
             validation.add(FieldError(field: "position", message: "must be 1 or more"))
         }
-        var sources: [String: (title: String, body: String)] = [:]
-        if let translations = validation.require(translations, "translations") {
-            CourseRules.translations(translations, defaultLanguage: defaultLanguage, offered: offered, into: &validation) { text, path, validation in
-                let title = validation.check(CourseRules.title(text.title, field: "\(path).title"))
-                let body = validation.check(CourseRules.body(text.bodyMarkdown, field: "\(path).body_markdown"))
-                if let title, let body, let language = path.split(separator: ".").last {
-                    sources[String(language)] = (title, body)
-                }
-            }
-        }
+        let sources = validation.require(translations, "translations").map { translations in
+            CourseRules.titledTexts(
+                translations.mapValues { ($0.title, $0.bodyMarkdown) }, textField: "body_markdown", textRule: CourseRules.body,
+                defaultLanguage: defaultLanguage, offered: offered, into: &validation
+            )
+        } ?? [:]
         try validation.finish()
-        var texts: [String: LessonText] = [:]
-        for (language, source) in sources {
-            let html = if let earlier = rendered[language], earlier.bodyMarkdown == source.body {
-                earlier.bodyHTML
-            } else {
-                try await MarkdownRenderer.html(from: source.body, field: "translations.\(language).body_markdown")
-            }
-            texts[language] = LessonText(title: source.title, bodyMarkdown: source.body, bodyHTML: html)
-        }
-        return texts
+        return try await LessonText.rendered(sources, earlier: rendered)
     }
 }
 

@@ -72,8 +72,7 @@ package struct LiveSessionRequest: Codable, Sendable {
     }
 
     /// The valid session, every field checked (`LiveSessionSource.validated`) before any
-    /// description is rendered; a description whose Markdown is the one `rendered` already holds
-    /// keeps that HTML.
+    /// description is rendered (only those that changed since `rendered`).
     func validatedDraft(defaultLanguage: String, offered: [String], rendered: [String: LiveSessionText] = [:]) async throws -> LiveSessionDraft {
         var validation = FieldValidation()
         if let position, position < 1 {
@@ -82,14 +81,12 @@ package struct LiveSessionRequest: Codable, Sendable {
         let checked = source.validated(defaultLanguage: defaultLanguage, offered: offered, into: &validation)
         try validation.finish()
         guard let (settings, sources) = checked else { throw AcademyError.validationFailed(validation.errors) }
-        var texts: [String: LiveSessionText] = [:]
-        for (language, source) in sources {
-            let html = if let earlier = rendered[language], earlier.descriptionMarkdown == source.description {
-                earlier.descriptionHTML
-            } else {
-                try await MarkdownRenderer.html(from: source.description, field: "translations.\(language).description_markdown")
-            }
-            texts[language] = LiveSessionText(title: source.title, descriptionMarkdown: source.description, descriptionHTML: html)
+        let html = try await MarkdownRenderer.html(
+            of: sources.mapValues(\.description), earlier: rendered.mapValues { ($0.descriptionMarkdown, $0.descriptionHTML) },
+            field: { "translations.\($0).description_markdown" }
+        )
+        let texts = sources.reduce(into: [String: LiveSessionText]()) { texts, entry in
+            texts[entry.key] = LiveSessionText(title: entry.value.title, descriptionMarkdown: entry.value.description, descriptionHTML: html[entry.key] ?? "")
         }
         return LiveSessionDraft(settings: settings, releaseAt: releaseAt, requiresPrevious: requiresPrevious ?? false, translations: texts)
     }

@@ -131,3 +131,37 @@ public enum MarkdownRenderer {
         cmark_gfm_core_extensions_ensure_registered()
     }()
 }
+
+extension MarkdownRenderer {
+    /// The HTML of each language's Markdown (`field` names a language's text in errors). A text
+    /// whose Markdown is the one `earlier` rendered keeps that HTML: an edit renders only what
+    /// changed. Lessons, live sessions and announcements store their texts through it.
+    public static func html(
+        of markdown: [String: String], earlier: [String: (markdown: String, html: String)] = [:], field: (String) -> String
+    ) async throws -> [String: String] {
+        var html: [String: String] = [:]
+        for (language, source) in markdown {
+            if let previous = earlier[language], previous.markdown == source {
+                html[language] = previous.html
+            } else {
+                html[language] = try await Self.html(from: source, field: field(language))
+            }
+        }
+        return html
+    }
+}
+
+extension LessonText {
+    /// Titles and Markdown by language as stored texts, each rendered unless `earlier` holds it
+    /// rendered already (a lesson's body, an announcement's).
+    public static func rendered(
+        _ sources: [String: (title: String, text: String)], earlier: [String: LessonText] = [:]
+    ) async throws -> [String: LessonText] {
+        let html = try await MarkdownRenderer.html(
+            of: sources.mapValues(\.text), earlier: earlier.mapValues { ($0.bodyMarkdown, $0.bodyHTML) }, field: { "translations.\($0).body_markdown" }
+        )
+        return sources.reduce(into: [:]) { texts, entry in
+            texts[entry.key] = LessonText(title: entry.value.title, bodyMarkdown: entry.value.text, bodyHTML: html[entry.key] ?? "")
+        }
+    }
+}

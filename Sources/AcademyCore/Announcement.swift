@@ -1,17 +1,8 @@
 public import Foundation
 
-/// An announcement's text in one language; the HTML is rendered from the Markdown when stored.
-public struct AnnouncementText: Sendable, Equatable {
-    public var title: String
-    public var bodyMarkdown: String
-    public var bodyHTML: String
-
-    public init(title: String, bodyMarkdown: String, bodyHTML: String) {
-        self.title = title
-        self.bodyMarkdown = bodyMarkdown
-        self.bodyHTML = bodyHTML
-    }
-}
+/// An announcement's text in one language: a title and a Markdown body rendered to HTML when
+/// stored, the parts of a lesson's text.
+public typealias AnnouncementText = LessonText
 
 /// A message from a course's staff to its students.
 public struct Announcement: Sendable, Equatable {

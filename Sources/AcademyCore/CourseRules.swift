@@ -43,6 +43,24 @@ public enum CourseRules {
         }
     }
 
+    /// Translations of a title and a Markdown text (a lesson's body, a live session's description,
+    /// an announcement's body) checked by `translations`, each title by `title` and each text by
+    /// `textRule` under `textField`: the valid ones by language.
+    public static func titledTexts(
+        _ translations: [String: (title: String, text: String)], textField: String, textRule: (String, String) -> Result<String, FieldError>,
+        defaultLanguage: String, offered: [String], into validation: inout FieldValidation
+    ) -> [String: (title: String, text: String)] {
+        var valid: [String: (title: String, text: String)] = [:]
+        Self.translations(translations, defaultLanguage: defaultLanguage, offered: offered, into: &validation) { entry, path, validation in
+            let title = validation.check(Self.title(entry.title, field: "\(path).title"))
+            let text = validation.check(textRule(entry.text, "\(path).\(textField)"))
+            if let title, let text, let language = path.split(separator: ".").last {
+                valid[String(language)] = (title, text)
+            }
+        }
+        return valid
+    }
+
     public static func title(_ raw: String, field: String) -> Result<String, FieldError> {
         let title = raw.precomposedStringWithCanonicalMapping.trimmingCharacters(in: .whitespacesAndNewlines)
         guard (1...titleMaximumCharacters).contains(title.count) else {

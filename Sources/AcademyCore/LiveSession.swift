@@ -255,16 +255,12 @@ public struct LiveSessionSource: Codable, Sendable, Equatable {
         let meetingURL = validation.check(validation.require(meetingUrl, "meeting_url")) { LiveSessionRules.link($0, field: "meeting_url") }
         let channels = LiveSessionRules.channels(channels ?? [:], offered: offered, into: &validation)
         let recordingURL = validation.check(recordingUrl) { LiveSessionRules.link($0, field: "recording_url") }
-        var texts: [String: (title: String, description: String)] = [:]
-        if let translations = validation.require(translations, "translations") {
-            CourseRules.translations(translations, defaultLanguage: defaultLanguage, offered: offered, into: &validation) { text, path, validation in
-                let title = validation.check(CourseRules.title(text.title, field: "\(path).title"))
-                let description = validation.check(LiveSessionRules.description(text.descriptionMarkdown ?? "", field: "\(path).description_markdown"))
-                if let title, let description, let language = path.split(separator: ".").last {
-                    texts[String(language)] = (title, description)
-                }
-            }
-        }
+        let texts = validation.require(translations, "translations").map { translations in
+            CourseRules.titledTexts(
+                translations.mapValues { ($0.title, $0.descriptionMarkdown ?? "") }, textField: "description_markdown",
+                textRule: LiveSessionRules.description, defaultLanguage: defaultLanguage, offered: offered, into: &validation
+            ).mapValues { (title: $0.title, description: $0.text) }
+        } ?? [:]
         guard validation.errors.isEmpty, let startsAt, let duration, let meetingURL else { return nil }
         return (
             LiveSessionSettings(

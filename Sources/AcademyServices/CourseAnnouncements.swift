@@ -44,26 +44,13 @@ public struct CourseAnnouncements: Sendable {
         _ translations: [String: Source]?, defaultLanguage: String, rendered: [String: AnnouncementText] = [:]
     ) async throws -> [String: AnnouncementText] {
         var validation = FieldValidation()
-        var sources: [String: (title: String, body: String)] = [:]
-        if let translations = validation.require(translations, "translations") {
-            CourseRules.translations(translations, defaultLanguage: defaultLanguage, offered: languages, into: &validation) { text, path, validation in
-                let title = validation.check(CourseRules.title(text.title, field: "\(path).title"))
-                let body = validation.check(AnnouncementRules.body(text.bodyMarkdown, field: "\(path).body_markdown"))
-                if let title, let body, let language = path.split(separator: ".").last {
-                    sources[String(language)] = (title, body)
-                }
-            }
-        }
+        let sources = validation.require(translations, "translations").map { translations in
+            CourseRules.titledTexts(
+                translations.mapValues { ($0.title, $0.bodyMarkdown) }, textField: "body_markdown", textRule: AnnouncementRules.body,
+                defaultLanguage: defaultLanguage, offered: languages, into: &validation
+            )
+        } ?? [:]
         try validation.finish()
-        var texts: [String: AnnouncementText] = [:]
-        for (language, source) in sources {
-            let html = if let earlier = rendered[language], earlier.bodyMarkdown == source.body {
-                earlier.bodyHTML
-            } else {
-                try await MarkdownRenderer.html(from: source.body, field: "translations.\(language).body_markdown")
-            }
-            texts[language] = AnnouncementText(title: source.title, bodyMarkdown: source.body, bodyHTML: html)
-        }
-        return texts
+        return try await AnnouncementText.rendered(sources, earlier: rendered)
     }
 }

@@ -116,13 +116,10 @@ struct AnnouncementPages {
             throw AcademyError.notFound("No such announcement.")
         }
         let course = try await access.editableCourse(.id(announcement.courseID), by: visitor.principal)
-        let fields = try await SiteForm.fields(from: request, secret: visitor.csrfSecret)
-        do {
-            try fields.requireConfirmation()
+        return try await SiteForm.deletion(request, visitor: visitor, next: "/teach/\(course.slug)/announcements") {
             try await service.announcements.delete(announcement)
-            return PageRenderer.redirect(to: "/teach/\(course.slug)/announcements")
-        } catch {
-            return try await page(course, problems: try FormProblems(error), visitor: visitor, request: request, status: .unprocessableContent)
+        } refused: { problems in
+            try await page(course, problems: problems, visitor: visitor, request: request, status: .unprocessableContent)
         }
     }
 }

@@ -1,5 +1,6 @@
 import AcademyCore
 import Foundation
+import Hummingbird
 
 /// What an authoring form says went wrong: the rules' field errors (named as in the API, for
 /// example `translations.fr.title`) listed at the top, and each field marked invalid.
@@ -115,6 +116,25 @@ enum LocalDateTime {
         formatter.timeZone = timeZone
         formatter.dateFormat = seconds ? "yyyy-MM-dd'T'HH:mm:ss" : "yyyy-MM-dd'T'HH:mm"
         return formatter
+    }
+}
+
+extension SiteForm {
+    /// A deletion's form: once its own box is ticked (a stray click deletes nothing), `delete`
+    /// runs and the browser goes to `next`; a refusal (the box unticked, a rule such as "the
+    /// module still holds items") comes back on the page `refused` renders with it.
+    static func deletion(
+        _ request: Request, visitor: Visitor, next: String, delete: () async throws -> Void,
+        refused: (FormProblems) async throws -> Response
+    ) async throws -> Response {
+        let fields = try await fields(from: request, secret: visitor.csrfSecret)
+        do {
+            try fields.requireConfirmation()
+            try await delete()
+            return PageRenderer.redirect(to: next)
+        } catch {
+            return try await refused(try FormProblems(error))
+        }
     }
 }
 

@@ -369,15 +369,12 @@ struct CourseEditorPages {
     @Sendable func deleteModule(_ request: Request, context: AppRequestContext) async throws -> Response {
         let visitor = try await session.visitor(request, context: context)
         let (module, course) = try await access.editableModule(try context.parameters.uuid("id"), by: visitor.principal)
-        let fields = try await SiteForm.fields(from: request, secret: visitor.csrfSecret)
-        do {
-            try fields.requireConfirmation()
+        return try await SiteForm.deletion(request, visitor: visitor, next: "/teach/\(course.slug)") {
             try await content.deleteModule(module)
-            return PageRenderer.redirect(to: "/teach/\(course.slug)")
-        } catch {
-            return renderModule(
+        } refused: { problems in
+            renderModule(
                 module, course: course, texts: TranslatedTexts(module.titles.mapValues { ($0, "") }), position: String(module.position),
-                problems: try FormProblems(error), visitor: visitor, request: request, status: .unprocessableContent
+                problems: problems, visitor: visitor, request: request, status: .unprocessableContent
             )
         }
     }

@@ -154,14 +154,11 @@ struct LessonEditorPages {
     @Sendable func deleteLesson(_ request: Request, context: AppRequestContext) async throws -> Response {
         let visitor = try await session.visitor(request, context: context)
         let (lesson, course) = try await access.editableLesson(try context.parameters.uuid("id"), by: visitor.principal)
-        let fields = try await SiteForm.fields(from: request, secret: visitor.csrfSecret)
-        do {
-            try fields.requireConfirmation()
+        return try await SiteForm.deletion(request, visitor: visitor, next: "/teach/\(course.slug)") {
             try await content.deleteLesson(lesson)
-            return PageRenderer.redirect(to: "/teach/\(course.slug)")
-        } catch {
-            return try await editorPage(
-                LessonForm(lesson, timeZone: visitor.timeZone), lesson: lesson, course: course, problems: try FormProblems(error),
+        } refused: { problems in
+            try await editorPage(
+                LessonForm(lesson, timeZone: visitor.timeZone), lesson: lesson, course: course, problems: problems,
                 visitor: visitor, request: request, status: .unprocessableContent
             )
         }

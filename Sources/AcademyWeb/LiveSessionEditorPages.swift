@@ -201,14 +201,11 @@ struct LiveSessionEditorPages {
     @Sendable func delete(_ request: Request, context: AppRequestContext) async throws -> Response {
         let visitor = try await session.visitor(request, context: context)
         let (live, course) = try await access.editableLiveSession(try context.parameters.uuid("id"), by: visitor.principal)
-        let fields = try await SiteForm.fields(from: request, secret: visitor.csrfSecret)
-        do {
-            try fields.requireConfirmation()
+        return try await SiteForm.deletion(request, visitor: visitor, next: "/teach/\(course.slug)") {
             try await sessions.delete(live)
-            return PageRenderer.redirect(to: "/teach/\(course.slug)")
-        } catch {
-            return try await editorPage(
-                SessionForm(live, timeZone: visitor.timeZone), live: live, course: course, problems: try FormProblems(error),
+        } refused: { problems in
+            try await editorPage(
+                SessionForm(live, timeZone: visitor.timeZone), live: live, course: course, problems: problems,
                 visitor: visitor, request: request, status: .unprocessableContent
             )
         }

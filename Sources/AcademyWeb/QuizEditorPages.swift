@@ -284,14 +284,11 @@ struct QuizEditorPages {
     @Sendable func deleteQuiz(_ request: Request, context: AppRequestContext) async throws -> Response {
         let visitor = try await session.visitor(request, context: context)
         let (quiz, course) = try await access.editableQuiz(try context.parameters.uuid("id"), by: visitor.principal)
-        let fields = try await SiteForm.fields(from: request, secret: visitor.csrfSecret)
-        do {
-            try fields.requireConfirmation()
+        return try await SiteForm.deletion(request, visitor: visitor, next: "/teach/\(course.slug)") {
             try await authoring.deleteQuiz(quiz)
-            return PageRenderer.redirect(to: "/teach/\(course.slug)")
-        } catch {
-            return try await editorPage(
-                QuizForm(quiz, timeZone: visitor.timeZone), quiz: quiz, course: course, problems: try FormProblems(error),
+        } refused: { problems in
+            try await editorPage(
+                QuizForm(quiz, timeZone: visitor.timeZone), quiz: quiz, course: course, problems: problems,
                 visitor: visitor, request: request, status: .unprocessableContent
             )
         }
