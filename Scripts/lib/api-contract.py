@@ -138,9 +138,11 @@ def config(token, session_id):
         if headers:
             lines.append("headers = { " + ", ".join(f'{k} = "{v}"' for k, v in headers.items()) + " }")
         if refused_by:
-            extra = 400 if "cursor" in refused_by else 422
+            extra = [400] if "cursor" in refused_by else [422]
+            if "(415)" in refused_by:
+                extra.append(415)
             lines.append(f"# refused when: {refused_by}")
-            lines.append(f"checks.positive_data_acceptance.expected-statuses = [{', '.join(map(str, [*accepted, extra]))}]")
+            lines.append(f"checks.positive_data_acceptance.expected-statuses = [{', '.join(map(str, [*accepted, *extra]))}]")
         lines.append("")
 
     contract, spare = {"course": "contract"}, {"course": "contract-spare"}
@@ -148,6 +150,7 @@ def config(token, session_id):
     default_language = "the course's default language has no translation in it"
     accounts = "the email or user id is not an active account"
     link = "a link is not a well-formed URL with a host"
+    upload = "the file's first bytes are not of the type it claims, or a multipart part's file name has no extension of an accepted type (415)"
     zone = "the time zone is not one this server's time zone database knows"
     # Archiving and unpublishing would close the main course to everything after them.
     table = [
@@ -179,7 +182,7 @@ def config(token, session_id):
         ("GET", "/api/v1/lessons/{id}", {"id": main_lesson}, None),
         ("PATCH", "/api/v1/lessons/{id}", {"id": main_lesson}, "the merged lesson lacks its course's default language or a new translation's text, or module_id names no module of this course"),
         ("DELETE", "/api/v1/lessons/{id}", {"id": spare_lesson}, None),
-        ("POST", "/api/v1/lessons/{id}/attachments", {"id": main_lesson}, "the file's first bytes are not of the type it claims"),
+        ("POST", "/api/v1/lessons/{id}/attachments", {"id": main_lesson}, upload),
         ("POST", "/api/v1/lessons/{id}/complete", {"id": main_lesson}, None),
         ("PATCH", "/api/v1/enrollments/{id}", {"id": spare_enrollment}, None),
         ("DELETE", "/api/v1/enrollments/{id}", {"id": spare_enrollment}, None),
@@ -197,7 +200,7 @@ def config(token, session_id):
         ("GET", "/api/v1/live-sessions/{id}", {"id": main_session}, None),
         ("PATCH", "/api/v1/live-sessions/{id}", {"id": main_session}, "the merged session lacks its course's default language or a new translation's title, module_id names no module of this course, or " + link),
         ("DELETE", "/api/v1/live-sessions/{id}", {"id": spare_live_session}, None),
-        ("POST", "/api/v1/live-sessions/{id}/attachments", {"id": main_session}, "the file's first bytes are not of the type it claims"),
+        ("POST", "/api/v1/live-sessions/{id}/attachments", {"id": main_session}, upload),
         ("POST", "/api/v1/live-sessions/{id}/attendance", {"id": main_session}, None),
         ("GET", "/api/v1/live-sessions/{id}/attendance", {"id": main_session}, None),
         ("POST", "/api/v1/live-sessions/{id}/attendance/import", {"id": main_session}, "the text has no header row with an email and a minutes column"),

@@ -40,9 +40,9 @@ import Testing
         return (page.json["items"] as? [[String: Any]])?.compactMap { $0["slug"] as? String } ?? []
     }
 
-    /// Polls `condition` for up to two minutes: the replica replays every test database of the
-    /// suite running beside this test (each clone of the template is written to the WAL whole),
-    /// and on two busy cores it may be that far behind.
+    /// Polls `condition` for up to two minutes: the replica replays every test database the suite
+    /// makes beside this test (each a copy of the template's files: `AdminConnection.create`), and
+    /// on two busy cores it may fall seconds behind.
     static func eventually(_ what: Comment, _ condition: () async throws -> Bool) async throws {
         for _ in 0..<1200 {
             if try await condition() { return }

@@ -100,12 +100,15 @@ struct AdminConnection: Sendable {
 
     func create(database: String, template: String) async throws {
         // Cloning fails while anything else is connected to the template; a closing pool may
-        // linger for a moment, so retry briefly.
+        // linger for a moment, so retry briefly. FILE_COPY copies the template's files and logs
+        // one record, where the default (WAL_LOG) writes the whole database to the WAL: four
+        // hundred clones of it were gigabytes for the test cluster's streaming replica to
+        // replay, which then lagged minutes behind the database ReadReplicaTests had just made.
         var attempt = 0
         while true {
             do {
                 _ = try await connection.query(
-                    PostgresQuery(unsafeSQL: "CREATE DATABASE \(quoted(database)) TEMPLATE \(quoted(template))"),
+                    PostgresQuery(unsafeSQL: "CREATE DATABASE \(quoted(database)) TEMPLATE \(quoted(template)) STRATEGY FILE_COPY"),
                     logger: TestDatabases.logger
                 ).collect()
                 return
