@@ -134,15 +134,22 @@ public struct AnnouncementRepository: Sendable {
 
     /// How many published announcements of the student's courses they have not read.
     public func unreadCount(forStudent userID: UUID) async throws -> Int {
-        try await database.rows(
-            """
+        try await database.rows(UnreadCount.self, PostgresBindings(userID), as: Int.self)[0]
+    }
+
+    /// The statuses that admit a student, as an SQL array literal of the enum's own names (no
+    /// input): prepared statements take no list-valued constants otherwise.
+    static let admitting = "ARRAY[" + EnrollmentRepository.admittingStatuses.map { "'\($0)'" }.joined(separator: ", ") + "]"
+
+    /// Prepared, as every read a page view makes: planning these was most of their cost.
+    enum UnreadCount: PreparedSQL {
+        static let sql = """
             SELECT count(*)::int FROM announcements a
-            WHERE a.course_id IN (SELECT e.course_id FROM enrollments e WHERE e.user_id = \(userID) AND e.status = ANY(\(EnrollmentRepository.admittingStatuses)))
+            WHERE a.course_id IN (SELECT e.course_id FROM enrollments e WHERE e.user_id = $1 AND e.status = ANY(\(admitting)))
               AND a.publish_at <= now()
-              AND NOT EXISTS (SELECT FROM announcement_reads r WHERE r.announcement_id = a.id AND r.user_id = \(userID))
-            """,
-            as: Int.self
-        )[0]
+              AND NOT EXISTS (SELECT FROM announcement_reads r WHERE r.announcement_id = a.id AND r.user_id = $1)
+            """
+        static let parameterTypes: [PostgresDataType] = [.uuid]
     }
 
     /// Marks an announcement read (again is fine).
@@ -156,25 +163,27 @@ public struct AnnouncementRepository: Sendable {
     /// sees only published ones, with whether they read each.
     private func page(course: UUID?, student: UUID?, reader: UUID?, page: PageRequest) async throws -> Page<ReadAnnouncement> {
         let position = try Self.position(page.after)
-        let afterPinned = position?.pinned
-        let afterMicros = position?.micros
-        let afterID = position?.id
         let rows = try await database.rows(
-            """
-            SELECT \(unescaped: Self.columns),
-                (SELECT r.read_at FROM announcement_reads r WHERE r.announcement_id = a.id AND r.user_id = \(reader))
-            \(unescaped: Self.from)
-            WHERE (\(course)::uuid IS NULL OR a.course_id = \(course))
-              AND (\(student)::uuid IS NULL OR a.course_id IN (
-                    SELECT e.course_id FROM enrollments e WHERE e.user_id = \(student) AND e.status = ANY(\(EnrollmentRepository.admittingStatuses))))
-              AND (\(reader)::uuid IS NULL OR a.publish_at <= now())
-              AND (\(afterID)::uuid IS NULL OR (a.pinned, a.publish_at, a.id)
-                   < (\(afterPinned)::boolean, timestamptz 'epoch' + \(afterMicros)::bigint * interval '1 microsecond', \(afterID)::uuid))
-            ORDER BY a.pinned DESC, a.publish_at DESC, a.id DESC
-            LIMIT \(page.limit + 1)
-            """,
+            PageOf.self, PostgresBindings(course, student, reader, position?.pinned, position.map { Int($0.micros) }, position?.id, page.limit + 1),
             as: Row.self
         )
         return Page(rows: rows.map { Self.announcement($0, withReads: reader != nil) }, request: page, cursorOf: Self.cursor)
+    }
+
+    /// $1 a course or $2 a student's courses; $3 the reader (published ones only, with their
+    /// read time); after the keyset position ($4 pinned, $5 microseconds, $6 id); $7 rows.
+    enum PageOf: PreparedSQL {
+        static let sql = """
+            SELECT \(columns), (SELECT r.read_at FROM announcement_reads r WHERE r.announcement_id = a.id AND r.user_id = $3)
+            \(from)
+            WHERE ($1::uuid IS NULL OR a.course_id = $1)
+              AND ($2::uuid IS NULL OR a.course_id IN (
+                    SELECT e.course_id FROM enrollments e WHERE e.user_id = $2 AND e.status = ANY(\(admitting))))
+              AND ($3::uuid IS NULL OR a.publish_at <= now())
+              AND ($6::uuid IS NULL OR (a.pinned, a.publish_at, a.id) < ($4, timestamptz 'epoch' + $5 * interval '1 microsecond', $6))
+            ORDER BY a.pinned DESC, a.publish_at DESC, a.id DESC
+            LIMIT $7
+            """
+        static let parameterTypes: [PostgresDataType] = [.uuid, .uuid, .uuid, .bool, .int8, .uuid, .int8]
     }
 }

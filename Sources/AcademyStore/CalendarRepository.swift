@@ -30,13 +30,16 @@ public struct CalendarRepository: Sendable {
 
     /// The active user whose feed secret has this SHA-256.
     public func user(bySecretSHA256 digest: String) async throws -> User? {
-        try await database.rows(
+        try await database.rows(UserBySecret.self, PostgresBindings(digest), as: UserRepository.Row.self).first.map(UserRepository.user)
+    }
+
+    /// Prepared, as the entries are: calendar apps poll every feed.
+    enum UserBySecret: PreparedSQL {
+        static let sql = """
+            SELECT \(EnrollmentRepository.userColumns) FROM calendar_feeds f JOIN users u ON u.id = f.user_id
+            WHERE f.secret_sha256 = $1 AND NOT u.disabled
             """
-            SELECT \(unescaped: EnrollmentRepository.userColumns) FROM calendar_feeds f JOIN users u ON u.id = f.user_id
-            WHERE f.secret_sha256 = \(digest) AND NOT u.disabled
-            """,
-            as: UserRepository.Row.self
-        ).first.map(UserRepository.user)
+        static let parameterTypes: [PostgresDataType] = [.text]
     }
 
     /// Replaces the user's feed secret: the address holding the old one stops working.
@@ -64,24 +67,7 @@ public struct CalendarRepository: Sendable {
     /// soonest first (at most 2,000: a feed is re-read whole by calendar apps).
     public func entries(for userID: UUID) async throws -> [CalendarEntry] {
         try await database.rows(
-            """
-            WITH mine AS (
-                SELECT course_id FROM enrollments WHERE user_id = \(userID) AND status = ANY(\(EnrollmentRepository.admittingStatuses))
-                UNION SELECT course_id FROM course_instructors WHERE user_id = \(userID)
-            )
-            SELECT i.id, c.slug, c.default_language,
-                (SELECT jsonb_object_agg(t.language, t.title) FROM course_translations t WHERE t.course_id = c.id)::text,
-                \(unescaped: CourseContentRepository.itemTitlesSQL)::text,
-                s.starts_at, s.duration_minutes, s.cancelled, q.settings::text, i.calendar_sequence, i.updated_at
-            FROM mine JOIN courses c ON c.id = mine.course_id JOIN course_items i ON i.course_id = c.id
-            LEFT JOIN live_sessions s ON s.id = i.id
-            LEFT JOIN quizzes q ON q.id = i.id
-            WHERE c.status <> 'archived'
-              AND (s.id IS NOT NULL OR q.settings ? 'opens_at' OR q.settings ? 'closes_at')
-            ORDER BY COALESCE(s.starts_at, (q.settings->>'opens_at')::timestamptz, (q.settings->>'closes_at')::timestamptz), i.id
-            LIMIT 2000
-            """,
-            as: (UUID, String, String, String?, String, Date?, Int?, Bool?, String?, Int, Date).self
+            Entries.self, PostgresBindings(userID), as: (UUID, String, String, String?, String, Date?, Int?, Bool?, String?, Int, Date).self
         ).compactMap { row in
             let schedule: CalendarEntry.Schedule
             if let startsAt = row.5, let duration = row.6 {
@@ -100,5 +86,27 @@ public struct CalendarRepository: Sendable {
                 schedule: schedule, sequence: row.9, updatedAt: row.10
             )
         }
+    }
+
+    /// The items of the courses $1 is admitted to or teaches that a calendar shows.
+    enum Entries: PreparedSQL {
+        static let sql = """
+            WITH mine AS (
+                SELECT course_id FROM enrollments WHERE user_id = $1 AND status = ANY(\(AnnouncementRepository.admitting))
+                UNION SELECT course_id FROM course_instructors WHERE user_id = $1
+            )
+            SELECT i.id, c.slug, c.default_language,
+                (SELECT jsonb_object_agg(t.language, t.title) FROM course_translations t WHERE t.course_id = c.id)::text,
+                \(CourseContentRepository.itemTitlesSQL)::text,
+                s.starts_at, s.duration_minutes, s.cancelled, q.settings::text, i.calendar_sequence, i.updated_at
+            FROM mine JOIN courses c ON c.id = mine.course_id JOIN course_items i ON i.course_id = c.id
+            LEFT JOIN live_sessions s ON s.id = i.id
+            LEFT JOIN quizzes q ON q.id = i.id
+            WHERE c.status <> 'archived'
+              AND (s.id IS NOT NULL OR q.settings ? 'opens_at' OR q.settings ? 'closes_at')
+            ORDER BY COALESCE(s.starts_at, (q.settings->>'opens_at')::timestamptz, (q.settings->>'closes_at')::timestamptz), i.id
+            LIMIT 2000
+            """
+        static let parameterTypes: [PostgresDataType] = [.uuid]
     }
 }
