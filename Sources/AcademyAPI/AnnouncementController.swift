@@ -51,20 +51,6 @@ struct AnnouncementController {
         return PageResponse(items: found.items.map { AnnouncementResponse(item: $0, request: request, context: context, includeTranslations: isEditor) }, nextCursor: found.nextCursor)
     }
 
-    /// The announcement, if the caller may read it: staff any of their course's, an admitted
-    /// student a published one (anyone else is told it does not exist).
-    private func readable(_ context: AppRequestContext) async throws -> (announcement: Announcement, course: Course, reader: CourseAccess.Reader) {
-        guard let announcement = try await announcements.find(try context.parameters.uuid("id")) else {
-            throw AcademyError.notFound("No such announcement.")
-        }
-        let (course, relation) = try await access.visibleCourse(.id(announcement.courseID), to: context.principal)
-        let reader = try await access.reader(of: course, relation: relation, principal: context.principal)
-        if case .student = reader, !announcement.isPublished(at: Date()) {
-            throw AcademyError.notFound("No such announcement.")
-        }
-        return (announcement, course, reader)
-    }
-
     private func editable(_ context: AppRequestContext) async throws -> (announcement: Announcement, course: Course) {
         guard let announcement = try await announcements.find(try context.parameters.uuid("id")) else {
             throw AcademyError.notFound("No such announcement.")
@@ -73,7 +59,7 @@ struct AnnouncementController {
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<AnnouncementResponse> {
-        let (announcement, course, reader) = try await readable(context)
+        let (announcement, course, reader) = try await service.readable(try context.parameters.uuid("id"), principal: context.principal)
         let isEditor = if case .editor = reader { true } else { false }
         let item = ReadAnnouncement(announcement: announcement, read: nil, courseSlug: course.slug, courseDefaultLanguage: course.defaultLanguage)
         return AnnouncementResponse.localized(item, request: request, context: context, includeTranslations: isEditor)
@@ -98,11 +84,7 @@ struct AnnouncementController {
 
     /// Idempotent: reading again keeps the first time.
     @Sendable func markRead(_ request: Request, context: AppRequestContext) async throws -> HTTPResponse.Status {
-        let (announcement, _, reader) = try await readable(context)
-        guard case .student(let enrollment, _) = reader else {
-            throw AcademyError.forbidden("Only the course's students mark announcements read.")
-        }
-        try await announcements.markRead(announcement.id, by: enrollment.userID)
+        try await service.markRead(try context.parameters.uuid("id"), by: context.principal)
         return .noContent
     }
 

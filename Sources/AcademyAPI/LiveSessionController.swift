@@ -125,23 +125,23 @@ struct LiveSessionController {
     /// out); CSV with `Accept: text/csv`.
     @Sendable func courseAttendance(_ request: Request, context: AppRequestContext) async throws -> Response {
         let course = try await access.editableCourse(context)
-        let held = try await sessions.sessions(of: course.id).filter { !$0.cancelled }
-        let required = Set(held.filter(\.required).map(\.id))
-        let heldIDs = Set(held.map(\.id))
-        let students = try await sessions.attendanceByStudent(of: course.id).map { user, attended in
-            let present = attended.intersection(heldIDs)
+        let sessions = try await sessions.sessions(of: course.id)
+        let held = sessions.filter { !$0.cancelled }
+        let required = held.filter(\.required).count
+        let students = try await self.sessions.attendanceByStudent(of: course.id).map { user, attended in
+            let summary = AttendanceSummary(attended: attended, sessions: sessions)
             return CourseAttendanceEntry(
-                userId: user.id.apiString, email: user.email, displayName: user.displayName, attended: present.count,
-                requiredAttended: present.intersection(required).count, sessions: held.map(\.id).filter(present.contains).map(\.apiString)
+                userId: user.id.apiString, email: user.email, displayName: user.displayName, attended: summary.attended.count,
+                requiredAttended: summary.requiredAttended, sessions: summary.attended.map(\.apiString)
             )
         }
         if request.headers[.accept]?.contains("text/csv") == true {
             let rows = [["email", "display_name", "attended", "of_sessions", "required_attended", "of_required"]] + students.map {
-                [$0.email, $0.displayName, String($0.attended), String(held.count), String($0.requiredAttended), String(required.count)]
+                [$0.email, $0.displayName, String($0.attended), String(held.count), String($0.requiredAttended), String(required)]
             }
             return SpreadsheetDownload.csv(rows, filename: "\(course.slug)-attendance.csv")
         }
-        return try CourseAttendanceResponse(sessions: held.count, requiredSessions: required.count, students: students).response(from: request, context: context)
+        return try CourseAttendanceResponse(sessions: held.count, requiredSessions: required, students: students).response(from: request, context: context)
     }
 }
 

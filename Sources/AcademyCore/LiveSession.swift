@@ -169,6 +169,20 @@ public enum LiveSessionRules {
     }
 }
 
+/// A student's attendance across a course's sessions, as registers and exports count it: the
+/// sessions held (cancelled ones left out), in course order.
+public struct AttendanceSummary: Sendable, Equatable {
+    /// The held sessions the student attended, in course order.
+    public let attended: [UUID]
+    public let requiredAttended: Int
+
+    public init(attended: Set<UUID>, sessions: [LiveSession]) {
+        let held = sessions.filter { !$0.cancelled && attended.contains($0.id) }
+        self.attended = held.map(\.id)
+        requiredAttended = held.filter(\.required).count
+    }
+}
+
 /// A live session's settings, checked: what the API, a course folder and the store share.
 public struct LiveSessionSettings: Sendable, Equatable {
     public var startsAt: Date

@@ -139,7 +139,9 @@ public struct AppDependencies: Sendable {
             leadTime: Double(configuration.liveLinkLeadMinutes * 60)
         )
         calendars = CalendarFeeds(calendars: CalendarRepository(database: database), users: accounts.users)
-        announcements = CourseAnnouncements(announcements: AnnouncementRepository(database: database), languages: configuration.languages)
+        announcements = CourseAnnouncements(
+            announcements: AnnouncementRepository(database: database), access: access, languages: configuration.languages
+        )
         enrollmentStatusChange = EnrollmentStatusChange(access: access, enrollments: enrollments)
         finisher = AttemptFinisher(quizzes: quizzes, attempts: attempts, enrollments: enrollments, certificates: certificates)
         quizTaking = QuizTaking(access: access, quizzes: quizzes, attempts: attempts, finisher: finisher)

@@ -8,12 +8,36 @@ public import Foundation
 /// safe HTML (as a lesson's) once, when stored.
 public struct CourseAnnouncements: Sendable {
     public let announcements: AnnouncementRepository
+    let access: CourseAccess
     /// The languages the academy offers content in.
     let languages: [String]
 
-    public init(announcements: AnnouncementRepository, languages: [String]) {
+    public init(announcements: AnnouncementRepository, access: CourseAccess, languages: [String]) {
         self.announcements = announcements
+        self.access = access
         self.languages = languages
+    }
+
+    /// The announcement, if the caller may read it: the course's staff any of its
+    /// announcements, an admitted student a published one (404 before its time; 403 for a
+    /// signed-in user who is not admitted, as for the course's items).
+    public func readable(_ id: UUID, principal: Principal?, now: Date = Date()) async throws -> (announcement: Announcement, course: Course, reader: CourseAccess.Reader) {
+        guard let announcement = try await announcements.find(id) else { throw AcademyError.notFound("No such announcement.") }
+        let (course, relation) = try await access.visibleCourse(.id(announcement.courseID), to: principal)
+        let reader = try await access.reader(of: course, relation: relation, principal: principal)
+        if case .student = reader, !announcement.isPublished(at: now) {
+            throw AcademyError.notFound("No such announcement.")
+        }
+        return (announcement, course, reader)
+    }
+
+    /// A student marks a published announcement of their course read; again is fine.
+    public func markRead(_ id: UUID, by principal: Principal?) async throws {
+        let (announcement, _, reader) = try await readable(id, principal: principal)
+        guard case .student(let enrollment, _) = reader else {
+            throw AcademyError.forbidden("Only the course's students mark announcements read.")
+        }
+        try await announcements.markRead(announcement.id, by: enrollment.userID)
     }
 
     /// An announcement's text in one language, as its author writes it.

@@ -12,7 +12,7 @@ struct LivePages {
     let renderer: PageRenderer
     let access: CourseAccess
     let attendance: SessionAttendance
-    let announcements: AnnouncementRepository
+    let announcementService: CourseAnnouncements
     let calendars: CalendarFeeds
     let attachments: AttachmentRepository
 
@@ -105,6 +105,7 @@ struct LivePages {
         let visitor = try await session.visitor(request, context: context)
         guard let principal = visitor.principal else { throw AcademyError.unauthenticated }
         let query = request.uri.queryParameters
+        let announcements = announcementService.announcements
         let found = try await announcements.page(forStudent: principal.userID, page: try PageRequest(limitParameter: nil, cursorParameter: query.get("cursor")))
         let unread = try await announcements.unreadCount(forStudent: principal.userID)
         let items = found.items.map { item in
@@ -122,17 +123,7 @@ struct LivePages {
     @Sendable func markRead(_ request: Request, context: AppRequestContext) async throws -> Response {
         let visitor = try await session.visitor(request, context: context)
         try await SiteForm.requireToken(in: request, secret: visitor.csrfSecret)
-        guard let principal = visitor.principal else { throw AcademyError.unauthenticated }
-        let id = try context.parameters.uuid("id")
-        // Only an announcement of a course the student is admitted to, once published.
-        guard let announcement = try await announcements.find(id), announcement.isPublished(at: Date()) else {
-            throw AcademyError.notFound("No such announcement.")
-        }
-        let (course, relation) = try await access.visibleCourse(.id(announcement.courseID), to: principal)
-        guard case .student = try await access.reader(of: course, relation: relation, principal: principal) else {
-            throw AcademyError.forbidden("Only the course's students mark announcements read.")
-        }
-        try await announcements.markRead(id, by: principal.userID)
+        try await announcementService.markRead(try context.parameters.uuid("id"), by: visitor.principal)
         return PageRenderer.redirect(to: "/my/announcements")
     }
 

@@ -40,7 +40,7 @@ public func buildSite(_ dependencies: AppDependencies) async throws -> AcademyRo
     ).register(on: pages)
     LivePages(
         session: session, renderer: renderer, access: dependencies.access, attendance: dependencies.attendance,
-        announcements: dependencies.announcements.announcements, calendars: dependencies.calendars, attachments: dependencies.attachments
+        announcementService: dependencies.announcements, calendars: dependencies.calendars, attachments: dependencies.attachments
     ).register(on: pages)
     TeachingPages(
         session: session, renderer: renderer, access: dependencies.access, courses: dependencies.courses,

@@ -29,6 +29,16 @@ import Testing
         #expect(LiveSessionRules.joinLink(of: session(), language: "tr") == ("https://meet.example.org/main", nil))
     }
 
+    @Test func attendanceCountsHeldSessionsInCourseOrder() {
+        var first = session(), cancelled = session(cancelled: true), optional = session()
+        first.required = true
+        cancelled.required = true
+        optional.required = false
+        let summary = AttendanceSummary(attended: [optional.id, cancelled.id, first.id, UUID()], sessions: [first, cancelled, optional])
+        #expect(summary.attended == [first.id, optional.id])
+        #expect(summary.requiredAttended == 1)
+    }
+
     @Test func onlyWebLinksWithAHostAreAccepted() {
         for good in ["https://zoom.us/j/123?pwd=abc", "http://bbb.example.org/b/room", "https://meet.jit.si/Academy-Fajr"] {
             #expect((try? LiveSessionRules.link(good, field: "meeting_url").get()) == good)
