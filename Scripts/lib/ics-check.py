@@ -40,6 +40,7 @@ for component in calendar.walk():
         "start": start.strftime("%Y-%m-%dT%H:%M:%SZ"),
         "end": end.strftime("%Y-%m-%dT%H:%M:%SZ") if end else None,
         "status": str(component.get("STATUS", "")),
+        "url": str(component.get("URL", "")),
     }
 if problems:
     print("\n".join(problems), file=sys.stderr)

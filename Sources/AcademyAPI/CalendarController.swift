@@ -36,7 +36,9 @@ package struct CalendarController {
             guard let found = try await calendars.users.find(id: principal.userID) else { throw AcademyError.unauthenticated }
             user = found
         }
-        let text = try await calendars.feed(for: user, language: request.uri.queryParameters.get("lang").map { String($0) })
+        let text = try await calendars.feed(
+            for: user, language: request.uri.queryParameters.get("lang").map { String($0) }, origin: Self.origin(of: request)
+        )
         return Response(
             status: .ok,
             headers: [.contentType: "text/calendar; charset=utf-8", .cacheControl: "private, no-store", .contentDisposition: "inline; filename=\"academy.ics\""],

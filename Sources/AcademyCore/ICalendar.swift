@@ -56,7 +56,9 @@ public struct ICalendar: Sendable {
             if let end = event.end { lines.append("DTEND:" + Self.utc(end)) }
             lines.append("SUMMARY:" + Self.escaped(event.summary))
             if let description = event.description, !description.isEmpty { lines.append("DESCRIPTION:" + Self.escaped(description)) }
-            if let url = event.url { lines.append("URL:" + url) }
+            if let url = event.url, !url.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+                lines.append("URL:" + url)
+            }
             lines.append("STATUS:" + (event.cancelled ? "CANCELLED" : "CONFIRMED"))
             lines.append("END:VEVENT")
         }

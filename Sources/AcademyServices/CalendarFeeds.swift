@@ -39,9 +39,11 @@ public struct CalendarFeeds: Sendable {
     }
 
     /// The feed, each title in `language` when the item has it (else the user's locale, else the
-    /// course's default language). An item keeps its UID for good; its SEQUENCE rises with every
-    /// change, so calendar apps update the event instead of adding one.
-    public func feed(for user: User, language: String?, now: Date = Date()) async throws -> String {
+    /// course's default language), each event linking to its page under `origin` (the address the
+    /// calendar app reached: the page shows a session's link when it is time). An item keeps its
+    /// UID for good; its SEQUENCE rises with every change, so calendar apps update the event
+    /// instead of adding one.
+    public func feed(for user: User, language: String?, origin: String, now: Date = Date()) async throws -> String {
         let events = try await calendars.entries(for: user.id).map { entry in
             let chosen = Languages.negotiate(
                 query: language, acceptLanguage: nil, userLocale: user.locale, available: entry.titles.keys.sorted(), fallback: entry.courseDefaultLanguage
@@ -53,12 +55,14 @@ public struct CalendarFeeds: Sendable {
             case .session(let startsAt, let duration, let cancelled):
                 return ICalendar.Event(
                     uid: uid, sequence: entry.sequence, start: startsAt, end: startsAt.addingTimeInterval(TimeInterval(duration * 60)),
-                    summary: title, description: course, url: nil, cancelled: cancelled, modified: entry.updatedAt
+                    summary: title, description: course, url: "\(origin)/live-sessions/\(entry.itemID.apiString)", cancelled: cancelled,
+                    modified: entry.updatedAt
                 )
             case .quiz(let opensAt, let closesAt):
                 return ICalendar.Event(
                     uid: uid, sequence: entry.sequence, start: opensAt ?? closesAt ?? now, end: opensAt == nil ? nil : closesAt,
-                    summary: title, description: course, url: nil, cancelled: false, modified: entry.updatedAt
+                    summary: title, description: course, url: "\(origin)/quizzes/\(entry.itemID.apiString)", cancelled: false,
+                    modified: entry.updatedAt
                 )
             }
         }

@@ -19,6 +19,7 @@ enum ICalendarCheck {
         let start: String
         let end: String?
         let status: String
+        let url: String
     }
 
     static func events(of feed: String) throws -> [String: Event] {
@@ -88,6 +89,8 @@ enum ICalendarCheck {
             #expect(quizEvent.summary == "Letters quiz")
             #expect(quizEvent.start == closes)
             #expect(!feed.text.contains("meet.example.org"), "meeting links are not published in calendars")
+            #expect(event.url.hasSuffix("/live-sessions/\(session)"), "the page that shows the link when it is time")
+            #expect(quizEvent.url.hasSuffix("/quizzes/\(quiz)"))
 
             // Moved, then cancelled: the same event, each time a higher SEQUENCE.
             let moved = RFC3339.string(from: Date().addingTimeInterval(2 * 86_400).rounded())
