@@ -16,6 +16,8 @@ struct LiveSessionEditorPages {
     let sessions: LiveSessionRepository
     let attendance: SessionAttendance
     let authoring: CourseAuthoring
+    let attachments: AttachmentRepository
+    let attachmentUpload: AttachmentUpload
 
     func register(on routes: RouterGroup<AppRequestContext>) {
         routes.get("teach/:course/live-sessions/new", use: newSession)
@@ -23,6 +25,7 @@ struct LiveSessionEditorPages {
         routes.get("teach/live-sessions/:id", use: edit)
         routes.post("teach/live-sessions/:id", use: save)
         routes.post("teach/live-sessions/:id/delete", use: delete)
+        routes.post("teach/live-sessions/:id/attachments", use: attach)
         routes.get("teach/live-sessions/:id/attendance", use: register)
         routes.post("teach/live-sessions/:id/attendance", use: importReport)
     }
@@ -119,6 +122,8 @@ struct LiveSessionEditorPages {
         let required: Bool
         let cancelled: Bool
         let columns: [TranslationColumn]
+        /// A stored session's files (its recording), and where to add one.
+        let files: [LearningPages.AttachmentLink]
         let saved: Bool
         let timeZone: String
         let problems: [FormProblems.Problem]
@@ -129,6 +134,7 @@ struct LiveSessionEditorPages {
         status: HTTPResponse.Status = .ok
     ) async throws -> Response {
         let modules = try await content.modules(of: course.id)
+        let files = if let live { try await attachments.attachments(of: live.id) } else { [Attachment]() }
         let page = EditorPage(
             isNew: live == nil,
             action: live.map { "/teach/live-sessions/\($0.id.apiString)" } ?? "/teach/\(course.slug)/live-sessions/new",
@@ -148,6 +154,7 @@ struct LiveSessionEditorPages {
                 languages: authoring.languages, defaultLanguage: course.defaultLanguage, names: renderer.languageName,
                 problems: problems, bodyField: "description_markdown"
             ),
+            files: files.map(LearningPages.AttachmentLink.init),
             saved: status == .ok && request.uri.queryParameters.get("saved") != nil, timeZone: visitor.timeZone.identifier, problems: problems.list
         )
         let title = renderer.strings(visitor.language)[live == nil ? "live_new_title" : "live_edit_title"] ?? ""
@@ -206,6 +213,23 @@ struct LiveSessionEditorPages {
         } refused: { problems in
             try await editorPage(
                 SessionForm(live, timeZone: visitor.timeZone), live: live, course: course, problems: problems,
+                visitor: visitor, request: request, status: .unprocessableContent
+            )
+        }
+    }
+
+    /// The recording (or any file), uploaded as a lesson's attachment is; its students get it
+    /// once the session is over.
+    @Sendable func attach(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let visitor = try await session.visitor(request, context: context)
+        let (live, course) = try await access.editableLiveSession(try context.parameters.uuid("id"), by: visitor.principal)
+        let admit = try SiteForm.fileUpload(request, secret: visitor.csrfSecret)
+        do {
+            _ = try await attachmentUpload.attach(form: request, toItem: live.id, admit: admit)
+            return PageRenderer.redirect(to: "/teach/live-sessions/\(live.id.apiString)?saved=1#files")
+        } catch {
+            return try await editorPage(
+                SessionForm(live, timeZone: visitor.timeZone), live: live, course: course, problems: try FormProblems(error),
                 visitor: visitor, request: request, status: .unprocessableContent
             )
         }

@@ -58,7 +58,8 @@ public func buildSite(_ dependencies: AppDependencies) async throws -> AcademyRo
     lessonEditor.register(on: pages)
     LiveSessionEditorPages(
         session: session, renderer: renderer, access: dependencies.access, content: dependencies.content, sessions: dependencies.liveSessions,
-        attendance: dependencies.attendance, authoring: dependencies.courseAuthoring
+        attendance: dependencies.attendance, authoring: dependencies.courseAuthoring, attachments: dependencies.attachments,
+        attachmentUpload: dependencies.attachmentUpload
     ).register(on: pages)
     AnnouncementPages(
         session: session, renderer: renderer, access: dependencies.access, service: dependencies.announcements, languages: configuration.languages

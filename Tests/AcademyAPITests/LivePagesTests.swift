@@ -114,6 +114,14 @@ import Testing
             #expect(changed.json["cancelled"] as? Bool == true && changed.json["calendar_sequence"] as? Int == 1)
             #expect((changed.json["channels"] as? [String: String])?.isEmpty == true, "a channel left empty is removed")
 
+            // The recording, uploaded from the session's form: its students get it once it is over.
+            try await teacher.get(location)
+            let attached = try await teacher.postFiles("/teach/live-sessions/\(id)/attachments", [("slides.pdf", LessonUploadTests.pdf)], fields: [("csrf", teacher.csrf)])
+            #expect(attached.status == .seeOther, "\(attached.text)")
+            #expect(try await teacher.get(location).text.contains("slides.pdf"))
+            let files = try await client.send(.get, "/api/v1/live-sessions/\(id)", token: scene.teacher).json["attachments"] as? [[String: Any]]
+            #expect(files?.first?["filename"] as? String == "slides.pdf")
+
             // The register of a session that took place, a report pasted in.
             let past = try await client.makeLiveSession(module: scene.module, token: scene.teacher, startsIn: -7200)
             try await teacher.get("/teach/live-sessions/\(past)/attendance")
