@@ -1,3 +1,4 @@
+import AcademyAPI
 import AcademyCore
 import Foundation
 import Hummingbird
@@ -132,6 +133,23 @@ extension SiteForm {
             try fields.requireConfirmation()
             try await delete()
             return PageRenderer.redirect(to: next)
+        } catch {
+            return try await refused(try FormProblems(error))
+        }
+    }
+}
+
+extension AttachmentUpload {
+    /// A file form's upload to a lesson or a session (its token checked before any byte of the
+    /// file is kept): then back to `editor`'s files; a refusal comes back on the page `refused`
+    /// renders with it.
+    func attach(
+        form request: Request, toItem itemID: UUID, visitor: Visitor, editor: String, refused: (FormProblems) async throws -> Response
+    ) async throws -> Response {
+        let admit = try SiteForm.fileUpload(request, secret: visitor.csrfSecret)
+        do {
+            _ = try await attach(form: request, toItem: itemID, admit: admit)
+            return PageRenderer.redirect(to: "\(editor)?saved=1#files")
         } catch {
             return try await refused(try FormProblems(error))
         }

@@ -87,13 +87,11 @@ struct LessonFilePages {
     @Sendable func attach(_ request: Request, context: AppRequestContext) async throws -> Response {
         let visitor = try await session.visitor(request, context: context)
         let (lesson, course) = try await access.editableLesson(try context.parameters.uuid("id"), by: visitor.principal)
-        let admit = try SiteForm.fileUpload(request, secret: visitor.csrfSecret)
-        do {
-            _ = try await attachmentUpload.attach(form: request, toItem: lesson.id, admit: admit)
-            return PageRenderer.redirect(to: "/teach/lessons/\(lesson.id.apiString)?saved=1#files")
-        } catch {
-            return try await lessonEditor.editorPage(
-                .init(lesson, timeZone: visitor.timeZone), lesson: lesson, course: course, problems: try FormProblems(error),
+        return try await attachmentUpload.attach(
+            form: request, toItem: lesson.id, visitor: visitor, editor: "/teach/lessons/\(lesson.id.apiString)"
+        ) { problems in
+            try await lessonEditor.editorPage(
+                .init(lesson, timeZone: visitor.timeZone), lesson: lesson, course: course, problems: problems,
                 visitor: visitor, request: request, status: .unprocessableContent
             )
         }

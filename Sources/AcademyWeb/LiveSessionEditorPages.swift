@@ -223,13 +223,11 @@ struct LiveSessionEditorPages {
     @Sendable func attach(_ request: Request, context: AppRequestContext) async throws -> Response {
         let visitor = try await session.visitor(request, context: context)
         let (live, course) = try await access.editableLiveSession(try context.parameters.uuid("id"), by: visitor.principal)
-        let admit = try SiteForm.fileUpload(request, secret: visitor.csrfSecret)
-        do {
-            _ = try await attachmentUpload.attach(form: request, toItem: live.id, admit: admit)
-            return PageRenderer.redirect(to: "/teach/live-sessions/\(live.id.apiString)?saved=1#files")
-        } catch {
-            return try await editorPage(
-                SessionForm(live, timeZone: visitor.timeZone), live: live, course: course, problems: try FormProblems(error),
+        return try await attachmentUpload.attach(
+            form: request, toItem: live.id, visitor: visitor, editor: "/teach/live-sessions/\(live.id.apiString)"
+        ) { problems in
+            try await editorPage(
+                SessionForm(live, timeZone: visitor.timeZone), live: live, course: course, problems: problems,
                 visitor: visitor, request: request, status: .unprocessableContent
             )
         }
