@@ -32,18 +32,17 @@ struct LiveSessionController {
     private func response(
         _ session: LiveSession, course: Course, isEditor: Bool, attendance: Attendance?, request: Request, context: AppRequestContext
     ) async throws -> EditedResponse<LiveSessionResponse> {
-        let now = Date()
-        // The files (the recording) are read only when the reader may have them.
-        let showsFiles = isEditor || LiveSessionRules.phase(of: session, at: now, leadTime: self.attendance.leadTime) == .ended
-        let files = showsFiles ? try await attachments.attachments(of: session.id) : []
-        let choice = LanguageChoice(request: request, context: context, available: session.translations.keys, fallback: course.defaultLanguage)
-        let channel = Languages.negotiate(
-            query: request.uri.queryParameters.get("lang"), acceptLanguage: request.headers[.acceptLanguage],
-            userLocale: context.principal?.locale, available: session.channels.keys.sorted(), fallback: ""
+        let view = LiveSessionView(
+            session, isEditor: isEditor,
+            preferences: (request.uri.queryParameters.get("lang").map { String($0) }, request.headers[.acceptLanguage], context.principal?.locale),
+            at: Date(), leadTime: self.attendance.leadTime
         )
+        // The files (the recording) are read only when the reader may have them.
+        let files = view.showsRecording ? try await attachments.attachments(of: session.id) : []
+        let choice = LanguageChoice(request: request, context: context, available: session.translations.keys, fallback: course.defaultLanguage)
         return choice.apply(to: LiveSessionResponse(
-            session: session, choice: choice, channelLanguage: session.channels[channel] == nil ? nil : channel, isEditor: isEditor,
-            attendance: attendance, attachments: files, leadTime: self.attendance.leadTime, now: now
+            session: session, view: view, choice: choice, isEditor: isEditor, attendance: attendance, attachments: files,
+            leadTime: self.attendance.leadTime
         ))
     }
 

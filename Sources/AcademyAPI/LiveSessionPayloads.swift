@@ -97,15 +97,14 @@ package struct LiveSessionRequest: Codable, Sendable {
 /// Written directly (`JSONWriter`), members in key order, as `LessonResponse` is.
 struct LiveSessionResponse: ResponseGenerator {
     let session: LiveSession
+    /// What the caller is shown of it (`LiveSessionView`).
+    let view: LiveSessionView
     let choice: LanguageChoice
-    /// The interpretation channel chosen for the caller (nil: the main link).
-    let channelLanguage: String?
     let isEditor: Bool
     let attendance: Attendance?
     /// Its files (the recording), when the reader may have them.
     let attachments: [Attachment]
     let leadTime: TimeInterval
-    let now: Date
 
     func response(from request: Request, context: some RequestContext) throws -> Response {
         .json(json)
@@ -113,8 +112,6 @@ struct LiveSessionResponse: ResponseGenerator {
 
     var json: String {
         let text = choice.text(session.translations)
-        let phase = LiveSessionRules.phase(of: session, at: now, leadTime: leadTime)
-        let showsLinks = isEditor || phase == .live
         var json = JSONWriter(capacity: 2048 + (text?.descriptionHTML.utf8.count ?? 0) * 2)
         json.object { json in
             json.key("attachments")
@@ -138,7 +135,7 @@ struct LiveSessionResponse: ResponseGenerator {
             }
             json.member("calendar_sequence", session.calendarSequence)
             json.member("cancelled", session.cancelled)
-            json.member("channel_language", showsLinks ? channelLanguage : nil)
+            json.member("channel_language", view.channelLanguage)
             if isEditor {
                 json.key("channels")
                 json.object { json in
@@ -152,7 +149,7 @@ struct LiveSessionResponse: ResponseGenerator {
             json.member("duration_minutes", session.durationMinutes)
             json.member("ends_at", session.endsAt)
             json.member("id", session.id.apiString)
-            json.member("join_url", showsLinks ? LiveSessionRules.joinLink(of: session, language: channelLanguage ?? "").url : nil)
+            json.member("join_url", view.joinURL)
             json.member("kind", CourseItem.Kind.liveSession.rawValue)
             json.member("language", choice.language)
             json.member("links_available_from", LiveSessionRules.linksFrom(session, leadTime: leadTime))
@@ -160,9 +157,9 @@ struct LiveSessionResponse: ResponseGenerator {
                 json.member("meeting_url", session.meetingURL)
             }
             json.member("module_id", session.moduleID.apiString)
-            json.member("phase", phase.rawValue)
+            json.member("phase", view.phase.rawValue)
             json.member("position", session.position)
-            json.member("recording_url", isEditor || phase == .ended ? session.recordingURL : nil)
+            json.member("recording_url", view.showsRecording ? session.recordingURL : nil)
             json.member("release_at", session.releaseAt)
             json.member("required", session.required)
             json.member("requires_previous", session.requiresPrevious)

@@ -77,6 +77,36 @@ public enum LiveSessionPhase: String, Sendable, Equatable {
     case cancelled
 }
 
+/// What a reader is shown of a session at a moment: the one rule behind the session's API
+/// document, its page and the download of its files. Editors see every link at any time; a
+/// student the join link (their language's channel, else the main link) only while the session
+/// is live, and the recording (its link and files) once it is over.
+public struct LiveSessionView: Sendable, Equatable {
+    public let phase: LiveSessionPhase
+    /// The link to join, when shown.
+    public let joinURL: String?
+    /// The language of the channel in `joinURL`; nil for the main link or when not shown.
+    public let channelLanguage: String?
+    public let showsRecording: Bool
+
+    /// `preferences`: the reader's languages as `Languages.negotiate` takes them.
+    public init(
+        _ session: LiveSession, isEditor: Bool, preferences: (query: String?, acceptLanguage: String?, userLocale: String?),
+        at now: Date, leadTime: TimeInterval
+    ) {
+        phase = LiveSessionRules.phase(of: session, at: now, leadTime: leadTime)
+        let chosen = Languages.negotiate(
+            query: preferences.query, acceptLanguage: preferences.acceptLanguage, userLocale: preferences.userLocale,
+            available: session.channels.keys.sorted(), fallback: ""
+        )
+        let link = LiveSessionRules.joinLink(of: session, language: chosen)
+        let showsLinks = isEditor || phase == .live
+        joinURL = showsLinks ? link.url : nil
+        channelLanguage = showsLinks ? link.channel : nil
+        showsRecording = isEditor || phase == .ended
+    }
+}
+
 public enum LiveSessionRules {
     public static let maximumDurationMinutes = 1440
     public static let maximumLinkLength = 2000
@@ -110,9 +140,9 @@ public enum LiveSessionRules {
         }
     }
 
-    /// A session's recording (its link and its files) is the students' once it is over.
-    public static func requireRecordingShown(_ session: LiveSession, at now: Date, leadTime: TimeInterval) throws(AcademyError) {
-        guard phase(of: session, at: now, leadTime: leadTime) == .ended else {
+    /// A session's files (its recording) are shown as `LiveSessionView` says.
+    public static func requireRecordingShown(_ view: LiveSessionView) throws(AcademyError) {
+        guard view.showsRecording else {
             throw .forbidden("The session's recording is available once the session is over.")
         }
     }

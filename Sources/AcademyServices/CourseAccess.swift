@@ -153,9 +153,10 @@ public struct CourseAccess: Sendable {
             _ = try await openLesson(attachment.lessonID, principal: principal)
         } catch AcademyError.notFound {
             let (session, _, reader, _) = try await openLiveSession(attachment.lessonID, principal: principal)
-            if case .student = reader {
-                try LiveSessionRules.requireRecordingShown(session, at: now, leadTime: leadTime)
-            }
+            let isEditor = if case .editor = reader { true } else { false }
+            try LiveSessionRules.requireRecordingShown(
+                LiveSessionView(session, isEditor: isEditor, preferences: (nil, nil, nil), at: now, leadTime: leadTime)
+            )
         }
     }
 

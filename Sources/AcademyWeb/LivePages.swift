@@ -54,20 +54,17 @@ struct LivePages {
         let visitor = try await session.visitor(request, context: context)
         let (live, course, reader, attended) = try await access.openLiveSession(try context.parameters.uuid("id"), principal: visitor.principal)
         let text = ContentLanguage(live.translations, course: course, visitor: visitor)
-        let phase = LiveSessionRules.phase(of: live, at: Date(), leadTime: attendance.leadTime)
         let isEditor = if case .editor = reader { true } else { false }
-        let channel = Languages.negotiate(
-            query: nil, acceptLanguage: nil, userLocale: visitor.readingLanguage, available: live.channels.keys.sorted(), fallback: ""
-        )
-        let link = LiveSessionRules.joinLink(of: live, language: channel)
-        let files = phase == .ended || isEditor ? try await attachments.attachments(of: live.id) : []
+        let view = LiveSessionView(live, isEditor: isEditor, preferences: (nil, nil, visitor.readingLanguage), at: Date(), leadTime: attendance.leadTime)
+        let phase = view.phase
+        let files = view.showsRecording ? try await attachments.attachments(of: live.id) : []
         let page = LiveSessionPage(
             id: live.id.apiString, courseSlug: course.slug, lang: text.lang, dir: text.dir, title: text.value?.title ?? "",
             descriptionHTML: text.value?.descriptionHTML ?? "", startsAt: visitor.format(live.startsAt), endsAt: visitor.format(live.endsAt),
             required: live.required, isLive: phase == .live, isUpcoming: phase == .upcoming, isEnded: phase == .ended,
             isCancelled: phase == .cancelled, linksFrom: visitor.format(LiveSessionRules.linksFrom(live, leadTime: attendance.leadTime)),
-            joinURL: phase == .live || isEditor ? link.url : nil, channelName: link.channel.map(renderer.languageName),
-            recordingURL: phase == .ended || isEditor ? live.recordingURL : nil, files: files.map(LearningPages.AttachmentLink.init),
+            joinURL: view.joinURL, channelName: view.channelLanguage.map(renderer.languageName),
+            recordingURL: view.showsRecording ? live.recordingURL : nil, files: files.map(LearningPages.AttachmentLink.init),
             canCheckIn: !isEditor && phase == .live && attended == nil, checkedIn: attended != nil
         )
         return renderer.render("live-session", title: page.title, page: page, visitor: visitor, request: request)
