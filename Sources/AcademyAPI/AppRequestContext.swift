@@ -64,3 +64,11 @@ extension Response {
         Response(status: status, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: text)))
     }
 }
+
+extension AppRequestContext {
+    /// `scheme://host` as the client reached the academy (HTTPS when a trusted proxy says so,
+    /// `reachedOverTLS`), for addresses handed back to that client: a certificate's, a calendar's.
+    package func origin(of request: Request) -> String {
+        "\(reachedOverTLS ? "https" : "http")://\(request.head.authority ?? "localhost")"
+    }
+}

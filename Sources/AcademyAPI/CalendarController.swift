@@ -2,7 +2,6 @@ import AcademyCore
 import AcademyServices
 import AcademyStore
 import Foundation
-import HTTPTypes
 package import Hummingbird
 
 /// `/me/calendar.ics`: the signed-in user's iCalendar feed (RFC 5545) of their courses' live
@@ -37,7 +36,7 @@ package struct CalendarController {
             user = found
         }
         let text = try await calendars.feed(
-            for: user, language: request.uri.queryParameters.get("lang").map { String($0) }, origin: Self.origin(of: request)
+            for: user, language: request.uri.queryParameters.get("lang").map { String($0) }, origin: context.origin(of: request)
         )
         return Response(
             status: .ok,
@@ -55,7 +54,7 @@ package struct CalendarController {
     @Sendable func makeAddress(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<CalendarAddressResponse> {
         let principal = try context.requirePrincipal()
         let (secret, created) = try await calendars.newSecret(for: principal.userID)
-        let url = Self.address(origin: Self.origin(of: request), secret: secret)
+        let url = Self.address(origin: context.origin(of: request), secret: secret)
         return EditedResponse(status: .created, headers: [.cacheControl: "no-store"], response: CalendarAddressResponse(exists: true, createdAt: created, url: url))
     }
 
@@ -64,19 +63,9 @@ package struct CalendarController {
         return .noContent
     }
 
-    /// `scheme://host` as the client reached the academy (a proxy says the scheme in
-    /// `X-Forwarded-Proto`); the address is handed back to that same client.
     /// The feed's address holding `secret`: what a calendar app subscribes to.
     package static func address(origin: String, secret: String) -> String {
         "\(origin)/api/v1/me/calendar.ics?token=\(secret)"
-    }
-
-    private static let forwardedProto = HTTPField.Name("X-Forwarded-Proto")!
-
-    package static func origin(of request: Request) -> String {
-        let scheme = request.headers[Self.forwardedProto]?.lowercased() == "https" ? "https" : "http"
-        let host = request.head.authority ?? "localhost"
-        return "\(scheme)://\(host)"
     }
 }
 

@@ -60,13 +60,12 @@ struct CertificatePages {
             throw AcademyError.notFound("No certificate has this id.")
         }
         let payload = verification.payload
-        let host = request.head.authority ?? ""
         let page = CertificatePage(
             id: id.apiString, valid: verification.valid, revoked: verification.certificate.revokedAt != nil,
             revokedReason: verification.certificate.revokedReason, hasPayload: payload != nil,
             student: payload?.studentName ?? "", course: payload?.courseTitle ?? "", lang: payload?.language ?? "",
             completed: payload.map { Self.date($0.completedAt, for: visitor) } ?? "", serial: payload?.serial ?? "",
-            address: "\(context.reachedOverTLS ? "https" : "http")://\(host)/certificates/\(id.apiString)"
+            address: "\(context.origin(of: request))/certificates/\(id.apiString)"
         )
         return renderer.render("certificate", title: renderer.strings(visitor.language)["certificate_title"] ?? "", page: page, visitor: visitor, request: request)
     }

@@ -144,7 +144,7 @@ struct LivePages {
         try await SiteForm.requireToken(in: request, secret: visitor.csrfSecret)
         guard let principal = visitor.principal else { throw AcademyError.unauthenticated }
         let (secret, created) = try await calendars.newSecret(for: principal.userID)
-        let url = CalendarController.address(origin: CalendarController.origin(of: request), secret: secret)
+        let url = CalendarController.address(origin: context.origin(of: request), secret: secret)
         return renderCalendar(CalendarPage(exists: true, since: visitor.format(created), url: url), visitor: visitor, request: request)
     }
 
