@@ -78,31 +78,36 @@ public struct AnnouncementRepository: Sendable {
         ).first.map { Self.announcement($0, withReads: false).announcement }
     }
 
+    /// Everything stored is known here but the row's id and times, which the insert returns.
     public func create(in courseID: UUID, pinned: Bool, publishAt: Date?, translations: [String: AnnouncementText], by userID: UUID?) async throws -> Announcement {
-        let id = try await database.withTransaction { connection in
-            let id = try await connection.rows(
+        try await database.withTransaction { connection in
+            let (id, publishedAt, createdAt, updatedAt) = try await connection.rows(
                 """
                 INSERT INTO announcements (course_id, pinned, publish_at, created_by) VALUES (\(courseID), \(pinned), COALESCE(\(publishAt), now()), \(userID))
-                RETURNING id
+                RETURNING id, publish_at, created_at, updated_at
                 """,
-                as: UUID.self
+                as: (UUID, Date, Date, Date).self
             )[0]
             try await Self.replaceTexts(of: id, with: translations, on: connection)
-            return id
+            return Announcement(
+                id: id, courseID: courseID, pinned: pinned, publishAt: publishedAt, translations: translations, createdAt: createdAt, updatedAt: updatedAt
+            )
         }
-        guard let created = try await find(id) else { throw AcademyError.notFound("No such announcement.") }
-        return created
     }
 
     public func update(_ announcement: Announcement, pinned: Bool, publishAt: Date, translations: [String: AnnouncementText]) async throws -> Announcement {
         try await database.withTransaction { connection in
-            try await connection.run(
-                "UPDATE announcements SET pinned = \(pinned), publish_at = \(publishAt), updated_at = now() WHERE id = \(announcement.id)"
-            )
+            var updated = announcement
+            updated.updatedAt = try await connection.rows(
+                "UPDATE announcements SET pinned = \(pinned), publish_at = \(publishAt), updated_at = now() WHERE id = \(announcement.id) RETURNING updated_at",
+                as: Date.self
+            )[0]
             try await Self.replaceTexts(of: announcement.id, with: translations, on: connection)
+            updated.pinned = pinned
+            updated.publishAt = publishAt
+            updated.translations = translations
+            return updated
         }
-        guard let updated = try await find(announcement.id) else { throw AcademyError.notFound("No such announcement.") }
-        return updated
     }
 
     public func delete(_ announcement: Announcement) async throws {

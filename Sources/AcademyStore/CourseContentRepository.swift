@@ -325,9 +325,15 @@ public struct CourseContentRepository: Sendable {
     }
 
     public func deleteLesson(_ lesson: Lesson) async throws {
+        try await Self.deleteItem(lesson.id, at: lesson.position, in: lesson.moduleID, from: database)
+    }
+
+    /// Deletes a lesson, quiz or live session (what hangs on it goes with it) and closes the gap
+    /// it leaves in its module.
+    static func deleteItem(_ id: UUID, at position: Int, in moduleID: UUID, from database: Database) async throws {
         try await database.withTransaction { connection in
-            try await connection.run("DELETE FROM course_items WHERE id = \(lesson.id)")
-            try await Self.closeGap(after: lesson.position, in: lesson.moduleID, on: connection)
+            try await connection.run("DELETE FROM course_items WHERE id = \(id)")
+            try await closeGap(after: position, in: moduleID, on: connection)
         }
     }
 

@@ -76,9 +76,13 @@ public struct LiveSessionRepository: Sendable {
     }
 
     public func session(_ id: UUID) async throws -> LiveSession? {
-        try await database.rows(
-            "SELECT \(unescaped: Self.sessionColumns) \(unescaped: Self.sessionFrom) WHERE i.id = \(id)", as: SessionRow.self
-        ).first.map(Self.session)
+        try await database.withConnection { connection in try await Self.session(id, on: connection) }
+    }
+
+    static func session(_ id: UUID, on connection: DatabaseConnection) async throws -> LiveSession? {
+        try await connection.rows(
+            "SELECT \(unescaped: sessionColumns) \(unescaped: sessionFrom) WHERE i.id = \(id)", as: SessionRow.self
+        ).first.map(session)
     }
 
     /// The course's sessions in course order.
@@ -116,16 +120,20 @@ public struct LiveSessionRepository: Sendable {
     }
 
     public func create(in module: CourseModule, position: Int?, _ draft: LiveSessionDraft) async throws -> LiveSession {
-        let id = try await database.withTransaction { connection in
+        try await database.withTransaction { connection in
             let (id, _, _) = try await CourseContentRepository.insertItem(
                 kind: CourseItem.Kind.liveSession.rawValue, in: module, position: position, releaseAt: draft.releaseAt,
                 requiresPrevious: draft.requiresPrevious, on: connection
             )
             try await Self.insertSettings(of: id, draft.settings, on: connection)
             try await Self.replaceTexts(of: id, with: draft.translations, on: connection)
-            return id
+            return try await Self.stored(id, on: connection)
         }
-        guard let session = try await session(id) else { throw AcademyError.notFound("No such live session.") }
+    }
+
+    /// The session as just written, read back in the same transaction.
+    private static func stored(_ id: UUID, on connection: DatabaseConnection) async throws -> LiveSession {
+        guard let session = try await session(id, on: connection) else { throw AcademyError.notFound("No such live session.") }
         return session
     }
 
@@ -145,16 +153,12 @@ public struct LiveSessionRepository: Sendable {
             )
             try await Self.updateSettings(of: session.id, draft.settings, on: connection)
             try await Self.replaceTexts(of: session.id, with: draft.translations, on: connection)
+            return try await Self.stored(session.id, on: connection)
         }
-        guard let updated = try await self.session(session.id) else { throw AcademyError.notFound("No such live session.") }
-        return updated
     }
 
     public func delete(_ session: LiveSession) async throws {
-        try await database.withTransaction { connection in
-            try await connection.run("DELETE FROM course_items WHERE id = \(session.id)")
-            try await CourseContentRepository.closeGap(after: session.position, in: session.moduleID, on: connection)
-        }
+        try await CourseContentRepository.deleteItem(session.id, at: session.position, in: session.moduleID, from: database)
     }
 
     static func insertSettings(of id: UUID, _ settings: LiveSessionSettings, on connection: DatabaseConnection) async throws {

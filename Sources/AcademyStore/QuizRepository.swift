@@ -255,10 +255,7 @@ public struct QuizRepository: Sendable {
     }
 
     public func delete(_ quiz: StoredQuiz) async throws {
-        try await database.withTransaction { connection in
-            try await connection.run("DELETE FROM course_items WHERE id = \(quiz.id)")
-            try await CourseContentRepository.closeGap(after: quiz.position, in: quiz.moduleID, on: connection)
-        }
+        try await CourseContentRepository.deleteItem(quiz.id, at: quiz.position, in: quiz.moduleID, from: database)
     }
 
     // MARK: Overrides
