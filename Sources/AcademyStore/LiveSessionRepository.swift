@@ -261,19 +261,32 @@ public struct LiveSessionRepository: Sendable {
     /// import of the session said, so importing again changes nothing), in one transaction;
     /// returns the enrolments whose course this finished.
     public func importAttendance(of session: LiveSession, _ rows: [(enrollment: Enrollment, minutes: Int)]) async throws -> [Enrollment] {
-        try await database.withTransaction { connection in
+        guard !rows.isEmpty else { return [] }
+        // A statement per kind of write, not per row: a report holds up to 20,000 of them.
+        let enrollmentIDs = rows.map(\.enrollment.id)
+        return try await database.withTransaction { connection in
+            // Locked in one order, as a completion locks its one row, so concurrent writers wait.
+            try await connection.run("SELECT id FROM enrollments WHERE id = ANY(\(enrollmentIDs)) ORDER BY id FOR UPDATE")
+            try await connection.run(
+                """
+                INSERT INTO live_session_attendance AS a (session_id, user_id, minutes, imported_at)
+                SELECT \(session.id), r.user_id, r.minutes, now()
+                FROM unnest(\(rows.map(\.enrollment.userID))::uuid[], \(rows.map(\.minutes))::int[]) AS r(user_id, minutes)
+                ON CONFLICT (session_id, user_id) DO UPDATE SET minutes = EXCLUDED.minutes, imported_at = EXCLUDED.imported_at
+                """
+            )
+            try await connection.run(
+                """
+                INSERT INTO item_completions (enrollment_id, item_id) SELECT e, \(session.id) FROM unnest(\(enrollmentIDs)::uuid[]) AS e
+                ON CONFLICT DO NOTHING
+                """
+            )
+            try await connection.run("UPDATE enrollments SET last_activity_at = now() WHERE id = ANY(\(enrollmentIDs))")
+            // Only a required session's attendance can be the last thing a course asks for.
+            guard session.required else { return [] }
             var finished: [Enrollment] = []
-            for (enrollment, minutes) in rows.sorted(by: { $0.enrollment.id.uuidString < $1.enrollment.id.uuidString }) {
-                try await connection.run("SELECT id FROM enrollments WHERE id = \(enrollment.id) FOR UPDATE")
-                try await connection.run(
-                    """
-                    INSERT INTO live_session_attendance AS a (session_id, user_id, minutes, imported_at) VALUES (\(session.id), \(enrollment.userID), \(minutes), now())
-                    ON CONFLICT (session_id, user_id) DO UPDATE SET minutes = EXCLUDED.minutes, imported_at = EXCLUDED.imported_at
-                    """
-                )
-                if try await Self.complete(session.id, for: enrollment, on: connection).1 {
-                    finished.append(enrollment)
-                }
+            for (enrollment, _) in rows where try await EnrollmentRepository.settle(enrollment, on: connection).finishedCourse {
+                finished.append(enrollment)
             }
             return finished
         }
