@@ -92,10 +92,10 @@ struct AnnouncementController {
         let principal = try context.requirePrincipal()
         let query = request.uri.queryParameters
         let page = try PageRequest(limitParameter: query.get("limit"), cursorParameter: query.get("cursor"))
-        let found = try await announcements.page(forStudent: principal.userID, page: page)
+        let (found, unread) = try await announcements.page(forStudent: principal.userID, page: page)
         return MyAnnouncementsResponse(
             items: found.items.map { AnnouncementResponse(item: $0, request: request, context: context, includeTranslations: false) },
-            nextCursor: found.nextCursor?.encoded, unreadCount: try await announcements.unreadCount(forStudent: principal.userID)
+            nextCursor: found.nextCursor?.encoded, unreadCount: unread
         )
     }
 }

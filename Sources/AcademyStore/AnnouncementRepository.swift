@@ -129,17 +129,20 @@ public struct AnnouncementRepository: Sendable {
     /// One page of a course's announcements: every one for its staff (`reader` nil), the
     /// published ones with their read flags for a student.
     public func page(of courseID: UUID, reader: UUID?, page: PageRequest) async throws -> Page<ReadAnnouncement> {
-        try await self.page(course: courseID, student: nil, reader: reader, page: page)
+        let bindings = Self.bindings(course: courseID, student: nil, reader: reader, after: try Self.position(page.after), page: page)
+        let rows = try await database.rows(PageOf.self, bindings, as: Row.self)
+        return Page(rows: rows.map { Self.announcement($0, withReads: reader != nil) }, request: page, cursorOf: Self.cursor)
     }
 
-    /// One page of the published announcements of every course the student is admitted to.
-    public func page(forStudent userID: UUID, page: PageRequest) async throws -> Page<ReadAnnouncement> {
-        try await self.page(course: nil, student: userID, reader: userID, page: page)
-    }
-
-    /// How many published announcements of the student's courses they have not read.
-    public func unreadCount(forStudent userID: UUID) async throws -> Int {
-        try await database.rows(UnreadCount.self, PostgresBindings(userID), as: Int.self)[0]
+    /// One page of the published announcements of every course the student is admitted to, and
+    /// how many of all of them they have not read: one pool lease for a page view.
+    public func page(forStudent userID: UUID, page: PageRequest) async throws -> (page: Page<ReadAnnouncement>, unread: Int) {
+        let position = try Self.position(page.after)
+        return try await database.withConnection { connection in
+            let rows = try await connection.rows(PageOf.self, Self.bindings(course: nil, student: userID, reader: userID, after: position, page: page), as: Row.self)
+            let unread = try await connection.rows(UnreadCount.self, PostgresBindings(userID), as: Int.self)[0]
+            return (Page(rows: rows.map { Self.announcement($0, withReads: true) }, request: page, cursorOf: Self.cursor), unread)
+        }
     }
 
     /// The statuses that admit a student, as an SQL array literal of the enum's own names (no
@@ -164,15 +167,12 @@ public struct AnnouncementRepository: Sendable {
         )
     }
 
-    /// The announcements of one course, or of every course `student` is admitted to; a reader
-    /// sees only published ones, with whether they read each.
-    private func page(course: UUID?, student: UUID?, reader: UUID?, page: PageRequest) async throws -> Page<ReadAnnouncement> {
-        let position = try Self.position(page.after)
-        let rows = try await database.rows(
-            PageOf.self, PostgresBindings(course, student, reader, position?.pinned, position.map { Int($0.micros) }, position?.id, page.limit + 1),
-            as: Row.self
-        )
-        return Page(rows: rows.map { Self.announcement($0, withReads: reader != nil) }, request: page, cursorOf: Self.cursor)
+    /// `PageOf`'s parameters: the announcements of one course, or of every course `student` is
+    /// admitted to; a reader sees only published ones, with whether they read each.
+    private static func bindings(
+        course: UUID?, student: UUID?, reader: UUID?, after position: (pinned: Bool, micros: Int64, id: UUID)?, page: PageRequest
+    ) -> PostgresBindings {
+        PostgresBindings(course, student, reader, position?.pinned, position.map { Int($0.micros) }, position?.id, page.limit + 1)
     }
 
     /// $1 a course or $2 a student's courses; $3 the reader (published ones only, with their

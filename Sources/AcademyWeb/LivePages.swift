@@ -103,8 +103,7 @@ struct LivePages {
         guard let principal = visitor.principal else { throw AcademyError.unauthenticated }
         let query = request.uri.queryParameters
         let announcements = announcementService.announcements
-        let found = try await announcements.page(forStudent: principal.userID, page: try PageRequest(limitParameter: nil, cursorParameter: query.get("cursor")))
-        let unread = try await announcements.unreadCount(forStudent: principal.userID)
+        let (found, unread) = try await announcements.page(forStudent: principal.userID, page: try PageRequest(limitParameter: nil, cursorParameter: query.get("cursor")))
         let items = found.items.map { item in
             let text = ContentLanguage(item.announcement.translations, fallback: item.courseDefaultLanguage, visitor: visitor)
             return AnnouncementView(
