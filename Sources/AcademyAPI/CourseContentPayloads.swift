@@ -90,7 +90,7 @@ package struct LessonRequest: Codable, Sendable {
         }
         let sources = validation.require(translations, "translations").map { translations in
             CourseRules.titledTexts(
-                translations.mapValues { ($0.title, $0.bodyMarkdown) }, textField: "body_markdown", textRule: CourseRules.body,
+                translations.mapValues { ($0.title, $0.bodyMarkdown) }, textField: "body_markdown", textRule: { CourseRules.body($0, field: $1) },
                 defaultLanguage: defaultLanguage, offered: offered, into: &validation
             )
         } ?? [:]

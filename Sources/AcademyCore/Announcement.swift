@@ -32,13 +32,6 @@ public enum AnnouncementRules {
     public static let bodyMaximumBytes = 100_000
 
     public static func body(_ raw: String, field: String) -> Result<String, FieldError> {
-        let body = raw.precomposedStringWithCanonicalMapping
-        guard !body.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
-            return .failure(FieldError(field: field, message: "must not be empty"))
-        }
-        guard body.utf8.count <= bodyMaximumBytes else {
-            return .failure(FieldError(field: field, message: "must be at most \(bodyMaximumBytes) bytes"))
-        }
-        return .success(body)
+        CourseRules.body(raw, field: field, maximumBytes: bodyMaximumBytes, required: true)
     }
 }

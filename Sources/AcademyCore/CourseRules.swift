@@ -77,10 +77,15 @@ public enum CourseRules {
         return .success(summary)
     }
 
-    public static func body(_ raw: String, field: String) -> Result<String, FieldError> {
+    /// Markdown as stored: NFC, at most `maximumBytes` of UTF-8 (a lesson's body; a session's
+    /// description and an announcement's body have lower limits), not blank when `required`.
+    public static func body(_ raw: String, field: String, maximumBytes: Int = bodyMaximumBytes, required: Bool = false) -> Result<String, FieldError> {
         let body = raw.precomposedStringWithCanonicalMapping
-        guard body.utf8.count <= bodyMaximumBytes else {
-            return .failure(FieldError(field: field, message: "must be at most \(bodyMaximumBytes) bytes"))
+        if required, body.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            return .failure(FieldError(field: field, message: "must not be empty"))
+        }
+        guard body.utf8.count <= maximumBytes else {
+            return .failure(FieldError(field: field, message: "must be at most \(maximumBytes) bytes"))
         }
         return .success(body)
     }

@@ -191,11 +191,7 @@ public enum LiveSessionRules {
     }
 
     public static func description(_ raw: String, field: String) -> Result<String, FieldError> {
-        let text = raw.precomposedStringWithCanonicalMapping
-        guard text.utf8.count <= descriptionMaximumBytes else {
-            return .failure(FieldError(field: field, message: "must be at most \(descriptionMaximumBytes) bytes"))
-        }
-        return .success(text)
+        CourseRules.body(raw, field: field, maximumBytes: descriptionMaximumBytes)
     }
 }
 
