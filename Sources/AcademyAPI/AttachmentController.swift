@@ -53,12 +53,12 @@ package struct AttachmentDownload: Sendable {
     }
 
     package func response(to request: Request, context: AppRequestContext) async throws -> Response {
-        guard let attachment = try await attachments.find(try context.parameters.uuid("id")) else {
+        guard let (attachment, kind) = try await attachments.find(try context.parameters.uuid("id")) else {
             throw AcademyError.notFound("No such attachment.")
         }
         // Whoever may open the lesson may download its files; a live session's (its recording)
         // once it is over (`LiveSessionRules.filesShown`).
-        try await access.requireAttachmentReadable(attachment, principal: context.principal, leadTime: leadTime)
+        try await access.requireAttachmentReadable(attachment, of: kind, principal: context.principal, leadTime: leadTime)
         return try await BlobResponse.file(
             attachment.sha256, size: attachment.size, mediaType: attachment.contentType, filename: attachment.filename,
             from: blobs, request: request, context: context

@@ -147,16 +147,19 @@ public struct CourseAccess: Sendable {
     }
 
     /// Whoever may open a lesson may download its files; a live session's files (its recording)
-    /// are its students' once it is over, its editors' always.
-    public func requireAttachmentReadable(_ attachment: Attachment, principal: Principal?, leadTime: TimeInterval, now: Date = Date()) async throws {
-        do {
-            _ = try await openLesson(attachment.lessonID, principal: principal)
-        } catch AcademyError.notFound {
+    /// are shown as `LiveSessionView` says: its students' once it is over, its editors' always.
+    public func requireAttachmentReadable(
+        _ attachment: Attachment, of kind: CourseItem.Kind, principal: Principal?, leadTime: TimeInterval, now: Date = Date()
+    ) async throws {
+        switch kind {
+        case .liveSession:
             let (session, _, reader, _) = try await openLiveSession(attachment.lessonID, principal: principal)
             let isEditor = if case .editor = reader { true } else { false }
             try LiveSessionRules.requireRecordingShown(
                 LiveSessionView(session, isEditor: isEditor, preferences: (nil, nil, nil), at: now, leadTime: leadTime)
             )
+        case .lesson, .quiz:
+            _ = try await openLesson(attachment.lessonID, principal: principal)
         }
     }
 

@@ -1,3 +1,4 @@
+public import AcademyCore
 public import Foundation
 import Logging
 import PostgresNIO
@@ -73,10 +74,19 @@ public struct AttachmentRepository: Sendable {
         )
     }
 
-    public func find(_ id: UUID) async throws -> Attachment? {
-        return try await database.rows(
-            "SELECT \(unescaped: Self.columns) FROM lesson_attachments WHERE id = \(id)", as: Row.self
-        ).first.map(Self.attachment)
+    /// An attachment and the kind of item (a lesson, a live session) it belongs to: who may
+    /// download it depends on that.
+    public func find(_ id: UUID) async throws -> (attachment: Attachment, itemKind: CourseItem.Kind)? {
+        guard let row = try await database.undecodedRows(WithItemKind.self, PostgresBindings(id)).first else { return nil }
+        var columns = ColumnReader(row)
+        let attachment = Self.attachment(try columns.read(Row.self))
+        return (attachment, CourseItem.Kind(rawValue: try columns.read(String.self)) ?? .lesson)
+    }
+
+    /// Prepared: every download (audio and video seek in many ranged requests) starts here.
+    enum WithItemKind: PreparedSQL {
+        static let sql = "SELECT \(columns), (SELECT i.kind FROM course_items i WHERE i.id = lesson_id) FROM lesson_attachments WHERE id = $1"
+        static let parameterTypes: [PostgresDataType] = [.uuid]
     }
 
     public func attachments(of lessonID: UUID) async throws -> [Attachment] {
