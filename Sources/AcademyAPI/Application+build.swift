@@ -15,7 +15,7 @@ public func buildRouter(_ dependencies: AppDependencies) throws -> AcademyRouter
         router.add(middleware: ClientAddressMiddleware(proxies: configuration.trustedProxies))
     }
     router.add(middleware: RequestIDMiddleware())
-    router.add(middleware: MetricsMiddleware())
+    router.add(middleware: RequestMetricsMiddleware())
     router.add(middleware: AccessLogMiddleware())
     router.add(middleware: ProblemMiddleware())
     router.add(middleware: RequestLimitsMiddleware(maxBodyBytes: configuration.maxBodyBytes))
@@ -85,7 +85,7 @@ public func buildApplication(router: AcademyRouter, dependencies: AppDependencie
     return Application(
         responder: AdmissionResponder(
             inner: UnroutedMethodResponder(inner: responder), gate: AdmissionGate(limit: configuration.maxRequestsInFlight),
-            maxBodyBytes: configuration.maxBodyBytes
+            maxBodyBytes: configuration.maxBodyBytes, keyRing: dependencies.keyRing
         ),
         server: LimitedHTTP1Channel.builder(
             maximumConnections: configuration.maxConnections, idleTimeout: .seconds(Int64(configuration.idleTimeoutSeconds))

@@ -1,0 +1,74 @@
+import Hummingbird
+import Metrics
+import Synchronization
+
+/// Counts and times every request by route, method and status for `/metrics`, under the names
+/// Hummingbird's own `MetricsMiddleware` uses (`hb_requests`, `http_server_request_duration`,
+/// `hb_request_errors`), timed until the handler has its answer: that middleware wraps each
+/// response's body to record once the body is written, and the wrapped body cost a cheap request
+/// a third of its server time (GET /health/live, 38 → 26 µs of server CPU per request without
+/// it). A streamed download's time on the wire is not the server's work anyway.
+struct RequestMetricsMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+
+    private let routes = RouteMetrics()
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let started = ContinuousClock.now
+        let response: Response
+        do {
+            response = try await next(request, context)
+        } catch {
+            let status = (error as? any HTTPResponseError)?.status ?? .internalServerError
+            let metrics = routes.metrics(route: context.endpointPath ?? "NotFound", method: request.method, status: status)
+            metrics.record(since: started)
+            metrics.errors.increment()
+            throw error
+        }
+        routes.metrics(route: context.endpointPath ?? "Unknown", method: request.method, status: response.status).record(since: started)
+        return response
+    }
+}
+
+/// The metric handles of each route, method and status seen, made once.
+private final class RouteMetrics: Sendable {
+    struct Key: Hashable {
+        let route: String
+        let method: HTTPRequest.Method
+        let status: HTTPResponse.Status
+    }
+
+    struct Handles: Sendable {
+        let requests: Counter
+        let duration: Timer
+        let errors: Counter
+
+        init(_ key: Key) {
+            let dimensions = [("http.route", key.route), ("http.request.method", key.method.rawValue)]
+            let status = key.status.code.description
+            requests = Counter(label: "hb.requests", dimensions: dimensions + [("http.response.status_code", status)])
+            duration = Timer(
+                label: "http.server.request.duration", dimensions: dimensions + [("http.response.status_code", status)],
+                preferredDisplayUnit: .seconds
+            )
+            errors = Counter(label: "hb.request.errors", dimensions: dimensions + [("error.type", status)])
+        }
+
+        func record(since started: ContinuousClock.Instant) {
+            requests.increment()
+            duration.record(duration: ContinuousClock.now - started)
+        }
+    }
+
+    private let handles = Mutex<[Key: Handles]>([:])
+
+    func metrics(route: String, method: HTTPRequest.Method, status: HTTPResponse.Status) -> Handles {
+        let key = Key(route: route, method: method, status: status)
+        return handles.withLock { handles in
+            if let known = handles[key] { return known }
+            let made = Handles(key)
+            handles[key] = made
+            return made
+        }
+    }
+}
