@@ -1,3 +1,4 @@
+import AcademyServices
 public import Hummingbird
 import Synchronization
 
@@ -59,15 +60,18 @@ final class AdmissionGate: Sendable {
 
 /// Puts API requests through the `AdmissionGate`. A JSON body is read before the request waits
 /// for its turn, so that a slow sender never holds a place; larger or streamed bodies (uploads,
-/// which stream to disk) and the health and metrics endpoints do not queue at all.
-struct AdmissionResponder<Inner: HTTPResponder>: HTTPResponder where Inner.Context: Sendable {
+/// which stream to disk), the health and metrics endpoints, and requests whose bearer token fails
+/// its signature check (answered 401 without work) do not queue at all.
+struct AdmissionResponder<Inner: HTTPResponder>: HTTPResponder where Inner.Context == AppRequestContext {
     let inner: Inner
     let gate: AdmissionGate
     let maxBodyBytes: Int
+    let keyRing: SigningKeyRing
 
     func respond(to request: Request, context: Inner.Context) async throws -> Response {
         var request = request
-        guard try await queues(&request) else {
+        var context = context
+        guard try await queues(&request, context: &context) else {
             return try await inner.respond(to: request, context: context)
         }
         await gate.enter()
@@ -82,9 +86,14 @@ struct AdmissionResponder<Inner: HTTPResponder>: HTTPResponder where Inner.Conte
     }
 
     /// Whether the request queues; reads its body first when it does and has one.
-    private func queues(_ request: inout Request) async throws -> Bool {
+    private func queues(_ request: inout Request, context: inout AppRequestContext) async throws -> Bool {
         let path = request.uri.path
         if path.hasPrefix("/health/") || path == "/metrics" { return false }
+        // A forged or expired token must not take a place from real work (a flood of them would
+        // fill the queue), nor pay for the child task that bounds a handler's memory: its handler
+        // refuses it before doing anything.
+        context.bearerCheck = try await BearerCheck.of(request, context: context, keyRing: keyRing)
+        if case .failure = context.bearerCheck?.result { return false }
         // A streamed body (chunked) or a large one is an upload: it does not queue.
         if request.headers[.transferEncoding] != nil { return false }
         guard let declared = request.headers[.contentLength] else { return true }

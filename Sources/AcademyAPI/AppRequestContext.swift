@@ -1,4 +1,5 @@
 public import AcademyCore
+import AcademyCrypto
 public import Foundation
 public import Hummingbird
 
@@ -19,6 +20,9 @@ public struct AppRequestContext: RequestContext {
     /// Set by ConditionalRequestMiddleware when `If-Match` names another version; reported by
     /// `Request.mergePatch` once the change proved valid.
     public var failedPrecondition: AcademyError?
+    /// The bearer token's in-memory check, made once when the request is admitted
+    /// (AdmissionResponder) and read by authentication and idempotency.
+    var bearerCheck: BearerCheck?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
@@ -29,6 +33,7 @@ public struct AppRequestContext: RequestContext {
         reachedOverTLS = false
         principal = nil
         failedPrecondition = nil
+        bearerCheck = nil
     }
 
     /// The signed-in user; only reachable on routes behind AuthenticationMiddleware.

@@ -32,10 +32,9 @@ public struct AuthenticationMiddleware: RouterMiddleware {
         if isOptional, request.headers[.authorization] == nil {
             return try await next(request, context)
         }
-        guard let token = Self.bearerToken(request.headers[.authorization]) else {
-            throw AcademyError.unauthenticated
-        }
-        guard let principal = try await principal(for: token, logger: context.logger) else {
+        guard let check = try await BearerCheck.of(request, context: context, keyRing: keyRing),
+              let principal = try await principal(for: check.result, logger: context.logger)
+        else {
             throw AcademyError.unauthenticated
         }
         var context = context
@@ -47,8 +46,12 @@ public struct AuthenticationMiddleware: RouterMiddleware {
     /// Who a session token speaks for, or nil when it is refused (form, signature, expiry, then
     /// the session row). The one check behind the API's bearer tokens and the web's cookie.
     package func principal(for token: String, logger: Logger) async throws -> Principal? {
+        try await principal(for: keyRing.verify(token), logger: logger)
+    }
+
+    private func principal(for verification: Result<SessionTokenClaims, SessionTokenRejection>, logger: Logger) async throws -> Principal? {
         let claims: SessionTokenClaims
-        switch try await keyRing.verify(token) {
+        switch verification {
         case .success(let verified):
             claims = verified
         case .failure(let rejection):
@@ -76,6 +79,20 @@ public struct AuthenticationMiddleware: RouterMiddleware {
             token = token.dropLast()
         }
         return token.isEmpty ? nil : String(token)
+    }
+}
+
+/// A request's bearer token and what its in-memory check (form, signature, expiry) said: made
+/// once per request, since admission, authentication and idempotency all need it.
+struct BearerCheck: Sendable {
+    let token: String
+    let result: Result<SessionTokenClaims, SessionTokenRejection>
+
+    /// The check admission made, or made now; nil when the request carries no bearer token.
+    static func of(_ request: Request, context: AppRequestContext, keyRing: SigningKeyRing) async throws -> BearerCheck? {
+        if let made = context.bearerCheck { return made }
+        guard let token = AuthenticationMiddleware.bearerToken(request.headers[.authorization]) else { return nil }
+        return BearerCheck(token: token, result: try await keyRing.verify(token))
     }
 }
 

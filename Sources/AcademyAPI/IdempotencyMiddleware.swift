@@ -25,8 +25,7 @@ struct IdempotencyMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard request.method == .post, let key = request.headers[.idempotencyKey],
               request.headers[.contentType] == nil || StrictRequestDecoder.isJSON(request.headers[.contentType]),
-              let token = AuthenticationMiddleware.bearerToken(request.headers[.authorization]),
-              case .success(let claims) = try await keyRing.verify(token)
+              case .success(let claims) = try await BearerCheck.of(request, context: context, keyRing: keyRing)?.result
         else {
             return try await next(request, context)
         }

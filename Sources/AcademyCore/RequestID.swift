@@ -16,24 +16,26 @@ public enum RequestID {
     /// unique, not unpredictable, and Foundation's `UUID()` opens /dev/urandom on every call.
     public static func generate() -> String {
         let counter = nextCounter.add(1, ordering: .relaxed).oldValue
-        let hex = hexDigits(processHalf) + hexDigits(counter)
-        let characters = Array(hex.utf8)
-        var shaped: [UInt8] = []
-        shaped.reserveCapacity(36)
-        for (index, character) in characters.enumerated() {
-            if index == 8 || index == 12 || index == 16 || index == 20 { shaped.append(UInt8(ascii: "-")) }
-            shaped.append(character)
+        // Written straight into the string's storage: it runs on every request.
+        return String(unsafeUninitializedCapacity: 36) { buffer in
+            var position = 0
+            for nibble in 0..<32 {
+                if nibble == 8 || nibble == 12 || nibble == 16 || nibble == 20 {
+                    buffer[position] = UInt8(ascii: "-")
+                    position += 1
+                }
+                let half = nibble < 16 ? processHalf : counter
+                let value = Int(truncatingIfNeeded: half >> UInt64(60 - 4 * (nibble % 16))) & 0xF
+                buffer[position] = hexDigits[value]
+                position += 1
+            }
+            return position
         }
-        return String(decoding: shaped, as: UTF8.self)
     }
 
     private static let processHalf = UInt64.random(in: .min ... .max)
     private static let nextCounter = Atomic<UInt64>(UInt64.random(in: .min ... .max))
-
-    private static func hexDigits(_ value: UInt64) -> String {
-        let digits = String(value, radix: 16)
-        return String(repeating: "0", count: 16 - digits.count) + digits
-    }
+    private static let hexDigits = Array("0123456789abcdef".utf8)
 
     static func isAcceptable(_ candidate: String) -> Bool {
         (1...128).contains(candidate.utf8.count) && candidate.utf8.allSatisfy { byte in

@@ -1,4 +1,7 @@
 @testable import AcademyAPI
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
 import Synchronization
 import Testing
 
@@ -39,5 +42,71 @@ import Testing
         // Both places are free again: two enter at once.
         await gate.enter()
         await gate.enter()
+    }
+}
+
+/// The gate in the application: a forged token is refused at once even while every place is taken.
+@Suite struct AdmissionOfForgedTokensTests {
+    /// Opens when the test says so.
+    final class Latch: Sendable {
+        private let state = Mutex<(open: Bool, waiters: [CheckedContinuation<Void, Never>], arrived: Int)>((false, [], 0))
+
+        func wait() async {
+            await withCheckedContinuation { continuation in
+                let resume = state.withLock { state -> Bool in
+                    state.arrived += 1
+                    if state.open { return true }
+                    state.waiters.append(continuation)
+                    return false
+                }
+                if resume { continuation.resume() }
+            }
+        }
+
+        func open() {
+            let waiters = state.withLock { state in
+                state.open = true
+                defer { state.waiters = [] }
+                return state.waiters
+            }
+            waiters.forEach { $0.resume() }
+        }
+
+        var arrived: Int { state.withLock { $0.arrived } }
+    }
+
+    @Test func aForgedTokenIsRefusedWithoutWaitingForAPlace() async throws {
+        let latch = Latch()
+        try await TestApp.run(
+            overrides: ["ACADEMY_MAX_REQUESTS_IN_FLIGHT": "1"],
+            extraRoutes: { router in
+                router.get("/api/v1/held") { _, _ -> String in
+                    await latch.wait()
+                    return "released"
+                }
+            }
+        ) { client in
+            // The only place is held by a request that waits for the latch.
+            async let held = client.execute(uri: "/api/v1/held", method: .get) { $0.status }
+            while latch.arrived == 0 { try await Task.sleep(for: .milliseconds(5)) }
+            let forged = "v1.cqYyMlmR.a8badbde-63a1-4748-b14a-b576f0a050d9.1798887413." + String(repeating: "A", count: 43)
+            // Queued behind the held place, it would wait for the latch: a deadline makes that a failure.
+            let status = try await withThrowingTaskGroup(of: HTTPResponse.Status?.self) { group in
+                group.addTask {
+                    try await client.execute(uri: "/api/v1/me", method: .get, headers: [.authorization: "Bearer \(forged)"]) { $0.status }
+                }
+                group.addTask {
+                    try await Task.sleep(for: .seconds(10))
+                    return nil
+                }
+                let first = try await group.next() ?? nil
+                latch.open()
+                group.cancelAll()
+                return first
+            }
+            #expect(status == .unauthorized)
+            latch.open()
+            #expect(try await held == .ok)
+        }
     }
 }
