@@ -88,10 +88,12 @@ struct BearerCheck: Sendable {
     let token: String
     let result: Result<SessionTokenClaims, SessionTokenRejection>
 
-    /// The check admission made, or made now; nil when the request carries no bearer token.
+    /// The check admission made of this request's token, or made now; nil when the request
+    /// carries no bearer token. A check of another token (a request rebuilt with other headers
+    /// on the same context) is never reused.
     static func of(_ request: Request, context: AppRequestContext, keyRing: SigningKeyRing) async throws -> BearerCheck? {
-        if let made = context.bearerCheck { return made }
         guard let token = AuthenticationMiddleware.bearerToken(request.headers[.authorization]) else { return nil }
+        if let made = context.bearerCheck, made.token == token { return made }
         return BearerCheck(token: token, result: try await keyRing.verify(token))
     }
 }
