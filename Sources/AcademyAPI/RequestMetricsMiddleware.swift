@@ -4,7 +4,7 @@ import Synchronization
 
 /// Counts and times every request by route, method and status for `/metrics`, under the names
 /// Hummingbird's own `MetricsMiddleware` uses (`hb_requests`, `http_server_request_duration`,
-/// `hb_request_errors`), timed until the handler has its answer: that middleware wraps each
+/// `hb_request_errors`, `http_server_active_requests`), timed until the handler has its answer: that middleware wraps each
 /// response's body to record once the body is written, and the wrapped body cost a cheap request
 /// a third of its server time (GET /health/live, 38 → 26 µs of server CPU per request without
 /// it). A streamed download's time on the wire is not the server's work anyway.
@@ -12,9 +12,12 @@ struct RequestMetricsMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
 
     private let routes = RouteMetrics()
+    private let active = Meter(label: "http.server.active_requests")
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let started = ContinuousClock.now
+        active.increment()
+        defer { active.decrement() }
         let response: Response
         do {
             response = try await next(request, context)

@@ -19,6 +19,7 @@ import Testing
                 #expect(text.contains(#"hb_requests{http_route="/health/ready",http_request_method="GET",http_response_status_code="200"}"#))
                 #expect(text.contains(#"http_response_status_code="404""#))
                 #expect(text.contains("http_server_request_duration_bucket"))
+                #expect(text.contains("http_server_active_requests"))
                 #expect(text.contains("academy_db_connections_max"))
                 #expect(text.contains("academy_db_connection_wait_seconds"))
             }
