@@ -12,6 +12,9 @@ public struct CourseStanding: Sendable {
     public let enrollment: (Enrollment, done: Set<UUID>)?
     /// The course's lessons and quizzes in course order.
     public let schedule: [ItemLocking.Item]
+    /// The version of the course's content (its row and titles, modules, items and their texts
+    /// and files) this was read at; any change to them bumps it (migration 0018).
+    let contentVersion: Int64
 }
 
 extension CourseRepository {
@@ -20,27 +23,24 @@ extension CourseRepository {
     /// (`CourseContentRepository.lessonWithStanding`, `QuizRepository.findWithStanding`).
     static func standing(_ row: StandingRow) -> CourseStanding {
         let (course, relation) = found((row.0, row.1, row.2, row.3, row.4, row.5, row.6, row.7, row.8, row.9, row.10, row.11, row.12, row.13, row.14, row.15, row.16))
-        var enrollment: (Enrollment, done: Set<UUID>)?
-        if let id = row.17, let courseID = row.18, let userID = row.19, let status = row.20, let enrolledAt = row.21, let updatedAt = row.22 {
-            enrollment = (EnrollmentRepository.enrollment((id, courseID, userID, status, enrolledAt, updatedAt, row.23)), Set(row.24))
-        }
+        let enrollment = EnrollmentRepository.enrollmentWithDone((row.17, row.18, row.19, row.20, row.21, row.22, row.23, row.24))
         let releases = Dictionary(uniqueKeysWithValues: zip(row.27, row.28))
         let schedule = zip(row.25, row.26).map { ItemLocking.Item(id: $0.0, releaseAt: releases[$0.0], requiresPrevious: $0.1) }
-        return CourseStanding(course: course, relation: relation, enrollment: enrollment, schedule: schedule)
+        return CourseStanding(course: course, relation: relation, enrollment: enrollment, schedule: schedule, contentVersion: row.29)
     }
 
     /// `standingSQL`'s columns, in order.
     typealias StandingRow = (
         UUID, String, String, String, String, Bool, Int?, Date?, Date?, Date, Date, Date?, Date?, Bool, [String], [String], [String],
-        UUID?, UUID?, UUID?, String?, Date?, Date?, Date?, [UUID],
-        [UUID], [Bool], [UUID], [Date]
+        UUID?, UUID?, UUID?, String?, Date?, Date?, Date?, [UUID]?,
+        [UUID], [Bool], [UUID], [Date], Int64
     )
 
     /// The course whose id is the SQL expression `course`, as `ByID` reads it for the caller ($2,
     /// as in `foundFrom`), their enrolment with what they have done, and the schedule,
     /// aggregated in one pass over the course's items: item ids and "requires previous" in
     /// course order, and the release dates of the items that have one (the arrays cannot hold
-    /// the NULLs of the others). A whole SELECT, so that an item's query joins it LATERAL and
+    /// the NULLs of the others); last, the course's content version. A whole SELECT, so that an item's query joins it LATERAL and
     /// decodes its columns (`StandingRow`) after its own.
     /// Never titles, bodies or a quiz's content: a quiz's title lives in its content jsonb, and
     /// reading it would detoast every question.
@@ -48,7 +48,8 @@ extension CourseRepository {
         """
         SELECT \(foundColumns),
             \(EnrollmentRepository.columnsWithDone),
-            COALESCE(s.ids, '{}'), COALESCE(s.requires_previous, '{}'), COALESCE(s.released, '{}'), COALESCE(s.release_dates, '{}')
+            COALESCE(s.ids, '{}'), COALESCE(s.requires_previous, '{}'), COALESCE(s.released, '{}'), COALESCE(s.release_dates, '{}'),
+            c.content_version
         \(foundFrom)
         LEFT JOIN enrollments e ON e.course_id = c.id AND e.user_id = $2
         LEFT JOIN LATERAL (

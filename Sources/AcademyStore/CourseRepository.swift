@@ -99,7 +99,12 @@ public struct CourseRepository: Sendable {
             translations[language] = CourseText(title: title, summary: summary)
         }
         let course = Self.course((row.0, row.1, row.2, row.3, row.4, row.5, row.6, row.7, row.8, row.9, row.10, row.11, row.12), translations: translations)
-        return (course, row.13 ? .instructor : .stranger)
+        return (course, relation(teaches: row.13))
+    }
+
+    /// The caller's relation to a course from `foundColumns`' `ci.user_id IS NOT NULL`.
+    static func relation(teaches: Bool) -> CourseRelation {
+        teaches ? .instructor : .stranger
     }
 
     /// What every access check starts with (prepared: every item read runs it).

@@ -223,6 +223,16 @@ public struct EnrollmentRepository: Sendable {
                   WHERE i.course_id = e.course_id AND \(quizDone))
         """
 
+    /// `columnsWithDone` read through a LEFT JOIN: all NULL when the caller is not enrolled.
+    typealias JoinedRowWithDone = (UUID?, UUID?, UUID?, String?, Date?, Date?, Date?, [UUID]?)
+
+    static func enrollmentWithDone(_ row: JoinedRowWithDone) -> (Enrollment, done: Set<UUID>)? {
+        guard let id = row.0, let courseID = row.1, let userID = row.2, let status = row.3, let enrolledAt = row.4, let updatedAt = row.5 else {
+            return nil
+        }
+        return (enrollment((id, courseID, userID, status, enrolledAt, updatedAt, row.6)), Set(row.7 ?? []))
+    }
+
     enum Standing: PreparedSQL {
         static let sql = "SELECT \(columnsWithDone) FROM enrollments e WHERE e.user_id = $1 AND e.course_id = $2"
         static let parameterTypes: [PostgresDataType] = [.uuid, .uuid]
