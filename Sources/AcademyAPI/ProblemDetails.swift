@@ -90,23 +90,29 @@ package struct ProblemDetails: Sendable {
         return Response(status: .init(code: status), headers: headers, body: .init(byteBuffer: ByteBuffer(string: json)))
     }
 
-    /// The body, written directly: errors are the answer to most hostile traffic (forged tokens,
-    /// unknown paths), so they must cost less than a generic encoder. Keys sorted, as the API's
-    /// encoder writes them.
+    /// The body, written directly into one string (`JSONWriter`): errors are the answer to most
+    /// hostile traffic (forged tokens, unknown paths), so they must cost less than a generic
+    /// encoder. Keys sorted, as the API's encoder writes them.
     var json: String {
-        var members = ["\"detail\":" + Self.quoted(detail)]
-        if let errors {
-            let list = errors.map { "{\"field\":\(Self.quoted($0.field)),\"message\":\(Self.quoted($0.message))}" }
-            members.append("\"errors\":[" + list.joined(separator: ",") + "]")
+        var json = JSONWriter(capacity: 160 + detail.utf8.count + title.utf8.count + type.utf8.count)
+        json.object { json in
+            json.member("detail", detail)
+            if let errors {
+                json.key("errors")
+                json.array { json in
+                    for error in errors {
+                        json.object { json in
+                            json.member("field", error.field)
+                            json.member("message", error.message)
+                        }
+                    }
+                }
+            }
+            json.member("request_id", requestId)
+            json.member("status", status)
+            json.member("title", title)
+            json.member("type", type)
         }
-        members.append("\"request_id\":" + Self.quoted(requestId))
-        members.append("\"status\":\(status)")
-        members.append("\"title\":" + Self.quoted(title))
-        members.append("\"type\":" + Self.quoted(type))
-        return "{" + members.joined(separator: ",") + "}"
-    }
-
-    static func quoted(_ text: String) -> String {
-        QuotedText.doubleQuoted(text)
+        return json.text
     }
 }
