@@ -69,38 +69,49 @@ struct AdmissionResponder<Inner: HTTPResponder>: HTTPResponder where Inner.Conte
     let keyRing: SigningKeyRing
 
     func respond(to request: Request, context: Inner.Context) async throws -> Response {
-        var request = request
         var context = context
-        guard try await queues(&request, context: &context) else {
+        guard let bodyBytes = admission(of: request, context: &context) else {
             return try await inner.respond(to: request, context: context)
         }
-        await gate.enter()
-        defer { gate.leave() }
-        // Answered in a child task: a task keeps the memory its deepest await chain ever took
-        // until it ends, and the connection's task lives as long as the connection. Run inline,
-        // the middleware and handler frames (about 40 KB) stayed with each of thousands of idle
-        // keep-alive connections; in a child they go back when the answer is ready, so that memory
-        // is bounded by the requests let in at once instead (`Scripts/bench --exam-day`).
-        async let response = inner.respond(to: request, context: context)
+        // Everything an admitted request awaits runs in a child task: its body, its turn, its
+        // answer. A task keeps the memory its deepest await chain ever took until it ends, and the
+        // connection's task lives as long as the connection. Run inline, the middleware and
+        // handler frames (about 40 KB) stayed with each of thousands of idle keep-alive
+        // connections; in a child they go back when the answer is ready, so that memory is bounded
+        // by the requests answered at once instead (`Scripts/bench --exam-day`).
+        async let response = answer(request, context: context, bodyBytes: bodyBytes)
         return try await response
     }
 
-    /// Whether the request queues; reads its body first when it does and has one.
-    private func queues(_ request: inout Request, context: inout AppRequestContext) async throws -> Bool {
-        let path = request.uri.path
-        if path.hasPrefix("/health/") || path == "/metrics" { return false }
-        // A forged or expired token must not take a place from real work (a flood of them would
-        // fill the queue), nor pay for the child task that bounds a handler's memory: its handler
-        // refuses it before doing anything.
-        context.bearerCheck = try await BearerCheck.of(request, context: context, keyRing: keyRing)
-        if case .failure = context.bearerCheck?.result { return false }
-        // A streamed body (chunked) or a large one is an upload: it does not queue.
-        if request.headers[.transferEncoding] != nil { return false }
-        guard let declared = request.headers[.contentLength] else { return true }
-        guard let length = Int(declared), length <= maxBodyBytes else { return false }
-        if length > 0 {
-            _ = try await request.collectBody(upTo: length)
+    /// Reads the body first, so that a slow sender never holds a place, then waits for a place.
+    private func answer(_ request: Request, context: AppRequestContext, bodyBytes: Int) async throws -> Response {
+        var request = request
+        if bodyBytes > 0 {
+            _ = try await request.collectBody(upTo: bodyBytes)
         }
-        return true
+        await gate.enter()
+        defer { gate.leave() }
+        return try await inner.respond(to: request, context: context)
+    }
+
+    /// The bytes of body to read before the request queues (0 for none), or nil when it does not
+    /// queue. Decided without suspending, in the connection's task.
+    private func admission(of request: Request, context: inout AppRequestContext) -> Int? {
+        let path = request.uri.path
+        if path.hasPrefix("/health/") || path == "/metrics" { return nil }
+        if let token = AuthenticationMiddleware.bearerToken(request.headers[.authorization]) {
+            // A forged or expired token must not take a place from real work (a flood of them
+            // would fill the queue), nor pay for the child task that bounds a handler's memory:
+            // its handler refuses it before doing anything. Nor does one whose key this instance
+            // must look up first: forged too, or rarely another instance's brand-new key.
+            guard let result = keyRing.verifyWithLoadedKeys(token) else { return nil }
+            context.bearerCheck = BearerCheck(token: token, result: result)
+            if case .failure = result { return nil }
+        }
+        // A streamed body (chunked) or a large one is an upload: it does not queue.
+        if request.headers[.transferEncoding] != nil { return nil }
+        guard let declared = request.headers[.contentLength] else { return 0 }
+        guard let length = Int(declared), length <= maxBodyBytes else { return nil }
+        return length
     }
 }

@@ -41,12 +41,19 @@ public final class SigningKeyRing: Sendable {
     /// Checks a token's form, signature and expiry; nothing here touches the database unless the
     /// token names a key this instance has not loaded (and then at most four times a second).
     public func verify(_ token: String, now: Date = Date()) async throws -> Result<SessionTokenClaims, SessionTokenRejection> {
-        let keys = state.withLock { $0.keys }
-        let result = SessionToken.verify(token, now: now) { keys[$0] }
-        guard case .failure(.unknownKey) = result, mayRefreshForUnknownKey() else { return result }
+        if let result = verifyWithLoadedKeys(token, now: now) { return result }
         try await refresh()
         let refreshed = state.withLock { $0.keys }
         return SessionToken.verify(token, now: now) { refreshed[$0] }
+    }
+
+    /// The same check against the keys loaded now, without suspending; nil when the token names a
+    /// key this instance has not loaded and may look up now (`verify` does).
+    public func verifyWithLoadedKeys(_ token: String, now: Date = Date()) -> Result<SessionTokenClaims, SessionTokenRejection>? {
+        let keys = state.withLock { $0.keys }
+        let result = SessionToken.verify(token, now: now) { keys[$0] }
+        guard case .failure(.unknownKey) = result, mayRefreshForUnknownKey() else { return result }
+        return nil
     }
 
     private func mayRefreshForUnknownKey() -> Bool {

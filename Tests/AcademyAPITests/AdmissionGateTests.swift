@@ -86,14 +86,23 @@ import Testing
                 }
             }
         ) { client in
+            #expect(try await client.register("amina@example.org").status == .accepted)
+            let token = try await client.login("amina@example.org")
+            // A signature forged under this instance's key (refused in memory), and one under a
+            // key it does not know (refused once the key ring looked the key up).
+            let forgedUnderItsKey = String(token[...token.lastIndex(of: ".")!]) + String(repeating: "A", count: 43)
+            let forgedUnderAnUnknownKey = "v1.cqYyMlmR.a8badbde-63a1-4748-b14a-b576f0a050d9.1798887413." + String(repeating: "A", count: 43)
             // The only place is held by a request that waits for the latch.
             async let held = client.execute(uri: "/api/v1/held", method: .get) { $0.status }
             while latch.arrived == 0 { try await Task.sleep(for: .milliseconds(5)) }
-            let forged = "v1.cqYyMlmR.a8badbde-63a1-4748-b14a-b576f0a050d9.1798887413." + String(repeating: "A", count: 43)
-            // Queued behind the held place, it would wait for the latch: a deadline makes that a failure.
+            // Queued behind the held place, they would wait for the latch: a deadline makes that a failure.
             let status = try await withThrowingTaskGroup(of: HTTPResponse.Status?.self) { group in
                 group.addTask {
-                    try await client.execute(uri: "/api/v1/me", method: .get, headers: [.authorization: "Bearer \(forged)"]) { $0.status }
+                    let underItsKey = try await client.execute(uri: "/api/v1/me", method: .get, headers: [.authorization: "Bearer \(forgedUnderItsKey)"]) { $0.status }
+                    guard underItsKey == .unauthorized else { return underItsKey }
+                    // Past the key ring's interval between look-ups, so that this one is looked up.
+                    try await Task.sleep(for: .milliseconds(300))
+                    return try await client.execute(uri: "/api/v1/me", method: .get, headers: [.authorization: "Bearer \(forgedUnderAnUnknownKey)"]) { $0.status }
                 }
                 group.addTask {
                     try await Task.sleep(for: .seconds(10))
