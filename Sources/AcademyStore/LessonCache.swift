@@ -44,6 +44,8 @@ final class LessonCache: Sendable {
         guard bytes <= budgetBytes / 8 else { return }
         state.withLock { state in
             if let replaced = state.entries[entry.lesson.id] {
+                // A read that started before a change may finish after the read of the change.
+                guard replaced.contentVersion < entry.contentVersion else { return }
                 state.bytes -= Self.bytes(of: replaced)
             }
             if state.bytes + bytes > budgetBytes {

@@ -19,14 +19,17 @@ import Testing
         return LessonCache.Entry(contentVersion: version, lesson: lesson, attachments: [], course: course, schedule: [])
     }
 
-    @Test func keepsALessonAndItsLatestVersion() {
+    @Test func keepsALessonAtItsNewestVersion() {
         let cache = LessonCache()
         let first = Self.entry(bodyBytes: 10)
         #expect(cache.entry(for: first.lesson.id) == nil)
         cache.store(first)
         #expect(cache.entry(for: first.lesson.id)?.contentVersion == 1)
+        cache.store(Self.entry(bodyBytes: 10, version: 3, id: first.lesson.id))
+        #expect(cache.entry(for: first.lesson.id)?.contentVersion == 3)
+        // A read that began before the last change and ends after it keeps nothing older.
         cache.store(Self.entry(bodyBytes: 10, version: 2, id: first.lesson.id))
-        #expect(cache.entry(for: first.lesson.id)?.contentVersion == 2)
+        #expect(cache.entry(for: first.lesson.id)?.contentVersion == 3)
     }
 
     @Test func doesNotKeepALessonBiggerThanAnEighthOfTheBudget() {
