@@ -10,6 +10,8 @@ public final class AcademyRouter: RouterMethods {
     public let router: Router<AppRequestContext>
     /// For `If-Match`: the current representation, read through the finished router.
     let representations = RepresentationReader()
+    /// The middleware every request meets first; also answers requests refused before routing.
+    let edge = EdgeMiddleware()
     private var methodsByPath: [String: (path: RouterPath, methods: Set<HTTPRequest.Method>)] = [:]
 
     public init() {

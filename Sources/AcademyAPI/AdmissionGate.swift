@@ -1,5 +1,8 @@
+import AcademyCore
+import AcademyCrypto
 import AcademyServices
-public import Hummingbird
+import Hummingbird
+import Logging
 import Synchronization
 
 /// Lets at most `limit` requests into the handlers at once; the others wait their turn in
@@ -60,27 +63,44 @@ final class AdmissionGate: Sendable {
 
 /// Puts API requests through the `AdmissionGate`. A JSON body is read before the request waits
 /// for its turn, so that a slow sender never holds a place; larger or streamed bodies (uploads,
-/// which stream to disk), the health and metrics endpoints, and requests whose bearer token fails
-/// its signature check (answered 401 without work) do not queue at all.
+/// which stream to disk) and the health and metrics endpoints do not queue at all. A request whose
+/// bearer token fails its in-memory check (form, signature, expiry) is answered 401 at once, on
+/// any route, by the edge middleware alone: a flood of forged tokens costs no routing, no place
+/// and no child task.
 struct AdmissionResponder<Inner: HTTPResponder>: HTTPResponder where Inner.Context == AppRequestContext {
     let inner: Inner
     let gate: AdmissionGate
+    let edge: EdgeMiddleware
     let maxBodyBytes: Int
     let keyRing: SigningKeyRing
 
+    private enum Admission {
+        case refused(SessionTokenRejection)
+        case unqueued
+        /// With the bytes of body to read before the request queues (0 for none).
+        case queued(bodyBytes: Int)
+    }
+
     func respond(to request: Request, context: Inner.Context) async throws -> Response {
         var context = context
-        guard let bodyBytes = admission(of: request, context: &context) else {
+        switch admission(of: request, context: &context) {
+        case .refused(let rejection):
+            return try await edge.respond(to: request, context: context) { _, context in
+                context.logger.debug("Token refused", metadata: ["reason": "\(rejection)"])
+                throw AcademyError.unauthenticated
+            }
+        case .unqueued:
             return try await inner.respond(to: request, context: context)
+        case .queued(let bodyBytes):
+            // Everything an admitted request awaits runs in a child task: its body, its turn, its
+            // answer. A task keeps the memory its deepest await chain ever took until it ends, and
+            // the connection's task lives as long as the connection. Run inline, the middleware
+            // and handler frames (about 40 KB) stayed with each of thousands of idle keep-alive
+            // connections; in a child they go back when the answer is ready, so that memory is
+            // bounded by the requests answered at once instead (`Scripts/bench --exam-day`).
+            async let response = answer(request, context: context, bodyBytes: bodyBytes)
+            return try await response
         }
-        // Everything an admitted request awaits runs in a child task: its body, its turn, its
-        // answer. A task keeps the memory its deepest await chain ever took until it ends, and the
-        // connection's task lives as long as the connection. Run inline, the middleware and
-        // handler frames (about 40 KB) stayed with each of thousands of idle keep-alive
-        // connections; in a child they go back when the answer is ready, so that memory is bounded
-        // by the requests answered at once instead (`Scripts/bench --exam-day`).
-        async let response = answer(request, context: context, bodyBytes: bodyBytes)
-        return try await response
     }
 
     /// Reads the body first, so that a slow sender never holds a place, then waits for a place.
@@ -94,24 +114,21 @@ struct AdmissionResponder<Inner: HTTPResponder>: HTTPResponder where Inner.Conte
         return try await inner.respond(to: request, context: context)
     }
 
-    /// The bytes of body to read before the request queues (0 for none), or nil when it does not
-    /// queue. Decided without suspending, in the connection's task.
-    private func admission(of request: Request, context: inout AppRequestContext) -> Int? {
+    /// Decided without suspending, in the connection's task.
+    private func admission(of request: Request, context: inout AppRequestContext) -> Admission {
         let path = request.uri.path
-        if path.hasPrefix("/health/") || path == "/metrics" { return nil }
+        if path.hasPrefix("/health/") || path == "/metrics" { return .unqueued }
         if let token = AuthenticationMiddleware.bearerToken(request.headers[.authorization]) {
-            // A forged or expired token must not take a place from real work (a flood of them
-            // would fill the queue), nor pay for the child task that bounds a handler's memory:
-            // its handler refuses it before doing anything. Nor does one whose key this instance
-            // must look up first: forged too, or rarely another instance's brand-new key.
-            guard let result = keyRing.verifyWithLoadedKeys(token) else { return nil }
+            // A token whose key this instance must look up first does not queue either: forged
+            // too, or rarely another instance's brand-new key; its route's authentication decides.
+            guard let result = keyRing.verifyWithLoadedKeys(token) else { return .unqueued }
+            if case .failure(let rejection) = result { return .refused(rejection) }
             context.bearerCheck = BearerCheck(token: token, result: result)
-            if case .failure = result { return nil }
         }
         // A streamed body (chunked) or a large one is an upload: it does not queue.
-        if request.headers[.transferEncoding] != nil { return nil }
-        guard let declared = request.headers[.contentLength] else { return 0 }
-        guard let length = Int(declared), length <= maxBodyBytes else { return nil }
-        return length
+        if request.headers[.transferEncoding] != nil { return .unqueued }
+        guard let declared = request.headers[.contentLength] else { return .queued(bodyBytes: 0) }
+        guard let length = Int(declared), length <= maxBodyBytes else { return .unqueued }
+        return .queued(bodyBytes: length)
     }
 }

@@ -14,10 +14,7 @@ public func buildRouter(_ dependencies: AppDependencies) throws -> AcademyRouter
     if !configuration.trustedProxies.isEmpty {
         router.add(middleware: ClientAddressMiddleware(proxies: configuration.trustedProxies))
     }
-    router.add(middleware: RequestIDMiddleware())
-    router.add(middleware: RequestMetricsMiddleware())
-    router.add(middleware: AccessLogMiddleware())
-    router.add(middleware: ProblemMiddleware())
+    router.edge.add(to: router)
     router.add(middleware: RequestLimitsMiddleware(maxBodyBytes: configuration.maxBodyBytes))
     router.add(middleware: IdempotencyMiddleware(store: dependencies.idempotency, keyRing: dependencies.keyRing, maxBodyBytes: configuration.maxBodyBytes))
     router.add(middleware: ConditionalRequestMiddleware(reader: router.representations))
@@ -85,7 +82,7 @@ public func buildApplication(router: AcademyRouter, dependencies: AppDependencie
     return Application(
         responder: AdmissionResponder(
             inner: UnroutedMethodResponder(inner: responder), gate: AdmissionGate(limit: configuration.maxRequestsInFlight),
-            maxBodyBytes: configuration.maxBodyBytes, keyRing: dependencies.keyRing
+            edge: router.edge, maxBodyBytes: configuration.maxBodyBytes, keyRing: dependencies.keyRing
         ),
         server: LimitedHTTP1Channel.builder(
             maximumConnections: configuration.maxConnections, idleTimeout: .seconds(Int64(configuration.idleTimeoutSeconds))

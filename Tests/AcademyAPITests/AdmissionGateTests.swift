@@ -118,4 +118,35 @@ import Testing
             #expect(try await held == .ok)
         }
     }
+
+    /// Refused before routing, a forged token gets the answer any 401 gets, on every route but
+    /// the health checks and metrics, even one that needs no sign-in.
+    @Test func aForgedTokenIsRefusedOnEveryRouteInTheShapeOfAnyProblem() async throws {
+        try await TestApp.run { client in
+            #expect(try await client.register("amina@example.org").status == .accepted)
+            let token = try await client.login("amina@example.org")
+            let forged = String(token[...token.lastIndex(of: ".")!]) + String(repeating: "A", count: 43)
+            let credentials: [String: Any] = ["email": "amina@example.org", "password": goodPassword]
+
+            let refused = try await client.send(.post, "/api/v1/auth/login", json: credentials, token: forged, headers: [.init("X-Request-Id")!: "trace-forged"])
+            #expect(refused.status == .unauthorized)
+            #expect(refused.headers[.contentType] == "application/problem+json")
+            #expect(refused.headers[.wwwAuthenticate] == #"Bearer realm="academy""#)
+            #expect(refused.headers[.init("X-Content-Type-Options")!] == "nosniff")
+            #expect(refused.headers[.init("X-Request-Id")!] == "trace-forged")
+            #expect(refused.json["request_id"] as? String == "trace-forged")
+            #expect(refused.json["status"] as? Int == 401)
+            // The same answer a guarded route gives a missing token, request id aside.
+            let missing = try await client.send(.get, "/api/v1/me")
+            #expect(refused.problemWithoutRequestID == missing.problemWithoutRequestID)
+            // Nor does a path that does not exist say so to a forged token.
+            #expect(try await client.send(.get, "/api/v1/nowhere", token: forged).status == .unauthorized)
+            // Health checks and metrics answer whatever the token.
+            #expect(try await client.send(.get, "/health/live", token: forged).status == .ok)
+            #expect(try await client.send(.get, "/metrics", token: forged).status == .ok)
+            // Without the token the same sign-in succeeds, and the real token still works.
+            #expect(try await client.send(.post, "/api/v1/auth/login", json: credentials).status == .ok)
+            #expect(try await client.send(.get, "/api/v1/me", token: token).status == .ok)
+        }
+    }
 }
