@@ -2,6 +2,7 @@ public import AcademyCore
 import AcademyCrypto
 public import Foundation
 public import Hummingbird
+import NIOCore
 
 /// Per-request state: the request id every log line and response carries, the body limit of
 /// this deployment, the peer's address, and who is signed in.
@@ -10,8 +11,14 @@ public struct AppRequestContext: RequestContext {
     public var requestID: String
     public var maxUploadSize: Int
     /// The TCP peer; ClientAddressMiddleware replaces it with the forwarded client when the
-    /// deployment trusts its proxy.
-    public var clientAddress: String
+    /// deployment trusts its proxy. Written out only when asked: few requests need it (sign-in,
+    /// audit), and formatting it for every one showed in a forged token's profile.
+    public var clientAddress: String {
+        get { namedClientAddress ?? peer?.ipAddress ?? "unknown" }
+        set { namedClientAddress = newValue }
+    }
+    private var peer: SocketAddress?
+    private var namedClientAddress: String?
     /// Whether the browser reached us over TLS: said by a trusted proxy's `X-Forwarded-Proto`
     /// (this server speaks plain HTTP). Session cookies are marked `Secure` then.
     public var reachedOverTLS: Bool
@@ -29,7 +36,8 @@ public struct AppRequestContext: RequestContext {
         requestID = ""
         // Replaced by RequestLimitsMiddleware with the configured limit before any body is read.
         maxUploadSize = 2 * 1024 * 1024
-        clientAddress = source.channel.remoteAddress?.ipAddress ?? "unknown"
+        peer = source.channel.remoteAddress
+        namedClientAddress = nil
         reachedOverTLS = false
         principal = nil
         failedPrecondition = nil
