@@ -29,13 +29,19 @@ public struct SHA256Digest: ~Copyable {
         return Self.hexString(digest)
     }
 
-    /// Bytes (a digest, a MAC) as lowercase hex.
+    /// Bytes (a digest, a MAC) as lowercase hex, written straight into the string's storage:
+    /// every GET's ETag is one, and a string per byte joined showed in `GET /me`'s profile.
     public static func hexString(_ bytes: [UInt8]) -> String {
-        bytes.map { byte in
-            let hex = String(byte, radix: 16)
-            return byte < 16 ? "0" + hex : hex
-        }.joined()
+        String(unsafeUninitializedCapacity: bytes.count * 2) { buffer in
+            for (index, byte) in bytes.enumerated() {
+                buffer[2 * index] = hexDigits[Int(byte >> 4)]
+                buffer[2 * index + 1] = hexDigits[Int(byte & 0xF)]
+            }
+            return bytes.count * 2
+        }
     }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
 
     /// The digest of bytes at hand.
     public static func hex(of bytes: [UInt8]) -> String {
