@@ -24,7 +24,9 @@ import Testing
                     await gate.enter()
                     record.order.withLock { $0.append(index) }
                     record.inside.withLock { $0 = (now: $0.now + 1, most: max($0.most, $0.now + 1)) }
-                    try await Task.sleep(for: .milliseconds(10))
+                    // Leaves only once the one after it is in: two waiters let in at once would
+                    // race to record their entry, and the order recorded would not be the gate's.
+                    while record.order.withLock({ $0.count }) < min(index + 2, 5) { try await Task.sleep(for: .milliseconds(1)) }
                     record.inside.withLock { $0.now -= 1 }
                     gate.leave()
                 }
@@ -32,6 +34,7 @@ import Testing
             }
             #expect(record.order.withLock { $0 }.isEmpty)
             gate.leave()
+            while record.order.withLock({ $0.isEmpty }) { try await Task.sleep(for: .milliseconds(1)) }
             gate.leave()
             try await group.waitForAll()
         }
