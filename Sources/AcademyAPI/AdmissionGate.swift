@@ -64,9 +64,9 @@ final class AdmissionGate: Sendable {
 /// Puts API requests through the `AdmissionGate`. A JSON body is read before the request waits
 /// for its turn, so that a slow sender never holds a place; larger or streamed bodies (uploads,
 /// which stream to disk) and the health and metrics endpoints do not queue at all. A request whose
-/// bearer token fails its in-memory check (form, signature, expiry) is answered 401 at once, on
-/// any route, by the edge middleware alone: a flood of forged tokens costs no routing, no place
-/// and no child task.
+/// bearer token fails its check (form, signature, expiry; against the loaded keys, or once the
+/// key ring has looked up the key it names) is answered 401 on any route by the edge middleware
+/// alone: a flood of forged tokens costs no routing, no place and no child task.
 struct AdmissionResponder<Inner: HTTPResponder>: HTTPResponder where Inner.Context == AppRequestContext {
     let inner: Inner
     let gate: AdmissionGate
@@ -77,6 +77,9 @@ struct AdmissionResponder<Inner: HTTPResponder>: HTTPResponder where Inner.Conte
     private enum Admission {
         case refused(SessionTokenRejection)
         case unqueued
+        /// Its token names a key this instance may look up now: refused or let through, unqueued,
+        /// once the key ring has looked.
+        case awaitingKey(token: String)
         /// With the bytes of body to read before the request queues (0 for none).
         case queued(bodyBytes: Int)
     }
@@ -85,11 +88,16 @@ struct AdmissionResponder<Inner: HTTPResponder>: HTTPResponder where Inner.Conte
         var context = context
         switch admission(of: request, context: &context) {
         case .refused(let rejection):
-            return try await edge.respond(to: request, context: context) { _, context in
-                context.logger.debug("Token refused", metadata: ["reason": "\(rejection)"])
-                throw AcademyError.unauthenticated
-            }
+            return try await refuse(request, because: rejection, context: context)
         case .unqueued:
+            return try await inner.respond(to: request, context: context)
+        case .awaitingKey(let token):
+            // Looked up here so that the refusal is the same whatever the route. Should the look-up
+            // fail (the database down), the route's authentication looks again and says why.
+            if let result = try? await keyRing.verify(token) {
+                if case .failure(let rejection) = result { return try await refuse(request, because: rejection, context: context) }
+                context.bearerCheck = BearerCheck(token: token, result: result)
+            }
             return try await inner.respond(to: request, context: context)
         case .queued(let bodyBytes):
             // Everything an admitted request awaits runs in a child task: its body, its turn, its
@@ -100,6 +108,13 @@ struct AdmissionResponder<Inner: HTTPResponder>: HTTPResponder where Inner.Conte
             // bounded by the requests answered at once instead (`Scripts/bench --exam-day`).
             async let response = answer(request, context: context, bodyBytes: bodyBytes)
             return try await response
+        }
+    }
+
+    private func refuse(_ request: Request, because rejection: SessionTokenRejection, context: AppRequestContext) async throws -> Response {
+        try await edge.respond(to: request, context: context) { _, context in
+            context.logger.debug("Token refused", metadata: ["reason": "\(rejection)"])
+            throw AcademyError.unauthenticated
         }
     }
 
@@ -120,8 +135,8 @@ struct AdmissionResponder<Inner: HTTPResponder>: HTTPResponder where Inner.Conte
         if path.hasPrefix("/health/") || path == "/metrics" { return .unqueued }
         if let token = AuthenticationMiddleware.bearerToken(request.headers[.authorization]) {
             // A token whose key this instance must look up first does not queue either: forged
-            // too, or rarely another instance's brand-new key; its route's authentication decides.
-            guard let result = keyRing.verifyWithLoadedKeys(token) else { return .unqueued }
+            // too, or rarely another instance's brand-new key.
+            guard let result = keyRing.verifyWithLoadedKeys(token) else { return .awaitingKey(token: token) }
             if case .failure(let rejection) = result { return .refused(rejection) }
             context.bearerCheck = BearerCheck(token: token, result: result)
         }

@@ -142,6 +142,13 @@ import Testing
             // The same answer a guarded route gives a missing token, request id aside.
             let missing = try await client.send(.get, "/api/v1/me")
             #expect(refused.problemWithoutRequestID == missing.problemWithoutRequestID)
+            // A token under a key this instance does not know is refused the same way once the
+            // key is looked up (past the key ring's interval between look-ups, so that it is).
+            try await Task.sleep(for: .milliseconds(300))
+            let underAnUnknownKey = "v1.cqYyMlmR.a8badbde-63a1-4748-b14a-b576f0a050d9.1798887413." + String(repeating: "A", count: 43)
+            let refusedUnknown = try await client.send(.post, "/api/v1/auth/login", json: credentials, token: underAnUnknownKey)
+            #expect(refusedUnknown.status == .unauthorized)
+            #expect(refusedUnknown.problemWithoutRequestID == missing.problemWithoutRequestID)
             // Nor does a path that does not exist say so to a forged token.
             #expect(try await client.send(.get, "/api/v1/nowhere", token: forged).status == .unauthorized)
             // Health checks and metrics answer whatever the token.
