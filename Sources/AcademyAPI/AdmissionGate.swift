@@ -112,7 +112,7 @@ struct AdmissionResponder<Inner: HTTPResponder>: HTTPResponder where Inner.Conte
     }
 
     private func refuse(_ request: Request, because rejection: SessionTokenRejection, context: AppRequestContext) async throws -> Response {
-        try await edge.respond(to: request, context: context) { _, context in
+        try await edge.handle(request, context: context) { _, context in
             context.logger.debug("Token refused", metadata: ["reason": "\(rejection)"])
             throw AcademyError.unauthenticated
         }
@@ -133,7 +133,7 @@ struct AdmissionResponder<Inner: HTTPResponder>: HTTPResponder where Inner.Conte
     private func admission(of request: Request, context: inout AppRequestContext) -> Admission {
         let path = request.uri.path
         if path.hasPrefix("/health/") || path == "/metrics" { return .unqueued }
-        if let token = AuthenticationMiddleware.bearerToken(request.headers[.authorization]) {
+        if let token = AuthenticationMiddleware.bearerToken(request.headers.value(of: .authorization)) {
             // A token whose key this instance must look up first does not queue either: forged
             // too, or rarely another instance's brand-new key.
             guard let result = keyRing.verifyWithLoadedKeys(token) else { return .awaitingKey(token: token) }
@@ -141,8 +141,8 @@ struct AdmissionResponder<Inner: HTTPResponder>: HTTPResponder where Inner.Conte
             context.bearerCheck = BearerCheck(token: token, result: result)
         }
         // A streamed body (chunked) or a large one is an upload: it does not queue.
-        if request.headers[.transferEncoding] != nil { return .unqueued }
-        guard let declared = request.headers[.contentLength] else { return .queued(bodyBytes: 0) }
+        if request.headers.value(of: .transferEncoding) != nil { return .unqueued }
+        guard let declared = request.headers.value(of: .contentLength) else { return .queued(bodyBytes: 0) }
         guard let length = Int(declared), length <= maxBodyBytes else { return .unqueued }
         return .queued(bodyBytes: length)
     }

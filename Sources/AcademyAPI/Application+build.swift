@@ -14,7 +14,7 @@ public func buildRouter(_ dependencies: AppDependencies) throws -> AcademyRouter
     if !configuration.trustedProxies.isEmpty {
         router.add(middleware: ClientAddressMiddleware(proxies: configuration.trustedProxies))
     }
-    router.edge.add(to: router)
+    router.add(middleware: router.edge)
     router.add(middleware: RequestLimitsMiddleware(maxBodyBytes: configuration.maxBodyBytes))
     router.add(middleware: IdempotencyMiddleware(store: dependencies.idempotency, keyRing: dependencies.keyRing, maxBodyBytes: configuration.maxBodyBytes))
     router.add(middleware: ConditionalRequestMiddleware(reader: router.representations))

@@ -4,7 +4,7 @@ import Foundation
 import Hummingbird
 
 /// Every error of a page becomes a readable page in the visitor's language (never JSON, never
-/// internals), mapped by the API's one mapping (`ProblemMiddleware.problem`); a page that needs a
+/// internals), mapped by the API's one mapping (`ProblemMapping.problem`); a page that needs a
 /// session sends the visitor to sign in and back.
 struct SiteErrorMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
@@ -34,7 +34,7 @@ struct SiteErrorMiddleware: RouterMiddleware {
         case AcademyError.unauthenticated:
             return PageRenderer.redirect(to: "/sign-in?next=" + Self.queryEscaped(visitor.path))
         default:
-            let problem = ProblemMiddleware().problem(for: error, request: request, context: context)
+            let problem = ProblemMapping.problem(for: error, request: request, context: context)
             status = problem.status
             message = strings["error_\(problem.status)"] ?? strings["error_500"] ?? ""
             detail = problem.detail

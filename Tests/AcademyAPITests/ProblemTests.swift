@@ -86,10 +86,13 @@ import Testing
             try await client.execute(uri: "/health/live", method: .get, headers: [.init("X-Request-Id")!: "trace-42"]) { response in
                 #expect(response.headers[.init("X-Request-Id")!] == "trace-42")
             }
-            try await client.execute(uri: "/health/live", method: .get) { response in
-                let generated = try #require(response.headers[.init("X-Request-Id")!])
-                #expect(UUID(uuidString: generated) != nil)
+            var generated: [String] = []
+            for _ in 0..<2 {
+                let id = try await client.execute(uri: "/health/live", method: .get) { $0.headers[.init("X-Request-Id")!] }
+                generated.append(try #require(id))
             }
+            #expect(generated.allSatisfy { !$0.isEmpty && $0.allSatisfy(\.isHexDigit) })
+            #expect(generated[0] != generated[1])
             // An id that could forge log lines is replaced, never echoed.
             try await client.execute(uri: "/nowhere", method: .get, headers: [.init("X-Request-Id")!: "a b\"c"]) { response in
                 let id = try #require(response.headers[.init("X-Request-Id")!])
@@ -101,14 +104,18 @@ import Testing
 
     @Test func everyLogLineOfARequestCarriesItsId() async throws {
         let logs = LogCapture()
-        try await TestApp.run(logs: logs) { client in
+        let generated = try await TestApp.run(logs: logs) { client in
             _ = try await client.execute(uri: "/nowhere", method: .get, headers: [.init("X-Request-Id")!: "req-77"])
+            return try await client.execute(uri: "/elsewhere", method: .get) { $0.headers[.init("X-Request-Id")!] }
         }
+        // Every line of the first request carries the id its client sent, every line of the
+        // second the id it was answered with.
         let lines = logs.lines.filter { $0.metadata["hb.request.id"] != nil }
-        #expect(!lines.isEmpty)
-        for line in lines {
-            #expect(line.metadata["request_id"] == "req-77", "\(line.message) lacks the request id")
-        }
+        let generatedID = try #require(generated)
+        #expect(lines.allSatisfy { ["req-77", generatedID].contains($0.metadata["hb.request.id"]) }, "\(lines)")
+        let answers = lines.filter { $0.message == "Answered" }
+        #expect(answers.map { $0.metadata["path"] } == ["/nowhere", "/elsewhere"])
+        #expect(answers.map { $0.metadata["hb.request.id"] } == ["req-77", generatedID])
         // The access line: at debug, written once the answer is known.
         let answered = try #require(lines.first { $0.message == "Answered" })
         #expect(answered.level == .debug)

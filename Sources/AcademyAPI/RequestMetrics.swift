@@ -4,32 +4,28 @@ import Synchronization
 
 /// Counts and times every request by route, method and status for `/metrics`, under the names
 /// Hummingbird's own `MetricsMiddleware` uses (`hb_requests`, `http_server_request_duration`,
-/// `hb_request_errors`, `http_server_active_requests`), timed until the handler has its answer: that middleware wraps each
-/// response's body to record once the body is written, and the wrapped body cost a cheap request
-/// a third of its server time (GET /health/live, 38 → 26 µs of server CPU per request without
-/// it). A streamed download's time on the wire is not the server's work anyway.
-struct RequestMetricsMiddleware: RouterMiddleware {
-    typealias Context = AppRequestContext
-
+/// `hb_request_errors`, `http_server_active_requests`), timed until the handler has its answer
+/// (`EdgeMiddleware`): that middleware wraps each response's body to record once the body is
+/// written, and the wrapped body cost a cheap request a third of its server time (GET
+/// /health/live, 38 → 26 µs of server CPU per request without it). A streamed download's time on
+/// the wire is not the server's work anyway.
+final class RequestMetrics: Sendable {
     private let routes = RouteMetrics()
     private let active = Meter(label: "http.server.active_requests")
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        let started = ContinuousClock.now
+    func began() {
         active.increment()
-        defer { active.decrement() }
-        let response: Response
-        do {
-            response = try await next(request, context)
-        } catch {
-            let status = (error as? any HTTPResponseError)?.status ?? .internalServerError
-            let metrics = routes.metrics(route: context.endpointPath ?? "NotFound", method: request.method, status: status)
-            metrics.record(since: started)
-            metrics.errors.increment()
-            throw error
-        }
-        routes.metrics(route: context.endpointPath ?? "Unknown", method: request.method, status: response.status).record(since: started)
-        return response
+    }
+
+    /// A request has its answer after `elapsed`; `failed` when its handler threw (the answer is
+    /// then the error's problem), counted as Hummingbird counts errors.
+    func answered(route: String?, method: HTTPRequest.Method, status: HTTPResponse.Status, failed: Bool, after elapsed: Duration) {
+        active.decrement()
+        // No route: an unknown path, or a request refused before routing.
+        let metrics = routes.metrics(route: route ?? "Unknown", method: method, status: status)
+        metrics.requests.increment()
+        metrics.duration.record(duration: elapsed)
+        if failed { metrics.errors.increment() }
     }
 }
 
@@ -55,11 +51,6 @@ private final class RouteMetrics: Sendable {
                 preferredDisplayUnit: .seconds
             )
             errors = Counter(label: "hb.request.errors", dimensions: dimensions + [("error.type", status)])
-        }
-
-        func record(since started: ContinuousClock.Instant) {
-            requests.increment()
-            duration.record(duration: ContinuousClock.now - started)
         }
     }
 

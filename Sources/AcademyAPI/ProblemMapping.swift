@@ -1,33 +1,20 @@
 import AcademyCore
 import AcademyStore
 import HTTPTypes
-public import Hummingbird
+package import Hummingbird
 import Logging
 import NIOCore
 import PostgresNIO
 
-/// Turns every error a handler throws into an RFC 9457 problem response, in one place. Errors the
-/// client caused are answered plainly; anything else is logged with the request id and answered
-/// with a 500 that carries no internals. Every answer, problem or not, tells browsers not to sniff
-/// its content type.
-public struct ProblemMiddleware: RouterMiddleware {
-    public typealias Context = AppRequestContext
+/// Turns every error a handler throws into an RFC 9457 problem, in one place (`EdgeMiddleware`
+/// answers with it; the web pages render the same problem as HTML). Errors the client caused are
+/// answered plainly; anything else is logged with the request id and answered with a 500 that
+/// carries no internals.
+package enum ProblemMapping {
+    package typealias Context = AppRequestContext
 
-    public init() {}
-
-    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        var response: Response
-        do {
-            response = try await next(request, context)
-        } catch {
-            response = problem(for: error, request: request, context: context).response()
-        }
-        response.headers[.xContentTypeOptions] = "nosniff"
-        return response
-    }
-
-    /// The one mapping from any error to a problem; the web pages render the same problem as HTML.
-    package func problem(for error: any Error, request: Request, context: Context) -> ProblemDetails {
+    /// The one mapping from any error to a problem.
+    package static func problem(for error: any Error, request: Request, context: Context) -> ProblemDetails {
         switch error {
         case let error as AcademyError:
             if case .unavailable(let reason, _) = error {
@@ -50,7 +37,7 @@ public struct ProblemMiddleware: RouterMiddleware {
         }
     }
 
-    private func unexpected(_ error: any Error, context: Context) -> ProblemDetails {
+    private static func unexpected(_ error: any Error, context: Context) -> ProblemDetails {
         context.logger.error("Unexpected error", metadata: ["error": "\(Database.loggable(error))"])
         return ProblemDetails(
             status: .internalServerError,
