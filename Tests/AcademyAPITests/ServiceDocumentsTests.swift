@@ -18,6 +18,14 @@ import Testing
                 let text = response.text
                 #expect(text.contains(#"hb_requests{http_route="/health/ready",http_request_method="GET",http_response_status_code="200"}"#))
                 #expect(text.contains(#"http_response_status_code="404""#))
+                // A handler that threw (here: no route) counts as an error of its status; an
+                // answer is not one. (Other suites count into the same registry: at least one.)
+                let errors = { (labels: String) in
+                    text.split(separator: "\n").first { $0.hasPrefix("hb_request_errors{\(labels)} ") }
+                        .flatMap { $0.split(separator: " ").last }.flatMap { Int($0) }
+                }
+                #expect((errors(#"http_route="NotFound",http_request_method="GET",error_type="404""#) ?? 0) >= 1)
+                #expect(errors(#"http_route="/health/ready",http_request_method="GET",error_type="200""#) == 0)
                 #expect(text.contains("http_server_request_duration_bucket"))
                 #expect(text.contains("http_server_active_requests"))
                 #expect(text.contains("academy_db_connections_max"))
