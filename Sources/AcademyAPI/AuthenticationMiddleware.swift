@@ -29,7 +29,7 @@ public struct AuthenticationMiddleware: RouterMiddleware {
     }
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        if isOptional, request.headers[.authorization] == nil {
+        if isOptional, request.headers.value(of: .authorization) == nil {
             return try await next(request, context)
         }
         guard let check = try await BearerCheck.of(request, context: context, keyRing: keyRing),
@@ -66,19 +66,18 @@ public struct AuthenticationMiddleware: RouterMiddleware {
     }
 
     /// The token of `Bearer <token>` (scheme in any case, spaces around the token ignored).
-    /// Plain Swift over the header's bytes: it runs on every authenticated request.
+    /// Plain Swift over the header's bytes: it runs on every authenticated request and every forgery.
     static func bearerToken(_ header: String?) -> String? {
-        guard let header else { return nil }
-        let isBlank = { (character: Character) in character == " " || character == "\t" }
-        let trimmed = header.drop(while: isBlank)
-        guard let schemeEnd = trimmed.firstIndex(where: isBlank),
-              trimmed[..<schemeEnd].lowercased() == "bearer"
+        guard let bytes = header?.utf8 else { return nil }
+        let isBlank = { (byte: UInt8) in byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
+        guard let schemeStart = bytes.firstIndex(where: { !isBlank($0) }),
+              let schemeEnd = bytes[schemeStart...].firstIndex(where: isBlank),
+              // ASCII letters only: `| 0x20` lowercases a letter and maps nothing else onto one.
+              bytes[schemeStart..<schemeEnd].elementsEqual("bearer".utf8, by: { $0 | 0x20 == $1 }),
+              let tokenStart = bytes[schemeEnd...].firstIndex(where: { !isBlank($0) }),
+              let tokenLast = bytes.lastIndex(where: { !isBlank($0) })
         else { return nil }
-        var token = trimmed[schemeEnd...].drop(while: isBlank)
-        while let last = token.last, isBlank(last) {
-            token = token.dropLast()
-        }
-        return token.isEmpty ? nil : String(token)
+        return String(Substring(bytes[tokenStart...tokenLast]))
     }
 }
 
@@ -92,7 +91,7 @@ struct BearerCheck: Sendable {
     /// carries no bearer token. A check of another token (a request rebuilt with other headers
     /// on the same context) is never reused.
     static func of(_ request: Request, context: AppRequestContext, keyRing: SigningKeyRing) async throws -> BearerCheck? {
-        guard let token = AuthenticationMiddleware.bearerToken(request.headers[.authorization]) else { return nil }
+        guard let token = AuthenticationMiddleware.bearerToken(request.headers.value(of: .authorization)) else { return nil }
         if let made = context.bearerCheck, made.token == token { return made }
         return BearerCheck(token: token, result: try await keyRing.verify(token))
     }

@@ -13,6 +13,10 @@ package struct ProblemDetails: Sendable {
 
     /// Extra headers the problem's status calls for (`Allow`, `Retry-After`).
     package var headers: HTTPFields = [:]
+    /// Whether this is the 401 of a missing, forged or expired token: the answer to most hostile
+    /// traffic, the same but for its request id every time, so its body is written once
+    /// (`unauthenticatedBody`).
+    private var isUnauthenticated = false
 
     /// The one mapping from the Academy's errors to HTTP.
     package init(_ error: AcademyError, requestID: String) {
@@ -24,6 +28,7 @@ package struct ProblemDetails: Sendable {
         case .unauthenticated:
             (type, title, status, detail) = ("about:blank", "Unauthorized", 401, "A valid session token is required: send Authorization: Bearer <token>.")
             headers[.wwwAuthenticate] = #"Bearer realm="academy""#
+            isUnauthenticated = true
         case .invalidCredentials:
             (type, title, status, detail) = ("/problems/invalid-credentials", "Unauthorized", 401, "The email or password is wrong.")
         case .forbidden(let detail):
@@ -87,7 +92,37 @@ package struct ProblemDetails: Sendable {
     func response() -> Response {
         var headers = self.headers
         headers[.contentType] = "application/problem+json"
-        return Response(status: .init(code: status), headers: headers, body: .init(byteBuffer: ByteBuffer(string: json)))
+        // An id is put in unescaped only if it needs no escape (a client's id that is echoed
+        // never does; `RequestID`).
+        let body = isUnauthenticated && RequestID.isAcceptable(requestId)
+            ? Self.unauthenticatedBody.around(requestId)
+            : ByteBuffer(string: json)
+        return Response(status: .init(code: status), headers: headers, body: .init(byteBuffer: body))
+    }
+
+    private static let unauthenticatedBody = BodyAroundID(ProblemDetails(.unauthenticated, requestID: "").json)
+
+    /// A problem's body written once, but for the request id.
+    private struct BodyAroundID {
+        let head: String
+        let tail: String
+
+        init(_ json: String) {
+            let empty = #""request_id":"""#
+            guard let id = json.firstRange(of: empty) else { preconditionFailure("a problem's body names its request id") }
+            let value = json.index(before: id.upperBound)
+            head = String(json[..<value])
+            tail = String(json[value...])
+        }
+
+        func around(_ requestID: String) -> ByteBuffer {
+            var body = ByteBuffer()
+            body.reserveCapacity(head.utf8.count + requestID.utf8.count + tail.utf8.count)
+            body.writeString(head)
+            body.writeString(requestID)
+            body.writeString(tail)
+            return body
+        }
     }
 
     /// The body, written directly into one string (`JSONWriter`): errors are the answer to most

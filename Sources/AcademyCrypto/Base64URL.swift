@@ -45,7 +45,11 @@ public enum Base64URL {
     /// canonical spelling of the bytes (unused trailing bits zero), so that no two strings decode
     /// to the same bytes: a changed character always changes what is verified.
     public static func decode(_ text: Substring) -> [UInt8]? {
-        let input = Array(text.utf8)
+        decode(bytes: text.utf8)
+    }
+
+    /// The same over any run of bytes: a token's MAC is decoded where it lies in the token.
+    static func decode(bytes input: some Collection<UInt8>) -> [UInt8]? {
         guard input.count % 4 != 1 else { return nil }
         var output: [UInt8] = []
         output.reserveCapacity(input.count * 3 / 4)

@@ -24,19 +24,26 @@ public enum HMACSHA256 {
         }
 
         public func authenticationCode(for message: [UInt8]) -> [UInt8] {
-            var code = [UInt8](repeating: 0, count: byteCount)
-            let succeeded = message.withUnsafeBufferPointer { messageBytes in
-                code.withUnsafeMutableBufferPointer { output in
-                    academy_hmac_sha256(keyed, messageBytes.baseAddress, messageBytes.count, output.baseAddress)
-                }
-            }
-            precondition(succeeded == 1, "OpenSSL HMAC-SHA256 failed")
-            return code
+            message.withUnsafeBytes(authenticationCode)
         }
 
         /// Verifies a code in constant time.
         public func isValid(_ code: [UInt8], for message: [UInt8]) -> Bool {
             ConstantTime.isEqual(authenticationCode(for: message), code)
+        }
+
+        /// The same over bytes where they lie (a token's signed part, inside the token).
+        func isValid(_ code: [UInt8], forBytes message: UnsafeRawBufferPointer) -> Bool {
+            ConstantTime.isEqual(authenticationCode(message), code)
+        }
+
+        private func authenticationCode(_ message: UnsafeRawBufferPointer) -> [UInt8] {
+            var code = [UInt8](repeating: 0, count: byteCount)
+            let succeeded = code.withUnsafeMutableBufferPointer { output in
+                academy_hmac_sha256(keyed, message.baseAddress?.assumingMemoryBound(to: UInt8.self), message.count, output.baseAddress)
+            }
+            precondition(succeeded == 1, "OpenSSL HMAC-SHA256 failed")
+            return code
         }
     }
 }

@@ -29,7 +29,7 @@ public struct SigningKey: Sendable, Equatable {
     }
 
     /// Ids are short runs of the base64url alphabet, as the database's CHECK constraint says.
-    static func isValidID(_ id: Substring.UTF8View) -> Bool {
+    static func isValidID(_ id: some Collection<UInt8>) -> Bool {
         (1...32).contains(id.count) && id.allSatisfy(Base64URL.isAlphabet)
     }
 }
@@ -63,25 +63,44 @@ public enum SessionToken {
     }
 
     /// Runs on every authenticated request and on every forgery, so it reads the token's bytes
-    /// directly: no `Character` splitting, no Foundation UUID parsing.
+    /// where they lie: no `Character` splitting, no copies of the parts, no Foundation UUID parsing.
     public static func verify(
         _ token: String,
         now: Date,
         key keyForID: (String) -> SigningKey?
     ) -> Result<SessionTokenClaims, SessionTokenRejection> {
         guard token.utf8.count <= maximumLength else { return .failure(.malformed) }
-        let parts = token.utf8.split(separator: UInt8(ascii: "."), maxSplits: 5, omittingEmptySubsequences: false)
-        guard parts.count == 5, parts[0].elementsEqual(version.utf8),
-              SigningKey.isValidID(parts[1]),
-              let sessionID = canonicalUUID(parts[2]),
-              let expires = decimalSeconds(parts[3]),
-              let mac = Base64URL.decode(Substring(parts[4])), mac.count == HMACSHA256.byteCount
+        var token = token
+        return token.withUTF8 { verify($0, now: now, key: keyForID) }
+    }
+
+    private static func verify(
+        _ token: UnsafeBufferPointer<UInt8>,
+        now: Date,
+        key keyForID: (String) -> SigningKey?
+    ) -> Result<SessionTokenClaims, SessionTokenRejection> {
+        let dot = UInt8(ascii: ".")
+        guard let versionEnd = token.firstIndex(of: dot),
+              let keyEnd = token[(versionEnd + 1)...].firstIndex(of: dot),
+              let sessionEnd = token[(keyEnd + 1)...].firstIndex(of: dot),
+              let expiresEnd = token[(sessionEnd + 1)...].firstIndex(of: dot),
+              !token[(expiresEnd + 1)...].contains(dot),
+              token[..<versionEnd].elementsEqual(version.utf8)
         else {
             return .failure(.malformed)
         }
-        guard let key = keyForID(String(Substring(parts[1]))) else { return .failure(.unknownKey) }
-        let signed = Array(token.utf8[..<parts[3].endIndex])
-        guard key.mac.isValid(mac, for: signed) else { return .failure(.badSignature) }
+        let keyID = token[(versionEnd + 1)..<keyEnd]
+        guard SigningKey.isValidID(keyID),
+              let sessionID = canonicalUUID(token[(keyEnd + 1)..<sessionEnd]),
+              let expires = decimalSeconds(token[(sessionEnd + 1)..<expiresEnd]),
+              let mac = Base64URL.decode(bytes: token[(expiresEnd + 1)...]), mac.count == HMACSHA256.byteCount
+        else {
+            return .failure(.malformed)
+        }
+        guard let key = keyForID(String(decoding: keyID, as: UTF8.self)) else { return .failure(.unknownKey) }
+        guard key.mac.isValid(mac, forBytes: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: token[..<expiresEnd]))) else {
+            return .failure(.badSignature)
+        }
         let expiresAt = Date(timeIntervalSince1970: TimeInterval(expires))
         guard expiresAt > now else { return .failure(.expired) }
         return .success(SessionTokenClaims(keyID: key.id, sessionID: sessionID, expiresAt: expiresAt))
@@ -89,34 +108,38 @@ public enum SessionToken {
 
     /// A session id exactly as `issue` writes it: lowercase hex, 8-4-4-4-12, so that each session
     /// has one token spelling.
-    static func canonicalUUID(_ text: Substring.UTF8View) -> UUID? {
+    static func canonicalUUID(_ text: some Collection<UInt8>) -> UUID? {
         guard text.count == 36 else { return nil }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(16)
-        var highNibble: UInt8?
-        for (offset, character) in text.enumerated() {
-            if offset == 8 || offset == 13 || offset == 18 || offset == 23 {
-                guard character == UInt8(ascii: "-") else { return nil }
-                continue
+        var uuid: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        let parsed = withUnsafeMutableBytes(of: &uuid) { bytes in
+            var written = 0
+            var highNibble: UInt8?
+            for (offset, character) in text.enumerated() {
+                if offset == 8 || offset == 13 || offset == 18 || offset == 23 {
+                    guard character == UInt8(ascii: "-") else { return false }
+                    continue
+                }
+                let nibble: UInt8
+                switch character {
+                case UInt8(ascii: "0")...UInt8(ascii: "9"): nibble = character - UInt8(ascii: "0")
+                case UInt8(ascii: "a")...UInt8(ascii: "f"): nibble = character - UInt8(ascii: "a") + 10
+                default: return false
+                }
+                if let high = highNibble {
+                    bytes[written] = high << 4 | nibble
+                    written += 1
+                    highNibble = nil
+                } else {
+                    highNibble = nibble
+                }
             }
-            let nibble: UInt8
-            switch character {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): nibble = character - UInt8(ascii: "0")
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): nibble = character - UInt8(ascii: "a") + 10
-            default: return nil
-            }
-            if let high = highNibble {
-                bytes.append(high << 4 | nibble)
-                highNibble = nil
-            } else {
-                highNibble = nibble
-            }
+            return true
         }
-        return bytes.withUnsafeBytes { UUID(uuid: $0.loadUnaligned(as: uuid_t.self)) }
+        return parsed ? UUID(uuid: uuid) : nil
     }
 
     /// Seconds since 1970 in at most 12 decimal digits (no sign, no spaces).
-    static func decimalSeconds(_ text: Substring.UTF8View) -> Int64? {
+    static func decimalSeconds(_ text: some Collection<UInt8>) -> Int64? {
         guard (1...12).contains(text.count) else { return nil }
         var value: Int64 = 0
         for character in text {

@@ -1,4 +1,6 @@
 @testable import AcademyAPI
+import AcademyCore
+import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
@@ -158,5 +160,35 @@ import Testing
             #expect(try await client.send(.post, "/api/v1/auth/login", json: credentials).status == .ok)
             #expect(try await client.send(.get, "/api/v1/me", token: token).status == .ok)
         }
+    }
+}
+
+@Suite struct BearerTokenHeaderTests {
+    @Test(arguments: [
+        ("Bearer abc.def", "abc.def"), ("bearer abc", "abc"), ("BEARER abc", "abc"), ("BeArEr abc", "abc"),
+        ("  Bearer \t abc \t ", "abc"), ("Bearer\tabc", "abc"), ("Bearer أمينة", "أمينة"),
+    ])
+    func theTokenAfterTheSchemeIsRead(header: String, token: String) {
+        #expect(AuthenticationMiddleware.bearerToken(header) == token)
+    }
+
+    @Test(arguments: [nil, "", "Bearer", "Bearer ", "Bearer  \t ", "Basic abc", "Bearerabc", "Bearers abc", "Bearex abc", "Bearer\u{0}abc"])
+    func anythingElseHasNoToken(header: String?) {
+        #expect(AuthenticationMiddleware.bearerToken(header) == nil)
+    }
+}
+
+@Suite struct UnauthenticatedProblemBodyTests {
+    /// The 401's body is written once around the id; it must be the body the writer of every
+    /// other problem writes, and an id that would need escaping goes through that writer.
+    @Test(arguments: ["0123456789abcdef0123456789abcdef", "trace-42_a.b:c", "a\"b\\c", ""])
+    func isTheBodyEveryProblemHas(requestID: String) async throws {
+        let problem = ProblemDetails(.unauthenticated, requestID: requestID)
+        var response = problem.response()
+        let body = try await response.collectBody()
+        #expect(String(buffer: body) == problem.json)
+        let decoded = try #require(try JSONSerialization.jsonObject(with: Data(String(buffer: body).utf8)) as? [String: Any])
+        #expect(decoded["request_id"] as? String == requestID)
+        #expect(decoded["status"] as? Int == 401)
     }
 }
