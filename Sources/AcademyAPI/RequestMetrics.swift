@@ -21,7 +21,7 @@ final class RequestMetrics: Sendable {
     /// then the error's problem), counted as Hummingbird counts errors.
     func answered(route: String?, method: HTTPRequest.Method, status: HTTPResponse.Status, failed: Bool, after elapsed: Duration) {
         active.decrement()
-        // No route: an unknown path, or a request refused before routing.
+        // No route: refused before routing (Hummingbird names an unknown path's route `NotFound`).
         let metrics = routes.metrics(route: route ?? "Unknown", method: method, status: status)
         metrics.requests.increment()
         metrics.duration.record(duration: elapsed)
